@@ -1,0 +1,62 @@
+package dev.background;
+
+import java.util.function.BiFunction;
+
+/**
+ * A function of two arguments that runs in the background: what {@link Background#task} returns.
+ *
+ * <p>Calling it submits one call to its pool and returns the call's {@link Task} at once; it
+ * never blocks on the work. The option methods ({@link #named}, {@link #timeout}, {@link #limit})
+ * return a new function with that option set, sharing the rest: wrapped functions are immutable
+ * and may be shared between threads.
+ *
+ * @param <A> the first argument type
+ * @param <B> the second argument type
+ * @param <R> the result type
+ */
+public interface AsyncBiFunction<A, B, R> extends BiFunction<A, B, Task<R>> {
+
+    /**
+     * Submits one call.
+     *
+     * @param a the first argument (may be null)
+     * @param b the second argument (may be null)
+     * @return the call's task, at once
+     * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
+     */
+    @Override
+    Task<R> apply(A a, B b);
+
+    /**
+     * Returns this function with a name, used in thread names while a call runs, in
+     * {@link Task#name()} and in error messages.
+     *
+     * @param name the name
+     * @return a new function with the name set
+     * @throws NullPointerException if {@code name} is null
+     */
+    AsyncBiFunction<A, B, R> named(String name);
+
+    /**
+     * Returns this function with a time limit on each call's run time (not counting time spent
+     * queued): a call that runs past it is interrupted, and its future fails with a
+     * {@link java.util.concurrent.TimeoutException}.
+     *
+     * @param timeout the limit, greater than zero
+     * @return a new function with the limit set
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
+    AsyncBiFunction<A, B, R> timeout(java.time.Duration timeout);
+
+    /**
+     * Returns this function with a limit on how many of its calls run at once, under the pool's
+     * own {@code n}. Calls over the limit wait in submission order without taking a worker.
+     * Each call of this method makes a new, independent limit.
+     *
+     * @param maxConcurrent the limit, at least 1
+     * @return a new function with the limit set
+     * @throws IllegalArgumentException if {@code maxConcurrent} is less than 1
+     */
+    AsyncBiFunction<A, B, R> limit(int maxConcurrent);
+}

@@ -1,0 +1,771 @@
+package dev.background;
+
+import dev.background.internal.CallOptions;
+import dev.background.internal.PoolCore;
+import dev.background.internal.Wrapped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * A pool of workers that runs functions in the background and hands back {@link Task}s: one
+ * independent instance with its own workers, executor kind, name and callbacks. Made by
+ * {@link #builder()}; {@link Background} is a static facade over a default one.
+ *
+ * <pre>{@code
+ * try (var pool = BackgroundPool.builder().name("fetch").virtualThreads().n(500).build()) {
+ *     var fetch = pool.task((String url) -> http.get(url)).timeout(Duration.ofSeconds(10));
+ *     List<Task<String>> pages = urls.stream().map(fetch).toList();   // returns at once
+ *     pages.forEach(p -> System.out.println(p.result().length()));
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> Calls run on the pool's workers, at most {@link #n()} at once, in submission
+ * order as workers free up. Submitting never blocks. Every method may be called from any thread.
+ *
+ * <p><b>Callbacks</b> registered with {@link #callback} run for every task of this pool that ends
+ * after the registration (success, failure or cancellation), in the thread that ends the task: the
+ * worker that ran it (before it takes its next task), the thread that cancelled it, or the timer
+ * thread of a time limit. Keep them short. A callback that throws is logged through
+ * {@link System.Logger} (logger {@code dev.background}) and harms no task and no other callback.
+ *
+ * <p><b>Exit.</b> By default a pool behaves like Python's: when the JVM starts to exit (main
+ * returned, or {@code System.exit}), the tasks already submitted are run to the end first; an idle
+ * pool never keeps the JVM alive. See {@link Builder#awaitTasksAtExit(boolean)}.
+ *
+ * <p><b>ExecutorService.</b> The pool is a complete {@link ExecutorService}: {@code submit},
+ * {@code invokeAll}, {@code invokeAny}, {@code shutdown}, {@code shutdownNow},
+ * {@code awaitTermination} and {@code close} keep that interface's contracts, and the futures it
+ * returns are {@link Task}s. {@link #shutdownNow()} cancels the tasks it removes from the queue,
+ * so no future is left pending forever.
+ *
+ * <p><b>Memory consistency.</b> Actions in a thread before it submits a call happen-before the
+ * call runs; the call's actions happen-before its task completes (see {@link Task}).
+ */
+public final class BackgroundPool implements ExecutorService {
+
+    /** Default of {@link Builder#keepResults(int)}. */
+    public static final int DEFAULT_KEEP_RESULTS = 1024;
+
+    private final PoolCore core;
+
+    private BackgroundPool(Builder b) {
+        ExecutorKind kind = b.kind;
+        int n = b.n > 0 ? b.n : kind.defaultN();
+        this.core = new PoolCore(b.name, kind, n, b.keepResults, List.copyOf(b.callbacks), b.awaitAtExit);
+    }
+
+    /**
+     * Starts building a pool. Defaults: platform threads, {@code n} = the kind's default, name
+     * {@code "pool"}, {@value #DEFAULT_KEEP_RESULTS} recent results, waits for its tasks at exit.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ wrapping
+
+    /**
+     * Wraps a function of no arguments: calling the result submits a call and returns its
+     * {@link Task} at once, like Python's {@code @background.task}.
+     *
+     * @param fn the function
+     * @param <R> its result type
+     * @return the background version of {@code fn}
+     * @throws NullPointerException if {@code fn} is null
+     */
+    public <R> AsyncCallable<R> task(CheckedCallable<R> fn) {
+        return Wrapped.of(core, Objects.requireNonNull(fn, "fn"));
+    }
+
+    /**
+     * Wraps a function of one argument (see {@link #task(CheckedCallable)}). Give the lambda's
+     * parameter its type, as in {@code task((Integer i) -> i * i)}, so Java can tell it from the
+     * overload for functions that return nothing.
+     *
+     * @param fn the function
+     * @param <A> its argument type
+     * @param <R> its result type
+     * @return the background version of {@code fn}
+     * @throws NullPointerException if {@code fn} is null
+     */
+    public <A, R> AsyncFunction<A, R> task(CheckedFunction<A, R> fn) {
+        return Wrapped.of(core, Objects.requireNonNull(fn, "fn"));
+    }
+
+    /**
+     * Wraps a function of two arguments (see {@link #task(CheckedCallable)}).
+     *
+     * @param fn the function
+     * @param <A> its first argument type
+     * @param <B> its second argument type
+     * @param <R> its result type
+     * @return the background version of {@code fn}
+     * @throws NullPointerException if {@code fn} is null
+     */
+    public <A, B, R> AsyncBiFunction<A, B, R> task(CheckedBiFunction<A, B, R> fn) {
+        return Wrapped.of(core, Objects.requireNonNull(fn, "fn"));
+    }
+
+    /**
+     * Wraps a function of three arguments (see {@link #task(CheckedCallable)}).
+     *
+     * @param fn the function
+     * @param <A> its first argument type
+     * @param <B> its second argument type
+     * @param <C> its third argument type
+     * @param <R> its result type
+     * @return the background version of {@code fn}
+     * @throws NullPointerException if {@code fn} is null
+     */
+    public <A, B, C, R> AsyncTriFunction<A, B, C, R> task(CheckedTriFunction<A, B, C, R> fn) {
+        return Wrapped.of(core, Objects.requireNonNull(fn, "fn"));
+    }
+
+    /**
+     * Wraps a function of no arguments that returns nothing; its tasks yield {@code null}.
+     *
+     * @param fn the function
+     * @return the background version of {@code fn}
+     * @throws NullPointerException if {@code fn} is null
+     */
+    public AsyncCallable<Void> task(CheckedRunnable fn) {
+        Objects.requireNonNull(fn, "fn");
+        return Wrapped.of(core, () -> {
+            fn.run();
+            return null;
+        });
+    }
+
+    /**
+     * Wraps a function of one argument that returns nothing; its tasks yield {@code null}.
+     *
+     * @param fn the function
+     * @param <A> its argument type
+     * @return the background version of {@code fn}
+     * @throws NullPointerException if {@code fn} is null
+     */
+    public <A> AsyncFunction<A, Void> task(CheckedConsumer<A> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return Wrapped.of(core, (A a) -> {
+            fn.accept(a);
+            return null;
+        });
+    }
+
+    /**
+     * Wraps a function of two arguments that returns nothing; its tasks yield {@code null}.
+     *
+     * @param fn the function
+     * @param <A> its first argument type
+     * @param <B> its second argument type
+     * @return the background version of {@code fn}
+     * @throws NullPointerException if {@code fn} is null
+     */
+    public <A, B> AsyncBiFunction<A, B, Void> task(CheckedBiConsumer<A, B> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return Wrapped.of(core, (A a, B b) -> {
+            fn.accept(a, b);
+            return null;
+        });
+    }
+
+    /**
+     * Wraps a function of three arguments that returns nothing; its tasks yield {@code null}.
+     *
+     * @param fn the function
+     * @param <A> its first argument type
+     * @param <B> its second argument type
+     * @param <C> its third argument type
+     * @return the background version of {@code fn}
+     * @throws NullPointerException if {@code fn} is null
+     */
+    public <A, B, C> AsyncTriFunction<A, B, C, Void> task(CheckedTriConsumer<A, B, C> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return Wrapped.of(core, (A a, B b, C c) -> {
+            fn.accept(a, b, c);
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ one call
+
+    /**
+     * Submits one call of {@code fn}, like Python's {@code background.run(f)}.
+     *
+     * @param fn the function
+     * @param <R> its result type
+     * @return the call's task, at once
+     * @throws NullPointerException if {@code fn} is null
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public <R> Task<R> run(CheckedCallable<R> fn) {
+        return core.submit(Objects.requireNonNull(fn, "fn"), CallOptions.DEFAULT);
+    }
+
+    /**
+     * Submits one call {@code fn(a)}.
+     *
+     * @param fn the function
+     * @param a its argument (may be null)
+     * @param <A> its argument type
+     * @param <R> its result type
+     * @return the call's task, at once
+     * @throws NullPointerException if {@code fn} is null
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public <A, R> Task<R> run(CheckedFunction<A, R> fn, A a) {
+        return task(fn).apply(a);
+    }
+
+    /**
+     * Submits one call {@code fn(a, b)}.
+     *
+     * @param fn the function
+     * @param a its first argument (may be null)
+     * @param b its second argument (may be null)
+     * @param <A> its first argument type
+     * @param <B> its second argument type
+     * @param <R> its result type
+     * @return the call's task, at once
+     * @throws NullPointerException if {@code fn} is null
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public <A, B, R> Task<R> run(CheckedBiFunction<A, B, R> fn, A a, B b) {
+        return task(fn).apply(a, b);
+    }
+
+    /**
+     * Submits one call {@code fn(a, b, c)}.
+     *
+     * @param fn the function
+     * @param a its first argument (may be null)
+     * @param b its second argument (may be null)
+     * @param c its third argument (may be null)
+     * @param <A> its first argument type
+     * @param <B> its second argument type
+     * @param <C> its third argument type
+     * @param <R> its result type
+     * @return the call's task, at once
+     * @throws NullPointerException if {@code fn} is null
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public <A, B, C, R> Task<R> run(CheckedTriFunction<A, B, C, R> fn, A a, B b, C c) {
+        return task(fn).apply(a, b, c);
+    }
+
+    /**
+     * Submits one call of a function that returns nothing.
+     *
+     * @param fn the function
+     * @return the call's task, which yields {@code null}
+     * @throws NullPointerException if {@code fn} is null
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public Task<Void> run(CheckedRunnable fn) {
+        return task(fn).call();
+    }
+
+    /**
+     * Submits one call {@code fn(a)} of a function that returns nothing.
+     *
+     * @param fn the function
+     * @param a its argument (may be null)
+     * @param <A> its argument type
+     * @return the call's task, which yields {@code null}
+     * @throws NullPointerException if {@code fn} is null
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public <A> Task<Void> run(CheckedConsumer<A> fn, A a) {
+        return task(fn).apply(a);
+    }
+
+    /**
+     * Submits one call {@code fn(a, b)} of a function that returns nothing.
+     *
+     * @param fn the function
+     * @param a its first argument (may be null)
+     * @param b its second argument (may be null)
+     * @param <A> its first argument type
+     * @param <B> its second argument type
+     * @return the call's task, which yields {@code null}
+     * @throws NullPointerException if {@code fn} is null
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public <A, B> Task<Void> run(CheckedBiConsumer<A, B> fn, A a, B b) {
+        return task(fn).apply(a, b);
+    }
+
+    /**
+     * Submits one call {@code fn(a, b, c)} of a function that returns nothing.
+     *
+     * @param fn the function
+     * @param a its first argument (may be null)
+     * @param b its second argument (may be null)
+     * @param c its third argument (may be null)
+     * @param <A> its first argument type
+     * @param <B> its second argument type
+     * @param <C> its third argument type
+     * @return the call's task, which yields {@code null}
+     * @throws NullPointerException if {@code fn} is null
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public <A, B, C> Task<Void> run(CheckedTriConsumer<A, B, C> fn, A a, B b, C c) {
+        return task(fn).apply(a, b, c);
+    }
+
+    /**
+     * Calls {@code fn} on every input and returns the results lazily, in input order, with a
+     * bounded number of calls in flight; see {@link AsyncFunction#map(Stream, int)}.
+     *
+     * @param fn the function
+     * @param inputs the inputs, read lazily
+     * @param <A> the input type
+     * @param <R> the result type
+     * @return the results in input order
+     * @throws NullPointerException if {@code fn} or {@code inputs} is null
+     */
+    public <A, R> Stream<R> map(CheckedFunction<A, R> fn, Iterable<? extends A> inputs) {
+        return task(fn).map(inputs);
+    }
+
+    /**
+     * Same as {@link #map(CheckedFunction, Iterable)} for a stream of inputs.
+     *
+     * @param fn the function
+     * @param inputs the inputs, read lazily
+     * @param <A> the input type
+     * @param <R> the result type
+     * @return the results in input order
+     * @throws NullPointerException if {@code fn} or {@code inputs} is null
+     */
+    public <A, R> Stream<R> map(CheckedFunction<A, R> fn, Stream<? extends A> inputs) {
+        return task(fn).map(inputs);
+    }
+
+    // ------------------------------------------------------------------ n, callbacks, results
+
+    /**
+     * How many tasks run at once, like Python's {@code background.n}.
+     *
+     * @return the current limit
+     */
+    public int n() {
+        return core.n();
+    }
+
+    /**
+     * Changes how many tasks run at once, while tasks run: a raise lets queued tasks start at
+     * once; a lowering takes effect as running tasks end, and interrupts none.
+     *
+     * @param n the new limit, at least 1
+     * @return this pool
+     * @throws IllegalArgumentException if {@code n} is less than 1
+     */
+    public BackgroundPool n(int n) {
+        core.resize(Builder.checkN(n));
+        return this;
+    }
+
+    /**
+     * Registers a callback run for every task of this pool that ends after this call, like
+     * Python's {@code @background.callback}; see the class comment for the thread that runs it.
+     *
+     * @param callback receives the ended task
+     * @return a handle that removes the callback
+     * @throws NullPointerException if {@code callback} is null
+     */
+    public Registration callback(Consumer<? super Task<?>> callback) {
+        Runnable remove = core.addCallback(Objects.requireNonNull(callback, "callback"));
+        return remove::run;
+    }
+
+    /**
+     * The tasks submitted to this pool, oldest first, like Python's {@code background.results}, in
+     * bounded memory: every task still pending, however old, plus at least the
+     * {@link Builder#keepResults(int) keepResults} most recently submitted ones. A finished task
+     * older than that is forgotten, so that a program submitting a hundred million tasks runs in
+     * bounded memory. The list is a snapshot (it does not change), weakly consistent with
+     * concurrent submits.
+     *
+     * @return an unmodifiable snapshot
+     */
+    public List<Task<?>> results() {
+        return core.results();
+    }
+
+    /**
+     * The pool's name, as given to the builder.
+     *
+     * @return the name
+     */
+    public String name() {
+        return core.name();
+    }
+
+    /**
+     * The kind of workers this pool runs on.
+     *
+     * @return the kind
+     */
+    public ExecutorKind kind() {
+        return core.kind();
+    }
+
+    /**
+     * How many tasks have been submitted and have not ended yet (queued or running).
+     *
+     * @return the count, a moment's snapshot
+     */
+    public long pending() {
+        return core.unfinished();
+    }
+
+    // ------------------------------------------------------------------ ExecutorService
+
+    /**
+     * Submits a {@link Callable}; see {@link ExecutorService#submit(Callable)}.
+     *
+     * @throws NullPointerException if {@code task} is null
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    @Override
+    public <T> Task<T> submit(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        return core.submit(task::call, CallOptions.DEFAULT);
+    }
+
+    /**
+     * Submits a {@link Runnable}; see {@link ExecutorService#submit(Runnable, Object)}.
+     *
+     * @throws NullPointerException if {@code task} is null
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    @Override
+    public <T> Task<T> submit(Runnable task, T result) {
+        Objects.requireNonNull(task, "task");
+        return core.submit(() -> {
+            task.run();
+            return result;
+        }, CallOptions.DEFAULT);
+    }
+
+    /**
+     * Submits a {@link Runnable}; see {@link ExecutorService#submit(Runnable)}.
+     *
+     * @throws NullPointerException if {@code task} is null
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    @Override
+    public Task<?> submit(Runnable task) {
+        return submit(task, null);
+    }
+
+    /**
+     * Runs {@code command} in the background; its failure, if any, is only visible to callbacks
+     * (and is not lost: callbacks see the task).
+     *
+     * @throws NullPointerException if {@code command} is null
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    @Override
+    public void execute(Runnable command) {
+        submit(Objects.requireNonNull(command, "command"));
+    }
+
+    /** {@inheritDoc} Cancels the tasks still running when interrupted. */
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+        return invokeAll(tasks, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        Objects.requireNonNull(tasks, "tasks");
+        Objects.requireNonNull(unit, "unit");
+        long deadline = deadline(unit.toNanos(timeout));
+        List<Future<T>> futures = new ArrayList<>(tasks.size());
+        try {
+            for (Callable<T> c : tasks) {
+                futures.add(submit(Objects.requireNonNull(c, "tasks contains null")));
+            }
+            for (Future<T> f : futures) {
+                if (!f.isDone()) {
+                    try {
+                        f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    } catch (ExecutionException | CancellationException ignored) {
+                        // reported through the future
+                    } catch (TimeoutException e) {
+                        break;
+                    }
+                }
+            }
+            return futures;
+        } finally {
+            for (Future<T> f : futures) {
+                f.cancel(true); // no-op for those done; cancels the rest on timeout or interrupt
+            }
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+        try {
+            return invokeAny(tasks, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException impossible) {
+            throw new AssertionError(impossible);
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Objects.requireNonNull(tasks, "tasks");
+        Objects.requireNonNull(unit, "unit");
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("tasks is empty");
+        }
+        long deadline = deadline(unit.toNanos(timeout));
+        var outcomes = new java.util.concurrent.LinkedBlockingQueue<Task<T>>();
+        List<Task<T>> futures = new ArrayList<>(tasks.size());
+        try {
+            for (Callable<T> c : tasks) {
+                Task<T> t = submit(Objects.requireNonNull(c, "tasks contains null"));
+                futures.add(t);
+                t.whenComplete((v, e) -> outcomes.add(t));
+            }
+            ExecutionException last = null;
+            for (int i = 0; i < futures.size(); i++) {
+                Task<T> done = outcomes.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (done == null) {
+                    throw new TimeoutException("no task succeeded within " + Duration.ofNanos(unit.toNanos(timeout)));
+                }
+                try {
+                    return done.get();
+                } catch (ExecutionException e) {
+                    last = e;
+                } catch (CancellationException e) {
+                    last = new ExecutionException(e);
+                }
+            }
+            throw last;
+        } finally {
+            for (Task<T> t : futures) {
+                t.cancel(true);
+            }
+        }
+    }
+
+    private static long deadline(long nanos) {
+        long now = System.nanoTime();
+        return nanos >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+    }
+
+    /**
+     * Starts an orderly shutdown: tasks already submitted run to the end (including those waiting
+     * for a per-function limit); new submits throw {@link RejectedExecutionException}. Does not
+     * wait; see {@link #awaitTermination} and {@link #close()}.
+     */
+    @Override
+    public void shutdown() {
+        core.shutdown();
+    }
+
+    /**
+     * Stops at once: cancels every task not yet started, interrupts running ones, and rejects new
+     * submits. Unlike a plain {@code ThreadPoolExecutor}, the tasks returned are cancelled, so no
+     * future is left pending forever.
+     *
+     * @return the tasks that never started (already cancelled)
+     */
+    @Override
+    public List<Runnable> shutdownNow() {
+        return core.shutdownNow();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return core.isShutdown();
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return core.isTerminated();
+    }
+
+    /**
+     * Blocks until every submitted task has ended after a shutdown, the timeout passes, or the
+     * thread is interrupted.
+     */
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        return core.awaitTermination(timeout, unit);
+    }
+
+    /**
+     * Shuts down and waits for every submitted task to end, as {@link ExecutorService#close()}
+     * does. If interrupted while waiting, cancels what is left ({@link #shutdownNow()}), keeps
+     * waiting, and restores the interrupt status.
+     */
+    @Override
+    public void close() {
+        ExecutorService.super.close();
+    }
+
+    @Override
+    public String toString() {
+        return "BackgroundPool[" + name() + ", " + kind().name() + ", n=" + n() + ", pending=" + pending()
+                + (isShutdown() ? ", shut down" : "") + "]";
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /**
+     * Builds {@link BackgroundPool}s. Not thread-safe; {@link #build()} may be called more than
+     * once, each time making a new, independent pool.
+     */
+    public static final class Builder {
+        private String name = "pool";
+        private ExecutorKind kind = ExecutorKind.threads();
+        private int n;
+        private int keepResults = DEFAULT_KEEP_RESULTS;
+        private boolean awaitAtExit = true;
+        private final List<Consumer<? super Task<?>>> callbacks = new ArrayList<>();
+
+        private Builder() {}
+
+        /**
+         * Names the pool: in thread names ({@code background-NAME-1}) and error messages.
+         *
+         * @param name the name
+         * @return this builder
+         * @throws NullPointerException if {@code name} is null
+         * @throws IllegalArgumentException if {@code name} is blank
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets how many tasks run at once; without it, the kind's default.
+         *
+         * @param n at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
+        public Builder n(int n) {
+            this.n = checkN(n);
+            return this;
+        }
+
+        /**
+         * Runs tasks on platform threads (the default): for CPU-bound work.
+         *
+         * @return this builder
+         */
+        public Builder threads() {
+            return kind(ExecutorKind.threads());
+        }
+
+        /**
+         * Runs tasks on virtual threads: for I/O-bound work, up to hundreds of thousands at once.
+         *
+         * @return this builder
+         */
+        public Builder virtualThreads() {
+            return kind(ExecutorKind.virtualThreads());
+        }
+
+        /**
+         * Runs tasks on the given kind of workers, such as worker processes or a cluster.
+         *
+         * @param kind the kind
+         * @return this builder
+         * @throws NullPointerException if {@code kind} is null
+         */
+        public Builder kind(ExecutorKind kind) {
+            this.kind = Objects.requireNonNull(kind, "kind");
+            return this;
+        }
+
+        /**
+         * How many recently submitted tasks {@link BackgroundPool#results()} keeps beyond the
+         * pending ones; 0 keeps none (and makes submits a little cheaper).
+         *
+         * @param count at least 0
+         * @return this builder
+         * @throws IllegalArgumentException if {@code count} is negative
+         */
+        public Builder keepResults(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("keepResults must not be negative: " + count);
+            }
+            this.keepResults = count;
+            return this;
+        }
+
+        /**
+         * Whether the JVM, when it exits, first waits for this pool's submitted tasks (default
+         * true, like Python). With false, tasks still queued or running at exit are abandoned.
+         *
+         * @param await whether to wait
+         * @return this builder
+         */
+        public Builder awaitTasksAtExit(boolean await) {
+            this.awaitAtExit = await;
+            return this;
+        }
+
+        /**
+         * Registers a callback from the start, as {@link BackgroundPool#callback} would.
+         *
+         * @param callback receives every ended task
+         * @return this builder
+         * @throws NullPointerException if {@code callback} is null
+         */
+        public Builder callback(Consumer<? super Task<?>> callback) {
+            callbacks.add(Objects.requireNonNull(callback, "callback"));
+            return this;
+        }
+
+        /**
+         * Makes a new pool. Workers start as tasks arrive.
+         *
+         * @return the pool
+         */
+        public BackgroundPool build() {
+            return new BackgroundPool(this);
+        }
+
+        static int checkN(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("n must be at least 1: " + n);
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.background;
+
+import java.io.Serializable;
+
+/**
+ * A function of no arguments that returns a value.
+ *
+ * <p>The body may throw checked exceptions; they reach the {@link Task}'s future as they are.
+ * It is {@link Serializable} so that the same lambda can be sent to worker processes or
+ * cluster members: a lambda is serialisable when its target type is, and then only when what it
+ * captures is serialisable too.
+ *
+ * @param <R> the result type
+ */
+@FunctionalInterface
+public interface CheckedCallable<R> extends Serializable {
+    /**
+     * Runs the function.
+     *
+     * @return the result
+     * @throws Exception anything the body throws
+     */
+    R call() throws Exception;
+}

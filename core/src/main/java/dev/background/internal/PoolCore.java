@@ -1,0 +1,179 @@
+package dev.background.internal;
+
+import dev.background.CheckedCallable;
+import dev.background.ExecutorKind;
+import dev.background.Task;
+import dev.background.spi.Engine;
+import dev.background.spi.Job;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The state of one pool behind {@link dev.background.BackgroundPool}: its engine, its callbacks,
+ * its recent tasks, and the lifecycle that makes shutdown lose nothing.
+ *
+ * <p>Maintainers' overview.
+ * <ul>
+ * <li>{@code unfinished} counts tasks submitted and not yet settled. A submit increments it
+ * <em>before</em> reading {@code shutdown}; a shutdown sets {@code shutdown} before reading it. So
+ * either the submit sees the shutdown and backs out, or the shutdown sees the task.
+ * <li>The engine itself is shut down only when {@code unfinished} reaches zero after
+ * {@code shutdown}: tasks waiting for a per-function {@link Gate} permit are handed to the engine
+ * later than their submit, and must not be rejected by an engine that stopped early.
+ * <li>Callbacks are a copy-on-write list: registration is rare, iteration happens for every task.
+ * They run in the thread that settles the task, after the future is complete.
+ * </ul>
+ */
+public final class PoolCore {
+    private final String name;
+    private final ExecutorKind kind;
+    private final Engine engine;
+    private final RecentTasks recent;
+    private final CopyOnWriteArrayList<Consumer<? super Task<?>>> callbacks = new CopyOnWriteArrayList<>();
+    private final AtomicLong unfinished = new AtomicLong();
+    private volatile boolean shutdown;
+    /** Opens once shutdown is set and no task is unfinished; the engine is shut down then. */
+    private final CountDownLatch drained = new CountDownLatch(1);
+    private volatile int n;
+
+    public PoolCore(String name, ExecutorKind kind, int n, int keepResults,
+                    List<Consumer<? super Task<?>>> initialCallbacks, boolean awaitAtExit) {
+        this.name = name;
+        this.kind = kind;
+        this.n = n;
+        this.recent = new RecentTasks(keepResults);
+        this.callbacks.addAll(initialCallbacks);
+        this.engine = kind.open(name, n);
+        if (awaitAtExit) {
+            ExitGuard.register(this);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ExecutorKind kind() {
+        return kind;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    public int n() {
+        return n;
+    }
+
+    public synchronized void resize(int newN) {
+        n = newN;
+        engine.resize(newN);
+    }
+
+    /**
+     * Submits one call.
+     *
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public <T> TaskFuture<T> submit(CheckedCallable<T> call, CallOptions options) {
+        TaskFuture<T> task = new TaskFuture<>(this, call, options);
+        unfinished.incrementAndGet();
+        if (shutdown) {
+            if (unfinished.decrementAndGet() == 0) {
+                onDrained();
+            }
+            throw rejected();
+        }
+        recent.add(task);
+        try {
+            task.submitTo(engine);
+        } catch (RejectedExecutionException e) {
+            task.settle(null, e);
+            throw e;
+        }
+        return task;
+    }
+
+    RejectedExecutionException rejected() {
+        return new RejectedExecutionException("background pool '" + name
+                + "' is shut down and takes no new tasks; submit to a pool that is open, or build a new one");
+    }
+
+    /** Called exactly once per task, by the thread that settled it. */
+    void taskEnded(TaskFuture<?> task) {
+        recent.ended(task);
+        for (Consumer<? super Task<?>> cb : callbacks) {
+            Log.runCallback(cb, task);
+        }
+        if (unfinished.decrementAndGet() == 0 && shutdown) {
+            onDrained();
+        }
+    }
+
+    private void onDrained() {
+        ExitGuard.unregister(this);
+        drained.countDown();
+        engine.shutdown();
+    }
+
+    public Runnable addCallback(Consumer<? super Task<?>> callback) {
+        callbacks.add(callback);
+        return () -> callbacks.remove(callback);
+    }
+
+    public List<Task<?>> results() {
+        return recent.snapshot();
+    }
+
+    public long unfinished() {
+        return unfinished.get();
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    public void shutdown() {
+        shutdown = true;
+        if (unfinished.get() == 0) {
+            onDrained();
+        }
+    }
+
+    /** Cancels every queued task, interrupts running ones, and returns those that never started. */
+    public List<Runnable> shutdownNow() {
+        shutdown = true;
+        List<Job> queued = engine.shutdownNow();
+        List<Runnable> neverStarted = new ArrayList<>(queued.size());
+        for (Job job : queued) {
+            if (job instanceof TaskFuture<?> t && t.cancel(false)) {
+                neverStarted.add(t);
+            }
+        }
+        for (Task<?> t : recent.snapshot()) { // running ones, and those waiting for a gate permit
+            t.cancel(true);
+        }
+        if (unfinished.get() == 0) {
+            onDrained();
+        }
+        return neverStarted;
+    }
+
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    public boolean isTerminated() {
+        return shutdown && unfinished.get() == 0 && engine.isTerminated();
+    }
+
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        return drained.await(timeout, unit)
+                && engine.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,378 @@
+package dev.background.internal;
+
+import dev.background.CheckedCallable;
+import dev.background.Task;
+import dev.background.TaskException;
+import dev.background.WaitTimeoutException;
+import dev.background.spi.Engine;
+import dev.background.spi.Job;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The one implementation of {@link Task} and {@link Job}: a {@link CompletableFuture} that knows
+ * how to run its call, interrupt it, and tell its pool when it ends.
+ *
+ * <p>Maintainers' overview.
+ * <ul>
+ * <li><b>Settlement.</b> Every way a task can end (its call returns or throws, cancel, its time
+ * limit, a rejection, a user's {@code complete}) goes through {@link #settle}, which uses
+ * {@code CompletableFuture}'s own CAS on the result. Only the winner runs {@link #afterSettled()}
+ * (pool bookkeeping and pool callbacks), so those run exactly once per task.
+ * <li><b>Interrupts.</b> {@code runState} follows FutureTask's protocol: NEW, then RUNNING while the
+ * call runs; a canceller moves RUNNING to INTERRUPTING, interrupts, then INTERRUPTED; the runner
+ * moves RUNNING to FINISHED when the call returns. A runner that loses that race waits for
+ * INTERRUPTED and clears its interrupt status, so an interrupt meant for this task never lands in
+ * the next task of the same thread.
+ * <li><b>Gate permits.</b> A task that went through a {@link Gate} holds a permit from
+ * {@link #executeHoldingPermit} until its {@link #run()} ends, or until the engine rejects it.
+ * </ul>
+ */
+public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>, Job {
+
+    private static final int NEW = 0, RUNNING = 1, FINISHED = 2, INTERRUPTING = 3, INTERRUPTED = 4;
+    private static final VarHandle RUN_STATE;
+
+    static {
+        try {
+            RUN_STATE = MethodHandles.lookup().findVarHandle(TaskFuture.class, "runState", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final PoolCore pool;
+    private final CheckedCallable<T> callable;
+    private final CallOptions options;
+    /** The thread running the call, or the remote interrupter. Written before RUNNING. */
+    private Object interrupter;
+    private volatile int runState;
+    /** Set only for tasks with a time limit, once they start. */
+    private volatile ScheduledFuture<?> timeoutHandle;
+    /** Submission number; written once by {@link RecentTasks#add} before the task is published. */
+    long seq;
+    /** True once evicted from the recent-tasks ring while still pending. */
+    volatile boolean overflowed;
+
+    TaskFuture(PoolCore pool, CheckedCallable<T> callable, CallOptions options) {
+        this.pool = pool;
+        this.callable = callable;
+        this.options = options;
+    }
+
+    // ---------------------------------------------------------------- Job: running
+
+    @Override
+    public CheckedCallable<?> callable() {
+        return callable;
+    }
+
+    @Override
+    public String name() {
+        return options.displayName();
+    }
+
+    @Override
+    public void run() {
+        try {
+            if (!begin(Thread.currentThread())) {
+                return;
+            }
+            Thread self = Thread.currentThread();
+            String oldName = options.name() == null ? null : rename(self);
+            T value = null;
+            Throwable failure = null;
+            try {
+                value = callable.call();
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                if (oldName != null) {
+                    self.setName(oldName);
+                }
+                finishRun();
+            }
+            if (failure == null) {
+                settle(value, null);
+            } else {
+                settle(null, failure);
+            }
+        } finally {
+            Gate gate = options.gate();
+            if (gate != null) {
+                gate.release(pool.engine());
+            }
+        }
+    }
+
+    private String rename(Thread self) {
+        String old = self.getName();
+        self.setName(old + "/" + options.name());
+        return old;
+    }
+
+    @Override
+    public boolean start(Runnable remoteInterrupter) {
+        return begin(Objects.requireNonNull(remoteInterrupter, "interrupter"));
+    }
+
+    private boolean begin(Object interrupter) {
+        if (isDone()) {
+            return false;
+        }
+        this.interrupter = interrupter;
+        if (!RUN_STATE.compareAndSet(this, NEW, RUNNING)) {
+            return false;
+        }
+        if (isDone()) { // cancelled between the check and the CAS: never run it
+            finishRun();
+            return false;
+        }
+        long limit = options.timeoutNanos();
+        if (limit > 0) {
+            timeoutHandle = Timer.schedule(this::timeOut, limit);
+            if (isDone()) { // settled before the handle was visible to afterSettled
+                timeoutHandle.cancel(false);
+            }
+        }
+        return true;
+    }
+
+    private void finishRun() {
+        if (!RUN_STATE.compareAndSet(this, RUNNING, FINISHED)) {
+            while ((int) RUN_STATE.getVolatile(this) == INTERRUPTING) {
+                Thread.onSpinWait();
+            }
+            if (interrupter instanceof Thread) {
+                Thread.interrupted(); // the interrupt was for this task only
+            }
+        }
+    }
+
+    private void interruptIfRunning() {
+        if (RUN_STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+            try {
+                Object i = interrupter;
+                if (i instanceof Thread t) {
+                    t.interrupt();
+                } else if (i instanceof Runnable r) {
+                    r.run();
+                }
+            } catch (RuntimeException e) {
+                Log.warn("could not interrupt task '" + name() + "'", e);
+            } finally {
+                RUN_STATE.setVolatile(this, INTERRUPTED);
+            }
+        }
+    }
+
+    private void timeOut() {
+        Duration limit = Duration.ofNanos(options.timeoutNanos());
+        if (settle(null, new TimeoutException("task '" + name() + "' of pool '" + pool.name()
+                + "' ran past its time limit of " + limit + " and was interrupted"))) {
+            interruptIfRunning();
+        }
+    }
+
+    /** Hands a task holding a gate permit to the engine; gives the permit back if rejected. */
+    void executeHoldingPermit(Engine engine) {
+        try {
+            engine.execute(this);
+        } catch (RejectedExecutionException e) {
+            settle(null, e);
+            options.gate().release(engine);
+        }
+    }
+
+    void submitTo(Engine engine) {
+        Gate gate = options.gate();
+        if (gate == null) {
+            engine.execute(this);
+        } else {
+            gate.submit(this, engine);
+        }
+    }
+
+    // ---------------------------------------------------------------- settlement
+
+    @Override
+    public void succeed(Object value) {
+        @SuppressWarnings("unchecked")
+        T t = (T) value;
+        settle(t, null);
+    }
+
+    @Override
+    public void fail(Throwable error) {
+        settle(null, Objects.requireNonNull(error, "error"));
+    }
+
+    /** Settles the future; true if this call did it. */
+    boolean settle(T value, Throwable failure) {
+        boolean won = failure == null ? super.complete(value) : super.completeExceptionally(failure);
+        if (won) {
+            afterSettled();
+        }
+        return won;
+    }
+
+    private void afterSettled() {
+        ScheduledFuture<?> h = timeoutHandle;
+        if (h != null) {
+            h.cancel(false);
+        }
+        pool.taskEnded(this);
+    }
+
+    /**
+     * Cancels the task: a task not yet started never runs; with {@code mayInterruptIfRunning}, a
+     * running one is interrupted. Returns true if the task is now cancelled.
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean won = super.completeExceptionally(
+                new CancellationException("task '" + name() + "' was cancelled"));
+        if (won) {
+            if (mayInterruptIfRunning) {
+                interruptIfRunning();
+            }
+            afterSettled();
+        }
+        return won || isCancelled();
+    }
+
+    @Override
+    public boolean complete(T value) {
+        return settle(value, null);
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+        return settle(null, Objects.requireNonNull(ex, "ex"));
+    }
+
+    /** Unsupported: a task's outcome, once settled, is final (callbacks have seen it). */
+    @Override
+    public void obtrudeValue(T value) {
+        throw new UnsupportedOperationException("a task's result cannot be overwritten");
+    }
+
+    /** Unsupported: a task's outcome, once settled, is final (callbacks have seen it). */
+    @Override
+    public void obtrudeException(Throwable ex) {
+        throw new UnsupportedOperationException("a task's result cannot be overwritten");
+    }
+
+    /** Dependent stages are plain CompletableFutures: they do not run in the pool. */
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+        return new CompletableFuture<>();
+    }
+
+    // ---------------------------------------------------------------- Python's vocabulary
+
+    @Override
+    public T result() {
+        try {
+            return get();
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskException("interrupted while waiting for task '" + name() + "'", e);
+        }
+    }
+
+    @Override
+    public T result(Duration timeout) {
+        long nanos = checkTimeout(timeout);
+        try {
+            return get(nanos, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskException("interrupted while waiting for task '" + name() + "'", e);
+        } catch (TimeoutException e) {
+            throw new WaitTimeoutException("task '" + name() + "' did not end within " + timeout);
+        }
+    }
+
+    @Override
+    public Throwable exception() {
+        try {
+            get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskException("interrupted while waiting for task '" + name() + "'", e);
+        }
+    }
+
+    @Override
+    public Throwable exception(Duration timeout) {
+        long nanos = checkTimeout(timeout);
+        try {
+            get(nanos, TimeUnit.NANOSECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskException("interrupted while waiting for task '" + name() + "'", e);
+        } catch (TimeoutException e) {
+            throw new WaitTimeoutException("task '" + name() + "' did not end within " + timeout);
+        }
+    }
+
+    @Override
+    public Task<T> onDone(Consumer<? super Task<T>> callback) {
+        Objects.requireNonNull(callback, "callback");
+        whenComplete((v, e) -> Log.runCallback(callback, this));
+        return this;
+    }
+
+    static long checkTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        return saturatedNanos(timeout);
+    }
+
+    static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Rethrows a task's failure as {@link Task#result()} documents. */
+    static RuntimeException rethrow(Throwable failure) {
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        throw new TaskException(String.valueOf(failure), failure);
+    }
+
+    @Override
+    public String toString() {
+        return "Task[" + name() + ", " + state() + "]";
+    }
+}

@@ -1,0 +1,183 @@
+package dev.background.internal;
+
+import dev.background.AsyncBiFunction;
+import dev.background.AsyncCallable;
+import dev.background.AsyncFunction;
+import dev.background.AsyncTriFunction;
+import dev.background.CheckedBiFunction;
+import dev.background.CheckedCallable;
+import dev.background.CheckedFunction;
+import dev.background.CheckedTriFunction;
+import dev.background.Task;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * The wrapped functions that {@code task(..)} returns: a pool, a user function and its options.
+ * Each call binds its arguments into one serialisable {@link CheckedCallable} and submits it.
+ * Functions that return nothing are adapted to these by the caller (returning null).
+ *
+ * @param <F> the concrete wrapped type, returned by the option methods
+ */
+public abstract sealed class Wrapped<F> {
+    final PoolCore pool;
+    final CallOptions options;
+
+    private Wrapped(PoolCore pool, CallOptions options) {
+        this.pool = pool;
+        this.options = options;
+    }
+
+    abstract F with(CallOptions newOptions);
+
+    public final F named(String name) {
+        return with(options.withName(Objects.requireNonNull(name, "name")));
+    }
+
+    public final F timeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be greater than zero: " + timeout);
+        }
+        return with(options.withTimeout(timeout));
+    }
+
+    public final F limit(int maxConcurrent) {
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("maxConcurrent must be at least 1: " + maxConcurrent);
+        }
+        return with(options.withLimit(maxConcurrent));
+    }
+
+    final <R> Task<R> submit(CheckedCallable<R> call) {
+        return pool.submit(call, options);
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + options.displayName() + " on pool '" + pool.name() + "']";
+    }
+
+    public static <R> AsyncCallable<R> of(PoolCore pool, CheckedCallable<R> fn) {
+        return new Callable0<>(pool, CallOptions.DEFAULT, fn);
+    }
+
+    public static <A, R> AsyncFunction<A, R> of(PoolCore pool, CheckedFunction<A, R> fn) {
+        return new Function1<>(pool, CallOptions.DEFAULT, fn);
+    }
+
+    public static <A, B, R> AsyncBiFunction<A, B, R> of(PoolCore pool, CheckedBiFunction<A, B, R> fn) {
+        return new Function2<>(pool, CallOptions.DEFAULT, fn);
+    }
+
+    public static <A, B, C, R> AsyncTriFunction<A, B, C, R> of(PoolCore pool, CheckedTriFunction<A, B, C, R> fn) {
+        return new Function3<>(pool, CallOptions.DEFAULT, fn);
+    }
+
+    static final class Callable0<R> extends Wrapped<AsyncCallable<R>> implements AsyncCallable<R> {
+        private final CheckedCallable<R> fn;
+
+        Callable0(PoolCore pool, CallOptions options, CheckedCallable<R> fn) {
+            super(pool, options);
+            this.fn = fn;
+        }
+
+        @Override
+        AsyncCallable<R> with(CallOptions o) {
+            return new Callable0<>(pool, o, fn);
+        }
+
+        @Override
+        public Task<R> call() {
+            return submit(fn);
+        }
+    }
+
+    static final class Function1<A, R> extends Wrapped<AsyncFunction<A, R>> implements AsyncFunction<A, R> {
+        private final CheckedFunction<A, R> fn;
+
+        Function1(PoolCore pool, CallOptions options, CheckedFunction<A, R> fn) {
+            super(pool, options);
+            this.fn = fn;
+        }
+
+        @Override
+        AsyncFunction<A, R> with(CallOptions o) {
+            return new Function1<>(pool, o, fn);
+        }
+
+        @Override
+        public Task<R> apply(A a) {
+            CheckedFunction<A, R> f = fn;
+            return submit(() -> f.apply(a));
+        }
+
+        @Override
+        public Stream<R> map(Iterable<? extends A> inputs) {
+            Objects.requireNonNull(inputs, "inputs");
+            return OrderedMap.map(this, inputs.iterator(), defaultWindow(), null);
+        }
+
+        @Override
+        public Stream<R> map(Stream<? extends A> inputs) {
+            return map(inputs, defaultWindow());
+        }
+
+        @Override
+        public Stream<R> map(Stream<? extends A> inputs, int maxInFlight) {
+            Objects.requireNonNull(inputs, "inputs");
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
+            }
+            return OrderedMap.map(this, inputs.iterator(), maxInFlight, inputs);
+        }
+
+        private int defaultWindow() {
+            int n = pool.n();
+            return n > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : Math.max(2 * n, 2);
+        }
+    }
+
+    static final class Function2<A, B, R> extends Wrapped<AsyncBiFunction<A, B, R>>
+            implements AsyncBiFunction<A, B, R> {
+        private final CheckedBiFunction<A, B, R> fn;
+
+        Function2(PoolCore pool, CallOptions options, CheckedBiFunction<A, B, R> fn) {
+            super(pool, options);
+            this.fn = fn;
+        }
+
+        @Override
+        AsyncBiFunction<A, B, R> with(CallOptions o) {
+            return new Function2<>(pool, o, fn);
+        }
+
+        @Override
+        public Task<R> apply(A a, B b) {
+            CheckedBiFunction<A, B, R> f = fn;
+            return submit(() -> f.apply(a, b));
+        }
+    }
+
+    static final class Function3<A, B, C, R> extends Wrapped<AsyncTriFunction<A, B, C, R>>
+            implements AsyncTriFunction<A, B, C, R> {
+        private final CheckedTriFunction<A, B, C, R> fn;
+
+        Function3(PoolCore pool, CallOptions options, CheckedTriFunction<A, B, C, R> fn) {
+            super(pool, options);
+            this.fn = fn;
+        }
+
+        @Override
+        AsyncTriFunction<A, B, C, R> with(CallOptions o) {
+            return new Function3<>(pool, o, fn);
+        }
+
+        @Override
+        public Task<R> apply(A a, B b, C c) {
+            CheckedTriFunction<A, B, C, R> f = fn;
+            return submit(() -> f.apply(a, b, c));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.background.spi;
+
+import dev.background.CheckedCallable;
+
+/**
+ * One call to run, as an {@link Engine} sees it. Implemented by the library; engines only use
+ * it. Every method may be called from any thread; settling methods are idempotent (the first
+ * settlement wins, later ones are ignored), so an engine never needs to guard against a
+ * cancellation or a time-out that raced with its own result.
+ */
+public interface Job extends Runnable {
+
+    /**
+     * The call, with its arguments bound. It is {@link java.io.Serializable}; kinds that send it
+     * elsewhere serialise it.
+     *
+     * @return the call
+     */
+    CheckedCallable<?> callable();
+
+    /**
+     * The name of the function, for thread names, logs and errors.
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * For in-JVM engines: runs the call in the current thread and settles the job, catching
+     * everything; never throws. Does nothing if the job was cancelled before it started.
+     */
+    @Override
+    void run();
+
+    /**
+     * For remote engines: marks the job as started. From now on a cancellation with interrupt,
+     * or the function's time limit, calls {@code interrupter} (once, from the cancelling thread or
+     * a timer thread), which should ask the remote side to interrupt the call.
+     *
+     * @param interrupter how to interrupt the running call
+     * @return false if the job was already settled (cancelled): do not run it
+     */
+    boolean start(Runnable interrupter);
+
+    /**
+     * Settles the job with the call's result. Ignored if already settled.
+     *
+     * @param value the result
+     */
+    void succeed(Object value);
+
+    /**
+     * Settles the job with the call's failure, which should be the original exception (or, for
+     * remote kinds, one that carries the remote type, message and stack trace). Ignored if
+     * already settled.
+     *
+     * @param error the failure
+     */
+    void fail(Throwable error);
+
+    /**
+     * Tells whether the job is settled (done, failed or cancelled).
+     *
+     * @return true if settled
+     */
+    boolean isDone();
+
+    /**
+     * Where the call was submitted, for error messages of remote kinds (a stack trace captured
+     * cheaply at submit time, or null when not captured).
+     *
+     * @return the submit site or null
+     */
+    default StackTraceElement[] submitSite() {
+        return null;
+    }
+}

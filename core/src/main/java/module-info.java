@@ -1,0 +1,12 @@
+/**
+ * background: run work in the background and get futures back.
+ *
+ * <p>Start at {@link dev.background.Background} (the static facade) or
+ * {@link dev.background.BackgroundPool#builder()} (instances). {@code dev.background.spi} is for
+ * authors of executor kinds (worker processes, clusters); {@code dev.background.internal} is not
+ * exported.
+ */
+module dev.background {
+    exports dev.background;
+    exports dev.background.spi;
+}
