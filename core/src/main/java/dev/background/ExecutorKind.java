@@ -59,4 +59,16 @@ public interface ExecutorKind {
      * @return a new engine
      */
     Engine open(String poolName, int n);
+
+    /**
+     * Whether tasks record where they were submitted ({@link dev.background.spi.Job#submitSite()}),
+     * for kinds whose failures come from elsewhere (another process or machine) and would
+     * otherwise not say which call of the user's failed. Costs a stack walk per submit; the
+     * in-JVM kinds do not need it, since their failures carry the local stack.
+     *
+     * @return true to record submit sites
+     */
+    default boolean recordsSubmitSite() {
+        return false;
+    }
 }

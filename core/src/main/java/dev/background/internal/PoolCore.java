@@ -41,6 +41,8 @@ public final class PoolCore {
     /** Opens once shutdown is set and no task is unfinished; the engine is shut down then. */
     private final CountDownLatch drained = new CountDownLatch(1);
     private volatile int n;
+    private final boolean recordSubmitSite;
+    private static final StackWalker SUBMIT_SITE = StackWalker.getInstance();
 
     public PoolCore(String name, ExecutorKind kind, int n, int keepResults,
                     List<Consumer<? super Task<?>>> initialCallbacks, boolean awaitAtExit) {
@@ -49,6 +51,7 @@ public final class PoolCore {
         this.n = n;
         this.recent = new RecentTasks(keepResults);
         this.callbacks.addAll(initialCallbacks);
+        this.recordSubmitSite = kind.recordsSubmitSite();
         this.engine = kind.open(name, n);
         if (awaitAtExit) {
             ExitGuard.register(this);
@@ -83,6 +86,12 @@ public final class PoolCore {
      */
     public <T> TaskFuture<T> submit(CheckedCallable<T> call, CallOptions options) {
         TaskFuture<T> task = new TaskFuture<>(this, call, options);
+        if (recordSubmitSite) {
+            task.submitSite = SUBMIT_SITE.walk(frames -> frames
+                    .dropWhile(f -> isLibraryFrame(f.getClassName()))
+                    .limit(32).map(StackWalker.StackFrame::toStackTraceElement)
+                    .toArray(StackTraceElement[]::new));
+        }
         unfinished.incrementAndGet();
         if (shutdown) {
             if (unfinished.decrementAndGet() == 0) {
@@ -98,6 +107,12 @@ public final class PoolCore {
             throw e;
         }
         return task;
+    }
+
+    private static boolean isLibraryFrame(String className) {
+        return className.startsWith("dev.background.internal.")
+                || className.equals("dev.background.BackgroundPool")
+                || className.equals("dev.background.Background");
     }
 
     RejectedExecutionException rejected() {

@@ -61,6 +61,8 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     private volatile ScheduledFuture<?> timeoutHandle;
     /** Submission number; written once by {@link RecentTasks#add} before the task is published. */
     long seq;
+    /** Where the task was submitted, for kinds that ask for it; else null. */
+    StackTraceElement[] submitSite;
     /** True once evicted from the recent-tasks ring while still pending. */
     volatile boolean overflowed;
 
@@ -201,6 +203,11 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         } else {
             gate.submit(this, engine);
         }
+    }
+
+    @Override
+    public StackTraceElement[] submitSite() {
+        return submitSite;
     }
 
     // ---------------------------------------------------------------- settlement
