@@ -1,0 +1,140 @@
+package dev.background.bench.core;
+
+import dev.background.AsyncFunction;
+import dev.background.BackgroundPool;
+import dev.background.CheckedFunction;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One way of running a call in the background, behind one face, so that a benchmark measures
+ * background's pools and the raw JDK executors with the same code in the same run.
+ *
+ * <p>Every target submits the same thing a user would: a call of a one-argument function, so each
+ * submit allocates one capturing lambda on the raw side as on background's side (where
+ * {@code run(fn, a)} and {@code fn.apply(a)} bind the argument). The raw thread pool is configured
+ * like background's threads kind ({@code core = max = n}, an unbounded {@link LinkedBlockingQueue},
+ * daemon threads), so the ratio shows what background adds on top of the JDK.
+ *
+ * <p>Names (the values of the benchmarks' {@code target} parameter):
+ * <ul>
+ * <li>{@code tpe}: raw {@link ThreadPoolExecutor#submit}, n platform threads (the baseline);
+ * <li>{@code fjp}: raw {@link ForkJoinPool#submit}, parallelism n;
+ * <li>{@code vthreads}: raw {@link Executors#newVirtualThreadPerTaskExecutor()};
+ * <li>{@code bg-run}: {@link BackgroundPool#run(CheckedFunction, Object)}, threads kind;
+ * <li>{@code bg-task}: a wrapped function's {@link AsyncFunction#apply}, threads kind;
+ * <li>{@code bg-vthreads}: {@link BackgroundPool#run(CheckedFunction, Object)}, virtual-threads kind.
+ * </ul>
+ */
+public abstract class Target implements AutoCloseable {
+
+    /** The raw baselines and background's pools, in the order tables list them. */
+    public static final String ALL = "tpe,fjp,vthreads,bg-run,bg-task,bg-vthreads";
+
+    /** The argument every benchmark passes: one cached Integer, so no task allocates a box. */
+    public static final Integer ARG = 1;
+
+    /** Submits one call of the target's function with argument {@code x}. */
+    public abstract Future<Integer> submit(Integer x);
+
+    /** Shuts the executor down and waits for it. */
+    @Override
+    public abstract void close();
+
+    /**
+     * Opens a target.
+     *
+     * @param name one of the names listed above
+     * @param n the number of workers (ignored by {@code vthreads}, which has a thread per task)
+     * @param fn the function each task calls
+     * @return the open target
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static Target open(String name, int n, CheckedFunction<Integer, Integer> fn) {
+        return switch (name) {
+            case "tpe" -> new Raw(new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("raw-tpe-", 1).factory()), fn);
+            case "fjp" -> new Raw(new ForkJoinPool(n), fn);
+            case "vthreads" -> new Raw(Executors.newVirtualThreadPerTaskExecutor(), fn);
+            case "bg-run" -> new Run(pool(n).threads().build(), fn);
+            case "bg-task" -> new Wrapped(pool(n).threads().build(), fn);
+            case "bg-vthreads" -> new Run(pool(n).virtualThreads().build(), fn);
+            default -> throw new IllegalArgumentException("unknown target: " + name + "; known: " + ALL);
+        };
+    }
+
+    /** The identity: the no-op body of most benchmarks. */
+    public static Integer identity(Integer x) {
+        return x;
+    }
+
+    private static BackgroundPool.Builder pool(int n) {
+        return BackgroundPool.builder().name("bench").n(n);
+    }
+
+    private static final class Raw extends Target {
+        private final ExecutorService executor;
+        private final CheckedFunction<Integer, Integer> fn;
+
+        Raw(ExecutorService executor, CheckedFunction<Integer, Integer> fn) {
+            this.executor = executor;
+            this.fn = fn;
+        }
+
+        @Override
+        public Future<Integer> submit(Integer x) {
+            CheckedFunction<Integer, Integer> f = fn;
+            return executor.submit(() -> f.apply(x));
+        }
+
+        @Override
+        public void close() {
+            executor.close();
+        }
+    }
+
+    private static final class Run extends Target {
+        private final BackgroundPool pool;
+        private final CheckedFunction<Integer, Integer> fn;
+
+        Run(BackgroundPool pool, CheckedFunction<Integer, Integer> fn) {
+            this.pool = pool;
+            this.fn = fn;
+        }
+
+        @Override
+        public Future<Integer> submit(Integer x) {
+            return pool.run(fn, x);
+        }
+
+        @Override
+        public void close() {
+            pool.close();
+        }
+    }
+
+    private static final class Wrapped extends Target {
+        private final BackgroundPool pool;
+        private final AsyncFunction<Integer, Integer> fn;
+
+        Wrapped(BackgroundPool pool, CheckedFunction<Integer, Integer> fn) {
+            this.pool = pool;
+            this.fn = pool.task(fn);
+        }
+
+        @Override
+        public Future<Integer> submit(Integer x) {
+            return fn.apply(x);
+        }
+
+        @Override
+        public void close() {
+            pool.close();
+        }
+    }
+}
