@@ -22,6 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * waited for; the score is the wall time of one such round (single shot). Background runs them on
  * its virtual-threads kind with {@code n = tasks}; the baseline is the raw virtual-thread-per-task
  * executor. Target: at most 1.3 s for 100,000 tasks, i.e. at most 0.3 s above the sleep itself.
+ * {@code tpe-vthreads}, the raw {@code ThreadPoolExecutor} on virtual threads that background's
+ * kind is built on, shows how much of the time is that executor's rather than background's.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -31,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class ManySleepers {
 
-    @Param({"vthreads", "bg-vthreads"})
+    @Param({"vthreads", "tpe-vthreads", "bg-vthreads"})
     public String target;
 
     @Param("100000")

@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code tpe}: raw {@link ThreadPoolExecutor#submit}, n platform threads (the baseline);
  * <li>{@code fjp}: raw {@link ForkJoinPool#submit}, parallelism n;
  * <li>{@code vthreads}: raw {@link Executors#newVirtualThreadPerTaskExecutor()};
+ * <li>{@code tpe-vthreads}: raw {@link ThreadPoolExecutor} on virtual threads, n of them, workers
+ * retiring after 1 s idle, as background's virtual-threads kind runs them underneath: not a
+ * baseline to meet, but it tells background's own cost from that of the executor it reuses;
  * <li>{@code bg-run}: {@link BackgroundPool#run(CheckedFunction, Object)}, threads kind;
  * <li>{@code bg-task}: a wrapped function's {@link AsyncFunction#apply}, threads kind;
  * <li>{@code bg-vthreads}: {@link BackgroundPool#run(CheckedFunction, Object)}, virtual-threads kind.
@@ -34,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 public abstract class Target implements AutoCloseable {
 
     /** The raw baselines and background's pools, in the order tables list them. */
-    public static final String ALL = "tpe,fjp,vthreads,bg-run,bg-task,bg-vthreads";
+    public static final String ALL = "tpe,fjp,vthreads,tpe-vthreads,bg-run,bg-task,bg-vthreads";
 
     /** The argument every benchmark passes: one cached Integer, so no task allocates a box. */
     public static final Integer ARG = 1;
@@ -61,6 +64,7 @@ public abstract class Target implements AutoCloseable {
                     new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("raw-tpe-", 1).factory()), fn);
             case "fjp" -> new Raw(new ForkJoinPool(n), fn);
             case "vthreads" -> new Raw(Executors.newVirtualThreadPerTaskExecutor(), fn);
+            case "tpe-vthreads" -> new Raw(virtualTpe(n), fn);
             case "bg-run" -> new Run(pool(n).threads().build(), fn);
             case "bg-task" -> new Wrapped(pool(n).threads().build(), fn);
             case "bg-vthreads" -> new Run(pool(n).virtualThreads().build(), fn);
@@ -71,6 +75,13 @@ public abstract class Target implements AutoCloseable {
     /** The identity: the no-op body of most benchmarks. */
     public static Integer identity(Integer x) {
         return x;
+    }
+
+    private static ThreadPoolExecutor virtualTpe(int n) {
+        var tpe = new ThreadPoolExecutor(n, n, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                Thread.ofVirtual().name("raw-vtpe-", 1).factory());
+        tpe.allowCoreThreadTimeOut(true);
+        return tpe;
     }
 
     private static BackgroundPool.Builder pool(int n) {
