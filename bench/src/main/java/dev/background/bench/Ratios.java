@@ -4,19 +4,24 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Prints a JMH CSV result file ({@code -rf csv}) as ratios: for each benchmark (and each value of
+ * Prints a JMH JSON result file ({@code -rf json}) as ratios: for each benchmark (and each value of
  * its parameters other than {@code target}), every target's score divided by that of the first
  * target run, the baseline. Benchmarks list their raw JDK baseline first in their {@code target}
- * parameter, so the ratio reads "background costs R times the raw executor". Sampled benchmarks
- * are shown by their mean and their median ({@code :p0.50}); other percentiles are left out.
+ * parameter, so a ratio reads "background takes R times what the raw executor takes" (or, for
+ * throughput, "does R times as much").
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.background.bench.Ratios results.csv};
+ * <p>Two ratios are shown: of the means (JMH's score) and of the medians. The median is that of
+ * the measured iterations, or for a sampled benchmark the median sample (p50); on a machine shared
+ * with other work, one disturbed iteration moves the mean but hardly the median.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar dev.background.bench.Ratios results.json};
  * {@code bin/bench} runs it after every JMH run.
  */
 public final class Ratios {
@@ -24,66 +29,140 @@ public final class Ratios {
 
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
-            System.err.println("usage: Ratios JMH_RESULTS.csv");
+            System.err.println("usage: Ratios JMH_RESULTS.json");
             System.exit(2);
         }
-        List<String> lines = Files.readAllLines(Path.of(args[0]));
-        if (lines.isEmpty()) {
-            return;
-        }
-        List<String> header = parse(lines.get(0));
-        int bench = header.indexOf("Benchmark"), score = header.indexOf("Score"),
-                error = header.indexOf("Score Error (99.9%)"), unit = header.indexOf("Unit"),
-                target = header.indexOf("Param: target");
-        Map<String, Double> baselines = new LinkedHashMap<>();
-        System.out.printf(Locale.ROOT, "%-44s %-14s %14s %12s %-6s %8s%n",
-                "benchmark", "target", "score", "error", "unit", "ratio");
-        for (String line : lines.subList(1, lines.size())) {
-            List<String> row = parse(line);
-            String name = row.get(bench).replaceFirst("^dev\\.background\\.bench\\.", "");
-            if (name.contains(":") && !name.endsWith(":p0.50")) {
-                continue;
-            }
-            StringBuilder key = new StringBuilder(name);
-            for (int i = 0; i < header.size(); i++) {
-                if (header.get(i).startsWith("Param: ") && i != target) {
-                    key.append(' ').append(header.get(i).substring(7)).append('=').append(row.get(i));
+        List<?> runs = (List<?>) new Json(Files.readString(Path.of(args[0]))).value();
+        Map<String, double[]> baselines = new HashMap<>();
+        System.out.printf(Locale.ROOT, "%-40s %-13s %13s %11s %13s %-6s %7s %7s%n",
+                "benchmark", "target", "mean", "error", "median", "unit", "mean", "median");
+        for (Object o : runs) {
+            Map<?, ?> run = (Map<?, ?>) o;
+            Map<?, ?> params = run.get("params") instanceof Map<?, ?> p ? p : Map.of();
+            Map<?, ?> metric = (Map<?, ?>) run.get("primaryMetric");
+            StringBuilder key = new StringBuilder(((String) run.get("benchmark"))
+                    .replaceFirst("^dev\\.background\\.bench\\.", ""));
+            params.forEach((k, v) -> {
+                if (!k.equals("target")) {
+                    key.append(' ').append(k).append('=').append(v);
                 }
-            }
-            double s = Double.parseDouble(row.get(score));
-            double base = baselines.computeIfAbsent(key.toString(), k -> s);
-            String err = row.get(error).equals("NaN") ? "" : "± " + fmt(Double.parseDouble(row.get(error)));
-            System.out.printf(Locale.ROOT, "%-44s %-14s %14s %12s %-6s %7.2fx%n", key,
-                    target < 0 ? "" : row.get(target), fmt(s), err, row.get(unit), s / base);
+            });
+            double mean = number(metric.get("score"));
+            double error = number(metric.get("scoreError"));
+            double median = number(((Map<?, ?>) metric.get("scorePercentiles")).get("50.0"));
+            double[] base = baselines.computeIfAbsent(key.toString(), k -> new double[] {mean, median});
+            System.out.printf(Locale.ROOT, "%-40s %-13s %13s %11s %13s %-6s %6.2fx %6.2fx%n", key,
+                    params.containsKey("target") ? params.get("target") : "", fmt(mean),
+                    Double.isNaN(error) ? "" : "± " + fmt(error), fmt(median), metric.get("scoreUnit"),
+                    mean / base[0], median / base[1]);
         }
+    }
+
+    private static double number(Object o) {
+        return o instanceof Double d ? d : Double.NaN; // JMH writes "NaN" as a string
     }
 
     private static String fmt(double v) {
         return v >= 1_000 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.3f", v);
     }
 
-    /** One CSV line as JMH writes it: fields separated by commas, some in double quotes. */
-    static List<String> parse(String line) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder f = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '"') {
-                if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    f.append('"');
+    /** Just enough JSON for JMH's result file: objects, arrays, strings, numbers, literals. */
+    static final class Json {
+        private final String s;
+        private int i;
+
+        Json(String s) {
+            this.s = s;
+        }
+
+        Object value() {
+            skipSpace();
+            char c = s.charAt(i);
+            switch (c) {
+                case '{' -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
                     i++;
-                } else {
-                    quoted = !quoted;
+                    while (!consume('}')) {
+                        skipSpace();
+                        String k = string();
+                        expect(':');
+                        m.put(k, value());
+                        consume(',');
+                    }
+                    return m;
                 }
-            } else if (c == ',' && !quoted) {
-                fields.add(f.toString());
-                f.setLength(0);
-            } else {
-                f.append(c);
+                case '[' -> {
+                    List<Object> l = new ArrayList<>();
+                    i++;
+                    while (!consume(']')) {
+                        l.add(value());
+                        consume(',');
+                    }
+                    return l;
+                }
+                case '"' -> {
+                    return string();
+                }
+                default -> {
+                    int start = i;
+                    while (i < s.length() && ",}] \t\r\n".indexOf(s.charAt(i)) < 0) {
+                        i++;
+                    }
+                    String lit = s.substring(start, i);
+                    return switch (lit) {
+                        case "true" -> Boolean.TRUE;
+                        case "false" -> Boolean.FALSE;
+                        case "null" -> null;
+                        default -> Double.parseDouble(lit);
+                    };
+                }
             }
         }
-        fields.add(f.toString());
-        return fields;
+
+        private String string() {
+            expect('"');
+            StringBuilder b = new StringBuilder();
+            for (char c; (c = s.charAt(i++)) != '"'; ) {
+                if (c == '\\') {
+                    c = s.charAt(i++);
+                    switch (c) {
+                        case 'n' -> b.append('\n');
+                        case 't' -> b.append('\t');
+                        case 'r' -> b.append('\r');
+                        case 'b' -> b.append('\b');
+                        case 'f' -> b.append('\f');
+                        case 'u' -> {
+                            b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                            i += 4;
+                        }
+                        default -> b.append(c);
+                    }
+                } else {
+                    b.append(c);
+                }
+            }
+            return b.toString();
+        }
+
+        private void skipSpace() {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+        }
+
+        private boolean consume(char c) {
+            skipSpace();
+            if (i < s.length() && s.charAt(i) == c) {
+                i++;
+                return true;
+            }
+            return false;
+        }
+
+        private void expect(char c) {
+            if (!consume(c)) {
+                throw new IllegalArgumentException("bad JSON at " + i + ": expected '" + c + "'");
+            }
+        }
     }
 }

@@ -26,7 +26,7 @@ import java.util.concurrent.Future;
  * as {@code ./bench} does.
  */
 public final class QueuedTaskHeap {
-    static final String DEFAULT_TARGETS = "tpe,fjp,bg-run,bg-task,bg-vthreads";
+    static final String DEFAULT_TARGETS = "tpe,fjp,bg-run,bg-task,bg-nokeep,bg-vthreads";
     private static final Integer BLOCK = -1;
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
 

@@ -31,13 +31,15 @@ import java.util.concurrent.TimeUnit;
  * baseline to meet, but it tells background's own cost from that of the executor it reuses;
  * <li>{@code bg-run}: {@link BackgroundPool#run(CheckedFunction, Object)}, threads kind;
  * <li>{@code bg-task}: a wrapped function's {@link AsyncFunction#apply}, threads kind;
+ * <li>{@code bg-nokeep}: as {@code bg-run} with {@code keepResults(0)}, which tells the cost of
+ * the bookkeeping behind {@code results()} (every pending task plus the recent ones);
  * <li>{@code bg-vthreads}: {@link BackgroundPool#run(CheckedFunction, Object)}, virtual-threads kind.
  * </ul>
  */
 public abstract class Target implements AutoCloseable {
 
     /** The raw baselines and background's pools, in the order tables list them. */
-    public static final String ALL = "tpe,fjp,vthreads,tpe-vthreads,bg-run,bg-task,bg-vthreads";
+    public static final String ALL = "tpe,fjp,vthreads,tpe-vthreads,bg-run,bg-task,bg-nokeep,bg-vthreads";
 
     /** The argument every benchmark passes: one cached Integer, so no task allocates a box. */
     public static final Integer ARG = 1;
@@ -67,6 +69,7 @@ public abstract class Target implements AutoCloseable {
             case "tpe-vthreads" -> new Raw(virtualTpe(n), fn);
             case "bg-run" -> new Run(pool(n).threads().build(), fn);
             case "bg-task" -> new Wrapped(pool(n).threads().build(), fn);
+            case "bg-nokeep" -> new Run(pool(n).threads().keepResults(0).build(), fn);
             case "bg-vthreads" -> new Run(pool(n).virtualThreads().build(), fn);
             default -> throw new IllegalArgumentException("unknown target: " + name + "; known: " + ALL);
         };

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class Throughput {
     static final int BATCH = 10_000;
 
-    @Param({"tpe", "fjp", "vthreads", "bg-run", "bg-task", "bg-vthreads"})
+    @Param({"tpe", "fjp", "vthreads", "bg-run", "bg-task", "bg-nokeep", "bg-vthreads"})
     public String target;
 
     private Target executor;
