@@ -33,13 +33,16 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code bg-task}: a wrapped function's {@link AsyncFunction#apply}, threads kind;
  * <li>{@code bg-nokeep}: as {@code bg-run} with {@code keepResults(0)}, which tells the cost of
  * the bookkeeping behind {@code results()} (every pending task plus the recent ones);
+ * <li>{@code bg-keep16k}: as {@code bg-run} with {@code keepResults(16384)}, more than a
+ * benchmark's batch, so that no task is pushed out of the recent-tasks ring while still pending
+ * (diagnostic; in no default list: pass {@code -p target=...});
  * <li>{@code bg-vthreads}: {@link BackgroundPool#run(CheckedFunction, Object)}, virtual-threads kind.
  * </ul>
  */
 public abstract class Target implements AutoCloseable {
 
     /** The raw baselines and background's pools, in the order tables list them. */
-    public static final String ALL = "tpe,fjp,vthreads,tpe-vthreads,bg-run,bg-task,bg-nokeep,bg-vthreads";
+    public static final String ALL = "tpe,fjp,vthreads,tpe-vthreads,bg-run,bg-task,bg-nokeep,bg-keep16k,bg-vthreads";
 
     /** The argument every benchmark passes: one cached Integer, so no task allocates a box. */
     public static final Integer ARG = 1;
@@ -70,6 +73,7 @@ public abstract class Target implements AutoCloseable {
             case "bg-run" -> new Run(pool(n).threads().build(), fn);
             case "bg-task" -> new Wrapped(pool(n).threads().build(), fn);
             case "bg-nokeep" -> new Run(pool(n).threads().keepResults(0).build(), fn);
+            case "bg-keep16k" -> new Run(pool(n).threads().keepResults(16384).build(), fn);
             case "bg-vthreads" -> new Run(pool(n).virtualThreads().build(), fn);
             default -> throw new IllegalArgumentException("unknown target: " + name + "; known: " + ALL);
         };
