@@ -12,10 +12,15 @@ import java.util.Map;
 
 /**
  * Prints a JMH JSON result file ({@code -rf json}) as ratios: for each benchmark (and each value of
- * its parameters other than {@code target}), every target's score divided by that of the first
- * target run, the baseline. Benchmarks list their raw JDK baseline first in their {@code target}
+ * its parameters other than {@code target}), every target's score divided by that of the
+ * benchmark's first target, the baseline. Benchmarks list their raw JDK baseline first in their {@code target}
  * parameter, so a ratio reads "background takes R times what the raw executor takes" (or, for
  * throughput, "does R times as much").
+ *
+ * <p>When a target is repeated ({@code -p target=tpe,bg-run,tpe,bg-run}), each run is compared
+ * with the latest run of the baseline before it, so that a ratio pairs runs close in time, and a
+ * last table gives, per target, the median of those ratios: on a machine shared with other work,
+ * the load changes between minutes more than between neighbouring runs.
  *
  * <p>Two ratios are shown: of the means (JMH's score) and of the medians. The median is that of
  * the measured iterations, or for a sampled benchmark the median sample (p50); on a machine shared
@@ -33,7 +38,9 @@ public final class Ratios {
             System.exit(2);
         }
         List<?> runs = (List<?>) new Json(Files.readString(Path.of(args[0]))).value();
+        Map<String, String> baselineTarget = new HashMap<>();
         Map<String, double[]> baselines = new HashMap<>();
+        Map<String, List<Double>> repeated = new LinkedHashMap<>();
         System.out.printf(Locale.ROOT, "%-40s %-13s %13s %11s %13s %-6s %7s %7s%n",
                 "benchmark", "target", "mean", "error", "median", "unit", "mean", "median");
         for (Object o : runs) {
@@ -47,14 +54,32 @@ public final class Ratios {
                     key.append(' ').append(k).append('=').append(v);
                 }
             });
+            String target = params.containsKey("target") ? String.valueOf(params.get("target")) : "";
             double mean = number(metric.get("score"));
             double error = number(metric.get("scoreError"));
             double median = number(((Map<?, ?>) metric.get("scorePercentiles")).get("50.0"));
-            double[] base = baselines.computeIfAbsent(key.toString(), k -> new double[] {mean, median});
+            // The latest run of the baseline target is the baseline: with targets repeated
+            // (-p target=tpe,bg-run,tpe,bg-run), each is compared with the run next to it in time.
+            if (baselineTarget.computeIfAbsent(key.toString(), k -> target).equals(target)) {
+                baselines.put(key.toString(), new double[] {mean, median});
+            }
+            double[] base = baselines.get(key.toString());
             System.out.printf(Locale.ROOT, "%-40s %-13s %13s %11s %13s %-6s %6.2fx %6.2fx%n", key,
-                    params.containsKey("target") ? params.get("target") : "", fmt(mean),
-                    Double.isNaN(error) ? "" : "± " + fmt(error), fmt(median), metric.get("scoreUnit"),
-                    mean / base[0], median / base[1]);
+                    target, fmt(mean), Double.isNaN(error) ? "" : "± " + fmt(error), fmt(median),
+                    metric.get("scoreUnit"), mean / base[0], median / base[1]);
+            repeated.computeIfAbsent(key + "\t" + target, k -> new ArrayList<>()).add(median / base[1]);
+        }
+        if (repeated.values().stream().anyMatch(r -> r.size() > 1)) {
+            System.out.printf(Locale.ROOT, "%nMedian over repeats of the ratio of medians:%n");
+            repeated.forEach((k, r) -> {
+                List<Double> sorted = r.stream().sorted().toList();
+                int m = sorted.size() / 2;
+                double median = sorted.size() % 2 == 1 ? sorted.get(m) : (sorted.get(m - 1) + sorted.get(m)) / 2;
+                String[] kt = k.split("\t");
+                System.out.printf(Locale.ROOT, "%-40s %-13s %6.2fx  (%d runs: %s)%n", kt[0], kt[1],
+                        median, r.size(), r.stream()
+                                .map(x -> String.format(Locale.ROOT, "%.2f", x)).toList());
+            });
         }
     }
 
