@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One way of running a call in the background, behind one face, so that a benchmark measures
@@ -39,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code bg-vthreads}: {@link BackgroundPool#run(CheckedFunction, Object)}, virtual-threads kind.
  * </ul>
  */
-public abstract class Target implements AutoCloseable {
+public final class Target implements AutoCloseable {
 
     /** The raw baselines and background's pools, in the order tables list them. */
     public static final String ALL = "tpe,fjp,vthreads,tpe-vthreads,bg-run,bg-task,bg-nokeep,bg-keep16k,bg-vthreads";
@@ -47,12 +48,24 @@ public abstract class Target implements AutoCloseable {
     /** The argument every benchmark passes: one cached Integer, so no task allocates a box. */
     public static final Integer ARG = 1;
 
-    /** Submits one call of the target's function with argument {@code x}. */
-    public abstract Future<Integer> submit(Integer x);
+    private final ExecutorService executor;
+    private final Function<Integer, Future<Integer>> submit;
 
-    /** Shuts the executor down and waits for it. */
+    private Target(ExecutorService executor, Function<Integer, Future<Integer>> submit) {
+        this.executor = executor;
+        this.submit = submit;
+    }
+
+    /** Submits one call of the target's function with argument {@code x}. */
+    public Future<Integer> submit(Integer x) {
+        return submit.apply(x);
+    }
+
+    /** Shuts the executor down and waits for its tasks to end. */
     @Override
-    public abstract void close();
+    public void close() {
+        executor.close();
+    }
 
     /**
      * Opens a target.
@@ -65,16 +78,20 @@ public abstract class Target implements AutoCloseable {
      */
     public static Target open(String name, int n, CheckedFunction<Integer, Integer> fn) {
         return switch (name) {
-            case "tpe" -> new Raw(new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("raw-tpe-", 1).factory()), fn);
-            case "fjp" -> new Raw(new ForkJoinPool(n), fn);
-            case "vthreads" -> new Raw(Executors.newVirtualThreadPerTaskExecutor(), fn);
-            case "tpe-vthreads" -> new Raw(virtualTpe(n), fn);
-            case "bg-run" -> new Run(pool(n).threads().build(), fn);
-            case "bg-task" -> new Wrapped(pool(n).threads().build(), fn);
-            case "bg-nokeep" -> new Run(pool(n).threads().keepResults(0).build(), fn);
-            case "bg-keep16k" -> new Run(pool(n).threads().keepResults(16384).build(), fn);
-            case "bg-vthreads" -> new Run(pool(n).virtualThreads().build(), fn);
+            case "tpe" -> raw(new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    Thread.ofPlatform().daemon().name("raw-tpe-", 1).factory()), fn);
+            case "fjp" -> raw(new ForkJoinPool(n), fn);
+            case "vthreads" -> raw(Executors.newVirtualThreadPerTaskExecutor(), fn);
+            case "tpe-vthreads" -> raw(virtualTpe(n), fn);
+            case "bg-run" -> run(pool(n).threads().build(), fn);
+            case "bg-task" -> {
+                BackgroundPool pool = pool(n).threads().build();
+                AsyncFunction<Integer, Integer> wrapped = pool.task(fn);
+                yield new Target(pool, wrapped::apply);
+            }
+            case "bg-nokeep" -> run(pool(n).threads().keepResults(0).build(), fn);
+            case "bg-keep16k" -> run(pool(n).threads().keepResults(16_384).build(), fn);
+            case "bg-vthreads" -> run(pool(n).virtualThreads().build(), fn);
             default -> throw new IllegalArgumentException("unknown target: " + name + "; known: " + ALL);
         };
     }
@@ -82,6 +99,14 @@ public abstract class Target implements AutoCloseable {
     /** The identity: the no-op body of most benchmarks. */
     public static Integer identity(Integer x) {
         return x;
+    }
+
+    private static Target raw(ExecutorService executor, CheckedFunction<Integer, Integer> fn) {
+        return new Target(executor, x -> executor.submit(() -> fn.apply(x)));
+    }
+
+    private static Target run(BackgroundPool pool, CheckedFunction<Integer, Integer> fn) {
+        return new Target(pool, x -> pool.run(fn, x));
     }
 
     private static ThreadPoolExecutor virtualTpe(int n) {
@@ -93,66 +118,5 @@ public abstract class Target implements AutoCloseable {
 
     private static BackgroundPool.Builder pool(int n) {
         return BackgroundPool.builder().name("bench").n(n);
-    }
-
-    private static final class Raw extends Target {
-        private final ExecutorService executor;
-        private final CheckedFunction<Integer, Integer> fn;
-
-        Raw(ExecutorService executor, CheckedFunction<Integer, Integer> fn) {
-            this.executor = executor;
-            this.fn = fn;
-        }
-
-        @Override
-        public Future<Integer> submit(Integer x) {
-            CheckedFunction<Integer, Integer> f = fn;
-            return executor.submit(() -> f.apply(x));
-        }
-
-        @Override
-        public void close() {
-            executor.close();
-        }
-    }
-
-    private static final class Run extends Target {
-        private final BackgroundPool pool;
-        private final CheckedFunction<Integer, Integer> fn;
-
-        Run(BackgroundPool pool, CheckedFunction<Integer, Integer> fn) {
-            this.pool = pool;
-            this.fn = fn;
-        }
-
-        @Override
-        public Future<Integer> submit(Integer x) {
-            return pool.run(fn, x);
-        }
-
-        @Override
-        public void close() {
-            pool.close();
-        }
-    }
-
-    private static final class Wrapped extends Target {
-        private final BackgroundPool pool;
-        private final AsyncFunction<Integer, Integer> fn;
-
-        Wrapped(BackgroundPool pool, CheckedFunction<Integer, Integer> fn) {
-            this.pool = pool;
-            this.fn = pool.task(fn);
-        }
-
-        @Override
-        public Future<Integer> submit(Integer x) {
-            return fn.apply(x);
-        }
-
-        @Override
-        public void close() {
-            pool.close();
-        }
     }
 }
