@@ -248,10 +248,11 @@ public final class Story {
     }
 
     /**
-     * Loads and runs once the classes that the timed code uses (the pool, Tablesaw), so that the
-     * first batch's figures show the cost of the calls, not of the JVM loading its classes.
+     * Loads and runs once the classes that the timed code uses (the pool, Tablesaw, whose first
+     * use scans the class path), so that the first batch's figures show the cost of the calls,
+     * not of the JVM loading classes. Takes a fraction of a second the first time, nothing after.
      */
-    private static void warmUp() {
+    public static void warmUp() {
         try (BackgroundPool pool = BackgroundPool.builder().name("warm-up").n(1).awaitTasksAtExit(false).build()) {
             AsyncFunction<Integer, Table> call = pool.task((Integer i) -> longFunc(i, Duration.ZERO));
             List<Task<Table>> futures = List.of(call.apply(0), call.apply(1));
