@@ -70,7 +70,8 @@ public final class Durations {
     /**
      * Formats a duration like IPython's {@code %time}: three significant digits in the largest
      * unit under which the value is at least 1 ({@code 212 µs}, {@code 8.90 ms}, {@code 10.0 s}),
-     * and minutes with seconds from one minute up ({@code 1min 40s}).
+     * then minutes and seconds from one minute up ({@code 1min 40s}), hours from one hour up
+     * ({@code 5h 33min 20s}).
      *
      * @param nanos the duration in nanoseconds; negative means "not measured"
      * @return the text, or {@code "n/a"} for a negative value
@@ -95,7 +96,8 @@ public final class Durations {
             value /= 1_000.0;
         }
         long seconds = Math.round(nanos / 1e9);
-        return seconds / 60 + "min " + seconds % 60 + "s";
+        String minutes = seconds / 60 % 60 + "min " + seconds % 60 + "s";
+        return seconds < 3600 ? minutes : seconds / 3600 + "h " + minutes;
     }
 
     /**

@@ -38,7 +38,7 @@ class DurationsTest {
     @CsvSource({
         "0, 0 ns", "999, 999 ns", "1500000, 1.50 ms", "8900000, 8.90 ms", "212000000, 212 ms",
         "999999999, 1.00 s", "1000000000, 1.00 s", "10000000000, 10.0 s", "59000000000, 59.0 s",
-        "100000000000, 1min 40s", "-1, n/a",
+        "100000000000, 1min 40s", "3599000000000, 59min 59s", "20000000000000, 5h 33min 20s", "-1, n/a",
     })
     void formatsLikeIPythonsTime(long nanos, String text) {
         assertThat(Durations.format(nanos)).isEqualTo(text);
