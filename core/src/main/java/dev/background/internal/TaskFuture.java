@@ -61,6 +61,8 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     private volatile int runState;
     /** 1 once the gate permit went back; remote jobs give it back on settling, not in run(). */
     private volatile int permitReleased;
+    /** True once this task took a gate permit; a task still waiting at its gate holds none. */
+    private volatile boolean permitHeld;
     /** Set only for tasks with a time limit, once they start. */
     private volatile ScheduledFuture<?> timeoutHandle;
     /** Submission number; written once by {@link RecentTasks#add} before the task is published. */
@@ -124,7 +126,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
      */
     private void releasePermit() {
         Gate gate = options.gate();
-        if (gate != null && PERMIT_RELEASED.compareAndSet(this, 0, 1)) {
+        if (gate != null && permitHeld && PERMIT_RELEASED.compareAndSet(this, 0, 1)) {
             gate.release(pool.engine());
         }
     }
@@ -200,6 +202,11 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
 
     /** Hands a task holding a gate permit to the engine; gives the permit back if rejected. */
     void executeHoldingPermit(Engine engine) {
+        permitHeld = true;
+        if (isDone()) { // cancelled while waiting at the gate; afterSettled may not have seen the permit
+            releasePermit();
+            return;
+        }
         try {
             engine.execute(this);
         } catch (RejectedExecutionException e) {
