@@ -58,14 +58,15 @@ public final class BackgroundCommand {
      * @return the command line, ready to execute
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean terminal) {
+        // The handlers write to `err` itself: a subcommand added later has picocli's default streams.
         return new CommandLine(new BackgroundCommand(terminal))
                 .setOut(out)
                 .setErr(err)
-                .setParameterExceptionHandler(BackgroundCommand::badInput)
+                .setParameterExceptionHandler((ex, args) -> badInput(ex, err))
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
-                    cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": failed: " + ex);
-                    ex.printStackTrace(cmd.getErr());
-                    cmd.getErr().flush();
+                    err.println(cmd.getCommandSpec().qualifiedName() + ": failed: " + ex);
+                    ex.printStackTrace(err);
+                    err.flush();
                     return 1;
                 });
     }
@@ -76,7 +77,7 @@ public final class BackgroundCommand {
     }
 
     /** One line: what was wrong, what is accepted, where to read more. */
-    private static int badInput(ParameterException ex, String[] args) {
+    private static int badInput(ParameterException ex, PrintWriter err) {
         CommandLine cmd = ex.getCommandLine();
         String name = cmd.getCommandSpec().qualifiedName();
         String message = ex.getMessage();
@@ -92,8 +93,8 @@ public final class BackgroundCommand {
                 message += "; did you mean " + String.join(" or ", suggestions) + "?";
             }
         }
-        cmd.getErr().println(name + ": " + message + " (see '" + name + " --help')");
-        cmd.getErr().flush();
+        err.println(name + ": " + message + " (see '" + name + " --help')");
+        err.flush();
         return BAD_INPUT;
     }
 

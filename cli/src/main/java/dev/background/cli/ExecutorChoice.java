@@ -10,20 +10,23 @@ import picocli.CommandLine;
 
 /**
  * The executor kinds that {@code --executor} offers, by the name a user types. Offering another
- * kind (worker processes, a cluster) is one more constant here: its name and how to get its
- * {@link ExecutorKind}; parsing, help, completion and error messages follow from this list.
+ * kind (worker processes, a cluster) is one more constant here: its name, what it runs on (for
+ * the demo's text) and how to get its {@link ExecutorKind}; parsing, help, completion and error
+ * messages follow from this list.
  */
 public enum ExecutorChoice {
     /** Platform threads, like Python's {@code background}. */
-    THREADS("threads", ExecutorKind::threads),
+    THREADS("threads", "platform threads", ExecutorKind::threads),
     /** Virtual threads: cheap, for calls that mostly wait. */
-    VIRTUAL("virtual", ExecutorKind::virtualThreads);
+    VIRTUAL("virtual", "virtual threads", ExecutorKind::virtualThreads);
 
     private final String label;
+    private final String description;
     private final Supplier<ExecutorKind> kind;
 
-    ExecutorChoice(String label, Supplier<ExecutorKind> kind) {
+    ExecutorChoice(String label, String description, Supplier<ExecutorKind> kind) {
         this.label = label;
+        this.description = description;
         this.kind = kind;
     }
 
@@ -34,6 +37,15 @@ public enum ExecutorChoice {
      */
     public String label() {
         return label;
+    }
+
+    /**
+     * What the calls run on, for sentences: {@code platform threads}.
+     *
+     * @return the description
+     */
+    public String description() {
+        return description;
     }
 
     /**

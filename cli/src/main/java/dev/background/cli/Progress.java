@@ -65,7 +65,7 @@ interface Progress extends AutoCloseable {
         Bar(String name, int total) {
             PrintStream stdout = System.out;
             boolean unicode = Charset.defaultCharset().newEncoder().canEncode('█')
-                    && charsetOf(stdout).newEncoder().canEncode('█');
+                    && stdout.charset().newEncoder().canEncode('█');
             this.bar = new ProgressBarBuilder()
                     .setTaskName(name)
                     .setInitialMax(total)
@@ -73,10 +73,6 @@ interface Progress extends AutoCloseable {
                     .setUpdateIntervalMillis(100)
                     .setConsumer(new ConsoleProgressBarConsumer(stdout))
                     .build();
-        }
-
-        private static Charset charsetOf(PrintStream s) {
-            return s.charset();
         }
 
         @Override

@@ -127,7 +127,7 @@ public final class Story {
         out.printf("longFunc(i) sleeps %s, then returns a Table with one row: number_squared = i*i.%n",
                 Durations.format(s.sleep()));
         out.printf("%d calls on %s, n = %d at once. One after another they would take %d x %s = %s.%n%n",
-                s.runs(), s.executor().label(), s.n(), s.runs(), Durations.format(s.sleep()),
+                s.runs(), s.executor().description(), s.n(), s.runs(), Durations.format(s.sleep()),
                 Durations.format(sequentialNanos(s.runs(), s.sleep())));
         try (BackgroundPool pool = BackgroundPool.builder().name("demo").kind(s.executor().kind()).n(s.n())
                 .awaitTasksAtExit(false).build()) {
@@ -192,9 +192,16 @@ public final class Story {
                 times(a.speedUp()), times(b.speedUp()));
         out.printf(row, "table rows", a.table().rowCount(), b.table().rowCount());
         out.println();
-        double gain = (double) a.whole().wallNanos() / Math.max(1, b.whole().wallNanos());
-        out.printf(Locale.ROOT, "Going from n = %d to n = %d made the same %d calls %s faster: %d waves became %d.%n",
-                before.n(), afterN, before.runs(), times(gain), waves(before.runs(), before.n()), waves(after.runs(), afterN));
+        long wavesBefore = waves(before.runs(), before.n());
+        long wavesAfter = waves(after.runs(), afterN);
+        if (wavesBefore == wavesAfter) {
+            out.printf("Both ran the %d calls in %d wave%s: n = %d was already enough. Try a smaller --n with --crank.%n",
+                    before.runs(), wavesBefore, wavesBefore == 1 ? "" : "s", before.n());
+        } else {
+            double gain = (double) a.whole().wallNanos() / Math.max(1, b.whole().wallNanos());
+            out.printf("Going from n = %d to n = %d made the same %d calls %s faster: %d waves became %d.%n",
+                    before.n(), afterN, before.runs(), times(gain), wavesBefore, wavesAfter);
+        }
         out.flush();
         return List.of(a, b);
     }

@@ -34,7 +34,7 @@ public final class Timing {
     private final Thread owner = Thread.currentThread();
     private final long[] ticks0 = sampledTicks();
     private final long process0 = processCpuNanos();
-    private final long cpu0 = THREADS.getCurrentThreadCpuTime();
+    private final long cpu0 = threadCpuNanos();
     private final long wall0 = System.nanoTime();
 
     private Timing() {}
@@ -57,7 +57,7 @@ public final class Timing {
         long wall = System.nanoTime() - wall0;
         long process = processCpuNanos();
         long processDelta = process0 < 0 || process < 0 ? -1 : process - process0;
-        long cpu1 = THREADS.getCurrentThreadCpuTime();
+        long cpu1 = threadCpuNanos();
         if (Thread.currentThread() != owner || cpu0 < 0 || cpu1 < 0) {
             return new Measurement(wall, -1, -1, processDelta);
         }
@@ -82,9 +82,22 @@ public final class Timing {
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
         } catch (IOException | RuntimeException e) {
-            long user = THREADS.getCurrentThreadUserTime();
-            long cpu = THREADS.getCurrentThreadCpuTime();
-            return user < 0 || cpu < 0 ? new long[] {0, 0} : new long[] {user, Math.max(0, cpu - user)};
+            try {
+                long user = THREADS.getCurrentThreadUserTime();
+                long cpu = THREADS.getCurrentThreadCpuTime();
+                return user < 0 || cpu < 0 ? new long[] {0, 0} : new long[] {user, Math.max(0, cpu - user)};
+            } catch (UnsupportedOperationException unsupported) {
+                return new long[] {0, 0};
+            }
+        }
+    }
+
+    /** The calling thread's exact CPU time, or -1 where the JVM cannot measure it (or not for this thread). */
+    private static long threadCpuNanos() {
+        try {
+            return THREADS.getCurrentThreadCpuTime();
+        } catch (UnsupportedOperationException e) {
+            return -1;
         }
     }
 

@@ -92,6 +92,27 @@ class CommandLineTest {
         assertThat(Run.of("help", "demo").out()).isEqualTo(run.out());
     }
 
+    /** A command that fails while running, as a bug would. */
+    @picocli.CommandLine.Command(name = "boom")
+    static final class Boom implements java.util.concurrent.Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new IllegalStateException("the boom command always fails");
+        }
+    }
+
+    @Test
+    void aFailureWhileRunningExitsWith1AndShowsTheErrorWithItsStackTrace() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = BackgroundCommand.commandLine(new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                new java.io.PrintWriter(err), false).addSubcommand(new Boom()).execute("boom");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString())
+                .startsWith("background boom: failed: java.lang.IllegalStateException: the boom command always fails")
+                .contains("\tat " + Boom.class.getName() + ".call");
+    }
+
     @Test
     void versionNamesTheJavaItRunsOn() {
         Run run = Run.of("--version");

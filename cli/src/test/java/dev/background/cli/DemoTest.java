@@ -84,6 +84,14 @@ class DemoTest {
     }
 
     @Test
+    void crankSaysSoWhenTheFirstNWasAlreadyEnough() {
+        Run run = Run.of("demo", "--crank", "--runs", "3", "--n", "3", "--sleep", "0s");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Both ran the 3 calls in 1 wave: n = 3 was already enough.");
+    }
+
+    @Test
     void crankStartsFromTheExecutorsDefaultN() {
         List<Story.Batch> batches = Story.crank(
                 new Story.Settings(3, ExecutorChoice.THREADS.kind().defaultN(), Duration.ZERO, ExecutorChoice.THREADS),
