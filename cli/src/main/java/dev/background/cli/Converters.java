@@ -11,20 +11,43 @@ import picocli.CommandLine.TypeConversionException;
 final class Converters {
     private Converters() {}
 
-    /** A whole number of at least 1, such as {@code --runs} and {@code --n}. */
-    static final class PositiveInt implements ITypeConverter<Integer> {
+    /** A whole number of at least 1, such as {@code --n}. */
+    static class PositiveInt implements ITypeConverter<Integer> {
+        private final int max;
+
+        PositiveInt() {
+            this(Integer.MAX_VALUE);
+        }
+
+        PositiveInt(int max) {
+            this.max = max;
+        }
+
         @Override
         public Integer convert(String value) {
             int n;
             try {
                 n = Integer.parseInt(value.strip());
             } catch (NumberFormatException e) {
-                throw new TypeConversionException("'" + value + "' is not a whole number; use a whole number of at least 1");
+                throw new TypeConversionException("'" + value + "' is not a whole number; use a whole number of at least 1"
+                        + (max < Integer.MAX_VALUE ? " and at most " + max : ""));
             }
             if (n < 1) {
                 throw new TypeConversionException(n + " is too small; use a whole number of at least 1");
             }
+            if (n > max) {
+                throw new TypeConversionException(n + " is too large; use at most " + max);
+            }
             return n;
+        }
+    }
+
+    /** {@code --runs}: every call's future and row stay in memory, so a million at most. */
+    static final class Runs extends PositiveInt {
+        static final int MAX = 1_000_000;
+
+        Runs() {
+            super(MAX);
         }
     }
 

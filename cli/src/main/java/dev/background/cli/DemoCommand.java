@@ -54,8 +54,9 @@ final class DemoCommand implements Callable<Integer> {
     @ParentCommand
     private BackgroundCommand parent;
 
-    @Option(names = "--runs", paramLabel = "<runs>", converter = Converters.PositiveInt.class,
-            description = "How many calls of long_func (the post's n_runs). Default: 10; 100 with --crank.")
+    @Option(names = "--runs", paramLabel = "<runs>", converter = Converters.Runs.class,
+            description = "How many calls of long_func (the post's n_runs), at most 1000000."
+                    + " Default: 10; 100 with --crank.")
     private Integer runs;
 
     @Option(names = "--n", paramLabel = "<n>", converter = Converters.PositiveInt.class,

@@ -41,7 +41,9 @@ class CommandLineTest {
     @CsvSource(delimiter = '|', value = {
         "demo --runs 0          | '--runs': 0 is too small; use a whole number of at least 1",
         "demo --runs -5         | '--runs': -5 is too small; use a whole number of at least 1",
-        "demo --runs ten        | '--runs': 'ten' is not a whole number; use a whole number of at least 1",
+        "demo --runs ten        | '--runs': 'ten' is not a whole number; use a whole number of at least 1 and at most 1000000",
+        "demo --runs 1000001    | '--runs': 1000001 is too large; use at most 1000000",
+        "demo --n 1.5           | '--n': '1.5' is not a whole number; use a whole number of at least 1",
         "demo --n 0             | '--n': 0 is too small; use a whole number of at least 1",
         "demo --n -1            | '--n': -1 is too small",
         "demo --executor fibers | '--executor': 'fibers' is not an executor; use one of threads, virtual",
