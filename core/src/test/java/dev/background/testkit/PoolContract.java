@@ -528,6 +528,26 @@ public abstract class PoolContract {
         assertThat(Tasks.gather(probes)).as("interrupted at the start of the next task").containsOnly(false);
     }
 
+    /** Regression: careless code that returns with the interrupt status set must not pass it on. */
+    @Test
+    void aTaskThatEndsWithItsInterruptStatusSetAfterCancelDoesNotPassItToTheNextTask() {
+        BackgroundPool pool = pool(1);
+        Signal started = signal("started");
+        Task<Boolean> victim = pool.run(() -> {
+            started.fire();
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.onSpinWait();
+            }
+            return true; // returns normally, interrupt status still set
+        });
+        Task<Boolean> probe = pool.run(() -> Thread.currentThread().isInterrupted());
+        started.await();
+
+        victim.cancel(true);
+
+        assertThat(probe.result()).as("the next task starts interrupted").isFalse();
+    }
+
     // ================================================================ callbacks (issue item 4)
 
     @Test
