@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.background.AsyncBiFunction;
 import dev.background.AsyncCallable;
 import dev.background.AsyncFunction;
 import dev.background.BackgroundPool;
+import dev.background.CheckedBiFunction;
 import dev.background.CheckedCallable;
 import dev.background.CheckedFunction;
 import dev.background.Registration;
@@ -708,6 +710,38 @@ public abstract class PoolContract {
         assertThat(Tasks.gather(calls)).containsExactly(0, 1, 2, 3, 4, 5);
         assertThat(inside.max()).isEqualTo(2);
         assertThat(inside.total()).isEqualTo(6);
+    }
+
+    @Test
+    void aCallCancelledWhileWaitingForItsLimitNeverRunsAndGivesNoPermitTwice() {
+        BackgroundPool pool = pool(2);
+        Counter inside = counter("inside");
+        Signal gate1 = signal("gate1"), gate2 = signal("gate2"), ran = signal("ran");
+        CheckedBiFunction<Integer, Signal, Integer> body = (i, gate) -> {
+            if (i < 0) {
+                ran.fire();
+                return i;
+            }
+            return PoolContract.<Integer>countedUntil(inside, gate).apply(i);
+        };
+        AsyncBiFunction<Integer, Signal, Integer> limited = pool.task(body).limit(1);
+        Task<Integer> first = limited.apply(1, gate1);
+        eventually().until(() -> inside.current() == 1);
+        Task<Integer> cancelled = limited.apply(-1, gate1);
+        assertThat(cancelled.cancel(true)).isTrue();
+        gate1.fire();
+        assertThat(first.result()).isEqualTo(1);
+
+        Task<Integer> second = limited.apply(2, gate2);
+        Task<Integer> third = limited.apply(3, gate2);
+        eventually().until(() -> inside.current() == 1);
+        assertThat(pool.run(() -> "free").result(PATIENCE))
+                .as("the other worker is free: the third call still waits for the limit").isEqualTo("free");
+        gate2.fire();
+
+        assertThat(Tasks.gather(List.of(second, third))).containsExactly(2, 3);
+        assertThat(inside.max()).isEqualTo(1);
+        assertThat(ran.isFired()).as("the cancelled call ran").isFalse();
     }
 
     @Test
