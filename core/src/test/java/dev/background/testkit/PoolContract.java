@@ -1091,6 +1091,53 @@ public abstract class PoolContract {
     }
 
     @Test
+    void closeInterruptedWhileWaitingCancelsWhatIsLeftAndKeepsTheInterruptStatus() throws Exception {
+        BackgroundPool pool = pool(1);
+        Signal started = signal("started"), interrupted = signal("interrupted");
+        Task<String> stuck = pool.run(untilInterrupted(started, interrupted));
+        Task<String> queued = pool.run(() -> "never");
+        started.await();
+        AtomicReference<Boolean> interruptStatusAfterClose = new AtomicReference<>();
+        Thread closer = Thread.ofPlatform().start(() -> {
+            pool.close();
+            interruptStatusAfterClose.set(Thread.currentThread().isInterrupted());
+        });
+        eventually().until(() -> closer.getState() == Thread.State.WAITING
+                || closer.getState() == Thread.State.TIMED_WAITING);
+
+        closer.interrupt();
+        closer.join(PATIENCE.toMillis());
+
+        assertThat(interruptStatusAfterClose.get()).as("close returned, interrupt status kept").isTrue();
+        interrupted.await();
+        assertThat(stuck.isDone()).isTrue();
+        assertThat(queued.isCancelled()).isTrue();
+        assertThat(pool.isTerminated()).isTrue();
+    }
+
+    @Test
+    void invokeAllInterruptedWhileWaitingThrowsAndCancelsItsTasks() throws Exception {
+        BackgroundPool pool = pool(1);
+        Signal started = signal("started"), interrupted = signal("interrupted");
+        CheckedCallable<String> stuck = untilInterrupted(started, interrupted);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            try {
+                pool.invokeAll(List.of((Callable<String> & Serializable) stuck::call));
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        started.await();
+
+        caller.interrupt();
+        caller.join(PATIENCE.toMillis());
+
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+        interrupted.await();
+    }
+
+    @Test
     void invokeAllReturnsEveryFutureDoneInTheOrderGiven() throws Exception {
         BackgroundPool pool = pool(2);
         List<Callable<String>> calls = List.of((Callable<String> & Serializable) () -> "a",
