@@ -334,6 +334,41 @@ public abstract class PoolContract {
     }
 
     @Test
+    void aWaitInterruptedThrowsTaskExceptionCausedByInterruptedExceptionAndKeepsTheStatus() throws Exception {
+        BackgroundPool pool = pool(1);
+        Signal started = signal("started"), gate = signal("gate");
+        Task<String> blocked = pool.run(blocking(started, gate, "v"));
+        started.await();
+        Map<String, Throwable> thrown = new ConcurrentHashMap<>();
+        Map<String, Boolean> statusKept = new ConcurrentHashMap<>();
+        Map<String, Runnable> waits = Map.of(
+                "result", blocked::result,
+                "exception", blocked::exception,
+                "gather", () -> Tasks.gather(List.of(blocked)),
+                "asCompleted", () -> Tasks.asCompleted(List.of(blocked)).iterator().next());
+        for (var wait : waits.entrySet()) {
+            Thread waiter = Thread.ofPlatform().start(() -> {
+                try {
+                    wait.getValue().run();
+                } catch (Throwable t) {
+                    thrown.put(wait.getKey(), t);
+                    statusKept.put(wait.getKey(), Thread.currentThread().isInterrupted());
+                }
+            });
+            eventually().alias(wait.getKey() + " blocks").until(() -> waiter.getState() == Thread.State.WAITING
+                    || waiter.getState() == Thread.State.TIMED_WAITING || !waiter.isAlive());
+            assertThat(waiter.isAlive()).as(wait.getKey() + " blocked: " + thrown).isTrue();
+            waiter.interrupt();
+            waiter.join(PATIENCE.toMillis());
+        }
+
+        assertThat(thrown).hasSize(4).allSatisfy((wait, t) -> assertThat(t).as(wait)
+                .isInstanceOf(TaskException.class).hasCauseInstanceOf(InterruptedException.class));
+        assertThat(statusKept).hasSize(4).containsOnlyKeys(waits.keySet()).doesNotContainValue(false);
+        assertThat(blocked.isDone()).as("the task goes on").isFalse();
+    }
+
+    @Test
     void exceptionIsNullOnSuccessTheFailureOtherwiseAndThrowsOnCancellation() {
         BackgroundPool pool = pool(2);
         Signal started = signal("started"), gate = signal("gate");
