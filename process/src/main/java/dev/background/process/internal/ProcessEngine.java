@@ -1,0 +1,725 @@
+package dev.background.process.internal;
+
+import dev.background.process.TaskSerializationException;
+import dev.background.process.WorkerDiedException;
+import dev.background.spi.Engine;
+import dev.background.spi.Job;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine of the worker-process kind: a queue of serialised tasks and up to {@code n} worker
+ * JVMs, each running one task at a time with up to {@code prefetch} more sent ahead.
+ *
+ * <p>Maintainers' overview.
+ * <ul>
+ * <li><b>Lock.</b> One monitor ({@code this}) guards the queue, the worker list, every worker's
+ * in-flight map and counters, and the lifecycle flags. Nothing slow or foreign runs under it:
+ * frames are written, payloads decoded and jobs settled (which runs user callbacks) after it is
+ * released. {@link Job#start} is called under it, which is safe because the interrupter it
+ * registers never takes the lock (it hands the work to the timer thread): a canceller spinning in
+ * {@code TaskFuture} cannot wait for us.
+ * <li><b>Ordering.</b> A worker runs its tasks in the order sent and answers each before the next,
+ * flushing every answer, so the oldest entry of its in-flight map is the one it is running; when
+ * it dies, that task failed with it and the later ones never started: they go back to the front
+ * of the queue.
+ * <li><b>Tasks.</b> A {@link Rec} is started (Job.start) once, when first sent; after a worker's
+ * death it may be sent again (requeued or retried) without a second start, so its interrupter and
+ * time limit stay valid. A job settled while queued or in flight (cancel, time limit) is dropped
+ * when next seen.
+ * <li><b>Workers</b> count against {@code n} from spawn until closed; a closing worker (recycled,
+ * resized away, shutting down) takes no new tasks and its input is closed once it has none, which
+ * makes it exit. Its reader thread observes every exit; an exit that the engine did not ask for
+ * is a death.
+ * <li><b>Termination</b>: shut down, queue empty, and every worker process seen to exit.
+ * </ul>
+ */
+public final class ProcessEngine implements Engine {
+
+    private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1,
+            Thread.ofPlatform().daemon().name("background-process-timer").factory());
+    private static final StackTraceElement SUBMIT_SEPARATOR =
+            new StackTraceElement("------ submitted from ------", "", null, -1);
+
+    static {
+        TIMER.setRemoveOnCancelPolicy(true);
+    }
+
+    /** One job on its way through the engine. */
+    static final class Rec {
+        final Job job;
+        final byte[] payload;
+        final int length;
+        final long id;
+        final Runnable interrupter;
+        // engine lock
+        boolean started;
+        int attempts;
+        WorkerProcess worker;
+
+        Rec(Job job, Codec.Buffer payload, long id, ProcessEngine engine) {
+            this.job = job;
+            this.payload = payload.array();
+            this.length = payload.length();
+            this.id = id;
+            this.interrupter = () -> TIMER.execute(() -> engine.interrupt(this));
+        }
+    }
+
+    private final String poolName;
+    private final WorkerConfig config;
+    private final SerialFilter filter;
+    private final ArrayDeque<Rec> queue = new ArrayDeque<>();
+    private final List<WorkerProcess> workers = new ArrayList<>();
+    /** Every worker whose exit has not been observed yet, open or closed. */
+    private final Set<WorkerProcess> alive = new HashSet<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final ScheduledFuture<?> idleCheck;
+    private int n;
+    private int workerSeq;
+    private long taskSeq;
+    private boolean shutdown;
+    /** The last failure to start a worker process, for the tasks that needed it. */
+    private IOException spawnError;
+
+    /**
+     * Opens an engine; with eager workers, starts them.
+     *
+     * @param poolName the pool's name
+     * @param n the number of workers
+     * @param config the kind's settings
+     */
+    public ProcessEngine(String poolName, int n, WorkerConfig config) {
+        this.poolName = poolName;
+        this.n = n;
+        this.config = config;
+        this.filter = new SerialFilter(config.serialFilter());
+        synchronized (this) {
+            fillEagerLocked();
+        }
+        if (config.idleTimeout() != null) {
+            long period = Math.max(config.idleTimeout().toMillis() / 4, 20);
+            idleCheck = TIMER.scheduleWithFixedDelay(this::retireIdle, period, period, TimeUnit.MILLISECONDS);
+        } else {
+            idleCheck = null;
+        }
+    }
+
+    // ------------------------------------------------------------------ submitting
+
+    @Override
+    public void execute(Job job) {
+        if (isShutdown()) {
+            throw rejected();
+        }
+        Codec.Buffer payload;
+        try {
+            payload = Codec.encode(job.callable());
+        } catch (Exception | StackOverflowError e) {
+            job.fail(notSerializable(job, e));
+            return;
+        }
+        List<Rec> failed;
+        Map<WorkerProcess, List<Rec>> sends;
+        synchronized (this) {
+            if (shutdown) {
+                throw rejected();
+            }
+            queue.addLast(new Rec(job, payload, ++taskSeq, this));
+            failed = new ArrayList<>();
+            sends = dispatchLocked(failed);
+        }
+        send(sends);
+        failSpawns(failed);
+    }
+
+    private synchronized boolean isShutdown() {
+        return shutdown;
+    }
+
+    private RejectedExecutionException rejected() {
+        return new RejectedExecutionException("background pool '" + poolName + "' is shut down and takes no new tasks");
+    }
+
+    private static TaskSerializationException notSerializable(Job job, Throwable e) {
+        String what = e instanceof NotSerializableException ns ? ns.getMessage() : null;
+        String message = what != null
+                ? "task '" + job.name() + "' cannot be sent to a worker process: it holds an object of class " + what
+                + ", which is not serializable (captured by the lambda or passed as an argument). Make " + what
+                + " implement java.io.Serializable, or capture only serialisable values: copy what the task needs"
+                + " into local variables of serialisable types before the lambda (a lambda that uses a field or"
+                + " method of its enclosing object captures that object)"
+                : "task '" + job.name() + "' cannot be sent to a worker process: serialising it failed with " + e
+                + ". Capture and pass only serialisable values";
+        return new TaskSerializationException(message, e);
+    }
+
+    // ------------------------------------------------------------------ dispatching
+
+    /**
+     * Sends queued tasks to workers with room, spawning workers up to {@code n}. Returns the
+     * frames to write once the lock is released; tasks that found no worker because one could not
+     * be spawned go to {@code failed}.
+     */
+    private Map<WorkerProcess, List<Rec>> dispatchLocked(List<Rec> failed) {
+        Map<WorkerProcess, List<Rec>> sends = null;
+        while (!queue.isEmpty()) {
+            Rec r = queue.peekFirst();
+            if (r.job.isDone()) {
+                queue.pollFirst();
+                continue;
+            }
+            WorkerProcess w;
+            try {
+                w = pickLocked();
+            } catch (IOException e) {
+                queue.pollFirst();
+                failed.add(r);
+                r.worker = null;
+                spawnError = e;
+                continue;
+            }
+            if (w == null) {
+                break;
+            }
+            queue.pollFirst();
+            if (!r.started) {
+                if (!r.job.start(r.interrupter)) {
+                    continue;
+                }
+                r.started = true;
+            }
+            w.inflight.put(r.id, r);
+            r.worker = w;
+            w.sent++;
+            if (config.maxTasksPerWorker() > 0 && w.sent >= config.maxTasksPerWorker()) {
+                w.closing = true;
+            }
+            if (sends == null) {
+                sends = new LinkedHashMap<>();
+            }
+            sends.computeIfAbsent(w, k -> new ArrayList<>()).add(r);
+        }
+        return sends;
+    }
+
+    /** An idle worker, else a new one if under n, else the least loaded one with prefetch room. */
+    private WorkerProcess pickLocked() throws IOException {
+        for (WorkerProcess w : workers) {
+            if (!w.closing && w.inflight.isEmpty()) {
+                return w;
+            }
+        }
+        if (workers.size() < n) {
+            return spawnLocked();
+        }
+        WorkerProcess best = null;
+        for (WorkerProcess w : workers) {
+            if (!w.closing && w.inflight.size() <= config.prefetch()
+                    && (best == null || w.inflight.size() < best.inflight.size())) {
+                best = w;
+            }
+        }
+        return best;
+    }
+
+    private void fillEagerLocked() {
+        while (config.eager() && !shutdown && workers.size() < n) {
+            try {
+                spawnLocked();
+            } catch (IOException e) {
+                spawnError = e;
+                return; // tasks will report it when they need a worker
+            }
+        }
+    }
+
+    private WorkerProcess spawnLocked() throws IOException {
+        String id = poolName + "-worker-" + (++workerSeq);
+        Process p = new ProcessBuilder(WorkerCommand.of(config, id)).start();
+        WorkerProcess w = new WorkerProcess(id, p);
+        workers.add(w);
+        alive.add(w);
+        w.stderrPump = Thread.ofPlatform().daemon().name("background-" + id + "-stderr").start(w::pumpStderr);
+        Thread.ofPlatform().daemon().name("background-" + id + "-reader").start(() -> readLoop(w));
+        return w;
+    }
+
+    private void send(Map<WorkerProcess, List<Rec>> sends) {
+        if (sends != null) {
+            sends.forEach((w, tasks) -> w.send(tasks, -1));
+        }
+    }
+
+    private void failSpawns(List<Rec> failed) {
+        for (Rec r : failed) {
+            r.job.fail(new IllegalStateException("background pool '" + poolName
+                    + "' could not start a worker process for task '" + r.job.name() + "': " + spawnError, spawnError));
+        }
+    }
+
+    // ------------------------------------------------------------------ answers from workers
+
+    private void readLoop(WorkerProcess w) {
+        String malformed = null;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(w.process.getInputStream(), 1 << 16))) {
+            Frames.Frame f;
+            while ((f = Frames.read(in, Frames.READY, Frames.RESULT, Frames.ERROR, Frames.CANCELLED, Frames.OUT)) != null) {
+                switch (f.type()) {
+                    case Frames.READY -> w.readyNanos = System.nanoTime();
+                    case Frames.OUT -> w.echoOut(f.payload());
+                    default -> onAnswer(w, f);
+                }
+            }
+        } catch (Frames.MalformedFrameException e) {
+            malformed = e.getMessage();
+        } catch (IOException e) {
+            // like the end of the stream: the process is gone
+        }
+        w.flushOut();
+        if (malformed != null) {
+            w.killReason = "it sent a malformed frame (" + malformed + ") and was stopped";
+            w.process.destroyForcibly();
+        }
+        onExit(w);
+    }
+
+    private void onAnswer(WorkerProcess w, Frames.Frame f) throws Frames.MalformedFrameException {
+        Rec r;
+        boolean close;
+        Map<WorkerProcess, List<Rec>> sends;
+        List<Rec> failed = new ArrayList<>();
+        synchronized (this) {
+            r = w.inflight.remove(f.id());
+            if (w.inflight.isEmpty()) {
+                w.idleSinceNanos = System.nanoTime();
+            }
+            close = closeIfDoneLocked(w); // before dispatching, so that a recycled worker's slot is free
+            if (close) {
+                fillEagerLocked();
+            }
+            sends = dispatchLocked(failed);
+        }
+        send(sends);
+        failSpawns(failed);
+        if (close) {
+            w.closeInput();
+        }
+        if (r == null) {
+            throw new Frames.MalformedFrameException("answer for task " + f.id() + ", which was not sent to it");
+        }
+        switch (f.type()) {
+            case Frames.RESULT -> {
+                Object value;
+                try {
+                    value = Codec.decode(f.payload(), filter);
+                } catch (Exception | LinkageError e) {
+                    r.job.fail(undecodable(r, w, "result", e));
+                    return;
+                }
+                r.job.succeed(value);
+            }
+            case Frames.ERROR -> {
+                Object error;
+                try {
+                    error = Codec.decode(f.payload(), filter);
+                } catch (Exception | LinkageError e) {
+                    r.job.fail(undecodable(r, w, "exception", e));
+                    return;
+                }
+                if (!(error instanceof Throwable t)) {
+                    throw new Frames.MalformedFrameException("error frame without an exception");
+                }
+                r.job.fail(withSubmitSite(t, r.job));
+            }
+            default -> r.job.fail(new CancellationException("task '" + r.job.name() + "' was cancelled"));
+        }
+    }
+
+    /** A payload that could not be read; a rejected one ends the worker, as hostile. */
+    private TaskSerializationException undecodable(Rec r, WorkerProcess w, String what, Throwable e) {
+        if (SerialFilter.isRejection(e)) {
+            w.killReason = "it sent a " + what + " that the deserialisation filter rejected, and was stopped";
+            w.process.destroyForcibly();
+            return new TaskSerializationException("the " + what + " of task '" + r.job.name() + "' from worker "
+                    + w + " was rejected by the deserialisation filter (" + e.getMessage() + "); the worker was"
+                    + " stopped. Allow the classes with ProcessKind.builder().serialFilter(..) if they are yours", e);
+        }
+        return new TaskSerializationException("the " + what + " of task '" + r.job.name() + "' from worker "
+                + w + " could not be deserialised: " + e, e);
+    }
+
+    /** Appends the submit site to a remote stack trace, the way Hazelcast does. */
+    private static Throwable withSubmitSite(Throwable t, Job job) {
+        StackTraceElement[] site = job.submitSite();
+        if (site != null && site.length > 0) {
+            StackTraceElement[] remote = t.getStackTrace();
+            StackTraceElement[] all = new StackTraceElement[remote.length + 1 + site.length];
+            System.arraycopy(remote, 0, all, 0, remote.length);
+            all[remote.length] = SUBMIT_SEPARATOR;
+            System.arraycopy(site, 0, all, remote.length + 1, site.length);
+            t.setStackTrace(all);
+        }
+        return t;
+    }
+
+    /** Closes a worker that is closing (or idle after shutdown) and has nothing left to run. */
+    private boolean closeIfDoneLocked(WorkerProcess w) {
+        if (w.closed || !w.inflight.isEmpty() || !(w.closing || (shutdown && queue.isEmpty()))) {
+            return false;
+        }
+        w.closed = true;
+        workers.remove(w);
+        return true;
+    }
+
+    private void onExit(WorkerProcess w) {
+        int code = waitForExit(w);
+        try {
+            w.stderrPump.join(2_000); // its last lines explain the death
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Rec victim;
+        List<Rec> failed = new ArrayList<>();
+        Map<WorkerProcess, List<Rec>> sends;
+        List<WorkerProcess> toClose = new ArrayList<>();
+        boolean retried = false;
+        synchronized (this) {
+            boolean wasOpen = workers.remove(w);
+            alive.remove(w);
+            List<Rec> lost = new ArrayList<>(w.inflight.values());
+            w.inflight.clear();
+            victim = lost.isEmpty() ? null : lost.get(0);
+            for (int i = lost.size() - 1; i >= 1; i--) { // never started: back to the front, in order
+                queue.addFirst(lost.get(i));
+            }
+            if (victim != null && !victim.job.isDone() && victim.attempts < config.retries()) {
+                victim.attempts++;
+                queue.addFirst(victim);
+                retried = true;
+            }
+            if (wasOpen) {
+                fillEagerLocked();
+            }
+            sends = dispatchLocked(failed);
+            if (shutdown && queue.isEmpty()) {
+                for (WorkerProcess o : new ArrayList<>(workers)) {
+                    if (closeIfDoneLocked(o)) {
+                        toClose.add(o);
+                    }
+                }
+            }
+            checkTerminatedLocked();
+        }
+        send(sends);
+        failSpawns(failed);
+        toClose.forEach(WorkerProcess::closeInput);
+        if (victim != null && !retried && !victim.job.isDone()) {
+            victim.job.fail(died(w, code, victim));
+        }
+    }
+
+    private static int waitForExit(WorkerProcess w) {
+        try {
+            if (!w.process.waitFor(10, TimeUnit.SECONDS)) { // closed its output but lives on
+                w.process.destroyForcibly();
+                w.process.waitFor(10, TimeUnit.SECONDS);
+            }
+            return w.process.isAlive() ? -1 : w.process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private WorkerDiedException died(WorkerProcess w, int code, Rec victim) {
+        StringBuilder m = new StringBuilder("worker process ").append(w).append(" of pool '").append(poolName)
+                .append("' died while running task '").append(victim.job.name()).append("': ");
+        if (code > 128 && code < 128 + 65) {
+            m.append("killed by signal ").append(code - 128).append(signalName(code - 128))
+                    .append(" (exit code ").append(code).append(')');
+        } else {
+            m.append("exit code ").append(code);
+        }
+        String reason = w.killReason;
+        if (reason != null) {
+            m.append("; ").append(reason);
+        }
+        List<String> tail = w.stderrTail();
+        if (tail.stream().anyMatch(l -> l.contains("OutOfMemoryError"))) {
+            m.append("; it ran out of memory: give workers more heap with ProcessKind.builder().jvmOptions(\"-Xmx..\")");
+        }
+        if (victim.attempts > 0) {
+            m.append("; tried ").append(victim.attempts + 1).append(" times");
+        }
+        if (tail.isEmpty()) {
+            m.append(". It wrote nothing to its standard error.");
+        } else {
+            m.append(". Last lines of its standard error:");
+            tail.forEach(l -> m.append("\n    ").append(l));
+        }
+        WorkerDiedException e = new WorkerDiedException(m.toString(), w.id, w.pid, code, tail);
+        StackTraceElement[] site = victim.job.submitSite();
+        if (site != null) {
+            e.setStackTrace(site);
+        }
+        return e;
+    }
+
+    private static String signalName(int signal) {
+        return switch (signal) {
+            case 1 -> " (SIGHUP)";
+            case 2 -> " (SIGINT)";
+            case 3 -> " (SIGQUIT)";
+            case 4 -> " (SIGILL)";
+            case 6 -> " (SIGABRT)";
+            case 7 -> " (SIGBUS)";
+            case 8 -> " (SIGFPE)";
+            case 9 -> " (SIGKILL)";
+            case 11 -> " (SIGSEGV)";
+            case 15 -> " (SIGTERM)";
+            default -> "";
+        };
+    }
+
+    // ------------------------------------------------------------------ interrupts, idle workers
+
+    /** On the timer thread: asks the worker to interrupt the task, and kills it after the grace period. */
+    private void interrupt(Rec r) {
+        WorkerProcess w;
+        synchronized (this) {
+            if (queue.remove(r)) {
+                return; // requeued after a death: simply never sent again
+            }
+            w = r.worker;
+            if (w == null || !w.inflight.containsKey(r.id)) {
+                return; // already answered
+            }
+        }
+        w.send(null, r.id);
+        TIMER.schedule(() -> killIfStillRunning(w, r), config.cancelGrace().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void killIfStillRunning(WorkerProcess w, Rec r) {
+        synchronized (this) {
+            if (!w.inflight.containsKey(r.id)) {
+                return;
+            }
+        }
+        String reason = "it was killed because task '" + r.job.name() + "' did not stop within "
+                + config.cancelGrace() + " of being interrupted";
+        w.killReason = reason;
+        note(r.job, new WorkerDiedException("worker process " + w + " of pool '" + poolName + "' was killed and"
+                + " replaced: task '" + r.job.name() + "' did not stop within the cancel grace period of "
+                + config.cancelGrace() + " after it was interrupted", w.id, w.pid, -1, List.of()));
+        w.process.destroyForcibly();
+    }
+
+    /** Adds a note to a settled job's exception, so that its future says what happened next. */
+    private static void note(Job job, Throwable note) {
+        if (job instanceof Future<?> f && f.isDone()) {
+            try {
+                f.get();
+            } catch (CancellationException e) {
+                e.addSuppressed(note);
+            } catch (ExecutionException e) {
+                e.getCause().addSuppressed(note);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void retireIdle() {
+        List<WorkerProcess> idle = new ArrayList<>();
+        long now = System.nanoTime();
+        synchronized (this) {
+            for (WorkerProcess w : new ArrayList<>(workers)) {
+                if (!w.closing && w.inflight.isEmpty() && now - w.idleSinceNanos >= config.idleTimeout().toNanos()) {
+                    w.closing = true;
+                    if (closeIfDoneLocked(w)) {
+                        idle.add(w);
+                    }
+                }
+            }
+        }
+        idle.forEach(WorkerProcess::closeInput);
+    }
+
+    // ------------------------------------------------------------------ Engine lifecycle
+
+    @Override
+    public void resize(int newN) {
+        List<WorkerProcess> toClose = new ArrayList<>();
+        List<Rec> failed = new ArrayList<>();
+        Map<WorkerProcess, List<Rec>> sends;
+        synchronized (this) {
+            n = newN;
+            int open = 0;
+            for (WorkerProcess w : workers) {
+                open += w.closing ? 0 : 1;
+            }
+            for (int pass = 0; pass < 2 && open > n; pass++) { // idle workers first, then busy ones
+                for (WorkerProcess w : new ArrayList<>(workers)) {
+                    if (open > n && !w.closing && (pass == 1 || w.inflight.isEmpty())) {
+                        w.closing = true;
+                        open--;
+                        if (closeIfDoneLocked(w)) {
+                            toClose.add(w);
+                        }
+                    }
+                }
+            }
+            fillEagerLocked();
+            sends = dispatchLocked(failed);
+        }
+        toClose.forEach(WorkerProcess::closeInput);
+        send(sends);
+        failSpawns(failed);
+    }
+
+    @Override
+    public void shutdown() {
+        List<WorkerProcess> toClose = new ArrayList<>();
+        synchronized (this) {
+            shutdown = true;
+            if (queue.isEmpty()) {
+                for (WorkerProcess w : new ArrayList<>(workers)) {
+                    if (closeIfDoneLocked(w)) {
+                        toClose.add(w);
+                    }
+                }
+            }
+            checkTerminatedLocked();
+        }
+        toClose.forEach(WorkerProcess::closeInput);
+    }
+
+    @Override
+    public List<Job> shutdownNow() {
+        List<Job> neverStarted = new ArrayList<>();
+        List<Rec> stopped = new ArrayList<>();
+        List<WorkerProcess> toClose;
+        synchronized (this) {
+            shutdown = true;
+            for (Rec r : queue) {
+                if (r.started) {
+                    stopped.add(r);
+                } else {
+                    neverStarted.add(r.job);
+                }
+            }
+            queue.clear();
+            toClose = new ArrayList<>(workers);
+            for (WorkerProcess w : toClose) {
+                w.closed = true;
+                stopped.addAll(w.inflight.values());
+                w.inflight.clear();
+            }
+            workers.clear();
+            checkTerminatedLocked();
+        }
+        toClose.forEach(WorkerProcess::closeInput); // they halt at once
+        for (Rec r : stopped) {
+            r.job.fail(new CancellationException("task '" + r.job.name() + "' was cancelled: pool '" + poolName
+                    + "' was shut down now and its worker process stopped"));
+        }
+        return neverStarted;
+    }
+
+    private void checkTerminatedLocked() {
+        if (shutdown && queue.isEmpty() && alive.isEmpty() && terminated.getCount() > 0) {
+            if (idleCheck != null) {
+                idleCheck.cancel(false);
+            }
+            terminated.countDown();
+        }
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    // ------------------------------------------------------------------ for tests and benchmarks
+
+    /**
+     * The process ids of the worker processes not yet seen to exit.
+     *
+     * @return a snapshot
+     */
+    public synchronized List<Long> workerPids() {
+        return alive.stream().map(w -> w.pid).toList();
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessEngine[" + poolName + ", n=" + n + ", " + config + "]";
+    }
+
+    /** The command line of a worker. */
+    static final class WorkerCommand {
+        private WorkerCommand() {}
+
+        static List<String> of(WorkerConfig c, String id) {
+            List<String> cmd = new ArrayList<>();
+            boolean windows = System.getProperty("os.name", "").startsWith("Windows");
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java").toString());
+            // The channel is standard output: keep everything the JVM itself prints on standard error.
+            cmd.add("-Xlog:disable");
+            cmd.add("-Xlog:all=warning:stderr");
+            cmd.add("-XX:+DisplayVMOutputToStderr");
+            cmd.add("-XX:+ExitOnOutOfMemoryError");
+            cmd.addAll(c.jvmOptions());
+            c.systemProperties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+            String cp = System.getProperty("java.class.path", "");
+            if (!cp.isEmpty()) {
+                cmd.add("-cp");
+                cmd.add(cp);
+            }
+            String mp = System.getProperty("jdk.module.path");
+            if (mp != null && !mp.isEmpty()) {
+                cmd.add("--module-path");
+                cmd.add(mp);
+                cmd.add("--add-modules");
+                cmd.add("ALL-MODULE-PATH");
+            }
+            if (WorkerMain.class.getModule().isNamed()) {
+                cmd.add("-m");
+                cmd.add(WorkerMain.class.getModule().getName() + "/" + WorkerMain.class.getName());
+            } else {
+                cmd.add(WorkerMain.class.getName());
+            }
+            cmd.add(Long.toString(ProcessHandle.current().pid()));
+            cmd.add(id);
+            if (c.serialFilter() != null) {
+                cmd.add(c.serialFilter());
+            }
+            return cmd;
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.background.process.internal;
+
+import dev.background.CheckedCallable;
+import dev.background.process.RemoteTaskException;
+import dev.background.process.TaskSerializationException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/**
+ * The main class of a worker JVM. Reads frames from standard input, runs tasks one at a time in
+ * order, and writes results to standard output; {@code System.out} is redirected into frames and
+ * {@code System.in} is emptied, so user code cannot corrupt the channel.
+ *
+ * <p>Maintainers' overview. Two threads: the main thread reads frames and must never block on
+ * anything else (so the application's writes always drain); the executor thread runs tasks.
+ * {@code lock} guards the queue of received tasks and {@code currentId}: an interrupt for the
+ * running task interrupts the executor thread; one for a queued task removes it and is answered at
+ * once with CANCELLED; one for a finished task is ignored. The executor clears its interrupt status
+ * under the lock after each task, so an interrupt never leaks into the next one. {@code out} is
+ * locked for every frame written. Every result is flushed at once, so when the worker dies the
+ * application knows exactly which task was running: the oldest one it has no answer for.
+ *
+ * <p>Exits: standard input at its end (the application closed it or died) halts at once; so does
+ * the parent process's exit, watched separately; a malformed or rejected frame prints the reason to
+ * standard error and exits with {@value #EXIT_BAD_FRAME}, before any of its content runs.
+ */
+public final class WorkerMain {
+    /** Exit code for a malformed or hostile frame (sysexits' EX_DATAERR). */
+    public static final int EXIT_BAD_FRAME = 65;
+
+    private record Pending(long id, byte[] payload) {}
+
+    private final Object lock = new Object();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private long currentId = -1;
+    private Thread executor;
+    private final DataOutputStream out;
+    private final SerialFilter filter;
+    private final String id;
+
+    private WorkerMain(DataOutputStream out, SerialFilter filter, String id) {
+        this.out = out;
+        this.filter = filter;
+        this.id = id;
+    }
+
+    /**
+     * Runs a worker.
+     *
+     * @param args the parent's pid, the worker id, and optionally a filter pattern
+     */
+    public static void main(String[] args) throws Exception {
+        long parentPid = Long.parseLong(args[0]);
+        String id = args[1];
+        String pattern = args.length > 2 ? args[2] : null;
+        DataOutputStream channel = new DataOutputStream(
+                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
+        InputStream stdin = new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16);
+        System.setIn(InputStream.nullInputStream());
+        WorkerMain w = new WorkerMain(channel, new SerialFilter(pattern), id);
+        System.setOut(new PrintStream(new BufferedOutputStream(w.new OutFrames(), 8192), true));
+        ProcessHandle.of(parentPid).ifPresentOrElse(
+                p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)),
+                () -> Runtime.getRuntime().halt(0));
+        w.executor = Thread.ofPlatform().name("background-worker-task").start(w::runTasks);
+        w.send(Frames.READY, ProcessHandle.current().pid(), null, 0);
+        w.readFrames(new DataInputStream(stdin));
+    }
+
+    private void readFrames(DataInputStream in) {
+        try {
+            while (true) {
+                Frames.Frame f = Frames.read(in, Frames.TASK, Frames.INTERRUPT);
+                if (f == null) {
+                    Runtime.getRuntime().halt(0); // the application closed our input, or died
+                }
+                if (f.type() == Frames.TASK) {
+                    synchronized (lock) {
+                        queue.addLast(new Pending(f.id(), f.payload()));
+                        lock.notifyAll();
+                    }
+                } else {
+                    interrupt(f.id());
+                }
+            }
+        } catch (Frames.MalformedFrameException e) {
+            badFrame(e.getMessage());
+        } catch (IOException e) {
+            Runtime.getRuntime().halt(0);
+        }
+    }
+
+    private void interrupt(long taskId) {
+        boolean removed = false;
+        synchronized (lock) {
+            if (currentId == taskId) {
+                executor.interrupt();
+            } else {
+                for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
+                    if (it.next().id() == taskId) {
+                        it.remove();
+                        removed = true;
+                        break;
+                    }
+                }
+            }
+        }
+        if (removed) {
+            // Not from this thread: it must never block on standard output (see the overview).
+            Thread.startVirtualThread(() -> send(Frames.CANCELLED, taskId, null, 0));
+        }
+    }
+
+    private void badFrame(String why) {
+        System.err.println("background worker " + id + ": rejected a malformed or hostile frame on its standard input ("
+                + why + "); exiting without running it");
+        System.err.flush();
+        Runtime.getRuntime().halt(EXIT_BAD_FRAME);
+    }
+
+    private void runTasks() {
+        while (true) {
+            Pending p;
+            synchronized (lock) {
+                while (queue.isEmpty()) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        // stale interrupt of a finished task: keep waiting
+                    }
+                }
+                p = queue.removeFirst();
+                currentId = p.id();
+            }
+            CheckedCallable<?> call;
+            try {
+                call = (CheckedCallable<?>) Codec.decode(p.payload(), filter);
+            } catch (Exception | LinkageError e) {
+                String why = SerialFilter.isRejection(e)
+                        ? "the deserialisation filter rejected it: " + e.getMessage()
+                        : "it could not be deserialised: " + e;
+                badFrame("task " + p.id() + ": " + why);
+                return;
+            }
+            Object value = null;
+            Throwable failure = null;
+            try {
+                value = call.call();
+            } catch (Throwable t) {
+                failure = t;
+            }
+            System.out.flush(); // the task's output comes before its result
+            synchronized (lock) {
+                currentId = -1;
+                Thread.interrupted();
+            }
+            sendOutcome(p.id(), value, failure);
+        }
+    }
+
+    private void sendOutcome(long taskId, Object value, Throwable failure) {
+        Codec.Buffer payload;
+        byte type = Frames.RESULT;
+        if (failure == null) {
+            try {
+                payload = Codec.encode(value);
+            } catch (Exception | StackOverflowError e) {
+                type = Frames.ERROR;
+                failure = new TaskSerializationException("the task's result, of class " + value.getClass().getName()
+                        + ", cannot be sent back from the worker process: " + e
+                        + ". Return a serialisable value (implement java.io.Serializable, or copy the data into"
+                        + " a record, String, List or Map of serialisable values)", null);
+                payload = encodeFailure(failure);
+            }
+        } else {
+            type = Frames.ERROR;
+            payload = encodeFailure(failure);
+        }
+        send(type, taskId, payload.array(), payload.length());
+    }
+
+    private static Codec.Buffer encodeFailure(Throwable failure) {
+        try {
+            return Codec.encode(failure);
+        } catch (Exception | StackOverflowError e) {
+            try {
+                return Codec.encode(RemoteTaskException.of(failure));
+            } catch (IOException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+    }
+
+    private void send(byte type, long taskId, byte[] payload, int length) {
+        try {
+            synchronized (out) {
+                Frames.write(out, type, taskId, payload, length);
+                out.flush();
+            }
+        } catch (IOException e) {
+            Runtime.getRuntime().halt(0); // the application is gone
+        }
+    }
+
+    /** {@code System.out} of the worker: each flush becomes one OUT frame. */
+    private final class OutFrames extends OutputStream {
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (len > 0) {
+                byte[] copy = off == 0 ? b : java.util.Arrays.copyOfRange(b, off, off + len);
+                send(Frames.OUT, 0, copy, len);
+            }
+        }
+    }
+}
