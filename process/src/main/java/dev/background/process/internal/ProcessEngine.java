@@ -360,7 +360,7 @@ public final class ProcessEngine implements Engine {
             w.killReason = "it sent a " + what + " that the deserialisation filter rejected, and was stopped";
             w.process.destroyForcibly();
             return new TaskSerializationException("the " + what + " of task '" + r.job.name() + "' from worker "
-                    + w + " was rejected by the deserialisation filter (" + e.getMessage() + "); the worker was"
+                    + w + " was refused by the deserialisation filter (" + SerialFilter.describe(e) + "); the worker was"
                     + " stopped. Allow the classes with ProcessKind.builder().serialFilter(..) if they are yours", e);
         }
         return new TaskSerializationException("the " + what + " of task '" + r.job.name() + "' from worker "

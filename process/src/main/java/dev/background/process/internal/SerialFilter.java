@@ -23,15 +23,24 @@ final class SerialFilter implements ObjectInputFilter {
         this.user = pattern == null || pattern.isBlank() ? null : ObjectInputFilter.Config.createFilter(pattern);
     }
 
+    /** Why this thread's last stream was rejected, for the message. */
+    private static final ThreadLocal<String> REASON = new ThreadLocal<>();
+
     @Override
     public Status checkInput(FilterInfo info) {
-        if (info.depth() > MAX_DEPTH || info.streamBytes() > Frames.MAX_PAYLOAD
-                || info.arrayLength() > Frames.MAX_PAYLOAD) {
-            return Status.REJECTED;
+        if (info.depth() > MAX_DEPTH) {
+            return reject("object graph deeper than " + MAX_DEPTH);
+        }
+        if (info.streamBytes() > Frames.MAX_PAYLOAD || info.arrayLength() > Frames.MAX_PAYLOAD) {
+            return reject("stream or array larger than " + Frames.MAX_PAYLOAD + " bytes");
         }
         if (user != null) {
             Status s = user.checkInput(info);
-            if (s == Status.REJECTED || (s == Status.ALLOWED && info.serialClass() != null)) {
+            if (s == Status.REJECTED) {
+                return reject(info.serialClass() == null ? "a limit of the filter pattern"
+                        : "class " + info.serialClass().getName() + ", by the filter pattern");
+            }
+            if (s == Status.ALLOWED && info.serialClass() != null) {
                 return s;
             }
         }
@@ -46,17 +55,31 @@ final class SerialFilter implements ObjectInputFilter {
             return Status.ALLOWED;
         }
         if (Proxy.isProxyClass(c)) {
-            return Status.REJECTED;
+            return reject("dynamic proxy class " + c.getName());
         }
         ClassLoader loader = c.getClassLoader();
         if (loader == null || loader == platform) {
-            return c.getModule().isExported(c.getPackageName()) ? Status.ALLOWED : Status.REJECTED;
+            return c.getModule().isExported(c.getPackageName()) ? Status.ALLOWED
+                    : reject("class " + c.getName() + ", internal to the JDK (package not exported)");
         }
-        return loader == app || loader == SerialFilter.class.getClassLoader() ? Status.ALLOWED : Status.REJECTED;
+        return loader == app || loader == SerialFilter.class.getClassLoader() ? Status.ALLOWED
+                : reject("class " + c.getName() + ", not from the class path (loaded by " + loader + ")");
+    }
+
+    private static Status reject(String why) {
+        REASON.set(why);
+        return Status.REJECTED;
     }
 
     /** True if the exception is a rejection by a filter (as opposed to a broken stream). */
     static boolean isRejection(Throwable e) {
         return e instanceof java.io.InvalidClassException ice && String.valueOf(ice.getMessage()).contains("REJECTED");
+    }
+
+    /** Describes this thread's last rejection. */
+    static String describe(Throwable rejection) {
+        String why = REASON.get();
+        REASON.remove();
+        return why == null ? String.valueOf(rejection.getMessage()) : "rejected " + why;
     }
 }

@@ -148,7 +148,7 @@ public final class WorkerMain {
                 call = (CheckedCallable<?>) Codec.decode(p.payload(), filter);
             } catch (Exception | LinkageError e) {
                 String why = SerialFilter.isRejection(e)
-                        ? "the deserialisation filter rejected it: " + e.getMessage()
+                        ? "the deserialisation filter " + SerialFilter.describe(e)
                         : "it could not be deserialised: " + e;
                 badFrame("task " + p.id() + ": " + why);
                 return;
