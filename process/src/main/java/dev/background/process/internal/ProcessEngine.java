@@ -18,8 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -534,18 +533,18 @@ public final class ProcessEngine implements Engine {
         w.process.destroyForcibly();
     }
 
-    /** Adds a note to a settled job's exception, so that its future says what happened next. */
+    /**
+     * Adds a note to a settled job's exception, so that its future says what happened next. The
+     * exception is taken as stored (a {@code CompletionStage} hands it over as is; {@code get()}
+     * may wrap it).
+     */
     private static void note(Job job, Throwable note) {
-        if (job instanceof Future<?> f && f.isDone()) {
-            try {
-                f.get();
-            } catch (CancellationException e) {
-                e.addSuppressed(note);
-            } catch (ExecutionException e) {
-                e.getCause().addSuppressed(note);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (job instanceof CompletionStage<?> stage) {
+            stage.whenComplete((v, stored) -> {
+                if (stored != null) {
+                    stored.addSuppressed(note);
+                }
+            });
         }
     }
 
