@@ -19,7 +19,8 @@ import java.util.Iterator;
 
 /**
  * The main class of a worker JVM. Reads frames from standard input, runs tasks one at a time in
- * order, and writes results to standard output; {@code System.out} is redirected into frames and
+ * order, and writes results to standard output; tasks are deserialised as they arrive (so a hostile
+ * frame is refused at once); {@code System.out} is redirected into frames and
  * {@code System.in} is emptied, so user code cannot corrupt the channel.
  *
  * <p>Maintainers' overview. Two threads: the main thread reads frames and must never block on
@@ -39,7 +40,7 @@ public final class WorkerMain {
     /** Exit code for a malformed or hostile frame (sysexits' EX_DATAERR). */
     public static final int EXIT_BAD_FRAME = 65;
 
-    private record Pending(long id, byte[] payload) {}
+    private record Pending(long id, CheckedCallable<?> call) {}
 
     private final Object lock = new Object();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -86,8 +87,10 @@ public final class WorkerMain {
                     Runtime.getRuntime().halt(0); // the application closed our input, or died
                 }
                 if (f.type() == Frames.TASK) {
+                    // Decoded here, on arrival, so that a hostile frame is refused at once, even while a task runs.
+                    Pending p = new Pending(f.id(), decodeTask(f));
                     synchronized (lock) {
-                        queue.addLast(new Pending(f.id(), f.payload()));
+                        queue.addLast(p);
                         lock.notifyAll();
                     }
                 } else {
@@ -99,6 +102,22 @@ public final class WorkerMain {
         } catch (IOException e) {
             Runtime.getRuntime().halt(0);
         }
+    }
+
+    private CheckedCallable<?> decodeTask(Frames.Frame f) throws Frames.MalformedFrameException {
+        Object task;
+        try {
+            task = Codec.decode(f.payload(), filter);
+        } catch (Exception | LinkageError e) {
+            throw new Frames.MalformedFrameException("task " + f.id() + ": " + (SerialFilter.isRejection(e)
+                    ? "the deserialisation filter " + SerialFilter.describe(e)
+                    : "it could not be deserialised: " + e));
+        }
+        if (!(task instanceof CheckedCallable<?> c)) {
+            throw new Frames.MalformedFrameException("task " + f.id() + ": it could not be deserialised: a "
+                    + (task == null ? "null" : task.getClass().getName()) + " is not a task");
+        }
+        return c;
     }
 
     private void interrupt(long taskId) {
@@ -143,20 +162,10 @@ public final class WorkerMain {
                 p = queue.removeFirst();
                 currentId = p.id();
             }
-            CheckedCallable<?> call;
-            try {
-                call = (CheckedCallable<?>) Codec.decode(p.payload(), filter);
-            } catch (Exception | LinkageError e) {
-                String why = SerialFilter.isRejection(e)
-                        ? "the deserialisation filter " + SerialFilter.describe(e)
-                        : "it could not be deserialised: " + e;
-                badFrame("task " + p.id() + ": " + why);
-                return;
-            }
             Object value = null;
             Throwable failure = null;
             try {
-                value = call.call();
+                value = p.call().call();
             } catch (Throwable t) {
                 failure = t;
             }
