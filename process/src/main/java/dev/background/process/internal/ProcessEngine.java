@@ -188,7 +188,7 @@ public final class ProcessEngine implements Engine {
             }
             WorkerProcess w;
             try {
-                w = pickLocked();
+                w = pickLocked(sends);
             } catch (IOException e) {
                 queue.pollFirst();
                 failed.add(r);
@@ -220,8 +220,13 @@ public final class ProcessEngine implements Engine {
         return sends;
     }
 
-    /** An idle worker, else a new one if under n, else the least loaded one with prefetch room. */
-    private WorkerProcess pickLocked() throws IOException {
+    /**
+     * An idle worker, else a new one if under n, else the least loaded one with prefetch room. A
+     * busy worker is topped up only once it has run down to half its prefetch (or while it is being
+     * topped up in this same dispatch), so that frames go out in batches: one write and one wake-up
+     * of the worker for several tasks.
+     */
+    private WorkerProcess pickLocked(Map<WorkerProcess, List<Rec>> filling) throws IOException {
         for (WorkerProcess w : workers) {
             if (!w.closing && w.inflight.isEmpty()) {
                 return w;
@@ -230,10 +235,13 @@ public final class ProcessEngine implements Engine {
         if (workers.size() < n) {
             return spawnLocked();
         }
+        int prefetch = config.prefetch();
         WorkerProcess best = null;
         for (WorkerProcess w : workers) {
-            if (!w.closing && w.inflight.size() <= config.prefetch()
-                    && (best == null || w.inflight.size() < best.inflight.size())) {
+            int load = w.inflight.size();
+            if (!w.closing && load <= prefetch
+                    && (load <= prefetch / 2 || (filling != null && filling.containsKey(w)))
+                    && (best == null || load < best.inflight.size())) {
                 best = w;
             }
         }
