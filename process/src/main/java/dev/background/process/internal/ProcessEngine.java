@@ -303,8 +303,7 @@ public final class ProcessEngine implements Engine {
         }
         w.flushOut();
         if (malformed != null) {
-            w.killReason = "it sent a malformed frame (" + malformed + ") and was stopped";
-            w.process.destroyForcibly();
+            kill(w, "it sent a malformed frame (" + malformed + ") and was stopped");
         }
         onExit(w);
     }
@@ -338,7 +337,7 @@ public final class ProcessEngine implements Engine {
                 Object value;
                 try {
                     value = Codec.decode(f.payload(), filter);
-                } catch (Exception | LinkageError e) {
+                } catch (Exception | LinkageError | StackOverflowError e) {
                     r.job.fail(undecodable(r, w, "result", e));
                     return;
                 }
@@ -348,7 +347,7 @@ public final class ProcessEngine implements Engine {
                 Object error;
                 try {
                     error = Codec.decode(f.payload(), filter);
-                } catch (Exception | LinkageError e) {
+                } catch (Exception | LinkageError | StackOverflowError e) {
                     r.job.fail(undecodable(r, w, "exception", e));
                     return;
                 }
@@ -364,8 +363,7 @@ public final class ProcessEngine implements Engine {
     /** A payload that could not be read; a rejected one ends the worker, as hostile. */
     private TaskSerializationException undecodable(Rec r, WorkerProcess w, String what, Throwable e) {
         if (SerialFilter.isRejection(e)) {
-            w.killReason = "it sent a " + what + " that the deserialisation filter rejected, and was stopped";
-            w.process.destroyForcibly();
+            kill(w, "it sent a " + what + " that the deserialisation filter rejected, and was stopped");
             return new TaskSerializationException("the " + what + " of task '" + r.job.name() + "' from worker "
                     + w + " was refused by the deserialisation filter (" + SerialFilter.describe(e) + "); the worker was"
                     + " stopped. Allow the classes with ProcessKind.builder().serialFilter(..) if they are yours", e);
@@ -534,10 +532,18 @@ public final class ProcessEngine implements Engine {
         }
         String reason = "it was killed because task '" + r.job.name() + "' did not stop within "
                 + config.cancelGrace() + " of being interrupted";
-        w.killReason = reason;
         note(r.job, new WorkerDiedException("worker process " + w + " of pool '" + poolName + "' was killed and"
                 + " replaced: task '" + r.job.name() + "' did not stop within the cancel grace period of "
                 + config.cancelGrace() + " after it was interrupted", w.id, w.pid, -1, List.of()));
+        kill(w, reason);
+    }
+
+    /** Kills a worker: it takes no new task from now on; its reader then handles the death. */
+    private void kill(WorkerProcess w, String reason) {
+        synchronized (this) {
+            w.closing = true;
+        }
+        w.killReason = reason;
         w.process.destroyForcibly();
     }
 

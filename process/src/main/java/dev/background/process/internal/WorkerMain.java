@@ -101,6 +101,8 @@ public final class WorkerMain {
             badFrame(e.getMessage());
         } catch (IOException e) {
             Runtime.getRuntime().halt(0);
+        } catch (Throwable t) { // never leave a worker without its reader: the application would wait forever
+            badFrame("unexpected " + t);
         }
     }
 
@@ -108,7 +110,7 @@ public final class WorkerMain {
         Object task;
         try {
             task = Codec.decode(f.payload(), filter);
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | LinkageError | StackOverflowError e) {
             throw new Frames.MalformedFrameException("task " + f.id() + ": " + (SerialFilter.isRejection(e)
                     ? "the deserialisation filter " + SerialFilter.describe(e)
                     : "it could not be deserialised: " + e));

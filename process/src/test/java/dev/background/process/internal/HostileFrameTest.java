@@ -134,14 +134,24 @@ class HostileFrameTest {
 
     @Test
     void deepObjectGraphIsRejected() throws Exception {
-        Object[] deep = new Object[1];
-        Object[] cur = deep;
-        for (int i = 0; i < 1_500; i++) {
-            Object[] next = new Object[1];
-            cur[0] = next;
-            cur = next;
-        }
-        assertThat(rejects(start(null), taskFrame(javaPayload(deep)))).contains("deeper than 1000");
+        byte[][] frame = new byte[1][];
+        Thread deepStack = new Thread(null, () -> { // serialising 1,200 levels needs a deep stack
+            Object[] deep = new Object[1];
+            Object[] cur = deep;
+            for (int i = 0; i < 1_200; i++) {
+                Object[] next = new Object[1];
+                cur[0] = next;
+                cur = next;
+            }
+            try {
+                frame[0] = taskFrame(javaPayload(deep));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "deep", 256L << 20);
+        deepStack.start();
+        deepStack.join();
+        assertThat(rejects(start(null), frame[0])).contains("deeper than 1000");
     }
 
     @Test
