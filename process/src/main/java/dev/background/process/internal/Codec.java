@@ -2,6 +2,8 @@ package dev.background.process.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
@@ -69,17 +71,43 @@ final class Codec {
         return b;
     }
 
+    /** Encodes a task: its name (for the worker's thread name), then the call. */
+    static Buffer encodeTask(String name, Object call) throws IOException {
+        Buffer b = new Buffer(512);
+        DataOutputStream d = new DataOutputStream(b);
+        d.writeUTF(name.length() > 200 ? name.substring(0, 200) : name);
+        b.write(JAVA);
+        try (ObjectOutputStream out = new ObjectOutputStream(b)) {
+            out.writeObject(call);
+        }
+        return b;
+    }
+
+    /** A decoded task. */
+    record DecodedTask(String name, Object call) {}
+
+    static DecodedTask decodeTask(byte[] p, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        DataInputStream d = new DataInputStream(new ByteArrayInputStream(p));
+        String name = d.readUTF();
+        return new DecodedTask(name, decode(p, p.length - d.available(), filter));
+    }
+
     /** Decodes a payload; Java-serialised values go through {@code filter}. */
     static Object decode(byte[] p, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
-        if (p.length == 0) {
+        return decode(p, 0, filter);
+    }
+
+    private static Object decode(byte[] p, int off, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        if (p.length <= off) {
             throw new Frames.MalformedFrameException("empty payload");
         }
-        ByteBuffer bb = ByteBuffer.wrap(p, 1, p.length - 1);
-        switch (p[0]) {
+        int len = p.length - off - 1;
+        ByteBuffer bb = ByteBuffer.wrap(p, off + 1, len);
+        switch (p[off]) {
             case NULL:
                 return null;
             case STRING:
-                return new String(p, 1, p.length - 1, StandardCharsets.UTF_8);
+                return new String(p, off + 1, len, StandardCharsets.UTF_8);
             case INT:
                 return bb.getInt();
             case LONG:
@@ -91,12 +119,12 @@ final class Codec {
             case FALSE:
                 return Boolean.FALSE;
             case JAVA:
-                try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(p, 1, p.length - 1))) {
+                try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(p, off + 1, len))) {
                     in.setObjectInputFilter(filter);
                     return in.readObject();
                 }
             default:
-                throw new Frames.MalformedFrameException("unknown payload tag " + p[0]);
+                throw new Frames.MalformedFrameException("unknown payload tag " + p[off]);
         }
     }
 }

@@ -15,8 +15,13 @@ final class Frames {
     static final byte MARK = (byte) 0xB6;
 
     // application -> worker
+    /** A task the application counts as started: the worker runs it as soon as it is free. */
     static final byte TASK = 1;
     static final byte INTERRUPT = 2;
+    /** A task sent ahead to a busy worker: it reports STARTED when it begins it. */
+    static final byte TASK_AHEAD = 3;
+    /** Take back a task sent ahead, if not begun: answered by RECALLED (else its outcome comes as usual). */
+    static final byte RECALL = 4;
 
     // worker -> application
     static final byte READY = 10;
@@ -24,6 +29,8 @@ final class Frames {
     static final byte ERROR = 12;
     static final byte CANCELLED = 13;
     static final byte OUT = 14;
+    static final byte STARTED = 15;
+    static final byte RECALLED = 16;
 
     /** Frames never exceed this (the length is an int); also the deserialisation size limit. */
     static final int MAX_PAYLOAD = Integer.MAX_VALUE - 64;

@@ -70,7 +70,13 @@ public final class ProcessEngine implements Engine {
         final long id;
         final Runnable interrupter;
         // engine lock
+        /** Job.start was called (when sent to an idle worker, or when its worker reported STARTED). */
         boolean started;
+        long startedNanos;
+        /** A RECALL is on its way to its worker. */
+        boolean recalling;
+        /** Listens for its settlement, to take it back from its worker if not begun. */
+        boolean listening;
         int attempts;
         WorkerProcess worker;
 
@@ -92,6 +98,7 @@ public final class ProcessEngine implements Engine {
     private final Set<WorkerProcess> alive = new HashSet<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final ScheduledFuture<?> idleCheck;
+    private final ScheduledFuture<?> stealCheck;
     private int n;
     private int workerSeq;
     private long taskSeq;
@@ -120,7 +127,12 @@ public final class ProcessEngine implements Engine {
         } else {
             idleCheck = null;
         }
+        stealCheck = config.prefetch() == 0 ? null
+                : TIMER.scheduleWithFixedDelay(this::stealForIdleWorkers, 20, 20, TimeUnit.MILLISECONDS);
     }
+
+    /** A frame to write to a worker: a task (rec set) or a control frame for task {@code id}. */
+    record Out(byte type, long id, Rec rec) {}
 
     // ------------------------------------------------------------------ submitting
 
@@ -131,13 +143,13 @@ public final class ProcessEngine implements Engine {
         }
         Codec.Buffer payload;
         try {
-            payload = Codec.encode(job.callable());
+            payload = Codec.encodeTask(job.name(), job.callable());
         } catch (Exception | StackOverflowError e) {
             job.fail(notSerializable(job, e));
             return;
         }
         List<Rec> failed;
-        Map<WorkerProcess, List<Rec>> sends;
+        Map<WorkerProcess, List<Out>> sends;
         synchronized (this) {
             if (shutdown) {
                 throw rejected();
@@ -178,8 +190,8 @@ public final class ProcessEngine implements Engine {
      * frames to write once the lock is released; tasks that found no worker because one could not
      * be spawned go to {@code failed}.
      */
-    private Map<WorkerProcess, List<Rec>> dispatchLocked(List<Rec> failed) {
-        Map<WorkerProcess, List<Rec>> sends = null;
+    private Map<WorkerProcess, List<Out>> dispatchLocked(List<Rec> failed) {
+        Map<WorkerProcess, List<Out>> sends = null;
         while (!queue.isEmpty()) {
             Rec r = queue.peekFirst();
             if (r.job.isDone()) {
@@ -200,14 +212,29 @@ public final class ProcessEngine implements Engine {
                 break;
             }
             queue.pollFirst();
-            if (!r.started) {
+            // Sent ahead (started only when the worker reports it) unless the worker is up and idle, so that
+            // neither a JVM start nor a wait behind another task counts against the task's time limit.
+            boolean ahead = !w.inflight.isEmpty() || w.readyNanos == 0;
+            if (!ahead && !r.started) {
                 if (!r.job.start(r.interrupter)) {
                     continue;
                 }
                 r.started = true;
+                r.startedNanos = System.nanoTime();
+            }
+            if (ahead && !r.started && !r.listening && r.job instanceof CompletionStage<?> stage) {
+                r.listening = true; // a task cancelled while it waits in a worker must never begin
+                stage.whenComplete((v, e) -> {
+                    if (Thread.holdsLock(this)) {
+                        TIMER.execute(() -> takeBackIfNotBegun(r)); // settled during this dispatch: never write under the lock
+                    } else {
+                        takeBackIfNotBegun(r); // in the cancelling thread: the worker hears of it before cancel returns
+                    }
+                });
             }
             w.inflight.put(r.id, r);
             r.worker = w;
+            r.recalling = false;
             w.sent++;
             if (config.maxTasksPerWorker() > 0 && w.sent >= config.maxTasksPerWorker()) {
                 w.closing = true;
@@ -215,9 +242,70 @@ public final class ProcessEngine implements Engine {
             if (sends == null) {
                 sends = new LinkedHashMap<>();
             }
-            sends.computeIfAbsent(w, k -> new ArrayList<>()).add(r);
+            sends.computeIfAbsent(w, k -> new ArrayList<>()).add(new Out(ahead ? Frames.TASK_AHEAD : Frames.TASK, r.id, r));
+        }
+        if (queue.isEmpty()) {
+            sends = stealLocked(sends);
         }
         return sends;
+    }
+
+    /**
+     * With a worker idle (or room for a new one) and nothing queued, takes back the tasks sent ahead
+     * to workers that have been busy with one task for a while, so that they run on the idle worker
+     * instead of waiting.
+     */
+    private Map<WorkerProcess, List<Out>> stealLocked(Map<WorkerProcess, List<Out>> sends) {
+        boolean room = workers.size() < n; // a worker may be started for them
+        for (WorkerProcess w : workers) {
+            room |= !w.closing && w.inflight.isEmpty();
+        }
+        if (!room) {
+            return sends;
+        }
+        long now = System.nanoTime();
+        for (WorkerProcess w : workers) {
+            if (w.inflight.size() < 2) {
+                continue;
+            }
+            Rec head = w.inflight.values().iterator().next();
+            if (!head.started || now - head.startedNanos < STEAL_AFTER_NANOS) {
+                continue;
+            }
+            for (Rec r : w.inflight.values()) {
+                if (r != head && !r.started && !r.recalling) {
+                    r.recalling = true;
+                    if (sends == null) {
+                        sends = new LinkedHashMap<>();
+                    }
+                    sends.computeIfAbsent(w, k -> new ArrayList<>()).add(new Out(Frames.RECALL, r.id, null));
+                }
+            }
+        }
+        return sends;
+    }
+
+    /** A worker busy this long with one task has the tasks sent ahead to it taken back for idle workers. */
+    private static final long STEAL_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private void stealForIdleWorkers() {
+        Map<WorkerProcess, List<Out>> sends;
+        synchronized (this) {
+            sends = queue.isEmpty() ? stealLocked(null) : null;
+        }
+        send(sends);
+    }
+
+    /** On the timer thread, for a task sent ahead that was settled (cancelled): the worker drops it if not begun. */
+    private void takeBackIfNotBegun(Rec r) {
+        WorkerProcess w;
+        synchronized (this) {
+            w = r.worker;
+            if (r.started || w == null || !w.inflight.containsKey(r.id)) {
+                return;
+            }
+        }
+        w.send(List.of(new Out(Frames.INTERRUPT, r.id, null)));
     }
 
     /**
@@ -226,7 +314,7 @@ public final class ProcessEngine implements Engine {
      * topped up in this same dispatch), so that frames go out in batches: one write and one wake-up
      * of the worker for several tasks.
      */
-    private WorkerProcess pickLocked(Map<WorkerProcess, List<Rec>> filling) throws IOException {
+    private WorkerProcess pickLocked(Map<WorkerProcess, List<Out>> filling) throws IOException {
         for (WorkerProcess w : workers) {
             if (!w.closing && w.inflight.isEmpty()) {
                 return w;
@@ -270,9 +358,9 @@ public final class ProcessEngine implements Engine {
         return w;
     }
 
-    private void send(Map<WorkerProcess, List<Rec>> sends) {
+    private void send(Map<WorkerProcess, List<Out>> sends) {
         if (sends != null) {
-            sends.forEach((w, tasks) -> w.send(tasks, -1));
+            sends.forEach(WorkerProcess::send);
         }
     }
 
@@ -289,10 +377,13 @@ public final class ProcessEngine implements Engine {
         String malformed = null;
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(w.process.getInputStream(), 1 << 16))) {
             Frames.Frame f;
-            while ((f = Frames.read(in, Frames.READY, Frames.RESULT, Frames.ERROR, Frames.CANCELLED, Frames.OUT)) != null) {
+            while ((f = Frames.read(in, Frames.READY, Frames.RESULT, Frames.ERROR, Frames.CANCELLED, Frames.OUT,
+                    Frames.STARTED, Frames.RECALLED)) != null) {
                 switch (f.type()) {
                     case Frames.READY -> w.readyNanos = System.nanoTime();
                     case Frames.OUT -> w.echoOut(f.payload());
+                    case Frames.STARTED -> onStarted(w, f.id());
+                    case Frames.RECALLED -> onRecalled(w, f.id());
                     default -> onAnswer(w, f);
                 }
             }
@@ -308,10 +399,53 @@ public final class ProcessEngine implements Engine {
         onExit(w);
     }
 
+    /** A task sent ahead has begun: it counts as started now (its time limit runs from here). */
+    private void onStarted(WorkerProcess w, long id) throws Frames.MalformedFrameException {
+        Rec r;
+        synchronized (this) {
+            r = w.inflight.get(id);
+            if (r == null) {
+                throw new Frames.MalformedFrameException("STARTED for task " + id + ", which was not sent to it");
+            }
+            if (r.started) {
+                return; // sent again after a death: started before
+            }
+        }
+        boolean live = r.job.start(r.interrupter);
+        synchronized (this) {
+            r.started = true;
+            r.startedNanos = System.nanoTime();
+        }
+        if (!live) { // cancelled just as it began: stop it like a running task
+            interrupt(r);
+        }
+    }
+
+    /** A task taken back from a worker before it began: it goes to the front of the queue. */
+    private void onRecalled(WorkerProcess w, long id) throws Frames.MalformedFrameException {
+        Map<WorkerProcess, List<Out>> sends;
+        List<Rec> failed = new ArrayList<>();
+        synchronized (this) {
+            Rec r = w.inflight.remove(id);
+            if (r == null) {
+                throw new Frames.MalformedFrameException("RECALLED for task " + id + ", which was not sent to it");
+            }
+            r.worker = null;
+            r.recalling = false;
+            if (w.inflight.isEmpty()) {
+                w.idleSinceNanos = System.nanoTime();
+            }
+            queue.addFirst(r);
+            sends = dispatchLocked(failed);
+        }
+        send(sends);
+        failSpawns(failed);
+    }
+
     private void onAnswer(WorkerProcess w, Frames.Frame f) throws Frames.MalformedFrameException {
         Rec r;
         boolean close;
-        Map<WorkerProcess, List<Rec>> sends;
+        Map<WorkerProcess, List<Out>> sends;
         List<Rec> failed = new ArrayList<>();
         synchronized (this) {
             r = w.inflight.remove(f.id());
@@ -405,7 +539,7 @@ public final class ProcessEngine implements Engine {
         }
         Rec victim;
         List<Rec> failed = new ArrayList<>();
-        Map<WorkerProcess, List<Rec>> sends;
+        Map<WorkerProcess, List<Out>> sends;
         List<WorkerProcess> toClose = new ArrayList<>();
         boolean retried = false;
         synchronized (this) {
@@ -413,9 +547,14 @@ public final class ProcessEngine implements Engine {
             alive.remove(w);
             List<Rec> lost = new ArrayList<>(w.inflight.values());
             w.inflight.clear();
-            victim = lost.isEmpty() ? null : lost.get(0);
-            for (int i = lost.size() - 1; i >= 1; i--) { // never started: back to the front, in order
-                queue.addFirst(lost.get(i));
+            // The oldest unanswered task is the one it was running, if it had begun (reported STARTED or
+            // sent as TASK); the others never began: back to the front of the queue, in order.
+            victim = lost.isEmpty() || !lost.get(0).started ? null : lost.get(0);
+            for (int i = lost.size() - 1; i >= (victim == null ? 0 : 1); i--) {
+                Rec r = lost.get(i);
+                r.worker = null;
+                r.recalling = false;
+                queue.addFirst(r);
             }
             if (victim != null && !victim.job.isDone() && victim.attempts < config.retries()) {
                 victim.attempts++;
@@ -520,7 +659,7 @@ public final class ProcessEngine implements Engine {
                 return; // already answered
             }
         }
-        w.send(null, r.id);
+        w.send(List.of(new Out(Frames.INTERRUPT, r.id, null)));
         TIMER.schedule(() -> killIfStillRunning(w, r), config.cancelGrace().toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -584,7 +723,7 @@ public final class ProcessEngine implements Engine {
     public void resize(int newN) {
         List<WorkerProcess> toClose = new ArrayList<>();
         List<Rec> failed = new ArrayList<>();
-        Map<WorkerProcess, List<Rec>> sends;
+        Map<WorkerProcess, List<Out>> sends;
         synchronized (this) {
             n = newN;
             int open = 0;
@@ -627,34 +766,51 @@ public final class ProcessEngine implements Engine {
         toClose.forEach(WorkerProcess::closeInput);
     }
 
+    /**
+     * Stops at once: returns the jobs that never began (queued here, or sent ahead and not begun,
+     * which their workers are told to drop), and interrupts running ones inside their workers
+     * (killing those that do not stop within the grace period). Workers exit as they become idle.
+     */
     @Override
     public List<Job> shutdownNow() {
         List<Job> neverStarted = new ArrayList<>();
-        List<Rec> stopped = new ArrayList<>();
-        List<WorkerProcess> toClose;
+        List<Rec> running = new ArrayList<>();
+        Map<WorkerProcess, List<Out>> drops = new LinkedHashMap<>();
+        List<WorkerProcess> toClose = new ArrayList<>();
         synchronized (this) {
             shutdown = true;
             for (Rec r : queue) {
                 if (r.started) {
-                    stopped.add(r);
+                    running.add(r); // begun on a worker that died: nothing to interrupt, only to end
                 } else {
                     neverStarted.add(r.job);
                 }
             }
             queue.clear();
-            toClose = new ArrayList<>(workers);
-            for (WorkerProcess w : toClose) {
-                w.closed = true;
-                stopped.addAll(w.inflight.values());
-                w.inflight.clear();
+            for (WorkerProcess w : new ArrayList<>(workers)) {
+                for (Rec r : w.inflight.values()) {
+                    if (r.started) {
+                        running.add(r);
+                    } else {
+                        neverStarted.add(r.job);
+                        drops.computeIfAbsent(w, k -> new ArrayList<>()).add(new Out(Frames.INTERRUPT, r.id, null));
+                    }
+                }
+                if (closeIfDoneLocked(w)) {
+                    toClose.add(w);
+                }
             }
-            workers.clear();
             checkTerminatedLocked();
         }
-        toClose.forEach(WorkerProcess::closeInput); // they halt at once
-        for (Rec r : stopped) {
-            r.job.fail(new CancellationException("task '" + r.job.name() + "' was cancelled: pool '" + poolName
-                    + "' was shut down now and its worker process stopped"));
+        toClose.forEach(WorkerProcess::closeInput);
+        send(drops);
+        for (Rec r : running) {
+            if (r.worker == null) {
+                r.job.fail(new CancellationException("task '" + r.job.name() + "' was cancelled: pool '" + poolName
+                        + "' was shut down now"));
+            } else {
+                interrupt(r);
+            }
         }
         return neverStarted;
     }
@@ -663,6 +819,9 @@ public final class ProcessEngine implements Engine {
         if (shutdown && queue.isEmpty() && alive.isEmpty() && terminated.getCount() > 0) {
             if (idleCheck != null) {
                 idleCheck.cancel(false);
+            }
+            if (stealCheck != null) {
+                stealCheck.cancel(false);
             }
             terminated.countDown();
         }

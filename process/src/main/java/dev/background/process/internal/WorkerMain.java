@@ -27,10 +27,11 @@ import java.util.Iterator;
  * anything else (so the application's writes always drain); the executor thread runs tasks.
  * {@code lock} guards the queue of received tasks and {@code currentId}: an interrupt for the
  * running task interrupts the executor thread; one for a queued task removes it and is answered at
- * once with CANCELLED; one for a finished task is ignored. The executor clears its interrupt status
+ * once with CANCELLED (and a RECALL with RECALLED); one for a finished task is ignored. The executor clears its interrupt status
  * under the lock after each task, so an interrupt never leaks into the next one. {@code out} is
- * locked for every frame written. Every result is flushed at once, so when the worker dies the
- * application knows exactly which task was running: the oldest one it has no answer for.
+ * locked for every frame written. A task's answer is flushed before the next task begins (together
+ * with that task's STARTED, if it was sent ahead) or before the executor waits, so when the worker
+ * dies the application knows exactly which task was running: the oldest one it has no answer for.
  *
  * <p>Exits: standard input at its end (the application closed it or died) halts at once; so does
  * the parent process's exit, watched separately; a malformed or rejected frame prints the reason to
@@ -40,7 +41,7 @@ public final class WorkerMain {
     /** Exit code for a malformed or hostile frame (sysexits' EX_DATAERR). */
     public static final int EXIT_BAD_FRAME = 65;
 
-    private record Pending(long id, CheckedCallable<?> call) {}
+    private record Pending(long id, String name, CheckedCallable<?> call, boolean ahead) {}
 
     private final Object lock = new Object();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -76,25 +77,28 @@ public final class WorkerMain {
                 () -> Runtime.getRuntime().halt(0));
         w.executor = Thread.ofPlatform().name("background-worker-task").start(w::runTasks);
         w.send(Frames.READY, ProcessHandle.current().pid(), null, 0);
+        w.flush();
         w.readFrames(new DataInputStream(stdin));
     }
 
     private void readFrames(DataInputStream in) {
         try {
             while (true) {
-                Frames.Frame f = Frames.read(in, Frames.TASK, Frames.INTERRUPT);
+                Frames.Frame f = Frames.read(in, Frames.TASK, Frames.TASK_AHEAD, Frames.INTERRUPT, Frames.RECALL);
                 if (f == null) {
                     Runtime.getRuntime().halt(0); // the application closed our input, or died
                 }
-                if (f.type() == Frames.TASK) {
-                    // Decoded here, on arrival, so that a hostile frame is refused at once, even while a task runs.
-                    Pending p = new Pending(f.id(), decodeTask(f));
-                    synchronized (lock) {
-                        queue.addLast(p);
-                        lock.notifyAll();
+                switch (f.type()) {
+                    case Frames.TASK, Frames.TASK_AHEAD -> {
+                        // Decoded here, on arrival, so that a hostile frame is refused at once, even while a task runs.
+                        Pending p = decodeTask(f);
+                        synchronized (lock) {
+                            queue.addLast(p);
+                            lock.notifyAll();
+                        }
                     }
-                } else {
-                    interrupt(f.id());
+                    case Frames.INTERRUPT -> interrupt(f.id());
+                    default -> recall(f.id());
                 }
             }
         } catch (Frames.MalformedFrameException e) {
@@ -106,41 +110,59 @@ public final class WorkerMain {
         }
     }
 
-    private CheckedCallable<?> decodeTask(Frames.Frame f) throws Frames.MalformedFrameException {
-        Object task;
+    private Pending decodeTask(Frames.Frame f) throws Frames.MalformedFrameException {
+        Codec.DecodedTask task;
         try {
-            task = Codec.decode(f.payload(), filter);
+            task = Codec.decodeTask(f.payload(), filter);
         } catch (Exception | LinkageError | StackOverflowError e) {
             throw new Frames.MalformedFrameException("task " + f.id() + ": " + (SerialFilter.isRejection(e)
                     ? "the deserialisation filter " + SerialFilter.describe(e)
                     : "it could not be deserialised: " + e));
         }
-        if (!(task instanceof CheckedCallable<?> c)) {
+        if (!(task.call() instanceof CheckedCallable<?> c)) {
             throw new Frames.MalformedFrameException("task " + f.id() + ": it could not be deserialised: a "
-                    + (task == null ? "null" : task.getClass().getName()) + " is not a task");
+                    + (task.call() == null ? "null" : task.call().getClass().getName()) + " is not a task");
         }
-        return c;
+        return new Pending(f.id(), task.name(), c, f.type() == Frames.TASK_AHEAD);
+    }
+
+    /** Removes a task not yet begun from the queue; true if it was there. */
+    private boolean unqueue(long taskId) {
+        synchronized (lock) {
+            for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
+                if (it.next().id() == taskId) {
+                    it.remove();
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private void interrupt(long taskId) {
-        boolean removed = false;
         synchronized (lock) {
             if (currentId == taskId) {
                 executor.interrupt();
-            } else {
-                for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
-                    if (it.next().id() == taskId) {
-                        it.remove();
-                        removed = true;
-                        break;
-                    }
-                }
+                return;
             }
         }
-        if (removed) {
-            // Not from this thread: it must never block on standard output (see the overview).
-            Thread.startVirtualThread(() -> send(Frames.CANCELLED, taskId, null, 0));
+        if (unqueue(taskId)) {
+            answerLater(Frames.CANCELLED, taskId);
         }
+    }
+
+    private void recall(long taskId) {
+        if (unqueue(taskId)) {
+            answerLater(Frames.RECALLED, taskId);
+        }
+    }
+
+    /** Not from the reader thread: it must never block on standard output (see the overview). */
+    private void answerLater(byte type, long taskId) {
+        Thread.startVirtualThread(() -> {
+            send(type, taskId, null, 0);
+            flush();
+        });
     }
 
     private void badFrame(String why) {
@@ -151,19 +173,34 @@ public final class WorkerMain {
     }
 
     private void runTasks() {
+        Thread self = Thread.currentThread();
         while (true) {
             Pending p;
             synchronized (lock) {
-                while (queue.isEmpty()) {
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        // stale interrupt of a finished task: keep waiting
-                    }
+                p = queue.pollFirst();
+                if (p != null) {
+                    currentId = p.id();
                 }
-                p = queue.removeFirst();
-                currentId = p.id();
             }
+            if (p == null) {
+                flush(); // the last answers go out before we wait, never while holding the lock
+                synchronized (lock) {
+                    while (queue.isEmpty()) {
+                        try {
+                            lock.wait();
+                        } catch (InterruptedException e) {
+                            // stale interrupt of a finished task: keep waiting
+                        }
+                    }
+                    p = queue.removeFirst();
+                    currentId = p.id();
+                }
+            }
+            if (p.ahead()) {
+                send(Frames.STARTED, p.id(), null, 0);
+            }
+            flush(); // the previous task's answer, with this one's start: one write
+            self.setName("background-worker/" + p.name());
             Object value = null;
             Throwable failure = null;
             try {
@@ -213,14 +250,24 @@ public final class WorkerMain {
         }
     }
 
+    /** Writes a frame without flushing; answers are flushed before the next task begins or the worker waits. */
     private void send(byte type, long taskId, byte[] payload, int length) {
         try {
             synchronized (out) {
                 Frames.write(out, type, taskId, payload, length);
-                out.flush();
             }
         } catch (IOException e) {
             Runtime.getRuntime().halt(0); // the application is gone
+        }
+    }
+
+    private void flush() {
+        try {
+            synchronized (out) {
+                out.flush();
+            }
+        } catch (IOException e) {
+            Runtime.getRuntime().halt(0);
         }
     }
 
@@ -236,6 +283,7 @@ public final class WorkerMain {
             if (len > 0) {
                 byte[] copy = off == 0 ? b : java.util.Arrays.copyOfRange(b, off, off + len);
                 send(Frames.OUT, 0, copy, len);
+                WorkerMain.this.flush();
             }
         }
     }

@@ -55,17 +55,16 @@ final class WorkerProcess {
         this.prefix = ("[" + id + "] ").getBytes(Charset.defaultCharset());
     }
 
-    /** Writes frames of tasks, or an interrupt, and flushes once. Failures mean the worker died: its reader reports that. */
-    void send(List<ProcessEngine.Rec> tasks, long interruptId) {
+    /** Writes frames and flushes once. Failures mean the worker died: its reader reports that. */
+    void send(List<ProcessEngine.Out> frames) {
         try {
             synchronized (stdin) {
-                if (tasks != null) {
-                    for (ProcessEngine.Rec r : tasks) {
-                        Frames.write(stdin, Frames.TASK, r.id, r.payload, r.length);
+                for (ProcessEngine.Out o : frames) {
+                    if (o.rec() != null) {
+                        Frames.write(stdin, o.type(), o.id(), o.rec().payload, o.rec().length);
+                    } else {
+                        Frames.write(stdin, o.type(), o.id());
                     }
-                }
-                if (interruptId >= 0) {
-                    Frames.write(stdin, Frames.INTERRUPT, interruptId);
                 }
                 stdin.flush();
             }

@@ -62,6 +62,11 @@ class HostileFrameTest {
     private static byte[] taskFrame(byte[] payload) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         DataOutputStream d = new DataOutputStream(b);
+        ByteArrayOutputStream named = new ByteArrayOutputStream();
+        DataOutputStream n = new DataOutputStream(named);
+        n.writeUTF("hostile task"); // a task frame starts with the task's name
+        n.write(payload);
+        payload = named.toByteArray();
         Frames.write(d, Frames.TASK, 1, payload, payload.length);
         d.flush();
         return b.toByteArray();
