@@ -140,7 +140,7 @@ public final class ProcessKind implements ExecutorKind {
         private Duration idleTimeout;
         private int retries;
         private Duration cancelGracePeriod = Duration.ofSeconds(2);
-        private int prefetch = 2;
+        private int prefetch = 16;
         private String serialFilter;
 
         private Builder() {}
@@ -270,7 +270,8 @@ public final class ProcessKind implements ExecutorKind {
 
         /**
          * How many tasks may be sent to a busy worker ahead of time, to hide the round trip
-         * (default 2). Idle workers are always served first. A prefetched task counts as started;
+         * (default 16). Idle workers are always served first; tasks waiting in a worker busy with a
+         * long task are taken back for a free one. A prefetched task counts as started;
          * with long tasks, 0 keeps any task from waiting behind another in one worker.
          *
          * @param tasks at least 0

@@ -79,6 +79,35 @@ class LifecycleTest {
         await().atMost(Duration.ofSeconds(10)).until(pool::isTerminated);
     }
 
+    /** Regression: a task sent ahead to a busy worker and cancelled there must never begin. */
+    @Test
+    void aTaskCancelledWhileWaitingInItsWorkerNeverRuns() throws Exception {
+        try (var pool = BackgroundPool.builder().name("ahead").n(1).kind(ProcessKind.builder().prefetch(4).build()).build()) {
+            for (int round = 0; round < 20; round++) {
+                String started = Markers.newPath(dir, "started-" + round);
+                String gate = Markers.newPath(dir, "gate-" + round);
+                String ran = Markers.newPath(dir, "ran-" + round);
+                Task<Object> blocker = pool.task(() -> {
+                    Markers.writePid(started);
+                    while (!java.nio.file.Files.exists(Path.of(gate))) {
+                        Thread.onSpinWait();
+                    }
+                    return null;
+                }).call();
+                Markers.awaitPid(started);
+                Task<Object> queued = pool.task(() -> {
+                    java.nio.file.Files.writeString(Path.of(ran), "ran");
+                    return null;
+                }).call();
+                assertThat(queued.cancel(false)).isTrue();
+                java.nio.file.Files.writeString(Path.of(gate), "go");
+                blocker.result();
+                assertThat(pool.task(() -> "after").call().result()).isEqualTo("after");
+                assertThat(java.nio.file.Files.exists(Path.of(ran))).as("round %d: the cancelled task ran", round).isFalse();
+            }
+        }
+    }
+
     @Test
     void workersAreRecycledAfterMaxTasks() {
         try (var pool = BackgroundPool.builder().name("recycle").n(1)

@@ -466,31 +466,24 @@ public final class ProcessEngine implements Engine {
         if (r == null) {
             throw new Frames.MalformedFrameException("answer for task " + f.id() + ", which was not sent to it");
         }
-        switch (f.type()) {
-            case Frames.RESULT -> {
-                Object value;
-                try {
-                    value = Codec.decode(f.payload(), filter);
-                } catch (Exception | LinkageError | StackOverflowError e) {
-                    r.job.fail(undecodable(r, w, "result", e));
-                    return;
-                }
-                r.job.succeed(value);
-            }
-            case Frames.ERROR -> {
-                Object error;
-                try {
-                    error = Codec.decode(f.payload(), filter);
-                } catch (Exception | LinkageError | StackOverflowError e) {
-                    r.job.fail(undecodable(r, w, "exception", e));
-                    return;
-                }
-                if (!(error instanceof Throwable t)) {
-                    throw new Frames.MalformedFrameException("error frame without an exception");
-                }
-                r.job.fail(withSubmitSite(t, r.job));
-            }
-            default -> r.job.fail(new CancellationException("task '" + r.job.name() + "' was cancelled"));
+        if (f.type() == Frames.CANCELLED) {
+            r.job.fail(new CancellationException("task '" + r.job.name() + "' was cancelled"));
+            return;
+        }
+        boolean ok = f.type() == Frames.RESULT;
+        Object decoded;
+        try {
+            decoded = Codec.decode(f.payload(), filter);
+        } catch (Exception | LinkageError | StackOverflowError e) {
+            r.job.fail(undecodable(r, w, ok ? "result" : "exception", e));
+            return;
+        }
+        if (ok) {
+            r.job.succeed(decoded);
+        } else if (decoded instanceof Throwable t) {
+            r.job.fail(withSubmitSite(t, r.job));
+        } else {
+            throw new Frames.MalformedFrameException("error frame without an exception");
         }
     }
 

@@ -10,12 +10,14 @@ import java.io.DataOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The main class of a worker JVM. Reads frames from standard input, runs tasks one at a time in
@@ -46,6 +48,13 @@ public final class WorkerMain {
     private final Object lock = new Object();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private long currentId = -1;
+    /** Whether the current task has begun; until then an interrupt for it means "skip it". Lock. */
+    private boolean begun;
+    private boolean skipCurrent;
+    /** Bytes read from standard input, and bytes of the frames the reader has handled. */
+    private final AtomicLong bytesRead = new AtomicLong();
+    private volatile long bytesHandled;
+    private FileInputStream rawIn;
     private Thread executor;
     private final DataOutputStream out;
     private final SerialFilter filter;
@@ -68,9 +77,20 @@ public final class WorkerMain {
         String pattern = args.length > 2 ? args[2] : null;
         DataOutputStream channel = new DataOutputStream(
                 new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
-        InputStream stdin = new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16);
+        FileInputStream rawIn = new FileInputStream(FileDescriptor.in);
         System.setIn(InputStream.nullInputStream());
         WorkerMain w = new WorkerMain(channel, new SerialFilter(pattern), id);
+        w.rawIn = rawIn;
+        InputStream stdin = new BufferedInputStream(new FilterInputStream(rawIn) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    w.bytesRead.addAndGet(n);
+                }
+                return n;
+            }
+        }, 1 << 16);
         System.setOut(new PrintStream(new BufferedOutputStream(w.new OutFrames(), 8192), true));
         ProcessHandle.of(parentPid).ifPresentOrElse(
                 p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)),
@@ -100,6 +120,7 @@ public final class WorkerMain {
                     case Frames.INTERRUPT -> interrupt(f.id());
                     default -> recall(f.id());
                 }
+                bytesHandled += Frames.HEADER + f.payload().length;
             }
         } catch (Frames.MalformedFrameException e) {
             badFrame(e.getMessage());
@@ -142,7 +163,11 @@ public final class WorkerMain {
     private void interrupt(long taskId) {
         synchronized (lock) {
             if (currentId == taskId) {
-                executor.interrupt();
+                if (begun) {
+                    executor.interrupt();
+                } else {
+                    skipCurrent = true; // cancelled before it began: it never runs
+                }
                 return;
             }
         }
@@ -180,6 +205,7 @@ public final class WorkerMain {
                 p = queue.pollFirst();
                 if (p != null) {
                     currentId = p.id();
+                    begun = skipCurrent = false;
                 }
             }
             if (p == null) {
@@ -194,6 +220,20 @@ public final class WorkerMain {
                     }
                     p = queue.removeFirst();
                     currentId = p.id();
+                    begun = skipCurrent = false;
+                }
+            }
+            if (p.ahead() && !mayBegin()) {
+                synchronized (lock) {
+                    currentId = -1;
+                }
+                send(Frames.CANCELLED, p.id(), null, 0);
+                continue;
+            }
+            synchronized (lock) {
+                begun = true;
+                if (skipCurrent) { // interrupted (time limit, cancel) just before it began
+                    self.interrupt();
                 }
             }
             if (p.ahead()) {
@@ -214,6 +254,27 @@ public final class WorkerMain {
                 Thread.interrupted();
             }
             sendOutcome(p.id(), value, failure);
+        }
+    }
+
+    /**
+     * For a task sent ahead: before it begins, lets the reader handle every byte the application
+     * has written so far, so that a cancellation sent before the task's turn is seen and the task
+     * skipped (the application may have told its user that the task will never run). Bounded, in
+     * case the application keeps writing.
+     */
+    private boolean mayBegin() {
+        long deadline = System.nanoTime() + 50_000_000L;
+        try {
+            long target = bytesRead.get() + rawIn.available();
+            while (bytesHandled < target && System.nanoTime() < deadline) {
+                Thread.yield();
+            }
+        } catch (IOException e) {
+            Runtime.getRuntime().halt(0);
+        }
+        synchronized (lock) {
+            return !skipCurrent;
         }
     }
 
