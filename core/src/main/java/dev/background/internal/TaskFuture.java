@@ -42,10 +42,12 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
 
     private static final int NEW = 0, RUNNING = 1, FINISHED = 2, INTERRUPTING = 3, INTERRUPTED = 4;
     private static final VarHandle RUN_STATE;
+    private static final VarHandle PERMIT_RELEASED;
 
     static {
         try {
             RUN_STATE = MethodHandles.lookup().findVarHandle(TaskFuture.class, "runState", int.class);
+            PERMIT_RELEASED = MethodHandles.lookup().findVarHandle(TaskFuture.class, "permitReleased", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -57,6 +59,8 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     /** The thread running the call, or the remote interrupter. Written before RUNNING. */
     private Object interrupter;
     private volatile int runState;
+    /** 1 once the gate permit went back; remote jobs give it back on settling, not in run(). */
+    private volatile int permitReleased;
     /** Set only for tasks with a time limit, once they start. */
     private volatile ScheduledFuture<?> timeoutHandle;
     /** Submission number; written once by {@link RecentTasks#add} before the task is published. */
@@ -110,10 +114,18 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
                 settle(null, failure);
             }
         } finally {
-            Gate gate = options.gate();
-            if (gate != null) {
-                gate.release(pool.engine());
-            }
+            releasePermit();
+        }
+    }
+
+    /**
+     * Gives the gate permit back, once: from {@link #run()}'s finally for in-JVM jobs, and on
+     * settling for jobs that never ran here (remote jobs, jobs cancelled before they started).
+     */
+    private void releasePermit() {
+        Gate gate = options.gate();
+        if (gate != null && PERMIT_RELEASED.compareAndSet(this, 0, 1)) {
+            gate.release(pool.engine());
         }
     }
 
@@ -192,7 +204,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
             engine.execute(this);
         } catch (RejectedExecutionException e) {
             settle(null, e);
-            options.gate().release(engine);
+            releasePermit();
         }
     }
 
@@ -237,6 +249,9 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         ScheduledFuture<?> h = timeoutHandle;
         if (h != null) {
             h.cancel(false);
+        }
+        if (!(interrupter instanceof Thread)) { // not running in a thread of ours: nothing else will
+            releasePermit();
         }
         pool.taskEnded(this);
     }
