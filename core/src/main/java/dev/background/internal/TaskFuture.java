@@ -35,19 +35,22 @@ import java.util.function.Consumer;
  * INTERRUPTED and clears its interrupt status, so an interrupt meant for this task never lands in
  * the next task of the same thread.
  * <li><b>Gate permits.</b> A task that went through a {@link Gate} holds a permit from
- * {@link #executeHoldingPermit} until its {@link #run()} ends, or until the engine rejects it.
+ * {@link #executeHoldingPermit} until the engine is done with it: its {@link #run()} ends (in-JVM
+ * kinds), or the engine reports the end through {@link #succeed}/{@link #fail} or finds it
+ * cancelled in {@link #start} (remote kinds), or the engine rejects it. {@code permitHeld} makes
+ * the release happen exactly once, whichever path comes first.
  * </ul>
  */
 public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>, Job {
 
     private static final int NEW = 0, RUNNING = 1, FINISHED = 2, INTERRUPTING = 3, INTERRUPTED = 4;
     private static final VarHandle RUN_STATE;
-    private static final VarHandle PERMIT_RELEASED;
+    private static final VarHandle PERMIT_HELD;
 
     static {
         try {
             RUN_STATE = MethodHandles.lookup().findVarHandle(TaskFuture.class, "runState", int.class);
-            PERMIT_RELEASED = MethodHandles.lookup().findVarHandle(TaskFuture.class, "permitReleased", int.class);
+            PERMIT_HELD = MethodHandles.lookup().findVarHandle(TaskFuture.class, "permitHeld", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -59,8 +62,8 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     /** The thread running the call, or the remote interrupter. Written before RUNNING. */
     private Object interrupter;
     private volatile int runState;
-    /** 1 once the gate permit went back; remote jobs give it back on settling, not in run(). */
-    private volatile int permitReleased;
+    /** True while this task holds a permit of its function's {@link Gate}. */
+    private volatile boolean permitHeld;
     /** Set only for tasks with a time limit, once they start. */
     private volatile ScheduledFuture<?> timeoutHandle;
     /** Submission number; written once by {@link RecentTasks#add} before the task is published. */
@@ -118,14 +121,10 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         }
     }
 
-    /**
-     * Gives the gate permit back, once: from {@link #run()}'s finally for in-JVM jobs, and on
-     * settling for jobs that never ran here (remote jobs, jobs cancelled before they started).
-     */
+    /** Gives this task's gate permit back, if it holds one; at most once. */
     private void releasePermit() {
-        Gate gate = options.gate();
-        if (gate != null && PERMIT_RELEASED.compareAndSet(this, 0, 1)) {
-            gate.release(pool.engine());
+        if (permitHeld && PERMIT_HELD.compareAndSet(this, true, false)) {
+            options.gate().release(pool.engine());
         }
     }
 
@@ -137,7 +136,11 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
 
     @Override
     public boolean start(Runnable remoteInterrupter) {
-        return begin(Objects.requireNonNull(remoteInterrupter, "interrupter"));
+        if (begin(Objects.requireNonNull(remoteInterrupter, "interrupter"))) {
+            return true;
+        }
+        releasePermit(); // cancelled before it started: the engine is done with it
+        return false;
     }
 
     private boolean begin(Object interrupter) {
@@ -200,6 +203,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
 
     /** Hands a task holding a gate permit to the engine; gives the permit back if rejected. */
     void executeHoldingPermit(Engine engine) {
+        permitHeld = true;
         try {
             engine.execute(this);
         } catch (RejectedExecutionException e) {
@@ -229,11 +233,13 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         @SuppressWarnings("unchecked")
         T t = (T) value;
         settle(t, null);
+        releasePermit(); // a remote engine reports the call's end: its permit is free again
     }
 
     @Override
     public void fail(Throwable error) {
         settle(null, Objects.requireNonNull(error, "error"));
+        releasePermit();
     }
 
     /** Settles the future; true if this call did it. */
@@ -249,9 +255,6 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         ScheduledFuture<?> h = timeoutHandle;
         if (h != null) {
             h.cancel(false);
-        }
-        if (!(interrupter instanceof Thread)) { // not running in a thread of ours: nothing else will
-            releasePermit();
         }
         pool.taskEnded(this);
     }
