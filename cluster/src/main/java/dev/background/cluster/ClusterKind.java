@@ -117,7 +117,7 @@ public final class ClusterKind implements ExecutorKind {
         private final List<String> members = new ArrayList<>();
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration memberWait = Duration.ofSeconds(5);
-        private int prefetch = -1;
+        private int prefetch = 0;
 
         private Builder() {
         }
@@ -196,10 +196,12 @@ public final class ClusterKind implements ExecutorKind {
         }
 
         /**
-         * How many tasks beyond {@code n} a pool sends ahead to each member, so that a member's
-         * threads never wait for the network between two short tasks. They wait in the member's
-         * queue, and are sent again elsewhere if the member dies. Default: {@code n}, at least 8.
-         * A task's time limit starts when it is sent, so it includes this wait.
+         * How many tasks beyond {@code n} a pool sends ahead to each member, to wait in the
+         * member's queue so that its threads never wait for the network between two tiny tasks.
+         * Default 0, which keeps {@code n} exact: a member then runs at most {@code n} of the
+         * pool's tasks at once. With a prefetch, up to {@code n + prefetch} are sent, and as many
+         * run at once as the worker has threads ({@code --n}). Tasks sent ahead are sent again
+         * elsewhere if the member dies, like running ones; their time limit starts when sent.
          *
          * @param tasks at least 0
          * @return this builder

@@ -416,6 +416,7 @@ public final class ClusterWorker implements AutoCloseable {
         Config config() {
             Config c = new Config();
             c.setClusterName(clusterName);
+            c.setInstanceName("background-worker-" + (port > 0 ? port : DEFAULT_PORT) + "-" + ProcessHandle.current().pid());
             boolean any = bind.equals("0.0.0.0");
             c.setProperty("hazelcast.socket.bind.any", String.valueOf(any));
             c.setProperty("hazelcast.phone.home.enabled", "false");

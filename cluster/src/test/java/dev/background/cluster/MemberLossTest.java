@@ -22,11 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** Members that die, vanish and come back: real worker JVMs on 127.0.0.1, each test its own cluster. */
 class MemberLossTest {
 
-    /** Runs on a member: notes that task {@code i} started there, works a little, answers. */
-    private static List<Long> noteAndSquare(String dir, int i) throws IOException, InterruptedException {
+    /**
+     * Runs on a member: notes that task {@code i} started there, waits until the test says go
+     * (so that every member surely holds tasks when one is killed), works a little, answers.
+     */
+    private static List<Long> noteAndSquare(String dir, String go, int i) throws IOException, InterruptedException {
         long pid = ProcessHandle.current().pid();
         Files.createFile(Path.of(dir, i + "-" + pid + "-" + System.nanoTime()));
-        Thread.sleep(20);
+        while (!Files.exists(Path.of(go))) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(2);
         return List.of((long) i * i, pid);
     }
 
@@ -37,13 +43,16 @@ class MemberLossTest {
              BackgroundPool pool = BackgroundPool.builder().name("kill-test").kind(cluster.kind()).n(4).build()) {
             Map<Task<?>, Integer> settlements = new ConcurrentHashMap<>();
             pool.callback(t -> settlements.merge(t, 1, Integer::sum));
-            String d = dir.toString();
-            var work = pool.task((Integer i) -> noteAndSquare(d, i));
+            Path started = Files.createDirectory(dir.resolve("started"));
+            String d = started.toString();
+            String go = dir.resolve("go").toString();
+            var work = pool.task((Integer i) -> noteAndSquare(d, go, i));
             List<Task<List<Long>>> tasks = IntStream.range(0, count).mapToObj(work::apply).toList();
             long victim = cluster.pid(1);
-            await().atMost(Duration.ofSeconds(60)).until(() -> startedOn(dir, victim) >= 20);
+            await().atMost(Duration.ofSeconds(60)).until(() -> startedOn(started, victim) == 4);
 
             cluster.kill(1);
+            Files.createFile(Path.of(go));
 
             List<Long> ranOn = new ArrayList<>();
             for (int i = 0; i < count; i++) {
@@ -55,8 +64,9 @@ class MemberLossTest {
             assertThat(settlements.values()).as("each future settled once").allMatch(n -> n == 1);
             // The victim had tasks in hand when it died: they were sent again and answered elsewhere.
             long movedOn = IntStream.range(0, count)
-                    .filter(i -> ranOn.get(i) != victim && startedOn(dir, victim, i)).count();
-            assertThat(movedOn).as("tasks started on the killed member that another member answered").isPositive();
+                    .filter(i -> ranOn.get(i) != victim && startedOn(started, victim, i)).count();
+            assertThat(movedOn).as("tasks the killed member held (n = 4), answered by the others").isEqualTo(4);
+            assertThat(ranOn).as("nothing answered by the killed member").doesNotContain(victim);
         }
     }
 

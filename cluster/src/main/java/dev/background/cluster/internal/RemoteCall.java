@@ -46,10 +46,16 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
             return Outcome.failure(ss, where, Transfer.cannotLoad(name, where, t));
         }
         Object value;
+        Thread self = Thread.currentThread();
+        String threadName = self.getName();
+        self.setName(threadName + "/" + name); // for thread dumps and logs on the member
         try {
             value = callable.call();
         } catch (Throwable t) {
             return Outcome.failure(ss, where, t);
+        } finally {
+            self.setName(threadName);
+            Thread.interrupted(); // an interrupt meant for this task must not reach the next one
         }
         try {
             return Outcome.success(where, Wire.toBytes(ss, value));
