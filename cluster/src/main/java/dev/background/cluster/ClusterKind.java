@@ -48,9 +48,11 @@ public final class ClusterKind implements ExecutorKind {
     public static final int DEFAULT_N = 4;
 
     private final Settings settings;
+    private final boolean recordSubmitSites;
 
-    private ClusterKind(Settings settings) {
+    private ClusterKind(Settings settings, boolean recordSubmitSites) {
         this.settings = settings;
+        this.recordSubmitSites = recordSubmitSites;
     }
 
     /**
@@ -82,10 +84,13 @@ public final class ClusterKind implements ExecutorKind {
         return ClusterEngine.open(settings, poolName, n);
     }
 
-    /** True: failures come from other machines, so tasks record where they were submitted. */
+    /**
+     * Whether tasks record where they were submitted, for the {@link SubmitSite} of their
+     * failures: true unless turned off with {@link Builder#recordSubmitSites(boolean)}.
+     */
     @Override
     public boolean recordsSubmitSite() {
-        return true;
+        return recordSubmitSites;
     }
 
     /**
@@ -118,6 +123,7 @@ public final class ClusterKind implements ExecutorKind {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration memberWait = Duration.ofSeconds(5);
         private int prefetch = 0;
+        private boolean recordSubmitSites = true;
 
         private Builder() {
         }
@@ -216,6 +222,19 @@ public final class ClusterKind implements ExecutorKind {
         }
 
         /**
+         * Whether tasks record where they were submitted (a stack walk per task, some
+         * microseconds), so that a remote failure shows the submitting line in a suppressed
+         * {@link SubmitSite}. Default true; turn off only for floods of tiny tasks.
+         *
+         * @param record false to skip the stack walk
+         * @return this builder
+         */
+        public Builder recordSubmitSites(boolean record) {
+            this.recordSubmitSites = record;
+            return this;
+        }
+
+        /**
          * Builds the kind.
          *
          * @return the kind
@@ -228,7 +247,8 @@ public final class ClusterKind implements ExecutorKind {
             if (members.isEmpty()) {
                 throw new IllegalStateException("members(..) is required: the host:port of at least one worker");
             }
-            return new ClusterKind(new Settings(clusterName, List.copyOf(members), connectTimeout, memberWait, prefetch));
+            return new ClusterKind(new Settings(clusterName, List.copyOf(members), connectTimeout, memberWait, prefetch),
+                    recordSubmitSites);
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.background.cluster;
 
+import dev.background.ExecutorKind;
+import dev.background.cluster.internal.OwningEngine;
+import dev.background.spi.Engine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -99,6 +102,55 @@ public final class LocalCluster implements AutoCloseable {
      */
     public ClusterKind kind() {
         return kindBuilder().build();
+    }
+
+    /**
+     * A kind whose every pool starts its own local cluster of {@code members} workers of
+     * {@code n} threads on 127.0.0.1 when it is built, and stops it once it has terminated: for
+     * demos (such as {@code background demo --executor cluster}). Building a pool blocks while
+     * the workers start (a few seconds each); a worker that does not start fails the build with
+     * an {@link IllegalStateException} carrying its output.
+     *
+     * @param members how many workers, at least 1
+     * @param n tasks each worker runs at once, at least 1
+     * @return the kind
+     * @throws IllegalArgumentException if a count is less than 1
+     */
+    public static ExecutorKind selfStarting(int members, int n) {
+        Builder b = builder().members(members).n(n); // checks the counts now
+        return new ExecutorKind() {
+            @Override
+            public String name() {
+                return "cluster";
+            }
+
+            @Override
+            public int defaultN() {
+                return n;
+            }
+
+            @Override
+            public Engine open(String poolName, int poolN) {
+                LocalCluster local = b.clusterName("background-local-" + UUID.randomUUID().toString().substring(0, 8))
+                        .start();
+                try {
+                    return new OwningEngine(local.kind().open(poolName, poolN), local);
+                } catch (RuntimeException | Error e) {
+                    local.close();
+                    throw e;
+                }
+            }
+
+            @Override
+            public boolean recordsSubmitSite() {
+                return true;
+            }
+
+            @Override
+            public String toString() {
+                return "a local cluster of " + members + " worker JVMs";
+            }
+        };
     }
 
     /**

@@ -54,33 +54,51 @@ public final class ClusterBench {
     }
 
     public static void main(String[] args) throws Exception {
+        java.util.logging.Logger hazelcastLog = java.util.logging.Logger.getLogger("com.hazelcast");
+        hazelcastLog.setLevel(java.util.logging.Level.WARNING);
         try (LocalCluster cluster = LocalCluster.builder().members(2).n(N).start()) {
             ClientConfig cc = new ClientConfig();
             cc.setClusterName(cluster.clusterName());
             cc.getNetworkConfig().setAddresses(Arrays.asList(cluster.members().split(",")));
             HazelcastInstance client = HazelcastClient.newHazelcastClient(cc);
             IExecutorService raw = client.getExecutorService("background");
-            try (BackgroundPool pool = BackgroundPool.builder().name("bench").kind(cluster.kind()).n(N).build()) {
+            try (BackgroundPool pool = BackgroundPool.builder().name("bench").kind(cluster.kind()).n(N).build();
+                 BackgroundPool ahead = BackgroundPool.builder().name("bench-prefetch").n(N)
+                         .kind(cluster.kindBuilder().prefetch(4 * N).build()).build();
+                 BackgroundPool siteless = BackgroundPool.builder().name("bench-no-sites").n(N)
+                         .kind(cluster.kindBuilder().recordSubmitSites(false).build()).build()) {
                 AsyncCallable<Object> ours = pool.task(noOp());
+                AsyncCallable<Object> oursAhead = ahead.task(noOp());
+                AsyncCallable<Object> oursSiteless = siteless.task(noOp());
                 Callable<Object> rawTask = rawNoOp();
 
                 // Warm-up of both sides (JIT in all three JVMs).
                 rawThroughput(raw, rawTask, 20_000);
                 ourThroughput(ours, 20_000);
+                ourThroughput(oursAhead, 20_000);
                 rawRoundTrips(raw, rawTask, 1_000);
                 ourRoundTrips(ours, 1_000);
+                ourRoundTrips(oursSiteless, 1_000);
+                ourThroughput(oursSiteless, 20_000);
 
                 double[] rawRt = null;
                 double[] ourRt = null;
+                double[] sitelessRt = null;
+                double sitelessTp = 0;
                 double rawTp = 0;
                 double ourTp = 0;
+                double aheadTp = 0;
                 for (int r = 0; r < ROUNDS; r++) {
                     double[] a = rawRoundTrips(raw, rawTask, ROUND_TRIPS);
                     double[] b = ourRoundTrips(ours, ROUND_TRIPS);
                     rawRt = rawRt == null || a[0] < rawRt[0] ? a : rawRt;
                     ourRt = ourRt == null || b[0] < ourRt[0] ? b : ourRt;
+                    double[] c = ourRoundTrips(oursSiteless, ROUND_TRIPS);
+                    sitelessRt = sitelessRt == null || c[0] < sitelessRt[0] ? c : sitelessRt;
+                    sitelessTp = Math.max(sitelessTp, ourThroughput(oursSiteless, THROUGHPUT_TASKS));
                     rawTp = Math.max(rawTp, rawThroughput(raw, rawTask, THROUGHPUT_TASKS));
                     ourTp = Math.max(ourTp, ourThroughput(ours, THROUGHPUT_TASKS));
+                    aheadTp = Math.max(aheadTp, ourThroughput(oursAhead, THROUGHPUT_TASKS));
                 }
 
                 var sleeper = pool.task((Integer ms) -> {
@@ -121,6 +139,12 @@ public final class ClusterBench {
                         rawRt[1], ourRt[1], rawRt[1] / ourRt[1]);
                 System.out.printf(Locale.ROOT, "| throughput, 100,000 no-ops | %.0f tasks/s | %.0f tasks/s | %.2fx |%n",
                         rawTp, ourTp, ourTp / rawTp);
+                System.out.printf(Locale.ROOT, "| same, with prefetch(%d) | | %.0f tasks/s | %.2fx |%n",
+                        4 * N, aheadTp, aheadTp / rawTp);
+                System.out.printf(Locale.ROOT, "| no-op round trip p50, recordSubmitSites(false) | | %.0f µs | %.2fx |%n",
+                        sitelessRt[0], rawRt[0] / sitelessRt[0]);
+                System.out.printf(Locale.ROOT, "| throughput, recordSubmitSites(false) | | %.0f tasks/s | %.2fx |%n",
+                        sitelessTp, sitelessTp / rawTp);
                 System.out.printf(Locale.ROOT, "| 10 × sleep 1 s, 2 members of n = 5 (worst of 2) | %.2f s | %.2f s | |%n",
                         rawSleep, ourSleep);
                 for (int i = 0; i < 2; i++) {

@@ -416,7 +416,7 @@ public final class ClusterEngine implements Engine {
             f = executor.submitToMember(new RemoteCall(d.job.name(), d.payload), s.member);
         } catch (RuntimeException e) {
             if (memberLoss(e)) {
-                lostOne(d, s);
+                lostOne(d, s, false);
             } else if (release(d, s)) {
                 d.job.fail(withSite(d.job, e, s));
                 maybeTerminate();
@@ -443,7 +443,7 @@ public final class ClusterEngine implements Engine {
                 d.job.fail(new CancellationException("task '" + d.job.name() + "' was interrupted on member "
                         + Wire.address(s.member) + " (pool '" + poolName + "' shut down now)"));
             } else if (memberLoss(cause)) {
-                lostOne(d, s);
+                lostOne(d, s, true);
                 return;
             } else if (cause instanceof HazelcastSerializationException) {
                 d.job.fail(withSite(d.job, Transfer.cannotReadResult(d.job.name(),
@@ -471,7 +471,7 @@ public final class ClusterEngine implements Engine {
         try {
             value = outcome.value(serialization);
         } catch (RuntimeException e) {
-            d.job.fail(withSite(d.job, Transfer.cannotReadResult(d.job.name(), outcome.member(), e), s));
+            d.job.fail(withSite(d.job, Transfer.cannotReadResult(d.job.name(), Wire.address(s.member), e), s));
             return;
         }
         d.job.succeed(value);
@@ -486,15 +486,21 @@ public final class ClusterEngine implements Engine {
         }
     }
 
-    /** A send to {@code s} failed because the member is gone or unreachable: send it elsewhere. */
-    private void lostOne(Dispatch d, Slot s) {
+    /**
+     * A send to {@code s} failed because the member is gone or unreachable: send it elsewhere,
+     * unless the member-loss handling already did ({@code owned}: the caller already took it off).
+     */
+    private void lostOne(Dispatch d, Slot s, boolean owned) {
         lock.lock();
         try {
             s.suspectUntil = System.nanoTime() + SUSPECT_NANOS;
-            if (s.running.remove(d)) {
+            if (!owned && s.running.remove(d)) {
                 inFlight--;
+                owned = true;
             }
-            requeueLocked(d);
+            if (owned) {
+                requeueLocked(d);
+            }
         } finally {
             lock.unlock();
         }

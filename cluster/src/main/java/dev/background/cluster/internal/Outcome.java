@@ -10,7 +10,8 @@ import java.io.IOException;
 /**
  * How a task ended on a member: its serialised result, or its serialised failure together with
  * a {@link RemoteTaskException} stand-in, used when the original cannot be rebuilt by the
- * submitter (not serialisable, or its class unknown there). Also says which member ran it.
+ * submitter (not serialisable, or its class unknown there). A failure also says which member
+ * ran the task; a success does not, to keep the common answer small.
  */
 public final class Outcome implements IdentifiedDataSerializable {
     private boolean failed;
@@ -21,9 +22,8 @@ public final class Outcome implements IdentifiedDataSerializable {
     Outcome() {
     }
 
-    static Outcome success(String member, byte[] value) {
+    static Outcome success(byte[] value) {
         Outcome o = new Outcome();
-        o.member = member;
         o.data = value;
         return o;
     }
@@ -45,6 +45,7 @@ public final class Outcome implements IdentifiedDataSerializable {
         return failed;
     }
 
+    /** The member that ran the task, for failures; null for successes. */
     String member() {
         return member;
     }

@@ -38,11 +38,11 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
     @Override
     public Outcome call() {
         SerializationService ss = Wire.serialization(member);
-        String where = Wire.address(member.getCluster().getLocalMember());
         CheckedCallable<?> callable;
         try {
             callable = (CheckedCallable<?>) Wire.toObject(ss, payload);
         } catch (Throwable t) { // class missing, refused by the allowlist, incompatible version
+            String where = where();
             return Outcome.failure(ss, where, Transfer.cannotLoad(name, where, t));
         }
         Object value;
@@ -52,16 +52,22 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
         try {
             value = callable.call();
         } catch (Throwable t) {
-            return Outcome.failure(ss, where, t);
+            return Outcome.failure(ss, where(), t);
         } finally {
             self.setName(threadName);
             Thread.interrupted(); // an interrupt meant for this task must not reach the next one
         }
         try {
-            return Outcome.success(where, Wire.toBytes(ss, value));
+            return Outcome.success(Wire.toBytes(ss, value));
         } catch (Throwable t) {
+            String where = where();
             return Outcome.failure(ss, where, Transfer.resultNotSerialisable(name, where, value, t));
         }
+    }
+
+    /** This member's address; only failures carry it, to keep the common answer small. */
+    private String where() {
+        return Wire.address(member.getCluster().getLocalMember());
     }
 
     @Override
