@@ -200,8 +200,15 @@ public final class ClusterWorker implements AutoCloseable {
             + " [--n 4] [--port 5701] [--bind 127.0.0.1] [--allow com.example[,org.example]]"
             + " [--class-path app.jar[" + File.pathSeparator + "lib.jar]]";
 
-    /** Parses main's options; null for --help. */
-    static Builder parse(String[] args) {
+    /**
+     * Parses {@link #main}'s options into a builder, checking each; for launchers such as
+     * {@code background worker}.
+     *
+     * @param args the options
+     * @return a builder to {@link Builder#start()}, or null if {@code --help} was asked for
+     * @throws IllegalArgumentException naming the option and the value, if one is bad
+     */
+    public static Builder parse(String[] args) {
         Builder b = builder();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -236,6 +243,15 @@ public final class ClusterWorker implements AutoCloseable {
 
     /** Builds and starts a {@link ClusterWorker}. Not thread-safe. */
     public static final class Builder {
+        /**
+         * The cluster name set so far.
+         *
+         * @return the name, or null if not set
+         */
+        public String clusterName() {
+            return clusterName;
+        }
+
         private String clusterName;
         private final List<String> members = new ArrayList<>();
         private int n = ClusterKind.DEFAULT_N;

@@ -201,6 +201,48 @@ class ClusterTest {
         }
     }
 
+    /** Stress: submitters on several threads, cancellations racing with sends and answers. */
+    @Test
+    void concurrentSubmittersAndCancellationsLeaveEveryFutureSettledOnce() throws Exception {
+        try (BackgroundPool own = BackgroundPool.builder().name("stress").kind(cluster.kind()).n(3).build()) {
+            java.util.Map<Task<?>, Integer> settled = new java.util.concurrent.ConcurrentHashMap<>();
+            own.callback(t -> settled.merge(t, 1, Integer::sum));
+            var echo = own.task((Integer i) -> i);
+            int threads = 4;
+            int each = 1_500;
+            List<List<Task<Integer>>> perThread = new ArrayList<>();
+            List<Thread> submitters = new ArrayList<>();
+            for (int k = 0; k < threads; k++) {
+                List<Task<Integer>> mine = java.util.Collections.synchronizedList(new ArrayList<>());
+                perThread.add(mine);
+                submitters.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < each; i++) {
+                        Task<Integer> t = echo.apply(i);
+                        mine.add(t);
+                        if (i % 7 == 0) {
+                            t.cancel(i % 2 == 0);
+                        }
+                    }
+                }));
+            }
+            for (Thread t : submitters) {
+                t.join();
+            }
+            for (List<Task<Integer>> mine : perThread) {
+                for (int i = 0; i < each; i++) {
+                    Task<Integer> t = mine.get(i);
+                    if (t.isCancelled()) {
+                        assertThat(i % 7).as("only tasks cancelled by the test are cancelled").isZero();
+                    } else {
+                        assertThat(t.result(Duration.ofSeconds(60))).isEqualTo(i);
+                    }
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> settled.size() == threads * each);
+            assertThat(settled.values()).allMatch(c -> c == 1);
+        }
+    }
+
     @Test
     void callbacksAndCompletionOrderWorkAsOnThreads() throws Exception {
         var slow = pool.task((Integer ms) -> {
