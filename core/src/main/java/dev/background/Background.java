@@ -38,8 +38,20 @@ public final class Background {
 
     private Background() {}
 
-    private static final class Default {
-        static final BackgroundPool POOL = BackgroundPool.builder().name("default").n(configuredN()).build();
+    /**
+     * Created on first use. Not a holder class: a bad {@code background.n} must surface as the
+     * documented IllegalArgumentException on every use, not as an ExceptionInInitializerError
+     * followed by NoClassDefFoundErrors.
+     */
+    private static volatile BackgroundPool defaultPool;
+
+    private static synchronized BackgroundPool createDefaultPool() {
+        BackgroundPool p = defaultPool;
+        if (p == null) {
+            p = BackgroundPool.builder().name("default").n(configuredN()).build();
+            defaultPool = p;
+        }
+        return p;
     }
 
     static int configuredN() {
@@ -75,7 +87,8 @@ public final class Background {
      *     something other than a positive integer
      */
     public static BackgroundPool defaultPool() {
-        return Default.POOL;
+        BackgroundPool p = defaultPool;
+        return p != null ? p : createDefaultPool();
     }
 
     /**

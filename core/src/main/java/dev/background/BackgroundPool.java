@@ -399,8 +399,8 @@ public final class BackgroundPool implements ExecutorService {
      * bounded memory: every task still pending, however old, plus at least the
      * {@link Builder#keepResults(int) keepResults} most recently submitted ones. A finished task
      * older than that is forgotten, so that a program submitting a hundred million tasks runs in
-     * bounded memory. The list is a snapshot (it does not change), weakly consistent with
-     * concurrent submits.
+     * bounded memory. With {@code keepResults(0)} the list is off and always empty. The list is a
+     * snapshot (it does not change), weakly consistent with concurrent submits.
      *
      * @return an unmodifiable snapshot
      */
@@ -714,7 +714,12 @@ public final class BackgroundPool implements ExecutorService {
 
         /**
          * How many recently submitted tasks {@link BackgroundPool#results()} keeps beyond the
-         * pending ones; 0 keeps none (and makes submits a little cheaper).
+         * pending ones. 0 turns the list off: {@code results()} is then always empty, pending
+         * tasks included, and submits skip its bookkeeping. The pool then no longer knows its
+         * running tasks, so {@link BackgroundPool#shutdownNow()} cancels only those still queued
+         * in the engine: running ones get the engine's interrupt and fail with whatever it makes
+         * them throw, and calls waiting for a per-function limit fail with
+         * {@link RejectedExecutionException}. No task is left pending either way.
          *
          * @param count at least 0
          * @return this builder

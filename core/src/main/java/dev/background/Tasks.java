@@ -161,7 +161,7 @@ public final class Tasks {
      * @throws IllegalArgumentException if {@code tasks} is empty
      */
     public static <F extends Task<?>> F awaitAny(Collection<? extends F> tasks) {
-        if (tasks.isEmpty()) {
+        if (Objects.requireNonNull(tasks, "tasks").isEmpty()) {
             throw new IllegalArgumentException("tasks is empty");
         }
         return await(tasks, Until.FIRST_COMPLETED, Duration.ofNanos(Long.MAX_VALUE)).done().get(0);
@@ -180,7 +180,7 @@ public final class Tasks {
      * @throws java.util.concurrent.CancellationException if a task was cancelled
      */
     public static <T> List<T> gather(Collection<? extends Task<? extends T>> tasks) {
-        List<Task<? extends T>> copy = List.copyOf(tasks);
+        List<Task<? extends T>> copy = List.copyOf(Objects.requireNonNull(tasks, "tasks"));
         Outcome<Task<? extends T>> outcome = await(copy, Until.FIRST_FAILURE, Duration.ofNanos(Long.MAX_VALUE));
         List<T> results = new ArrayList<>(copy.size());
         for (Task<? extends T> t : outcome.done()) {

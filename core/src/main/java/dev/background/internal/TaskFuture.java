@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,17 +34,22 @@ import java.util.function.Consumer;
  * INTERRUPTED and clears its interrupt status, so an interrupt meant for this task never lands in
  * the next task of the same thread.
  * <li><b>Gate permits.</b> A task that went through a {@link Gate} holds a permit from
- * {@link #executeHoldingPermit} until its {@link #run()} ends, or until the engine rejects it.
+ * {@link #executeHoldingPermit} until the engine is done with it: its {@link #run()} ends (in-JVM
+ * kinds), or the engine reports the end through {@link #succeed}/{@link #fail} or finds it
+ * cancelled in {@link #start} (remote kinds), or the engine rejects it. {@code permitHeld} makes
+ * the release happen exactly once, whichever path comes first.
  * </ul>
  */
 public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>, Job {
 
     private static final int NEW = 0, RUNNING = 1, FINISHED = 2, INTERRUPTING = 3, INTERRUPTED = 4;
     private static final VarHandle RUN_STATE;
+    private static final VarHandle PERMIT_HELD;
 
     static {
         try {
             RUN_STATE = MethodHandles.lookup().findVarHandle(TaskFuture.class, "runState", int.class);
+            PERMIT_HELD = MethodHandles.lookup().findVarHandle(TaskFuture.class, "permitHeld", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -57,6 +61,8 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     /** The thread running the call, or the remote interrupter. Written before RUNNING. */
     private Object interrupter;
     private volatile int runState;
+    /** True while this task holds a permit of its function's {@link Gate}. */
+    private volatile boolean permitHeld;
     /** Set only for tasks with a time limit, once they start. */
     private volatile ScheduledFuture<?> timeoutHandle;
     /** Submission number; written once by {@link RecentTasks#add} before the task is published. */
@@ -110,10 +116,14 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
                 settle(null, failure);
             }
         } finally {
-            Gate gate = options.gate();
-            if (gate != null) {
-                gate.release(pool.engine());
-            }
+            releasePermit();
+        }
+    }
+
+    /** Gives this task's gate permit back, if it holds one; at most once. */
+    private void releasePermit() {
+        if (permitHeld && PERMIT_HELD.compareAndSet(this, true, false)) {
+            options.gate().release(pool.engine());
         }
     }
 
@@ -125,7 +135,11 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
 
     @Override
     public boolean start(Runnable remoteInterrupter) {
-        return begin(Objects.requireNonNull(remoteInterrupter, "interrupter"));
+        if (begin(Objects.requireNonNull(remoteInterrupter, "interrupter"))) {
+            return true;
+        }
+        releasePermit(); // cancelled before it started: the engine is done with it
+        return false;
     }
 
     private boolean begin(Object interrupter) {
@@ -186,13 +200,18 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         }
     }
 
-    /** Hands a task holding a gate permit to the engine; gives the permit back if rejected. */
+    /**
+     * Hands a task holding a gate permit to the engine. If the engine refuses it (shut down, or it
+     * cannot take this job), the task fails with the engine's exception and gives its permit back;
+     * nothing is thrown, since this may run in the thread of another task's end.
+     */
     void executeHoldingPermit(Engine engine) {
+        permitHeld = true;
         try {
             engine.execute(this);
-        } catch (RejectedExecutionException e) {
-            settle(null, e);
-            options.gate().release(engine);
+        } catch (RuntimeException | Error refused) {
+            settle(null, refused);
+            releasePermit();
         }
     }
 
@@ -217,11 +236,13 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         @SuppressWarnings("unchecked")
         T t = (T) value;
         settle(t, null);
+        releasePermit(); // a remote engine reports the call's end: its permit is free again
     }
 
     @Override
     public void fail(Throwable error) {
         settle(null, Objects.requireNonNull(error, "error"));
+        releasePermit();
     }
 
     /** Settles the future; true if this call did it. */

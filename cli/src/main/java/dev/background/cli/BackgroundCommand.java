@@ -1,0 +1,110 @@
+package dev.background.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code background} command line. Each subcommand is one class listed in
+ * {@code subcommands} below; {@code --help} and {@code --version} work on every one.
+ *
+ * <p>Exit codes: 0 on success, 2 on bad input (one line on standard error saying what was wrong
+ * and what is accepted, no stack trace), 1 when a command fails while running (its error and
+ * stack trace on standard error).
+ */
+@Command(name = "background",
+        mixinStandardHelpOptions = true,
+        versionProvider = BackgroundCommand.Version.class,
+        description = {"Run work in the background and get futures back: the command line of the background"
+                + " library.", "", "Start with: background demo", ""},
+        commandListHeading = "%nCommands:%n",
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class BackgroundCommand {
+    /** Exit code for bad input. */
+    public static final int BAD_INPUT = CommandLine.ExitCode.USAGE;
+
+    private final boolean terminal;
+
+    private BackgroundCommand(boolean terminal) {
+        this.terminal = terminal;
+    }
+
+    /**
+     * Runs the command line and exits the JVM with its exit code.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        // Tablesaw logs through SLF4J; without a provider SLF4J warns on every run. Nothing here logs.
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(commandLine(out, err, Progress.stdoutIsTerminal()).execute(args));
+    }
+
+    /**
+     * Builds the command line, for {@link #main} and tests: {@code commandLine(...).execute(args)}
+     * returns the exit code.
+     *
+     * @param out where commands write their output
+     * @param err where errors go
+     * @param terminal whether {@code System.out} is a terminal, for live progress bars
+     * @return the command line, ready to execute
+     */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean terminal) {
+        // The handlers write to `err` itself: a subcommand added later has picocli's default streams.
+        return new CommandLine(new BackgroundCommand(terminal))
+                .setOut(out)
+                .setErr(err)
+                .setParameterExceptionHandler((ex, args) -> badInput(ex, err))
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    err.println(cmd.getCommandSpec().qualifiedName() + ": failed: " + ex);
+                    ex.printStackTrace(err);
+                    err.flush();
+                    return 1;
+                });
+    }
+
+    /** Whether standard output is a terminal. */
+    boolean terminal() {
+        return terminal;
+    }
+
+    /** One line: what was wrong, what is accepted, where to read more. */
+    private static int badInput(ParameterException ex, PrintWriter err) {
+        CommandLine cmd = ex.getCommandLine();
+        String name = cmd.getCommandSpec().qualifiedName();
+        String message = ex.getMessage();
+        String commands = String.join(", ", cmd.getSubcommands().keySet());
+        if (!commands.isEmpty() && message.startsWith("Missing required subcommand")) {
+            message = "a command is needed; use one of " + commands;
+        } else if (!commands.isEmpty() && ex instanceof UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            message = "'" + u.getUnmatched().get(0) + "' is not a command; use one of " + commands;
+        } else if (ex instanceof UnmatchedArgumentException u) {
+            List<String> suggestions = u.getSuggestions();
+            if (!suggestions.isEmpty()) {
+                message += "; did you mean " + String.join(" or ", suggestions) + "?";
+            }
+        }
+        err.println(name + ": " + message + " (see '" + name + " --help')");
+        err.flush();
+        return BAD_INPUT;
+    }
+
+    /** The version from the jar's manifest, or "development build" when run from classes. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = BackgroundCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"background " + (v != null ? v : "(development build)")
+                    + ", Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")"};
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.background.cli;
+
+import dev.background.ExecutorKind;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+
+/**
+ * The executor kinds that {@code --executor} offers, by the name a user types. Offering another
+ * kind (worker processes, a cluster) is one more constant here: its name, what it runs on (for
+ * the demo's text) and how to get its {@link ExecutorKind}; parsing, help, completion and error
+ * messages follow from this list.
+ */
+public enum ExecutorChoice {
+    /** Platform threads, like Python's {@code background}. */
+    THREADS("threads", "platform threads", ExecutorKind::threads),
+    /** Virtual threads: cheap, for calls that mostly wait. */
+    VIRTUAL("virtual", "virtual threads", ExecutorKind::virtualThreads);
+
+    private final String label;
+    private final String description;
+    private final Supplier<ExecutorKind> kind;
+
+    ExecutorChoice(String label, String description, Supplier<ExecutorKind> kind) {
+        this.label = label;
+        this.description = description;
+        this.kind = kind;
+    }
+
+    /**
+     * The name users type, such as {@code threads}.
+     *
+     * @return the name
+     */
+    public String label() {
+        return label;
+    }
+
+    /**
+     * What the calls run on, for sentences: {@code platform threads}.
+     *
+     * @return the description
+     */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * The executor kind that pools built for this choice run on.
+     *
+     * @return the kind
+     */
+    public ExecutorKind kind() {
+        return kind.get();
+    }
+
+    /**
+     * The choice a user typed, ignoring case and surrounding blanks.
+     *
+     * @param text the name
+     * @return the choice
+     * @throws IllegalArgumentException naming the text and the accepted names, if none matches
+     */
+    public static ExecutorChoice parse(String text) {
+        String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+        for (ExecutorChoice c : values()) {
+            if (c.label.equals(t)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("'" + text + "' is not an executor; use one of " + accepted());
+    }
+
+    /**
+     * The accepted names, for messages: {@code threads, virtual}.
+     *
+     * @return the names, comma-separated
+     */
+    public static String accepted() {
+        return Arrays.stream(values()).map(ExecutorChoice::label).collect(Collectors.joining(", "));
+    }
+
+    /** Picocli's converter for {@code --executor}. */
+    static final class Converter implements CommandLine.ITypeConverter<ExecutorChoice> {
+        @Override
+        public ExecutorChoice convert(String value) {
+            try {
+                return parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** The names for picocli's help and shell completion. */
+    static final class Names implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(values()).map(ExecutorChoice::label).iterator();
+        }
+    }
+}

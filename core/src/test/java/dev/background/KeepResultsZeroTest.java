@@ -1,0 +1,46 @@
+package dev.background;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * keepResults(0), as documented on the builder: results() is off, and shutdownNow() still leaves
+ * no future pending (the pool no longer tracks running tasks, so they end by the engine's
+ * interrupt instead of a cancellation).
+ */
+class KeepResultsZeroTest {
+
+    @Test
+    void keepResultsZeroTurnsResultsOffAndShutdownNowStillEndsEveryTask() throws Exception {
+        BackgroundPool pool = BackgroundPool.builder().name("nokeep").n(2).keepResults(0).build();
+        CountDownLatch started = new CountDownLatch(2);
+        var limited = pool.task((Integer i) -> {
+            started.countDown();
+            new CountDownLatch(1).await();
+            return i;
+        }).limit(1);
+        Task<Integer> running = limited.apply(1);
+        Task<Integer> waitingForLimit = limited.apply(2);
+        Task<Integer> alsoRunning = pool.run(() -> {
+            started.countDown();
+            new CountDownLatch(1).await();
+            return 0;
+        });
+        Task<Integer> queued = pool.run(() -> 5);
+        started.await();
+
+        assertThat(pool.results()).isEmpty();
+        List<Runnable> neverStarted = pool.shutdownNow();
+
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(neverStarted).containsExactly((Runnable) queued);
+        assertThat(queued.isCancelled()).isTrue();
+        assertThat(List.of(running, waitingForLimit, alsoRunning)).allSatisfy(t -> assertThat(t.isDone()).isTrue());
+        assertThat(running.exceptionNow()).isInstanceOf(InterruptedException.class);
+        assertThat(waitingForLimit.exceptionNow()).isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+    }
+}
