@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The engine of the worker-process kind: a queue of serialised tasks and up to {@code n} worker
- * JVMs, each running one task at a time with up to {@code prefetch} more sent ahead.
+ * JVMs, each running one task at a time with up to {@code prefetch} more sent ahead in batches
+ * (a busy worker is topped up once it has run down to half of that).
  *
  * <p>Maintainers' overview.
  * <ul>
@@ -36,14 +37,20 @@ import java.util.concurrent.TimeUnit;
  * released. {@link Job#start} is called under it, which is safe because the interrupter it
  * registers never takes the lock (it hands the work to the timer thread): a canceller spinning in
  * {@code TaskFuture} cannot wait for us.
- * <li><b>Ordering.</b> A worker runs its tasks in the order sent and answers each before the next,
- * flushing every answer, so the oldest entry of its in-flight map is the one it is running; when
- * it dies, that task failed with it and the later ones never started: they go back to the front
- * of the queue.
- * <li><b>Tasks.</b> A {@link Rec} is started (Job.start) once, when first sent; after a worker's
- * death it may be sent again (requeued or retried) without a second start, so its interrupter and
- * time limit stay valid. A job settled while queued or in flight (cancel, time limit) is dropped
- * when next seen.
+ * <li><b>Ordering.</b> A worker runs its tasks in the order sent and answers each before it begins
+ * the next (flushing), so the oldest entry of its in-flight map is the one it is running, if that
+ * one has started; when it dies, that task failed with it and the later ones never began: they go
+ * back to the front of the queue.
+ * <li><b>Started.</b> A task sent to an idle, ready worker (frame TASK) is started
+ * ({@link Job#start}) when sent. One sent ahead to a busy or booting worker (TASK_AHEAD) is started
+ * when the worker reports STARTED, so queueing in a worker never counts against a time limit. A
+ * task sent ahead and settled before that (cancel) is dropped by its worker through an INTERRUPT
+ * written from the cancelling thread; the worker, before beginning a task sent ahead, handles
+ * every byte already sent, so such a task never begins. A {@link Rec} is started once; after a
+ * death it may be sent again without a second start, so its interrupter and time limit stay valid.
+ * <li><b>Stealing.</b> With nothing queued and a worker free (or room for one), tasks sent ahead to
+ * a worker busy with one task for over 2 ms are taken back (RECALL, answered RECALLED if not begun)
+ * and dispatched again; checked at every dispatch and every 20 ms.
  * <li><b>Workers</b> count against {@code n} from spawn until closed; a closing worker (recycled,
  * resized away, shutting down) takes no new tasks and its input is closed once it has none, which
  * makes it exit. Its reader thread observes every exit; an exit that the engine did not ask for

@@ -27,13 +27,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Maintainers' overview. Two threads: the main thread reads frames and must never block on
  * anything else (so the application's writes always drain); the executor thread runs tasks.
- * {@code lock} guards the queue of received tasks and {@code currentId}: an interrupt for the
- * running task interrupts the executor thread; one for a queued task removes it and is answered at
- * once with CANCELLED (and a RECALL with RECALLED); one for a finished task is ignored. The executor clears its interrupt status
- * under the lock after each task, so an interrupt never leaks into the next one. {@code out} is
- * locked for every frame written. A task's answer is flushed before the next task begins (together
- * with that task's STARTED, if it was sent ahead) or before the executor waits, so when the worker
- * dies the application knows exactly which task was running: the oldest one it has no answer for.
+ * {@code lock} guards the queue of received tasks, {@code currentId}, {@code begun} and
+ * {@code skipCurrent}: an interrupt for the current task interrupts the executor thread if the task
+ * has begun, or marks it to be skipped if not; one for a queued task removes it and is answered at
+ * once with CANCELLED (a RECALL likewise with RECALLED); one for a finished task is ignored. Before
+ * it begins a task sent ahead, the executor waits (briefly, bounded) until the reader has handled
+ * every byte that was in the pipe, so that a cancellation sent before the task's turn always wins.
+ * The executor clears its interrupt status under the lock after each task, so an interrupt never
+ * leaks into the next one. {@code out} is locked for every frame written. A task's answer is
+ * flushed before the next task begins (together with that task's STARTED, if it was sent ahead)
+ * or before the executor waits, so when the worker dies the application knows exactly which task
+ * was running: the oldest one it has no answer for.
  *
  * <p>Exits: standard input at its end (the application closed it or died) halts at once; so does
  * the parent process's exit, watched separately; a malformed or rejected frame prints the reason to
