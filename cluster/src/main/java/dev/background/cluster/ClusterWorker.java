@@ -1,0 +1,473 @@
+package dev.background.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import dev.background.cluster.internal.Settings;
+import dev.background.cluster.internal.Wire;
+import java.io.File;
+import java.io.PrintStream;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A cluster member that runs background tasks: a Hazelcast member with a {@code background}
+ * executor of {@code n} threads. Start one per machine (or several on one machine, on different
+ * ports), from the command line:
+ * <pre>
+ * background worker --cluster render --members 10.0.0.5:5701,10.0.0.6:5701 --n 4 --class-path app.jar
+ * java [jvmOptions()] -cp background-cluster.jar:... dev.background.cluster.ClusterWorker --cluster ...
+ * </pre>
+ * or in code with {@link #builder()}.
+ *
+ * <p><b>Network.</b> A worker binds to 127.0.0.1 unless told otherwise ({@link Builder#bind}),
+ * joins only the members listed (TCP-IP join; multicast and auto-detection off), and never binds
+ * to every interface ({@code hazelcast.socket.bind.any=false}) unless given {@code 0.0.0.0}.
+ * Hazelcast's member protocol is not authenticated in the open-source edition: anyone who can
+ * reach a member's port can run code on it. Bind to a non-loopback address only on a network
+ * you trust, behind a firewall that admits only the other members and the submitting machines.
+ *
+ * <p><b>Deserialisation.</b> Members deserialise tasks through Hazelcast's Java serialisation
+ * filter with an allowlist: the JDK's classes ({@code java.}, {@code javax.}), Hazelcast's, the
+ * library's ({@code dev.background.}), and the packages given with {@link Builder#allowPackages}
+ * (each with its subpackages). A task whose classes are not on it fails with a
+ * {@link TaskTransferException} that says so.
+ *
+ * <p><b>Deploying code.</b> A task's classes must be on the worker's class path: the jar of the
+ * application, given with {@code --class-path} (or {@link Builder#classLoader}), in the same
+ * version as the submitting side. Restart workers to deploy a new version.
+ *
+ * <p>Thread-safe. {@link #close()} leaves the cluster gracefully; tasks the worker held are sent
+ * again to other members by the submitting pools.
+ */
+public final class ClusterWorker implements AutoCloseable {
+
+    /** The port a worker takes when none is given (or the next free one above it). */
+    public static final int DEFAULT_PORT = 5701;
+    /** The address a worker binds to when none is given. */
+    public static final String DEFAULT_BIND = "127.0.0.1";
+    /** The line a worker prints on standard output once it has joined, before its address. */
+    public static final String READY = "background worker ready: member ";
+
+    private final HazelcastInstance member;
+    private final int n;
+    private final CountDownLatch down = new CountDownLatch(1);
+
+    private ClusterWorker(HazelcastInstance member, int n) {
+        this.member = member;
+        this.n = n;
+        member.getLifecycleService().addLifecycleListener(e -> {
+            if (e.getState() == LifecycleEvent.LifecycleState.SHUTDOWN) {
+                down.countDown();
+            }
+        });
+        if (!member.getLifecycleService().isRunning()) {
+            down.countDown();
+        }
+    }
+
+    /**
+     * The JVM options a worker's JVM should be started with on JDK 21+: the {@code --add-opens}
+     * Hazelcast asks for, and no binding to every interface.
+     *
+     * @return the options, in order
+     */
+    public static List<String> jvmOptions() {
+        List<String> o = new ArrayList<>(List.of(
+                "--add-modules", "java.se",
+                "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                "-Dhazelcast.socket.bind.any=false",
+                "-Djava.net.preferIPv4Stack=true"));
+        if (Runtime.version().feature() >= 24) { // only known to JDK 23+; quiets Unsafe warnings
+            o.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        return o;
+    }
+
+    /**
+     * Starts building a worker.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * This member's address.
+     *
+     * @return {@code host:port}
+     */
+    public String address() {
+        var a = member.getCluster().getLocalMember().getAddress();
+        return a.getHost() + ":" + a.getPort();
+    }
+
+    /**
+     * How many tasks this worker runs at once.
+     *
+     * @return n
+     */
+    public int n() {
+        return n;
+    }
+
+    /**
+     * How many members the cluster has, as this member sees it.
+     *
+     * @return the member count
+     */
+    public int clusterSize() {
+        return member.getCluster().getMembers().size();
+    }
+
+    /**
+     * Blocks until this worker has shut down (by {@link #close()}, or by a signal to the JVM).
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public void awaitShutdown() throws InterruptedException {
+        down.await();
+    }
+
+    /** Leaves the cluster and stops; blocks until done. Idempotent. */
+    @Override
+    public void close() {
+        member.shutdown();
+    }
+
+    /**
+     * Runs a worker until its JVM is stopped. Options: {@code --cluster NAME} (required),
+     * {@code --members host:port,...} (required), {@code --n N} (default 4), {@code --port P}
+     * (default 5701 or the next free), {@code --bind ADDRESS} (default 127.0.0.1),
+     * {@code --allow PACKAGE[,PACKAGE]}, {@code --class-path PATH[:PATH]}. Prints
+     * {@value #READY}{@code host:port ...} once joined. Exits with status 2 on bad arguments.
+     *
+     * @param args the options
+     * @throws InterruptedException if interrupted while running
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Builder b;
+        try {
+            b = parse(args);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("background worker: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (b == null) {
+            System.out.println(USAGE);
+            return;
+        }
+        ClusterWorker w = b.start();
+        announce(w, b.clusterName, System.out);
+        w.awaitShutdown();
+    }
+
+    /**
+     * Prints the ready line for {@code worker} (what {@link #main} prints once joined).
+     *
+     * @param worker the started worker
+     * @param clusterName its cluster's name
+     * @param out where to print
+     */
+    public static void announce(ClusterWorker worker, String clusterName, PrintStream out) {
+        out.println(READY + worker.address() + " of cluster '" + clusterName + "', n=" + worker.n()
+                + ", pid=" + ProcessHandle.current().pid());
+        out.flush();
+    }
+
+    private static final String USAGE = "usage: ClusterWorker --cluster NAME --members host:port[,host:port...]"
+            + " [--n 4] [--port 5701] [--bind 127.0.0.1] [--allow com.example[,org.example]]"
+            + " [--class-path app.jar[" + File.pathSeparator + "lib.jar]]";
+
+    /**
+     * Parses {@link #main}'s options into a builder, checking each; for launchers such as
+     * {@code background worker}.
+     *
+     * @param args the options
+     * @return a builder to {@link Builder#start()}, or null if {@code --help} was asked for
+     * @throws IllegalArgumentException naming the option and the value, if one is bad
+     */
+    public static Builder parse(String[] args) {
+        Builder b = builder();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                return null;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value after " + a);
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--cluster" -> b.clusterName(v);
+                case "--members" -> b.members(v);
+                case "--n" -> b.n(intOption(a, v));
+                case "--port" -> b.port(intOption(a, v));
+                case "--bind" -> b.bind(v);
+                case "--allow" -> b.allowPackages(v.split(","));
+                case "--class-path" -> b.classPath(v);
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        return b;
+    }
+
+    private static int intOption(String option, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a whole number: '" + value + "'");
+        }
+    }
+
+    /** Builds and starts a {@link ClusterWorker}. Not thread-safe. */
+    public static final class Builder {
+        /**
+         * The cluster name set so far.
+         *
+         * @return the name, or null if not set
+         */
+        public String clusterName() {
+            return clusterName;
+        }
+
+        private String clusterName;
+        private final List<String> members = new ArrayList<>();
+        private int n = ClusterKind.DEFAULT_N;
+        private int port = -1;
+        private String bind = DEFAULT_BIND;
+        private final List<String> allowed = new ArrayList<>();
+        private ClassLoader classLoader;
+
+        private Builder() {
+        }
+
+        /**
+         * The cluster's name; members and clients of the same name form one cluster. Required.
+         *
+         * @param name the name
+         * @return this builder
+         * @throws NullPointerException if null
+         * @throws IllegalArgumentException if blank
+         */
+        public Builder clusterName(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("cluster name must not be blank");
+            }
+            this.clusterName = name;
+            return this;
+        }
+
+        /**
+         * The addresses of the cluster's members, {@code host:port} separated by commas, this one
+         * included or not. Required.
+         *
+         * @param addresses the addresses
+         * @return this builder
+         * @throws NullPointerException if null
+         * @throws IllegalArgumentException if an address is not {@code host:port}
+         */
+        public Builder members(String addresses) {
+            Objects.requireNonNull(addresses, "addresses");
+            for (String a : addresses.split(",")) {
+                members.add(Settings.checkAddress(a.strip()));
+            }
+            return this;
+        }
+
+        /**
+         * How many tasks this worker runs at once. Default 4.
+         *
+         * @param n at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder n(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("n must be at least 1: " + n);
+            }
+            this.n = n;
+            return this;
+        }
+
+        /**
+         * The port to listen on, exactly. Default: 5701, or the next free port above it.
+         *
+         * @param port 1..65535
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder port(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port must be 1..65535: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * The address to listen on. Default 127.0.0.1: only this machine can reach the worker.
+         * Anything else exposes a service that runs code sent to it, without authentication; see
+         * the class comment. {@code 0.0.0.0} binds to every interface.
+         *
+         * @param address an IP address of this machine
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        public Builder bind(String address) {
+            this.bind = Objects.requireNonNull(address, "address").strip();
+            return this;
+        }
+
+        /**
+         * Packages (with their subpackages) whose classes tasks may carry, besides the JDK's,
+         * Hazelcast's and the library's: those of your application.
+         *
+         * @param packages package names, such as {@code com.example}
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        public Builder allowPackages(String... packages) {
+            for (String p : Objects.requireNonNull(packages, "packages")) {
+                String s = Objects.requireNonNull(p, "package").strip();
+                if (!s.isEmpty()) {
+                    allowed.add(s.endsWith(".") ? s : s + ".");
+                }
+            }
+            return this;
+        }
+
+        /**
+         * Where tasks' classes are loaded from, besides this JVM's class path.
+         *
+         * @param loader the class loader
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        public Builder classLoader(ClassLoader loader) {
+            this.classLoader = Objects.requireNonNull(loader, "loader");
+            return this;
+        }
+
+        /**
+         * Jars and directories to load tasks' classes from, separated by the platform's path
+         * separator ({@code :} on Unix).
+         *
+         * @param path the class path
+         * @return this builder
+         * @throws IllegalArgumentException if an entry does not exist
+         */
+        public Builder classPath(String path) {
+            Objects.requireNonNull(path, "path");
+            List<URL> urls = new ArrayList<>();
+            for (String entry : path.split(File.pathSeparator)) {
+                if (entry.isBlank()) {
+                    continue;
+                }
+                Path p = Path.of(entry);
+                if (!Files.exists(p)) {
+                    throw new IllegalArgumentException("class path entry does not exist: " + p.toAbsolutePath());
+                }
+                try {
+                    urls.add(p.toUri().toURL());
+                } catch (MalformedURLException e) {
+                    throw new IllegalArgumentException("bad class path entry: " + entry, e);
+                }
+            }
+            return classLoader(new URLClassLoader("background-worker-classes", urls.toArray(URL[]::new),
+                    ClusterWorker.class.getClassLoader()));
+        }
+
+        /**
+         * Starts the worker and blocks until it has joined the cluster (or formed it).
+         *
+         * @return the running worker
+         * @throws IllegalStateException if the cluster name or members are missing
+         */
+        public ClusterWorker start() {
+            if (clusterName == null) {
+                throw new IllegalStateException("--cluster NAME is required");
+            }
+            if (members.isEmpty()) {
+                throw new IllegalStateException("--members host:port,... is required");
+            }
+            Logger hazelcastLog = Logger.getLogger("com.hazelcast");
+            if (hazelcastLog.getLevel() == null) {
+                hazelcastLog.setLevel(Level.WARNING);
+            }
+            Config c = config();
+            ClassLoader old = Thread.currentThread().getContextClassLoader();
+            if (classLoader != null) {
+                Thread.currentThread().setContextClassLoader(classLoader);
+            }
+            try {
+                return new ClusterWorker(Hazelcast.newHazelcastInstance(c), n);
+            } finally {
+                Thread.currentThread().setContextClassLoader(old);
+            }
+        }
+
+        Config config() {
+            Config c = new Config();
+            c.setClusterName(clusterName);
+            c.setInstanceName("background-worker-" + (port > 0 ? port : DEFAULT_PORT) + "-" + ProcessHandle.current().pid());
+            boolean any = bind.equals("0.0.0.0");
+            c.setProperty("hazelcast.socket.bind.any", String.valueOf(any));
+            c.setProperty("hazelcast.phone.home.enabled", "false");
+            // Notice a dead member within seconds, so that its tasks move on soon.
+            c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+            c.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+            c.setProperty("hazelcast.wait.seconds.before.join", "1");
+            c.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+            c.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+            NetworkConfig net = c.getNetworkConfig();
+            net.setPort(port > 0 ? port : DEFAULT_PORT).setPortAutoIncrement(port <= 0);
+            if (!any) {
+                net.getInterfaces().setEnabled(true).addInterface(bind);
+            }
+            JoinConfig join = net.getJoin();
+            join.getMulticastConfig().setEnabled(false);
+            join.getAutoDetectionConfig().setEnabled(false);
+            join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(members));
+            c.getExecutorConfig(Wire.EXECUTOR).setPoolSize(n).setStatisticsEnabled(false);
+            c.getMemberAttributeConfig().setAttribute(Wire.WORKER_ATTRIBUTE, String.valueOf(n));
+            Wire.register(c.getSerializationConfig());
+            JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig();
+            filter.getWhitelist().addPrefixes("java.", "javax.", "com.hazelcast.", "dev.background.", "[");
+            filter.getWhitelist().addPrefixes(allowed.toArray(String[]::new));
+            c.getSerializationConfig().setJavaSerializationFilterConfig(filter);
+            if (classLoader != null) {
+                c.setClassLoader(classLoader);
+            }
+            return c;
+        }
+
+        @Override
+        public String toString() {
+            return "ClusterWorker.Builder[cluster=" + clusterName + ", members=" + members + ", n=" + n
+                    + ", port=" + port + ", bind=" + bind + ", allow=" + Arrays.toString(allowed.toArray()) + "]";
+        }
+    }
+}

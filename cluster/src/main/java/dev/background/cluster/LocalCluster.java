@@ -1,0 +1,492 @@
+package dev.background.cluster;
+
+import dev.background.ExecutorKind;
+import dev.background.cluster.internal.OwningEngine;
+import dev.background.spi.Engine;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * A cluster of worker JVMs on this machine, bound to 127.0.0.1, that this object starts and
+ * stops: for demos, benchmarks and tests. Each worker is a separate {@code java} process running
+ * {@link ClusterWorker} with this JVM's class path (or the one given), so the tasks of this JVM's
+ * code run there unchanged.
+ * <pre>{@code
+ * try (LocalCluster local = LocalCluster.builder().members(2).n(4).start();
+ *      BackgroundPool pool = BackgroundPool.builder().kind(local.kind()).build()) {
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: start, stop and kill workers from one thread. Closing it stops every worker
+ * still running; a worker's output goes to a log file ({@link #log(int)}).
+ */
+public final class LocalCluster implements AutoCloseable {
+
+    private final Builder config;
+    private final List<Integer> ports;
+    private final List<Process> processes = new ArrayList<>();
+    private final List<Path> logs = new ArrayList<>();
+    private final List<Duration> startTimes = new ArrayList<>();
+
+    private LocalCluster(Builder config, List<Integer> ports) {
+        this.config = config;
+        this.ports = ports;
+        for (int i = 0; i < ports.size(); i++) {
+            processes.add(null);
+            logs.add(null);
+            startTimes.add(null);
+        }
+    }
+
+    /**
+     * Starts building a local cluster.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The cluster's name.
+     *
+     * @return the name
+     */
+    public String clusterName() {
+        return config.clusterName;
+    }
+
+    /**
+     * The members' addresses.
+     *
+     * @return {@code 127.0.0.1:port,...}
+     */
+    public String members() {
+        return ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    }
+
+    /**
+     * A cluster kind pointing at these workers, to adjust further.
+     *
+     * @return a builder with the cluster name and members set
+     */
+    public ClusterKind.Builder kindBuilder() {
+        // Workers that have just started on a busy machine may take a while to answer a client.
+        return ClusterKind.builder().clusterName(config.clusterName).members(members())
+                .connectTimeout(Duration.ofSeconds(60));
+    }
+
+    /**
+     * A cluster kind pointing at these workers.
+     *
+     * @return the kind
+     */
+    public ClusterKind kind() {
+        return kindBuilder().build();
+    }
+
+    /**
+     * A kind whose every pool starts its own local cluster of {@code members} workers of
+     * {@code n} threads on 127.0.0.1 when it is built, and stops it once it has terminated: for
+     * demos (such as {@code background demo --executor cluster}). Building a pool blocks while
+     * the workers start (a few seconds each); a worker that does not start fails the build with
+     * an {@link IllegalStateException} carrying its output.
+     *
+     * @param members how many workers, at least 1
+     * @param n tasks each worker runs at once, at least 1
+     * @return the kind
+     * @throws IllegalArgumentException if a count is less than 1
+     */
+    public static ExecutorKind selfStarting(int members, int n) {
+        Builder b = builder().members(members).n(n); // checks the counts now
+        return new ExecutorKind() {
+            @Override
+            public String name() {
+                return "cluster";
+            }
+
+            @Override
+            public int defaultN() {
+                return n;
+            }
+
+            @Override
+            public Engine open(String poolName, int poolN) {
+                LocalCluster local = b.clusterName("background-local-" + UUID.randomUUID().toString().substring(0, 8))
+                        .start();
+                try {
+                    return new OwningEngine(local.kind().open(poolName, poolN), local);
+                } catch (RuntimeException | Error e) {
+                    local.close();
+                    throw e;
+                }
+            }
+
+            @Override
+            public boolean recordsSubmitSite() {
+                return true;
+            }
+
+            @Override
+            public String toString() {
+                return "a local cluster of " + members + " worker JVMs";
+            }
+        };
+    }
+
+    /**
+     * The operating system's process id of worker {@code i}.
+     *
+     * @param i the worker's index, from 0
+     * @return the pid
+     * @throws IllegalStateException if that worker is not running
+     */
+    public long pid(int i) {
+        return running(i).pid();
+    }
+
+    /**
+     * How long worker {@code i} took from its launch to joining the cluster, the last time it
+     * started.
+     *
+     * @param i the worker's index
+     * @return the start-up time
+     */
+    public Duration startTime(int i) {
+        return startTimes.get(i);
+    }
+
+    /**
+     * The file that worker {@code i}'s output goes to.
+     *
+     * @param i the worker's index
+     * @return the log file
+     */
+    public Path log(int i) {
+        return logs.get(i);
+    }
+
+    /**
+     * Whether worker {@code i} is running.
+     *
+     * @param i the worker's index
+     * @return true if its process is alive
+     */
+    public boolean isRunning(int i) {
+        Process p = processes.get(i);
+        return p != null && p.isAlive();
+    }
+
+    /**
+     * Starts worker {@code i} again (on its port) and waits until it has joined.
+     *
+     * @param i the worker's index
+     * @throws IllegalStateException if it is running, or does not start in time
+     */
+    public void restart(int i) {
+        if (isRunning(i)) {
+            throw new IllegalStateException("worker " + i + " is running");
+        }
+        launch(List.of(i));
+    }
+
+    /**
+     * Kills worker {@code i} at once (SIGKILL, like {@code kill -9}) and waits for it to die.
+     *
+     * @param i the worker's index
+     */
+    public void kill(int i) {
+        Process p = running(i);
+        p.destroyForcibly();
+        waitFor(p);
+    }
+
+    /**
+     * Stops worker {@code i} gracefully (SIGTERM) and waits for it to end.
+     *
+     * @param i the worker's index
+     */
+    public void stop(int i) {
+        Process p = processes.get(i);
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            if (!waitFor(p)) {
+                p.destroyForcibly();
+                waitFor(p);
+            }
+        }
+    }
+
+    /** Stops every worker still running; blocks until they have ended. */
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            if (p != null && p.isAlive()) {
+                p.destroy();
+            }
+        }
+        for (int i = 0; i < processes.size(); i++) {
+            stop(i);
+        }
+    }
+
+    private Process running(int i) {
+        Process p = processes.get(i);
+        if (p == null || !p.isAlive()) {
+            throw new IllegalStateException("worker " + i + " is not running");
+        }
+        return p;
+    }
+
+    private static boolean waitFor(Process p) {
+        try {
+            return p.waitFor(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Launches the given workers at once and waits for each to print its ready line. */
+    private void launch(List<Integer> which) {
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        List<Long> started = new ArrayList<>();
+        for (int i : which) {
+            started.add(System.nanoTime());
+            ready.add(spawn(i));
+        }
+        long deadline = System.nanoTime() + config.startTimeout.toNanos();
+        for (int k = 0; k < which.size(); k++) {
+            int i = which.get(k);
+            try {
+                ready.get(k).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                startTimes.set(i, Duration.ofNanos(System.nanoTime() - started.get(k)));
+            } catch (TimeoutException | ExecutionException e) {
+                close();
+                throw new IllegalStateException("worker " + i + " of local cluster '" + config.clusterName
+                        + "' did not start within " + config.startTimeout + "; its output:\n" + tail(logs.get(i)), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new IllegalStateException("interrupted while starting local cluster", e);
+            }
+        }
+    }
+
+    private CompletableFuture<Void> spawn(int i) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(config.java);
+        cmd.addAll(ClusterWorker.jvmOptions());
+        cmd.addAll(config.jvmOptions);
+        cmd.add("-cp");
+        cmd.add(config.classPath);
+        cmd.add(ClusterWorker.class.getName());
+        cmd.addAll(List.of("--cluster", config.clusterName, "--members", members(),
+                "--port", String.valueOf(ports.get(i)), "--n", String.valueOf(config.n)));
+        if (!config.allow.isEmpty()) {
+            cmd.addAll(List.of("--allow", String.join(",", config.allow)));
+        }
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        try {
+            Path log = Files.createTempFile("background-worker-" + i + "-", ".log");
+            logs.set(i, log);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            processes.set(i, p);
+            Thread.ofPlatform().daemon().name("background-local-worker-" + i + "-output").start(() -> pipe(p, log, ready));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start worker " + i + ": " + cmd, e);
+        }
+        return ready;
+    }
+
+    /** Copies a worker's output to its log, completing {@code ready} at its ready line. */
+    private static void pipe(Process p, Path log, CompletableFuture<Void> ready) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+             Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+            for (String line; (line = in.readLine()) != null; ) {
+                out.write(line);
+                out.write('\n');
+                if (line.startsWith(ClusterWorker.READY)) {
+                    out.flush();
+                    ready.complete(null);
+                }
+            }
+        } catch (IOException e) {
+            ready.completeExceptionally(e);
+        } finally {
+            ready.completeExceptionally(new IllegalStateException("worker exited before it was ready"));
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    /** Builds and starts a {@link LocalCluster}. Not thread-safe. */
+    public static final class Builder {
+        private int members = 2;
+        private int n = ClusterKind.DEFAULT_N;
+        private String clusterName = "background-local-" + UUID.randomUUID().toString().substring(0, 8);
+        private String classPath = System.getProperty("java.class.path");
+        private String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
+        private final List<String> allow = new ArrayList<>();
+        private Duration startTimeout = Duration.ofSeconds(90);
+
+        private Builder() {
+        }
+
+        /**
+         * How many workers. Default 2.
+         *
+         * @param count at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder members(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("members must be at least 1: " + count);
+            }
+            this.members = count;
+            return this;
+        }
+
+        /**
+         * Tasks each worker runs at once. Default 4.
+         *
+         * @param n at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder n(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("n must be at least 1: " + n);
+            }
+            this.n = n;
+            return this;
+        }
+
+        /**
+         * The cluster's name. Default: {@code background-local-} and a random suffix.
+         *
+         * @param name the name
+         * @return this builder
+         */
+        public Builder clusterName(String name) {
+            this.clusterName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * The workers' class path. Default: this JVM's.
+         *
+         * @param path the class path
+         * @return this builder
+         */
+        public Builder classPath(String path) {
+            this.classPath = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /**
+         * Extra options for the workers' JVMs, after {@link ClusterWorker#jvmOptions()}. Default
+         * {@code -Xmx256m -XX:+UseSerialGC}; this replaces them.
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder jvmOptions(List<String> options) {
+            jvmOptions.clear();
+            jvmOptions.addAll(Objects.requireNonNull(options, "options"));
+            return this;
+        }
+
+        /**
+         * Packages the workers accept in tasks; see {@link ClusterWorker.Builder#allowPackages}.
+         *
+         * @param packages package names
+         * @return this builder
+         */
+        public Builder allowPackages(String... packages) {
+            allow.addAll(List.of(packages));
+            return this;
+        }
+
+        /**
+         * How long to wait for the workers to join. Default 90 s.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder startTimeout(Duration timeout) {
+            this.startTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Picks free ports on 127.0.0.1, starts the first worker, then the others at once, and
+         * waits until each has joined.
+         *
+         * @return the running cluster
+         * @throws IllegalStateException if a worker does not start in time (its output is in the message)
+         */
+        public LocalCluster start() {
+            LocalCluster c = new LocalCluster(this, freePorts(members));
+            // The first forms the cluster; the others then join it rather than racing to form their own.
+            c.launch(List.of(0));
+            List<Integer> rest = new ArrayList<>();
+            for (int i = 1; i < members; i++) {
+                rest.add(i);
+            }
+            if (!rest.isEmpty()) {
+                c.launch(rest);
+            }
+            return c;
+        }
+
+        private static List<Integer> freePorts(int count) {
+            List<ServerSocket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < count; i++) {
+                    sockets.add(new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")));
+                }
+                return sockets.stream().map(ServerSocket::getLocalPort).toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free port on 127.0.0.1", e);
+            } finally {
+                for (ServerSocket s : sockets) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // the port is free again either way
+                    }
+                }
+            }
+        }
+    }
+}

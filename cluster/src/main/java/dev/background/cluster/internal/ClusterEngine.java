@@ -1,0 +1,792 @@
+package dev.background.cluster.internal;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.HazelcastClientNotActiveException;
+import com.hazelcast.client.HazelcastClientOfflineException;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.client.config.ClientConnectionStrategyConfig.ReconnectMode;
+import com.hazelcast.cluster.InitialMembershipEvent;
+import com.hazelcast.cluster.InitialMembershipListener;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.config.ListenerConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.IExecutorService;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleListener;
+import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
+import com.hazelcast.spi.exception.TargetDisconnectedException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
+import dev.background.cluster.ClusterUnavailableException;
+import dev.background.cluster.SubmitSite;
+import dev.background.spi.Engine;
+import dev.background.spi.Job;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The engine of the cluster kind: a Hazelcast client that sends each job to one worker member
+ * through the members' {@code background} executor, and keeps track of it until it settles.
+ *
+ * <p>Maintainers' overview.
+ * <ul>
+ * <li><b>Why not let Hazelcast queue.</b> A plain {@code IExecutorService} loses the tasks queued
+ * on a member that dies (hazelcast#944); the durable executor re-runs finished tasks and fails on
+ * per-partition capacity (hazelcast#9965, imdg-docs#317). So the queue lives here: jobs wait in
+ * {@link #queue}; each member ({@link Slot}) gets at most {@code n + prefetch} at a time, always
+ * the least loaded member first; {@link Slot#running} is what that member holds.
+ * <li><b>At least once, one result.</b> When a member leaves (membership event, the client's
+ * disconnection, or a send that fails with a member-loss error) its jobs go back to the front of
+ * the queue and are sent elsewhere. A job is "owned" by whoever removes it from its slot's
+ * {@code running} set under {@link #lock}: the completion of that send, or the member-loss
+ * handling; only the owner requeues it. Outcomes (results and the task's own exceptions) settle
+ * the job whatever the owner, since any run's outcome is a true one; {@link Job} settlement is
+ * idempotent, so the first wins and a late duplicate is ignored.
+ * <li><b>No hang when the cluster is gone.</b> A tick every {@value #TICK_MILLIS} ms reconciles
+ * the slots with the client's member list (events can be missed across reconnections), and
+ * fails the queued jobs with {@link ClusterUnavailableException} once no usable member has been
+ * seen for the kind's member wait.
+ * <li><b>Threads.</b> {@link #execute} serialises in the caller's thread, so a non-serialisable
+ * task fails at submit. Sends happen in whichever thread pumps (a submitter, a completion, an
+ * event, the tick), outside the lock. Completions run on virtual threads, never on Hazelcast's
+ * I/O threads, since settling runs user callbacks.
+ * <li><b>Lock.</b> {@link #lock} guards the queue, the slots, the counts and the lifecycle flags;
+ * nothing blocking or foreign (Hazelcast calls, settling) runs under it.
+ * </ul>
+ */
+public final class ClusterEngine implements Engine {
+
+    static final long TICK_MILLIS = 200;
+    private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
+    /**
+     * Hazelcast's client logs every connection at INFO and every reconnection attempt at WARNING;
+     * a library's user wants neither (this engine reports unreachable members itself). Held here
+     * because JUL keeps loggers weakly. Levels set by the application are left alone.
+     */
+    private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
+    private static final Logger CLIENT_LOG = Logger.getLogger("com.hazelcast.client");
+
+    static {
+        if (HAZELCAST_LOG.getLevel() == null) {
+            HAZELCAST_LOG.setLevel(Level.WARNING);
+        }
+        if (CLIENT_LOG.getLevel() == null) {
+            CLIENT_LOG.setLevel(Level.SEVERE);
+        }
+    }
+
+    private final Settings settings;
+    private final String poolName;
+    private final Executor completer = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("background-cluster-completion-", 1).factory());
+    private final ScheduledExecutorService ticker;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workerSeen = lock.newCondition();
+    // Guarded by lock:
+    private final ArrayDeque<Dispatch> queue = new ArrayDeque<>();
+    private final Map<UUID, Slot> slots = new LinkedHashMap<>();
+    private int window;
+    private int n;
+    private int inFlight;
+    private boolean shutdown;
+    private boolean terminating;
+    /** Whether the client is connected to the cluster (and so may create proxies and send). */
+    private boolean connected;
+    /**
+     * System.nanoTime() since which no member has been usable without a member answering in
+     * between, or 0. Only an answer or a newly seen member resets it, so that a member that
+     * stays listed but fails every send cannot keep tasks bouncing forever.
+     */
+    private long unavailableSince;
+
+    // Set once, right after the client starts; null before.
+    private volatile HazelcastInstance client;
+    private volatile IExecutorService executor;
+    private volatile SerializationService serialization;
+
+    /** One member that can run jobs. */
+    private static final class Slot {
+        final Member member;
+        final Set<Dispatch> running = new HashSet<>();
+        long suspectUntil;
+
+        Slot(Member member) {
+            this.member = member;
+        }
+
+        boolean usable(long now) {
+            return now - suspectUntil >= 0;
+        }
+    }
+
+    /** A job and its serialised call, across however many sends it takes. */
+    private static final class Dispatch {
+        final Job job;
+        final byte[] payload;
+        /** Whether job.start was called; touched only by the thread that owns the dispatch. */
+        boolean started;
+        volatile Future<Outcome> future;
+        volatile boolean interrupted;
+
+        Dispatch(Job job, byte[] payload) {
+            this.job = job;
+            this.payload = payload;
+        }
+    }
+
+    private ClusterEngine(Settings settings, String poolName, int n) {
+        this.settings = settings;
+        this.poolName = poolName;
+        resizeLocked(n);
+        this.ticker = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("background-" + poolName + "-cluster-tick").factory());
+    }
+
+    /**
+     * Connects a client and waits for a worker member.
+     *
+     * @throws IllegalStateException if no worker is reachable within the connect timeout
+     */
+    public static ClusterEngine open(Settings settings, String poolName, int n) {
+        ClusterEngine engine = new ClusterEngine(settings, poolName, n);
+        HazelcastInstance client = HazelcastClient.newHazelcastClient(engine.clientConfig());
+        engine.client = client;
+        engine.serialization = Wire.serialization(client);
+        try {
+            engine.reconcile();
+            if (!engine.awaitWorker(settings.connectTimeout())) {
+                throw new IllegalStateException("no background worker of cluster '" + settings.clusterName()
+                        + "' answered at " + String.join(",", settings.members()) + " within "
+                        + settings.connectTimeout() + ". Start workers with: background worker --cluster "
+                        + settings.clusterName() + " --members " + String.join(",", settings.members()));
+            }
+            // Only now: creating the proxy asks the cluster, so it needs the connection.
+            engine.executor = client.getExecutorService(Wire.EXECUTOR);
+        } catch (RuntimeException | Error e) {
+            engine.ticker.shutdownNow();
+            client.shutdown();
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            engine.ticker.shutdownNow();
+            client.shutdown();
+            throw new IllegalStateException("interrupted while connecting to cluster '" + settings.clusterName() + "'", e);
+        }
+        engine.ticker.scheduleWithFixedDelay(engine::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        return engine;
+    }
+
+    private ClientConfig clientConfig() {
+        ClientConfig cc = new ClientConfig();
+        cc.setClusterName(settings.clusterName());
+        cc.setInstanceName("background-" + poolName + "-" + CLIENTS.incrementAndGet());
+        cc.getNetworkConfig().setAddresses(new ArrayList<>(settings.members()));
+        // Start without blocking, and never give up reconnecting: this engine decides when
+        // tasks fail (memberWait), and invocations while cut off fail at once instead of blocking.
+        cc.getConnectionStrategyConfig().setAsyncStart(true).setReconnectMode(ReconnectMode.ASYNC)
+                .getConnectionRetryConfig().setClusterConnectTimeoutMillis(-1)
+                .setInitialBackoffMillis(100).setMaxBackoffMillis(1_000);
+        // The pool waits for its tasks at JVM exit; Hazelcast must not pull the client away first.
+        cc.setProperty("hazelcast.client.shutdownhook.enabled", "false");
+        Wire.register(cc.getSerializationConfig());
+        cc.addListenerConfig(new ListenerConfig(new Members()));
+        cc.addListenerConfig(new ListenerConfig((LifecycleListener) this::lifecycle));
+        return cc;
+    }
+
+    private boolean awaitWorker(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (slots.isEmpty() || !connected) {
+                long nanos = deadline - System.nanoTime();
+                if (nanos <= 0) {
+                    return false;
+                }
+                workerSeen.awaitNanos(Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS)));
+                lock.unlock();
+                try {
+                    reconcile();
+                } finally {
+                    lock.lock();
+                }
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- Engine
+
+    @Override
+    public void execute(Job job) {
+        byte[] payload = null;
+        RuntimeException unsendable = null;
+        try {
+            payload = Wire.toBytes(serialization, job.callable());
+        } catch (RuntimeException e) {
+            unsendable = Transfer.notSerialisable(job.name(), settings.clusterName(), e);
+        }
+        boolean unavailable;
+        lock.lock();
+        try {
+            if (shutdown) {
+                throw new RejectedExecutionException("background pool '" + poolName
+                        + "' is shut down and takes no new tasks");
+            }
+            if (unsendable != null) {
+                unavailable = false;
+            } else {
+                unavailable = unavailableTooLong(System.nanoTime());
+                if (!unavailable) {
+                    queue.addLast(new Dispatch(job, payload));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (unsendable != null) {
+            job.fail(unsendable);
+        } else if (unavailable) {
+            job.fail(withSite(job, unavailable(), null));
+        } else {
+            pump();
+        }
+    }
+
+    @Override
+    public void resize(int n) {
+        lock.lock();
+        try {
+            resizeLocked(n);
+        } finally {
+            lock.unlock();
+        }
+        pump();
+    }
+
+    private void resizeLocked(int n) {
+        this.n = n;
+        this.window = n + settings.prefetchFor(n);
+    }
+
+    @Override
+    public void shutdown() {
+        lock.lock();
+        try {
+            shutdown = true;
+        } finally {
+            lock.unlock();
+        }
+        maybeTerminate();
+    }
+
+    @Override
+    public List<Job> shutdownNow() {
+        List<Job> neverStarted = new ArrayList<>();
+        List<Dispatch> startedBefore = new ArrayList<>();
+        List<Future<Outcome>> running = new ArrayList<>();
+        lock.lock();
+        try {
+            shutdown = true;
+            for (Dispatch d : queue) {
+                if (d.started) {
+                    startedBefore.add(d); // requeued after a member left: started, so ours to settle
+                } else {
+                    neverStarted.add(d.job);
+                }
+            }
+            queue.clear();
+            for (Slot s : slots.values()) {
+                for (Dispatch d : s.running) {
+                    d.interrupted = true; // a send in progress sees this once its future is set
+                    Future<Outcome> f = d.future;
+                    if (f != null) {
+                        running.add(f);
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Dispatch d : startedBefore) {
+            d.job.fail(new CancellationException("task '" + d.job.name() + "' was stopped: pool '"
+                    + poolName + "' was shut down now"));
+        }
+        running.forEach(this::cancel);
+        maybeTerminate();
+        return neverStarted;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    // ---------------------------------------------------------------- dispatching
+
+    /** Sends queued jobs to members with room, until either runs out. */
+    private void pump() {
+        if (executor == null) {
+            return;
+        }
+        while (true) {
+            Dispatch d;
+            Slot s;
+            lock.lock();
+            try {
+                if (queue.isEmpty()) {
+                    return;
+                }
+                s = leastLoaded(System.nanoTime());
+                if (s == null) {
+                    return;
+                }
+                d = queue.pollFirst();
+                if (d.job.isDone()) {
+                    continue;
+                }
+                s.running.add(d);
+                inFlight++;
+            } finally {
+                lock.unlock();
+            }
+            send(d, s);
+        }
+    }
+
+    private Slot leastLoaded(long now) {
+        Slot best = null;
+        for (Slot s : slots.values()) {
+            int load = s.running.size();
+            if (load < window && s.usable(now) && (best == null || load < best.running.size())) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    private void send(Dispatch d, Slot s) {
+        if (!d.started) {
+            d.started = true;
+            if (!d.job.start(() -> interrupt(d))) { // cancelled while it waited
+                release(d, s);
+                maybeTerminate();
+                return;
+            }
+        }
+        Future<Outcome> f;
+        try {
+            f = executor.submitToMember(new RemoteCall(d.job.name(), d.payload), s.member);
+        } catch (RuntimeException e) {
+            if (memberLoss(e)) {
+                lostOne(d, s, false);
+            } else if (release(d, s)) {
+                d.job.fail(withSite(d.job, e, s));
+                maybeTerminate();
+            }
+            return;
+        }
+        d.future = f;
+        if (d.interrupted) {
+            cancel(f);
+        }
+        ((CompletionStage<Outcome>) f).whenCompleteAsync((o, e) -> completed(d, s, o, e), completer);
+    }
+
+    private void completed(Dispatch d, Slot s, Outcome outcome, Throwable error) {
+        boolean mine = release(d, s);
+        if (error == null) {
+            answered();
+            settle(d, s, outcome);
+        } else {
+            Throwable cause = unwrap(error);
+            if (!mine) {
+                // Already requeued by the member-loss handling; the new send decides.
+            } else if (cause instanceof CancellationException) {
+                d.job.fail(new CancellationException("task '" + d.job.name() + "' was interrupted on member "
+                        + Wire.address(s.member) + " (pool '" + poolName + "' shut down now)"));
+            } else if (memberLoss(cause)) {
+                lostOne(d, s, true);
+                return;
+            } else if (cause instanceof HazelcastSerializationException) {
+                d.job.fail(withSite(d.job, Transfer.cannotReadResult(d.job.name(),
+                        Wire.address(s.member), cause), s));
+            } else {
+                d.job.fail(withSite(d.job, cause, s));
+            }
+        }
+        pump();
+        maybeTerminate();
+    }
+
+    private void settle(Dispatch d, Slot s, Outcome outcome) {
+        if (outcome.failed()) {
+            Throwable error;
+            try {
+                error = outcome.error(serialization);
+            } catch (RuntimeException e) {
+                error = Transfer.cannotReadResult(d.job.name(), outcome.member(), e);
+            }
+            d.job.fail(withSite(d.job, error, s));
+            return;
+        }
+        Object value;
+        try {
+            value = outcome.value(serialization);
+        } catch (RuntimeException e) {
+            d.job.fail(withSite(d.job, Transfer.cannotReadResult(d.job.name(), Wire.address(s.member), e), s));
+            return;
+        }
+        d.job.succeed(value);
+    }
+
+    private void answered() {
+        lock.lock();
+        try {
+            unavailableSince = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A send to {@code s} failed because the member is gone or unreachable: send it elsewhere,
+     * unless the member-loss handling already did ({@code owned}: the caller already took it off).
+     */
+    private void lostOne(Dispatch d, Slot s, boolean owned) {
+        lock.lock();
+        try {
+            s.suspectUntil = System.nanoTime() + SUSPECT_NANOS;
+            if (!owned && s.running.remove(d)) {
+                inFlight--;
+                owned = true;
+            }
+            if (owned) {
+                requeueLocked(d);
+            }
+        } finally {
+            lock.unlock();
+        }
+        pump();
+        maybeTerminate();
+    }
+
+    private void requeueLocked(Dispatch d) {
+        if (!d.job.isDone()) {
+            queue.addFirst(d);
+        }
+    }
+
+    /** Takes {@code d} off {@code s}; true if this call did (and so owns {@code d}). */
+    private boolean release(Dispatch d, Slot s) {
+        lock.lock();
+        try {
+            if (s.running.remove(d)) {
+                inFlight--;
+                return true;
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void interrupt(Dispatch d) {
+        d.interrupted = true;
+        Future<Outcome> f = d.future;
+        if (f != null) {
+            cancel(f);
+        }
+    }
+
+    /** Asks the member to interrupt; off the caller's thread, since Hazelcast waits for the send. */
+    private void cancel(Future<Outcome> f) {
+        completer.execute(() -> {
+            try {
+                f.cancel(true);
+            } catch (RuntimeException ignored) {
+                // the member is gone, or the task already ended: nothing left to interrupt
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- membership
+
+    /** Hazelcast's membership events; the first one lists the members already there. */
+    private final class Members implements InitialMembershipListener {
+        @Override
+        public void init(InitialMembershipEvent event) {
+            for (Member m : event.getMembers()) {
+                added(m);
+            }
+            pump();
+        }
+
+        @Override
+        public void memberAdded(MembershipEvent event) {
+            added(event.getMember());
+            pump();
+        }
+
+        @Override
+        public void memberRemoved(MembershipEvent event) {
+            removed(event.getMember().getUuid());
+            pump();
+            maybeTerminate();
+        }
+    }
+
+    private void added(Member m) {
+        if (m.getAttribute(Wire.WORKER_ATTRIBUTE) == null) {
+            return; // a member that is not a background worker has no background executor
+        }
+        lock.lock();
+        try {
+            if (!slots.containsKey(m.getUuid())) {
+                slots.put(m.getUuid(), new Slot(m));
+                unavailableSince = 0;
+                workerSeen.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void removed(UUID member) {
+        lock.lock();
+        try {
+            Slot s = slots.remove(member);
+            if (s != null) {
+                for (Dispatch d : s.running) {
+                    inFlight--;
+                    requeueLocked(d);
+                }
+                s.running.clear();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void lifecycle(LifecycleEvent event) {
+        switch (event.getState()) {
+            case CLIENT_DISCONNECTED, SHUTTING_DOWN -> {
+                // Cut off from every member: what they hold is as good as lost. Resend on reconnect.
+                List<UUID> all;
+                lock.lock();
+                try {
+                    connected = false;
+                    all = new ArrayList<>(slots.keySet());
+                } finally {
+                    lock.unlock();
+                }
+                all.forEach(this::removed);
+            }
+            case CLIENT_CONNECTED, CLIENT_CHANGED_CLUSTER -> {
+                lock.lock();
+                try {
+                    connected = true;
+                    workerSeen.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+                reconcile();
+                pump();
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** Brings the slots in line with the client's member list. */
+    private void reconcile() {
+        HazelcastInstance c = client;
+        if (c == null || !c.getLifecycleService().isRunning()) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (!connected) {
+                return; // the client keeps its last member list while cut off: not a sign of life
+            }
+        } finally {
+            lock.unlock();
+        }
+        Set<Member> members;
+        try {
+            members = c.getCluster().getMembers();
+        } catch (RuntimeException e) {
+            return; // not connected; the disconnection handling has cleared the slots
+        }
+        Set<UUID> present = new HashSet<>();
+        for (Member m : members) {
+            present.add(m.getUuid());
+            added(m);
+        }
+        List<UUID> gone = new ArrayList<>();
+        lock.lock();
+        try {
+            for (UUID u : slots.keySet()) {
+                if (!present.contains(u)) {
+                    gone.add(u);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        gone.forEach(this::removed);
+    }
+
+    private void tick() {
+        try {
+            reconcile();
+            List<Dispatch> expired = new ArrayList<>();
+            lock.lock();
+            try {
+                if (unavailableTooLong(System.nanoTime())) {
+                    expired.addAll(queue);
+                    queue.clear();
+                }
+            } finally {
+                lock.unlock();
+            }
+            for (Dispatch d : expired) {
+                d.job.fail(withSite(d.job, unavailable(), null));
+            }
+            pump();
+            maybeTerminate();
+        } catch (RuntimeException | Error e) {
+            Logger.getLogger(ClusterEngine.class.getName()).log(Level.WARNING,
+                    "background pool '" + poolName + "': cluster housekeeping failed", e);
+        }
+    }
+
+    /** Updates {@link #unavailableSince}; true once no member has been usable for memberWait. */
+    private boolean unavailableTooLong(long now) {
+        boolean any = false;
+        for (Slot s : slots.values()) {
+            any |= s.usable(now);
+        }
+        if (any && connected) {
+            return false;
+        }
+        if (unavailableSince == 0) {
+            unavailableSince = now == 0 ? 1 : now;
+            return false;
+        }
+        return now - unavailableSince > settings.memberWait().toNanos();
+    }
+
+    private ClusterUnavailableException unavailable() {
+        return new ClusterUnavailableException("no background worker of cluster '" + settings.clusterName()
+                + "' has been reachable at " + String.join(",", settings.members()) + " for over "
+                + settings.memberWait() + " (pool '" + poolName + "'). The task may have run in part on a"
+                + " member that then left. Check that the workers run (background worker --cluster "
+                + settings.clusterName() + " ...) and that this machine can reach them");
+    }
+
+    // ---------------------------------------------------------------- termination
+
+    private void maybeTerminate() {
+        lock.lock();
+        try {
+            if (!shutdown || terminating || !queue.isEmpty() || inFlight > 0) {
+                return;
+            }
+            terminating = true;
+        } finally {
+            lock.unlock();
+        }
+        ticker.shutdownNow();
+        Thread.ofPlatform().daemon().name("background-" + poolName + "-cluster-close").start(() -> {
+            try {
+                HazelcastInstance c = client;
+                if (c != null) {
+                    c.shutdown();
+                }
+            } finally {
+                terminated.countDown();
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    private static boolean memberLoss(Throwable t) {
+        for (int i = 0; t != null && i < 5; t = t.getCause(), i++) {
+            if (t instanceof MemberLeftException || t instanceof TargetNotMemberException
+                    || t instanceof TargetDisconnectedException || t instanceof HazelcastInstanceNotActiveException
+                    || t instanceof HazelcastClientOfflineException || t instanceof HazelcastClientNotActiveException
+                    || t instanceof IOException || t instanceof RejectedExecutionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Adds the member and the submit site to a failure from elsewhere. */
+    private Throwable withSite(Job job, Throwable error, Slot s) {
+        StackTraceElement[] site = job.submitSite();
+        if (site != null) {
+            String where = s == null ? "" : " ran on member " + Wire.address(s.member) + " and";
+            error.addSuppressed(new SubmitSite("task '" + job.name() + "' of pool '" + poolName + "'" + where
+                    + " was submitted to cluster '" + settings.clusterName() + "' here", site));
+        }
+        return error;
+    }
+
+    @Override
+    public String toString() {
+        lock.lock();
+        try {
+            return "ClusterEngine[" + poolName + ", cluster '" + settings.clusterName() + "', " + slots.size()
+                    + " members, " + queue.size() + " queued, " + inFlight + " in flight, n=" + n + "]";
+        } finally {
+            lock.unlock();
+        }
+    }
+}

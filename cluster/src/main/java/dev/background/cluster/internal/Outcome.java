@@ -1,0 +1,95 @@
+package dev.background.cluster.internal;
+
+import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import dev.background.cluster.RemoteTaskException;
+import java.io.IOException;
+
+/**
+ * How a task ended on a member: its serialised result, or its serialised failure together with
+ * a {@link RemoteTaskException} stand-in, used when the original cannot be rebuilt by the
+ * submitter (not serialisable, or its class unknown there). A failure also says which member
+ * ran the task; a success does not, to keep the common answer small.
+ */
+public final class Outcome implements IdentifiedDataSerializable {
+    private boolean failed;
+    private String member;
+    private byte[] data;
+    private byte[] standIn;
+
+    Outcome() {
+    }
+
+    static Outcome success(byte[] value) {
+        Outcome o = new Outcome();
+        o.data = value;
+        return o;
+    }
+
+    static Outcome failure(SerializationService ss, String member, Throwable error) {
+        Outcome o = new Outcome();
+        o.failed = true;
+        o.member = member;
+        try {
+            o.data = Wire.toBytes(ss, error);
+        } catch (RuntimeException notSerialisable) {
+            o.data = null;
+        }
+        o.standIn = Wire.toBytes(ss, RemoteTaskException.standInFor(error));
+        return o;
+    }
+
+    boolean failed() {
+        return failed;
+    }
+
+    /** The member that ran the task, for failures; null for successes. */
+    String member() {
+        return member;
+    }
+
+    /** The result, rebuilt by the submitter; throws what deserialisation throws. */
+    Object value(SerializationService ss) {
+        return Wire.toObject(ss, data);
+    }
+
+    /** The failure, rebuilt by the submitter: the original if possible, else the stand-in. */
+    Throwable error(SerializationService ss) {
+        if (data != null) {
+            try {
+                return (Throwable) Wire.toObject(ss, data);
+            } catch (RuntimeException unknownHere) {
+                // fall through to the stand-in, which only needs our own classes
+            }
+        }
+        return (Throwable) Wire.toObject(ss, standIn);
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeBoolean(failed);
+        out.writeString(member);
+        out.writeByteArray(data);
+        out.writeByteArray(standIn);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        failed = in.readBoolean();
+        member = in.readString();
+        data = in.readByteArray();
+        standIn = in.readByteArray();
+    }
+
+    @Override
+    public int getFactoryId() {
+        return Wire.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return Wire.OUTCOME;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.background.cluster.internal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A cluster kind's settings, shared by the engines it opens.
+ *
+ * @param clusterName the cluster's name
+ * @param members {@code host:port} addresses to connect to
+ * @param connectTimeout how long opening waits for a worker
+ * @param memberWait how long tasks wait when no worker is reachable
+ * @param prefetch tasks sent ahead per member beyond n (0: none)
+ */
+public record Settings(String clusterName, List<String> members, Duration connectTimeout,
+                       Duration memberWait, int prefetch) {
+
+    /** The prefetch for a pool of {@code n}. */
+    int prefetchFor(int n) {
+        return Math.max(0, prefetch);
+    }
+
+    /** Checks that {@code address} is {@code host:port}; returns it. */
+    public static String checkAddress(String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0 || colon == address.length() - 1) {
+            throw new IllegalArgumentException("member address must be host:port: '" + address + "'");
+        }
+        try {
+            int port = Integer.parseInt(address.substring(colon + 1));
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("member port must be 1..65535: '" + address + "'");
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("member address must be host:port: '" + address + "'", e);
+        }
+        return address;
+    }
+
+    /** Checks that {@code d} is positive; returns it. */
+    public static Duration positive(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive: " + d);
+        }
+        return d;
+    }
+}
