@@ -166,7 +166,7 @@ public final class ProcessEngine implements Engine {
             sends = dispatchLocked(failed);
         }
         send(sends);
-        failSpawns(failed);
+        settleDropped(failed);
     }
 
     private synchronized boolean isShutdown() {
@@ -201,8 +201,9 @@ public final class ProcessEngine implements Engine {
         Map<WorkerProcess, List<Out>> sends = null;
         while (!queue.isEmpty()) {
             Rec r = queue.peekFirst();
-            if (r.job.isDone()) {
+            if (r.job.isDone()) { // settled while queued: told below that we are done with it
                 queue.pollFirst();
+                failed.add(r);
                 continue;
             }
             WorkerProcess w;
@@ -371,10 +372,16 @@ public final class ProcessEngine implements Engine {
         }
     }
 
-    private void failSpawns(List<Rec> failed) {
-        for (Rec r : failed) {
-            r.job.fail(new IllegalStateException("background pool '" + poolName
-                    + "' could not start a worker process for task '" + r.job.name() + "': " + spawnError, spawnError));
+    /**
+     * Ends the jobs that dispatching dropped, outside the lock: those that could get no worker
+     * process fail; those already settled (cancelled while queued) are told so too, because the
+     * pool frees their per-function permit when the engine reports a job's end.
+     */
+    private void settleDropped(List<Rec> dropped) {
+        for (Rec r : dropped) {
+            r.job.fail(r.job.isDone() ? new CancellationException("task '" + r.job.name() + "' was cancelled")
+                    : new IllegalStateException("background pool '" + poolName + "' could not start a worker process"
+                    + " for task '" + r.job.name() + "': " + spawnError, spawnError));
         }
     }
 
@@ -446,7 +453,7 @@ public final class ProcessEngine implements Engine {
             sends = dispatchLocked(failed);
         }
         send(sends);
-        failSpawns(failed);
+        settleDropped(failed);
     }
 
     private void onAnswer(WorkerProcess w, Frames.Frame f) throws Frames.MalformedFrameException {
@@ -466,7 +473,7 @@ public final class ProcessEngine implements Engine {
             sends = dispatchLocked(failed);
         }
         send(sends);
-        failSpawns(failed);
+        settleDropped(failed);
         if (close) {
             w.closeInput();
         }
@@ -575,9 +582,9 @@ public final class ProcessEngine implements Engine {
             checkTerminatedLocked();
         }
         send(sends);
-        failSpawns(failed);
+        settleDropped(failed);
         toClose.forEach(WorkerProcess::closeInput);
-        if (victim != null && !retried && !victim.job.isDone()) {
+        if (victim != null && !retried) { // even if settled (cancelled): reporting its end frees its permit
             victim.job.fail(died(w, code, victim));
         }
     }
@@ -652,12 +659,17 @@ public final class ProcessEngine implements Engine {
         WorkerProcess w;
         synchronized (this) {
             if (queue.remove(r)) {
-                return; // requeued after a death: simply never sent again
+                w = null;
+            } else {
+                w = r.worker;
+                if (w == null || !w.inflight.containsKey(r.id)) {
+                    return; // already answered
+                }
             }
-            w = r.worker;
-            if (w == null || !w.inflight.containsKey(r.id)) {
-                return; // already answered
-            }
+        }
+        if (w == null) { // requeued after a death: never sent again; reporting its end frees its permit
+            r.job.fail(new CancellationException("task '" + r.job.name() + "' was cancelled"));
+            return;
         }
         w.send(List.of(new Out(Frames.INTERRUPT, r.id, null)));
         TIMER.schedule(() -> killIfStillRunning(w, r), config.cancelGrace().toNanos(), TimeUnit.NANOSECONDS);
@@ -746,7 +758,7 @@ public final class ProcessEngine implements Engine {
         }
         toClose.forEach(WorkerProcess::closeInput);
         send(sends);
-        failSpawns(failed);
+        settleDropped(failed);
     }
 
     @Override
