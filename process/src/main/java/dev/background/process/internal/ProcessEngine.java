@@ -555,8 +555,11 @@ public final class ProcessEngine implements Engine {
             List<Rec> lost = new ArrayList<>(w.inflight.values());
             w.inflight.clear();
             // The oldest unanswered task is the one it was running, if it had begun (reported STARTED or
-            // sent as TASK); the others never began: back to the front of the queue, in order.
-            victim = lost.isEmpty() || !lost.get(0).started ? null : lost.get(0);
+            // sent as TASK); the others never began: back to the front of the queue, in order. A worker
+            // that died before it was ready takes its oldest task with it all the same, or a JVM that
+            // cannot start (a bad option) would be restarted for ever.
+            boolean neverReady = w.readyNanos == 0;
+            victim = lost.isEmpty() || !(lost.get(0).started || neverReady) ? null : lost.get(0);
             for (int i = lost.size() - 1; i >= (victim == null ? 0 : 1); i--) {
                 Rec r = lost.get(i);
                 r.worker = null;
@@ -604,7 +607,8 @@ public final class ProcessEngine implements Engine {
 
     private WorkerDiedException died(WorkerProcess w, int code, Rec victim) {
         StringBuilder m = new StringBuilder("worker process ").append(w).append(" of pool '").append(poolName)
-                .append("' died while running task '").append(victim.job.name()).append("': ");
+                .append(w.readyNanos == 0 ? "' could not start, for task '" : "' died while running task '")
+                .append(victim.job.name()).append("': ");
         if (code > 128 && code < 128 + 65) {
             m.append("killed by signal ").append(code - 128).append(signalName(code - 128))
                     .append(" (exit code ").append(code).append(')');
