@@ -44,9 +44,9 @@ import java.util.concurrent.TimeUnit;
  * <li><b>Started.</b> A task sent to an idle, ready worker (frame TASK) is started
  * ({@link Job#start}) when sent. One sent ahead to a busy or booting worker (TASK_AHEAD) is started
  * when the worker reports STARTED, so queueing in a worker never counts against a time limit. A
- * task sent ahead and settled before that (cancel) is dropped by its worker through an INTERRUPT
- * written from the cancelling thread; the worker, before beginning a task sent ahead, handles
- * every byte already sent, so such a task never begins. A {@link Rec} is started once; after a
+ * task sent ahead and settled before that (cancel) gets its bit set in the worker's
+ * {@link CancelFlags} from the cancelling thread, before {@code cancel} returns, which the worker
+ * checks before it begins a task sent ahead; an INTERRUPT then makes the worker drop it. A {@link Rec} is started once; after a
  * death it may be sent again without a second start, so its interrupter and time limit stay valid.
  * <li><b>Stealing.</b> With nothing queued and a worker free (or room for one), tasks sent ahead to
  * a worker busy with one task for over 2 ms are taken back (RECALL, answered RECALLED if not begun)
@@ -313,6 +313,7 @@ public final class ProcessEngine implements Engine {
                 return;
             }
         }
+        w.flags.set(r.id); // seen by the worker before it could begin the task, read the frame or not
         w.send(List.of(new Out(Frames.INTERRUPT, r.id, null)));
     }
 
@@ -357,8 +358,15 @@ public final class ProcessEngine implements Engine {
 
     private WorkerProcess spawnLocked() throws IOException {
         String id = poolName + "-worker-" + (++workerSeq);
-        Process p = new ProcessBuilder(WorkerCommand.of(config, id)).start();
-        WorkerProcess w = new WorkerProcess(id, p);
+        CancelFlags flags = CancelFlags.create();
+        Process p;
+        try {
+            p = new ProcessBuilder(WorkerCommand.of(config, id, flags.file.toString())).start();
+        } catch (IOException | RuntimeException e) {
+            flags.deleteFile();
+            throw e;
+        }
+        WorkerProcess w = new WorkerProcess(id, p, flags);
         workers.add(w);
         alive.add(w);
         w.stderrPump = Thread.ofPlatform().daemon().name("background-" + id + "-stderr").start(w::pumpStderr);
@@ -439,6 +447,7 @@ public final class ProcessEngine implements Engine {
     private void onRecalled(WorkerProcess w, long id) throws Frames.MalformedFrameException {
         Map<WorkerProcess, List<Out>> sends;
         List<Rec> failed = new ArrayList<>();
+        w.flags.clear(id);
         synchronized (this) {
             Rec r = w.inflight.remove(id);
             if (r == null) {
@@ -461,6 +470,7 @@ public final class ProcessEngine implements Engine {
         boolean close;
         Map<WorkerProcess, List<Out>> sends;
         List<Rec> failed = new ArrayList<>();
+        w.flags.clear(f.id());
         synchronized (this) {
             r = w.inflight.remove(f.id());
             if (w.inflight.isEmpty()) {
@@ -539,6 +549,7 @@ public final class ProcessEngine implements Engine {
 
     private void onExit(WorkerProcess w) {
         int code = waitForExit(w);
+        w.flags.deleteFile(); // if it died before it could
         try {
             w.stderrPump.join(2_000); // its last lines explain the death
         } catch (InterruptedException e) {
@@ -873,7 +884,7 @@ public final class ProcessEngine implements Engine {
     static final class WorkerCommand {
         private WorkerCommand() {}
 
-        static List<String> of(WorkerConfig c, String id) {
+        static List<String> of(WorkerConfig c, String id, String flagsFile) {
             List<String> cmd = new ArrayList<>();
             boolean windows = System.getProperty("os.name", "").startsWith("Windows");
             cmd.add(Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java").toString());
@@ -904,6 +915,7 @@ public final class ProcessEngine implements Engine {
             }
             cmd.add(Long.toString(ProcessHandle.current().pid()));
             cmd.add(id);
+            cmd.add(flagsFile);
             if (c.serialFilter() != null) {
                 cmd.add(c.serialFilter());
             }
