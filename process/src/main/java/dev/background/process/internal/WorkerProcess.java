@@ -28,7 +28,6 @@ final class WorkerProcess {
     final String id;
     final Process process;
     final long pid;
-    final long startedNanos = System.nanoTime();
     /** Cancellations of tasks sent ahead, shared with the worker. */
     final CancelFlags flags;
     private final DataOutputStream stdin;
