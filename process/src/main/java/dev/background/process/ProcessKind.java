@@ -49,9 +49,10 @@ import java.util.Objects;
  * future's exception carries a suppressed {@link WorkerDiedException} saying so.
  *
  * <p><b>Pipelining.</b> To keep workers busy, up to {@linkplain Builder#prefetch prefetch} tasks
- * are sent to a busy worker ahead of time. A task counts as started (for cancellation and time
- * limits) when it is sent to its worker, as in Python's {@code ProcessPoolExecutor}; for long tasks
- * set {@code prefetch(0)} so that no task waits behind another in one worker.
+ * are sent to a busy worker ahead of time, in batches. Such a task counts as started (for
+ * cancellation and time limits) only when its worker begins it; cancelled before that, it never
+ * runs; and when another worker is free while this one is busy with a long task, it is taken back
+ * and runs on the free one.
  *
  * <p><b>Ends.</b> Closing the pool stops every worker; workers also exit by themselves as soon as
  * the application's JVM is gone, however it ended.
@@ -271,8 +272,7 @@ public final class ProcessKind implements ExecutorKind {
         /**
          * How many tasks may be sent to a busy worker ahead of time, to hide the round trip
          * (default 16). Idle workers are always served first; tasks waiting in a worker busy with a
-         * long task are taken back for a free one. A prefetched task counts as started;
-         * with long tasks, 0 keeps any task from waiting behind another in one worker.
+         * long task are taken back for a free one. 0 sends one task at a time.
          *
          * @param tasks at least 0
          * @return this builder

@@ -32,9 +32,6 @@ final class Frames {
     static final byte STARTED = 15;
     static final byte RECALLED = 16;
 
-    /** Bytes before the payload: marker, type, id, length. */
-    static final int HEADER = 14;
-
     /** Frames never exceed this (the length is an int); also the deserialisation size limit. */
     static final int MAX_PAYLOAD = Integer.MAX_VALUE - 64;
 

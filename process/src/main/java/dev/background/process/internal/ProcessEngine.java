@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The engine of the worker-process kind: a queue of serialised tasks and up to {@code n} worker
- * JVMs, each running one task at a time with up to {@code prefetch} more sent ahead.
+ * JVMs, each running one task at a time with up to {@code prefetch} more sent ahead in batches
+ * (a busy worker is topped up once it has run down to half of that).
  *
  * <p>Maintainers' overview.
  * <ul>
@@ -36,14 +37,20 @@ import java.util.concurrent.TimeUnit;
  * released. {@link Job#start} is called under it, which is safe because the interrupter it
  * registers never takes the lock (it hands the work to the timer thread): a canceller spinning in
  * {@code TaskFuture} cannot wait for us.
- * <li><b>Ordering.</b> A worker runs its tasks in the order sent and answers each before the next,
- * flushing every answer, so the oldest entry of its in-flight map is the one it is running; when
- * it dies, that task failed with it and the later ones never started: they go back to the front
- * of the queue.
- * <li><b>Tasks.</b> A {@link Rec} is started (Job.start) once, when first sent; after a worker's
- * death it may be sent again (requeued or retried) without a second start, so its interrupter and
- * time limit stay valid. A job settled while queued or in flight (cancel, time limit) is dropped
- * when next seen.
+ * <li><b>Ordering.</b> A worker runs its tasks in the order sent and answers each before it begins
+ * the next (flushing), so the oldest entry of its in-flight map is the one it is running, if that
+ * one has started; when it dies, that task failed with it and the later ones never began: they go
+ * back to the front of the queue.
+ * <li><b>Started.</b> A task sent to an idle, ready worker (frame TASK) is started
+ * ({@link Job#start}) when sent. One sent ahead to a busy or booting worker (TASK_AHEAD) is started
+ * when the worker reports STARTED, so queueing in a worker never counts against a time limit. A
+ * task sent ahead and settled before that (cancel) gets its bit set in the worker's
+ * {@link CancelFlags} from the cancelling thread, before {@code cancel} returns, which the worker
+ * checks before it begins a task sent ahead; an INTERRUPT then makes the worker drop it. A {@link Rec} is started once; after a
+ * death it may be sent again without a second start, so its interrupter and time limit stay valid.
+ * <li><b>Stealing.</b> With nothing queued and a worker free (or room for one), tasks sent ahead to
+ * a worker busy with one task for over 2 ms are taken back (RECALL, answered RECALLED if not begun)
+ * and dispatched again; checked at every dispatch and every 20 ms.
  * <li><b>Workers</b> count against {@code n} from spawn until closed; a closing worker (recycled,
  * resized away, shutting down) takes no new tasks and its input is closed once it has none, which
  * makes it exit. Its reader thread observes every exit; an exit that the engine did not ask for
@@ -159,7 +166,7 @@ public final class ProcessEngine implements Engine {
             sends = dispatchLocked(failed);
         }
         send(sends);
-        failSpawns(failed);
+        settleDropped(failed);
     }
 
     private synchronized boolean isShutdown() {
@@ -194,8 +201,9 @@ public final class ProcessEngine implements Engine {
         Map<WorkerProcess, List<Out>> sends = null;
         while (!queue.isEmpty()) {
             Rec r = queue.peekFirst();
-            if (r.job.isDone()) {
+            if (r.job.isDone()) { // settled while queued: told below that we are done with it
                 queue.pollFirst();
+                failed.add(r);
                 continue;
             }
             WorkerProcess w;
@@ -305,6 +313,7 @@ public final class ProcessEngine implements Engine {
                 return;
             }
         }
+        w.flags.set(r.id); // seen by the worker before it could begin the task, read the frame or not
         w.send(List.of(new Out(Frames.INTERRUPT, r.id, null)));
     }
 
@@ -349,8 +358,15 @@ public final class ProcessEngine implements Engine {
 
     private WorkerProcess spawnLocked() throws IOException {
         String id = poolName + "-worker-" + (++workerSeq);
-        Process p = new ProcessBuilder(WorkerCommand.of(config, id)).start();
-        WorkerProcess w = new WorkerProcess(id, p);
+        CancelFlags flags = CancelFlags.create();
+        Process p;
+        try {
+            p = new ProcessBuilder(WorkerCommand.of(config, id, flags.file.toString())).start();
+        } catch (IOException | RuntimeException e) {
+            flags.deleteFile();
+            throw e;
+        }
+        WorkerProcess w = new WorkerProcess(id, p, flags);
         workers.add(w);
         alive.add(w);
         w.stderrPump = Thread.ofPlatform().daemon().name("background-" + id + "-stderr").start(w::pumpStderr);
@@ -364,10 +380,16 @@ public final class ProcessEngine implements Engine {
         }
     }
 
-    private void failSpawns(List<Rec> failed) {
-        for (Rec r : failed) {
-            r.job.fail(new IllegalStateException("background pool '" + poolName
-                    + "' could not start a worker process for task '" + r.job.name() + "': " + spawnError, spawnError));
+    /**
+     * Ends the jobs that dispatching dropped, outside the lock: those that could get no worker
+     * process fail; those already settled (cancelled while queued) are told so too, because the
+     * pool frees their per-function permit when the engine reports a job's end.
+     */
+    private void settleDropped(List<Rec> dropped) {
+        for (Rec r : dropped) {
+            r.job.fail(r.job.isDone() ? new CancellationException("task '" + r.job.name() + "' was cancelled")
+                    : new IllegalStateException("background pool '" + poolName + "' could not start a worker process"
+                    + " for task '" + r.job.name() + "': " + spawnError, spawnError));
         }
     }
 
@@ -425,6 +447,7 @@ public final class ProcessEngine implements Engine {
     private void onRecalled(WorkerProcess w, long id) throws Frames.MalformedFrameException {
         Map<WorkerProcess, List<Out>> sends;
         List<Rec> failed = new ArrayList<>();
+        w.flags.clear(id);
         synchronized (this) {
             Rec r = w.inflight.remove(id);
             if (r == null) {
@@ -439,7 +462,7 @@ public final class ProcessEngine implements Engine {
             sends = dispatchLocked(failed);
         }
         send(sends);
-        failSpawns(failed);
+        settleDropped(failed);
     }
 
     private void onAnswer(WorkerProcess w, Frames.Frame f) throws Frames.MalformedFrameException {
@@ -447,6 +470,7 @@ public final class ProcessEngine implements Engine {
         boolean close;
         Map<WorkerProcess, List<Out>> sends;
         List<Rec> failed = new ArrayList<>();
+        w.flags.clear(f.id());
         synchronized (this) {
             r = w.inflight.remove(f.id());
             if (w.inflight.isEmpty()) {
@@ -459,7 +483,7 @@ public final class ProcessEngine implements Engine {
             sends = dispatchLocked(failed);
         }
         send(sends);
-        failSpawns(failed);
+        settleDropped(failed);
         if (close) {
             w.closeInput();
         }
@@ -525,6 +549,7 @@ public final class ProcessEngine implements Engine {
 
     private void onExit(WorkerProcess w) {
         int code = waitForExit(w);
+        w.flags.deleteFile(); // if it died before it could
         try {
             w.stderrPump.join(2_000); // its last lines explain the death
         } catch (InterruptedException e) {
@@ -541,8 +566,11 @@ public final class ProcessEngine implements Engine {
             List<Rec> lost = new ArrayList<>(w.inflight.values());
             w.inflight.clear();
             // The oldest unanswered task is the one it was running, if it had begun (reported STARTED or
-            // sent as TASK); the others never began: back to the front of the queue, in order.
-            victim = lost.isEmpty() || !lost.get(0).started ? null : lost.get(0);
+            // sent as TASK); the others never began: back to the front of the queue, in order. A worker
+            // that died before it was ready takes its oldest task with it all the same, or a JVM that
+            // cannot start (a bad option) would be restarted for ever.
+            boolean neverReady = w.readyNanos == 0;
+            victim = lost.isEmpty() || !(lost.get(0).started || neverReady) ? null : lost.get(0);
             for (int i = lost.size() - 1; i >= (victim == null ? 0 : 1); i--) {
                 Rec r = lost.get(i);
                 r.worker = null;
@@ -568,9 +596,9 @@ public final class ProcessEngine implements Engine {
             checkTerminatedLocked();
         }
         send(sends);
-        failSpawns(failed);
+        settleDropped(failed);
         toClose.forEach(WorkerProcess::closeInput);
-        if (victim != null && !retried && !victim.job.isDone()) {
+        if (victim != null && !retried) { // even if settled (cancelled): reporting its end frees its permit
             victim.job.fail(died(w, code, victim));
         }
     }
@@ -590,7 +618,8 @@ public final class ProcessEngine implements Engine {
 
     private WorkerDiedException died(WorkerProcess w, int code, Rec victim) {
         StringBuilder m = new StringBuilder("worker process ").append(w).append(" of pool '").append(poolName)
-                .append("' died while running task '").append(victim.job.name()).append("': ");
+                .append(w.readyNanos == 0 ? "' could not start, for task '" : "' died while running task '")
+                .append(victim.job.name()).append("': ");
         if (code > 128 && code < 128 + 65) {
             m.append("killed by signal ").append(code - 128).append(signalName(code - 128))
                     .append(" (exit code ").append(code).append(')');
@@ -645,12 +674,17 @@ public final class ProcessEngine implements Engine {
         WorkerProcess w;
         synchronized (this) {
             if (queue.remove(r)) {
-                return; // requeued after a death: simply never sent again
+                w = null;
+            } else {
+                w = r.worker;
+                if (w == null || !w.inflight.containsKey(r.id)) {
+                    return; // already answered
+                }
             }
-            w = r.worker;
-            if (w == null || !w.inflight.containsKey(r.id)) {
-                return; // already answered
-            }
+        }
+        if (w == null) { // requeued after a death: never sent again; reporting its end frees its permit
+            r.job.fail(new CancellationException("task '" + r.job.name() + "' was cancelled"));
+            return;
         }
         w.send(List.of(new Out(Frames.INTERRUPT, r.id, null)));
         TIMER.schedule(() -> killIfStillRunning(w, r), config.cancelGrace().toNanos(), TimeUnit.NANOSECONDS);
@@ -739,7 +773,7 @@ public final class ProcessEngine implements Engine {
         }
         toClose.forEach(WorkerProcess::closeInput);
         send(sends);
-        failSpawns(failed);
+        settleDropped(failed);
     }
 
     @Override
@@ -850,7 +884,7 @@ public final class ProcessEngine implements Engine {
     static final class WorkerCommand {
         private WorkerCommand() {}
 
-        static List<String> of(WorkerConfig c, String id) {
+        static List<String> of(WorkerConfig c, String id, String flagsFile) {
             List<String> cmd = new ArrayList<>();
             boolean windows = System.getProperty("os.name", "").startsWith("Windows");
             cmd.add(Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java").toString());
@@ -881,6 +915,7 @@ public final class ProcessEngine implements Engine {
             }
             cmd.add(Long.toString(ProcessHandle.current().pid()));
             cmd.add(id);
+            cmd.add(flagsFile);
             if (c.serialFilter() != null) {
                 cmd.add(c.serialFilter());
             }

@@ -10,14 +10,13 @@ import java.io.DataOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The main class of a worker JVM. Reads frames from standard input, runs tasks one at a time in
@@ -27,13 +26,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Maintainers' overview. Two threads: the main thread reads frames and must never block on
  * anything else (so the application's writes always drain); the executor thread runs tasks.
- * {@code lock} guards the queue of received tasks and {@code currentId}: an interrupt for the
- * running task interrupts the executor thread; one for a queued task removes it and is answered at
- * once with CANCELLED (and a RECALL with RECALLED); one for a finished task is ignored. The executor clears its interrupt status
- * under the lock after each task, so an interrupt never leaks into the next one. {@code out} is
- * locked for every frame written. A task's answer is flushed before the next task begins (together
- * with that task's STARTED, if it was sent ahead) or before the executor waits, so when the worker
- * dies the application knows exactly which task was running: the oldest one it has no answer for.
+ * {@code lock} guards the queue of received tasks, {@code currentId}, {@code begun} and
+ * {@code skipCurrent}: an interrupt for the current task interrupts the executor thread if the task
+ * has begun, or marks it to be skipped if not; one for a queued task removes it and is answered at
+ * once with CANCELLED (a RECALL likewise with RECALLED); one for a finished task is ignored. Before
+ * it begins a task sent ahead, the executor checks the {@link CancelFlags} shared with the
+ * application, so that a cancellation made before the task's turn always wins, read or not.
+ * The executor clears its interrupt status under the lock after each task, so an interrupt never
+ * leaks into the next one. {@code out} is locked for every frame written. A task's answer is
+ * flushed before the next task begins (together with that task's STARTED, if it was sent ahead)
+ * or before the executor waits, so when the worker dies the application knows exactly which task
+ * was running: the oldest one it has no answer for.
  *
  * <p>Exits: standard input at its end (the application closed it or died) halts at once; so does
  * the parent process's exit, watched separately; a malformed or rejected frame prints the reason to
@@ -51,10 +54,8 @@ public final class WorkerMain {
     /** Whether the current task has begun; until then an interrupt for it means "skip it". Lock. */
     private boolean begun;
     private boolean skipCurrent;
-    /** Bytes read from standard input, and bytes of the frames the reader has handled. */
-    private final AtomicLong bytesRead = new AtomicLong();
-    private volatile long bytesHandled;
-    private FileInputStream rawIn;
+    /** Cancellations of tasks sent ahead, shared with the application; null if not given. */
+    private CancelFlags cancelled;
     private Thread executor;
     private final DataOutputStream out;
     private final SerialFilter filter;
@@ -74,23 +75,16 @@ public final class WorkerMain {
     public static void main(String[] args) throws Exception {
         long parentPid = Long.parseLong(args[0]);
         String id = args[1];
-        String pattern = args.length > 2 ? args[2] : null;
+        String flagsFile = args[2];
+        String pattern = args.length > 3 ? args[3] : null;
         DataOutputStream channel = new DataOutputStream(
                 new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
-        FileInputStream rawIn = new FileInputStream(FileDescriptor.in);
+        InputStream stdin = new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16);
         System.setIn(InputStream.nullInputStream());
         WorkerMain w = new WorkerMain(channel, new SerialFilter(pattern), id);
-        w.rawIn = rawIn;
-        InputStream stdin = new BufferedInputStream(new FilterInputStream(rawIn) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                if (n > 0) {
-                    w.bytesRead.addAndGet(n);
-                }
-                return n;
-            }
-        }, 1 << 16);
+        if (!flagsFile.equals("-")) {
+            w.cancelled = CancelFlags.open(Path.of(flagsFile));
+        }
         System.setOut(new PrintStream(new BufferedOutputStream(w.new OutFrames(), 8192), true));
         ProcessHandle.of(parentPid).ifPresentOrElse(
                 p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)),
@@ -120,7 +114,6 @@ public final class WorkerMain {
                     case Frames.INTERRUPT -> interrupt(f.id());
                     default -> recall(f.id());
                 }
-                bytesHandled += Frames.HEADER + f.payload().length;
             }
         } catch (Frames.MalformedFrameException e) {
             badFrame(e.getMessage());
@@ -223,7 +216,7 @@ public final class WorkerMain {
                     begun = skipCurrent = false;
                 }
             }
-            if (p.ahead() && !mayBegin()) {
+            if (p.ahead() && !mayBegin(p.id())) {
                 synchronized (lock) {
                     currentId = -1;
                 }
@@ -258,23 +251,13 @@ public final class WorkerMain {
     }
 
     /**
-     * For a task sent ahead: before it begins, lets the reader handle every byte the application
-     * has written so far, so that a cancellation sent before the task's turn is seen and the task
-     * skipped (the application may have told its user that the task will never run). Bounded, in
-     * case the application keeps writing.
+     * For a task sent ahead: whether it may begin, that is, was not cancelled, whether by a frame
+     * already handled or by the shared flags, which the application sets before its
+     * {@code cancel} returns (so a cancellation the reader has not read yet still wins).
      */
-    private boolean mayBegin() {
-        long deadline = System.nanoTime() + 50_000_000L;
-        try {
-            long target = bytesRead.get() + rawIn.available();
-            while (bytesHandled < target && System.nanoTime() < deadline) {
-                Thread.yield();
-            }
-        } catch (IOException e) {
-            Runtime.getRuntime().halt(0);
-        }
+    private boolean mayBegin(long taskId) {
         synchronized (lock) {
-            return !skipCurrent;
+            return !skipCurrent && (cancelled == null || !cancelled.isSet(taskId));
         }
     }
 

@@ -28,7 +28,8 @@ final class WorkerProcess {
     final String id;
     final Process process;
     final long pid;
-    final long startedNanos = System.nanoTime();
+    /** Cancellations of tasks sent ahead, shared with the worker. */
+    final CancelFlags flags;
     private final DataOutputStream stdin;
     private final ArrayDeque<String> tail = new ArrayDeque<>();
     private final ByteArrayOutputStream partialLine = new ByteArrayOutputStream();
@@ -47,8 +48,9 @@ final class WorkerProcess {
     volatile String killReason;
     volatile long readyNanos;
 
-    WorkerProcess(String id, Process process) {
+    WorkerProcess(String id, Process process, CancelFlags flags) {
         this.id = id;
+        this.flags = flags;
         this.process = process;
         this.pid = process.pid();
         this.stdin = new DataOutputStream(new java.io.BufferedOutputStream(process.getOutputStream(), 1 << 16));
