@@ -56,8 +56,14 @@ import java.util.stream.Stream;
  */
 public final class BackgroundPool implements ExecutorService {
 
-    /** Default of {@link Builder#keepResults(int)}. */
-    public static final int DEFAULT_KEEP_RESULTS = 1024;
+    /**
+     * Default of {@link Builder#keepResults(int)}: large enough that a batch of this many calls
+     * submitted at once costs no more bookkeeping than the ring write of each submit, small
+     * enough (64 KiB of references) to be bounded. It also keeps that many finished results
+     * reachable: a pool whose tasks return large objects and whose futures are dropped should set
+     * a smaller value, or 0.
+     */
+    public static final int DEFAULT_KEEP_RESULTS = 16_384;
 
     private final PoolCore core;
 
@@ -714,7 +720,9 @@ public final class BackgroundPool implements ExecutorService {
 
         /**
          * How many recently submitted tasks {@link BackgroundPool#results()} keeps beyond the
-         * pending ones. 0 turns the list off: {@code results()} is then always empty, pending
+         * pending ones (default {@value BackgroundPool#DEFAULT_KEEP_RESULTS}). Tasks kept here keep
+         * their results reachable; pending tasks older than that are tracked at a small cost per
+         * submit while more than this many are pending at once. 0 turns the list off: {@code results()} is then always empty, pending
          * tasks included, and submits skip its bookkeeping. The pool then no longer knows its
          * running tasks, so {@link BackgroundPool#shutdownNow()} cancels only those still queued
          * in the engine: running ones get the engine's interrupt and fail with whatever it makes
