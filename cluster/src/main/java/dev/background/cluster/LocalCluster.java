@@ -2,6 +2,7 @@ package dev.background.cluster;
 
 import dev.background.ExecutorKind;
 import dev.background.cluster.internal.OwningEngine;
+import dev.background.cluster.internal.Settings;
 import dev.background.spi.Engine;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -369,10 +370,7 @@ public final class LocalCluster implements AutoCloseable {
          * @throws IllegalArgumentException if less than 1
          */
         public Builder members(int count) {
-            if (count < 1) {
-                throw new IllegalArgumentException("members must be at least 1: " + count);
-            }
-            this.members = count;
+            this.members = Settings.atLeast(count, 1, "members");
             return this;
         }
 
@@ -384,10 +382,7 @@ public final class LocalCluster implements AutoCloseable {
          * @throws IllegalArgumentException if less than 1
          */
         public Builder n(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("n must be at least 1: " + n);
-            }
-            this.n = n;
+            this.n = Settings.atLeast(n, 1, "n");
             return this;
         }
 
@@ -398,7 +393,7 @@ public final class LocalCluster implements AutoCloseable {
          * @return this builder
          */
         public Builder clusterName(String name) {
-            this.clusterName = Objects.requireNonNull(name, "name");
+            this.clusterName = Settings.checkName(name);
             return this;
         }
 
