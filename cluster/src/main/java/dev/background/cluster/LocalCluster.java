@@ -108,7 +108,8 @@ public final class LocalCluster implements AutoCloseable {
     /**
      * A kind whose every pool starts its own local cluster of {@code members} workers of
      * {@code n} threads on 127.0.0.1 when it is built, and stops it once it has terminated: for
-     * demos (such as {@code background demo --executor cluster}). Building a pool blocks while
+     * demos (such as {@code background demo --executor cluster}). The pool's {@code n} (per
+     * member) defaults to {@link ClusterKind#DEFAULT_N}, or {@code n} if smaller. Building a pool blocks while
      * the workers start (a few seconds each); a worker that does not start fails the build with
      * an {@link IllegalStateException} carrying its output.
      *
@@ -118,7 +119,7 @@ public final class LocalCluster implements AutoCloseable {
      * @throws IllegalArgumentException if a count is less than 1
      */
     public static ExecutorKind selfStarting(int members, int n) {
-        Builder b = builder().members(members).n(n); // checks the counts now
+        builder().members(members).n(n); // checks the counts now, not at the first pool
         return new ExecutorKind() {
             @Override
             public String name() {
@@ -127,13 +128,12 @@ public final class LocalCluster implements AutoCloseable {
 
             @Override
             public int defaultN() {
-                return n;
+                return Math.min(n, ClusterKind.DEFAULT_N);
             }
 
             @Override
             public Engine open(String poolName, int poolN) {
-                LocalCluster local = b.clusterName("background-local-" + UUID.randomUUID().toString().substring(0, 8))
-                        .start();
+                LocalCluster local = builder().members(members).n(n).start(); // a new name each time
                 try {
                     return new OwningEngine(local.kind().open(poolName, poolN), local);
                 } catch (RuntimeException | Error e) {
