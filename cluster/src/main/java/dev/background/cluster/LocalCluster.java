@@ -306,6 +306,9 @@ public final class LocalCluster implements AutoCloseable {
         if (!config.allow.isEmpty()) {
             cmd.addAll(List.of("--allow", String.join(",", config.allow)));
         }
+        if (config.userClassPath != null) {
+            cmd.addAll(List.of("--class-path", config.userClassPath));
+        }
         CompletableFuture<Void> ready = new CompletableFuture<>();
         try {
             Path log = Files.createTempFile("background-worker-" + i + "-", ".log");
@@ -358,6 +361,7 @@ public final class LocalCluster implements AutoCloseable {
         private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
         private final List<String> allow = new ArrayList<>();
         private Duration startTimeout = Duration.ofSeconds(90);
+        private String userClassPath;
 
         private Builder() {
         }
@@ -405,6 +409,18 @@ public final class LocalCluster implements AutoCloseable {
          */
         public Builder classPath(String path) {
             this.classPath = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /**
+         * The workers' {@code --class-path}: jars and directories with the tasks' classes, loaded
+         * by the workers besides their own class path, as a deployed application's would be.
+         *
+         * @param path the class path, entries separated by the platform's path separator
+         * @return this builder
+         */
+        public Builder userClassPath(String path) {
+            this.userClassPath = Objects.requireNonNull(path, "path");
             return this;
         }
 

@@ -105,8 +105,8 @@ public final class ClusterEngine implements Engine {
 
     private final Settings settings;
     private final String poolName;
-    private final Executor completer = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("background-cluster-completion-", 1).factory());
+    /** One virtual thread per completion, untracked: nothing here waits for them. */
+    private final Executor completer = Thread.ofVirtual().name("background-cluster-completion")::start;
     private final ScheduledExecutorService ticker;
     private final CountDownLatch terminated = new CountDownLatch(1);
 
