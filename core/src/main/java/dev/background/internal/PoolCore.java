@@ -105,6 +105,10 @@ public final class PoolCore {
         } catch (RejectedExecutionException e) {
             task.settle(null, e);
             throw e;
+        } catch (RuntimeException | Error refused) {
+            // The engine could not take this job (say, it cannot be serialised for another
+            // process): the task fails at once with the engine's explanation, nothing hangs.
+            task.settle(null, refused);
         }
         return task;
     }

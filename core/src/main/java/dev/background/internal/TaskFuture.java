@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -201,13 +200,17 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         }
     }
 
-    /** Hands a task holding a gate permit to the engine; gives the permit back if rejected. */
+    /**
+     * Hands a task holding a gate permit to the engine. If the engine refuses it (shut down, or it
+     * cannot take this job), the task fails with the engine's exception and gives its permit back;
+     * nothing is thrown, since this may run in the thread of another task's end.
+     */
     void executeHoldingPermit(Engine engine) {
         permitHeld = true;
         try {
             engine.execute(this);
-        } catch (RejectedExecutionException e) {
-            settle(null, e);
+        } catch (RuntimeException | Error refused) {
+            settle(null, refused);
             releasePermit();
         }
     }

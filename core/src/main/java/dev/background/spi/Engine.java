@@ -24,8 +24,13 @@ public interface Engine {
     /**
      * Accepts a job to run when a slot is free. Never blocks on the job itself.
      *
+     * <p>An engine that cannot take this particular job (say, its call cannot be serialised for
+     * another process) may throw any other {@link RuntimeException} explaining why and what to
+     * do: the pool then fails the job's task at once with that exception, and the submit returns
+     * normally.
+     *
      * @param job the job
-     * @throws RejectedExecutionException if the engine has been shut down
+     * @throws RejectedExecutionException if the engine has been shut down (the submit throws it too)
      */
     void execute(Job job);
 

@@ -13,13 +13,17 @@ import java.util.logging.Logger;
 public final class LogCapture extends Handler implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger("dev.background");
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+    private final boolean parentHandlers;
 
-    private LogCapture() {}
+    private LogCapture() {
+        this.parentHandlers = LOGGER.getUseParentHandlers();
+    }
 
-    /** @return a capture that records from now on */
+    /** @return a capture that records from now on (and keeps the records off the console) */
     public static LogCapture start() {
         LogCapture c = new LogCapture();
         LOGGER.addHandler(c);
+        LOGGER.setUseParentHandlers(false);
         return c;
     }
 
@@ -39,5 +43,6 @@ public final class LogCapture extends Handler implements AutoCloseable {
     @Override
     public void close() {
         LOGGER.removeHandler(this);
+        LOGGER.setUseParentHandlers(parentHandlers);
     }
 }

@@ -1,0 +1,351 @@
+package dev.background.process.internal;
+
+import dev.background.CheckedCallable;
+import dev.background.process.RemoteTaskException;
+import dev.background.process.TaskSerializationException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The main class of a worker JVM. Reads frames from standard input, runs tasks one at a time in
+ * order, and writes results to standard output; tasks are deserialised as they arrive (so a hostile
+ * frame is refused at once); {@code System.out} is redirected into frames and
+ * {@code System.in} is emptied, so user code cannot corrupt the channel.
+ *
+ * <p>Maintainers' overview. Two threads: the main thread reads frames and must never block on
+ * anything else (so the application's writes always drain); the executor thread runs tasks.
+ * {@code lock} guards the queue of received tasks and {@code currentId}: an interrupt for the
+ * running task interrupts the executor thread; one for a queued task removes it and is answered at
+ * once with CANCELLED (and a RECALL with RECALLED); one for a finished task is ignored. The executor clears its interrupt status
+ * under the lock after each task, so an interrupt never leaks into the next one. {@code out} is
+ * locked for every frame written. A task's answer is flushed before the next task begins (together
+ * with that task's STARTED, if it was sent ahead) or before the executor waits, so when the worker
+ * dies the application knows exactly which task was running: the oldest one it has no answer for.
+ *
+ * <p>Exits: standard input at its end (the application closed it or died) halts at once; so does
+ * the parent process's exit, watched separately; a malformed or rejected frame prints the reason to
+ * standard error and exits with {@value #EXIT_BAD_FRAME}, before any of its content runs.
+ */
+public final class WorkerMain {
+    /** Exit code for a malformed or hostile frame (sysexits' EX_DATAERR). */
+    public static final int EXIT_BAD_FRAME = 65;
+
+    private record Pending(long id, String name, CheckedCallable<?> call, boolean ahead) {}
+
+    private final Object lock = new Object();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private long currentId = -1;
+    /** Whether the current task has begun; until then an interrupt for it means "skip it". Lock. */
+    private boolean begun;
+    private boolean skipCurrent;
+    /** Bytes read from standard input, and bytes of the frames the reader has handled. */
+    private final AtomicLong bytesRead = new AtomicLong();
+    private volatile long bytesHandled;
+    private FileInputStream rawIn;
+    private Thread executor;
+    private final DataOutputStream out;
+    private final SerialFilter filter;
+    private final String id;
+
+    private WorkerMain(DataOutputStream out, SerialFilter filter, String id) {
+        this.out = out;
+        this.filter = filter;
+        this.id = id;
+    }
+
+    /**
+     * Runs a worker.
+     *
+     * @param args the parent's pid, the worker id, and optionally a filter pattern
+     */
+    public static void main(String[] args) throws Exception {
+        long parentPid = Long.parseLong(args[0]);
+        String id = args[1];
+        String pattern = args.length > 2 ? args[2] : null;
+        DataOutputStream channel = new DataOutputStream(
+                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
+        FileInputStream rawIn = new FileInputStream(FileDescriptor.in);
+        System.setIn(InputStream.nullInputStream());
+        WorkerMain w = new WorkerMain(channel, new SerialFilter(pattern), id);
+        w.rawIn = rawIn;
+        InputStream stdin = new BufferedInputStream(new FilterInputStream(rawIn) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    w.bytesRead.addAndGet(n);
+                }
+                return n;
+            }
+        }, 1 << 16);
+        System.setOut(new PrintStream(new BufferedOutputStream(w.new OutFrames(), 8192), true));
+        ProcessHandle.of(parentPid).ifPresentOrElse(
+                p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)),
+                () -> Runtime.getRuntime().halt(0));
+        w.executor = Thread.ofPlatform().name("background-worker-task").start(w::runTasks);
+        w.send(Frames.READY, ProcessHandle.current().pid(), null, 0);
+        w.flush();
+        w.readFrames(new DataInputStream(stdin));
+    }
+
+    private void readFrames(DataInputStream in) {
+        try {
+            while (true) {
+                Frames.Frame f = Frames.read(in, Frames.TASK, Frames.TASK_AHEAD, Frames.INTERRUPT, Frames.RECALL);
+                if (f == null) {
+                    Runtime.getRuntime().halt(0); // the application closed our input, or died
+                }
+                switch (f.type()) {
+                    case Frames.TASK, Frames.TASK_AHEAD -> {
+                        // Decoded here, on arrival, so that a hostile frame is refused at once, even while a task runs.
+                        Pending p = decodeTask(f);
+                        synchronized (lock) {
+                            queue.addLast(p);
+                            lock.notifyAll();
+                        }
+                    }
+                    case Frames.INTERRUPT -> interrupt(f.id());
+                    default -> recall(f.id());
+                }
+                bytesHandled += Frames.HEADER + f.payload().length;
+            }
+        } catch (Frames.MalformedFrameException e) {
+            badFrame(e.getMessage());
+        } catch (IOException e) {
+            Runtime.getRuntime().halt(0);
+        } catch (Throwable t) { // never leave a worker without its reader: the application would wait forever
+            badFrame("unexpected " + t);
+        }
+    }
+
+    private Pending decodeTask(Frames.Frame f) throws Frames.MalformedFrameException {
+        Codec.DecodedTask task;
+        try {
+            task = Codec.decodeTask(f.payload(), filter);
+        } catch (Exception | LinkageError | StackOverflowError e) {
+            throw new Frames.MalformedFrameException("task " + f.id() + ": " + (SerialFilter.isRejection(e)
+                    ? "the deserialisation filter " + SerialFilter.describe(e)
+                    : "it could not be deserialised: " + e));
+        }
+        if (!(task.call() instanceof CheckedCallable<?> c)) {
+            throw new Frames.MalformedFrameException("task " + f.id() + ": it could not be deserialised: a "
+                    + (task.call() == null ? "null" : task.call().getClass().getName()) + " is not a task");
+        }
+        return new Pending(f.id(), task.name(), c, f.type() == Frames.TASK_AHEAD);
+    }
+
+    /** Removes a task not yet begun from the queue; true if it was there. */
+    private boolean unqueue(long taskId) {
+        synchronized (lock) {
+            for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
+                if (it.next().id() == taskId) {
+                    it.remove();
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private void interrupt(long taskId) {
+        synchronized (lock) {
+            if (currentId == taskId) {
+                if (begun) {
+                    executor.interrupt();
+                } else {
+                    skipCurrent = true; // cancelled before it began: it never runs
+                }
+                return;
+            }
+        }
+        if (unqueue(taskId)) {
+            answerLater(Frames.CANCELLED, taskId);
+        }
+    }
+
+    private void recall(long taskId) {
+        if (unqueue(taskId)) {
+            answerLater(Frames.RECALLED, taskId);
+        }
+    }
+
+    /** Not from the reader thread: it must never block on standard output (see the overview). */
+    private void answerLater(byte type, long taskId) {
+        Thread.startVirtualThread(() -> {
+            send(type, taskId, null, 0);
+            flush();
+        });
+    }
+
+    private void badFrame(String why) {
+        System.err.println("background worker " + id + ": rejected a malformed or hostile frame on its standard input ("
+                + why + "); exiting without running it");
+        System.err.flush();
+        Runtime.getRuntime().halt(EXIT_BAD_FRAME);
+    }
+
+    private void runTasks() {
+        Thread self = Thread.currentThread();
+        while (true) {
+            Pending p;
+            synchronized (lock) {
+                p = queue.pollFirst();
+                if (p != null) {
+                    currentId = p.id();
+                    begun = skipCurrent = false;
+                }
+            }
+            if (p == null) {
+                flush(); // the last answers go out before we wait, never while holding the lock
+                synchronized (lock) {
+                    while (queue.isEmpty()) {
+                        try {
+                            lock.wait();
+                        } catch (InterruptedException e) {
+                            // stale interrupt of a finished task: keep waiting
+                        }
+                    }
+                    p = queue.removeFirst();
+                    currentId = p.id();
+                    begun = skipCurrent = false;
+                }
+            }
+            if (p.ahead() && !mayBegin()) {
+                synchronized (lock) {
+                    currentId = -1;
+                }
+                send(Frames.CANCELLED, p.id(), null, 0);
+                continue;
+            }
+            synchronized (lock) {
+                begun = true;
+                if (skipCurrent) { // interrupted (time limit, cancel) just before it began
+                    self.interrupt();
+                }
+            }
+            if (p.ahead()) {
+                send(Frames.STARTED, p.id(), null, 0);
+            }
+            flush(); // the previous task's answer, with this one's start: one write
+            self.setName("background-worker/" + p.name());
+            Object value = null;
+            Throwable failure = null;
+            try {
+                value = p.call().call();
+            } catch (Throwable t) {
+                failure = t;
+            }
+            System.out.flush(); // the task's output comes before its result
+            synchronized (lock) {
+                currentId = -1;
+                Thread.interrupted();
+            }
+            sendOutcome(p.id(), value, failure);
+        }
+    }
+
+    /**
+     * For a task sent ahead: before it begins, lets the reader handle every byte the application
+     * has written so far, so that a cancellation sent before the task's turn is seen and the task
+     * skipped (the application may have told its user that the task will never run). Bounded, in
+     * case the application keeps writing.
+     */
+    private boolean mayBegin() {
+        long deadline = System.nanoTime() + 50_000_000L;
+        try {
+            long target = bytesRead.get() + rawIn.available();
+            while (bytesHandled < target && System.nanoTime() < deadline) {
+                Thread.yield();
+            }
+        } catch (IOException e) {
+            Runtime.getRuntime().halt(0);
+        }
+        synchronized (lock) {
+            return !skipCurrent;
+        }
+    }
+
+    private void sendOutcome(long taskId, Object value, Throwable failure) {
+        Codec.Buffer payload;
+        byte type = Frames.RESULT;
+        if (failure == null) {
+            try {
+                payload = Codec.encode(value);
+            } catch (Exception | StackOverflowError e) {
+                type = Frames.ERROR;
+                failure = new TaskSerializationException("the task's result, of class " + value.getClass().getName()
+                        + ", cannot be sent back from the worker process: " + e
+                        + ". Return a serialisable value (implement java.io.Serializable, or copy the data into"
+                        + " a record, String, List or Map of serialisable values)", null);
+                payload = encodeFailure(failure);
+            }
+        } else {
+            type = Frames.ERROR;
+            payload = encodeFailure(failure);
+        }
+        send(type, taskId, payload.array(), payload.length());
+    }
+
+    private static Codec.Buffer encodeFailure(Throwable failure) {
+        try {
+            return Codec.encode(failure);
+        } catch (Exception | StackOverflowError e) {
+            try {
+                return Codec.encode(RemoteTaskException.of(failure));
+            } catch (IOException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+    }
+
+    /** Writes a frame without flushing; answers are flushed before the next task begins or the worker waits. */
+    private void send(byte type, long taskId, byte[] payload, int length) {
+        try {
+            synchronized (out) {
+                Frames.write(out, type, taskId, payload, length);
+            }
+        } catch (IOException e) {
+            Runtime.getRuntime().halt(0); // the application is gone
+        }
+    }
+
+    private void flush() {
+        try {
+            synchronized (out) {
+                out.flush();
+            }
+        } catch (IOException e) {
+            Runtime.getRuntime().halt(0);
+        }
+    }
+
+    /** {@code System.out} of the worker: each flush becomes one OUT frame. */
+    private final class OutFrames extends OutputStream {
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (len > 0) {
+                byte[] copy = off == 0 ? b : java.util.Arrays.copyOfRange(b, off, off + len);
+                send(Frames.OUT, 0, copy, len);
+                WorkerMain.this.flush();
+            }
+        }
+    }
+}

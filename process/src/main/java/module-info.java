@@ -1,0 +1,11 @@
+/**
+ * background worker processes: an {@link dev.background.ExecutorKind} that runs tasks in separate
+ * worker JVMs, isolated from crashes, behind the same user API as threads. Start at
+ * {@link dev.background.process.ProcessKind}. {@code dev.background.process.internal} is not
+ * exported.
+ */
+module dev.background.process {
+    requires transitive dev.background;
+
+    exports dev.background.process;
+}
