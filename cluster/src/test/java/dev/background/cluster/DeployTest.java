@@ -6,10 +6,8 @@ import dev.background.BackgroundPool;
 import dev.background.CheckedCallable;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,9 +16,7 @@ class DeployTest {
 
     @Test
     void classesGivenWithClassPathAndAllowRunOnTheWorkers(@TempDir Path dir) throws Exception {
-        Path src = dir.resolve("src/com/example/app/Report.java");
-        Files.createDirectories(src.getParent());
-        Files.writeString(src, """
+        Path classes = RuntimeClasses.compile(dir, "com.example.app.Report", """
                 package com.example.app;
                 public class Report implements dev.background.CheckedCallable<String> {
                     public String call() {
@@ -29,9 +25,6 @@ class DeployTest {
                     }
                 }
                 """);
-        Path classes = Files.createDirectories(dir.resolve("app-classes"));
-        assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
-                "-cp", System.getProperty("java.class.path"), src.toString())).isZero();
 
         try (LocalCluster cluster = LocalCluster.builder().members(1).n(1)
                      .userClassPath(classes.toString()).allowPackages("com.example").start();
