@@ -380,14 +380,21 @@ public final class ClusterEngine implements Engine {
                 }
                 d = queue.pollFirst();
                 if (d.job.isDone()) {
-                    continue;
+                    s = null; // cancelled while it waited: takes no slot
+                } else {
+                    s.running.add(d);
+                    inFlight++;
                 }
-                s.running.add(d);
-                inFlight++;
             } finally {
                 lock.unlock();
             }
-            send(d, s);
+            if (s != null) {
+                send(d, s);
+            } else if (!d.started) {
+                d.started = true;
+                d.job.start(() -> { }); // false, and so the job gives back what it holds (its limit's permit)
+                maybeTerminate();
+            }
         }
     }
 
