@@ -126,7 +126,6 @@ public final class PoolCore {
 
     /** Called exactly once per task, by the thread that settled it. */
     void taskEnded(TaskFuture<?> task) {
-        recent.ended(task);
         for (Consumer<? super Task<?>> cb : callbacks) {
             Log.runCallback(cb, task);
         }

@@ -1,11 +1,13 @@
 package dev.background.internal;
 
 import dev.background.Task;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -13,24 +15,41 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * What {@code results()} lists, in bounded memory: the most recent {@code capacity} submitted
  * tasks, plus every older task that is still pending.
  *
- * <p>Maintainers: the hot path ({@link #add}) is one {@code getAndIncrement} and one
- * {@code getAndSet} on a ring. A task pushed out of the ring while still pending moves to
- * {@code overflow} and leaves it when it ends. The race between eviction and ending is closed by
- * volatile flags on both sides (Dekker style): the evictor sets {@code overflowed}, adds, then
- * re-checks {@code isDone()}; the ending side settles first, then reads {@code overflowed}. Either
- * side may remove; removing twice is harmless. {@link #snapshot} is weakly consistent.
+ * <p>Maintainers' overview. The hot path ({@link #add}) is one {@code getAndIncrement} and one
+ * {@code getAndSet} on a ring; nothing at all happens when a task ends. A task pushed out of the
+ * ring while still pending is appended to {@code older} (one CAS), and stays there after it ends
+ * until the next compaction, which drops every ended task. Compactions are amortised: the next
+ * one is due after {@code max(ring size, 2 x survivors)} more submits, so {@code older} never
+ * holds more than {@code O(pending + capacity)} tasks and each eviction costs O(1) on average.
+ * One submitting thread compacts at a time (the CAS of {@code compactAt} to MAX_VALUE elects
+ * it); the others go on appending, which {@code ConcurrentLinkedQueue}'s weakly consistent
+ * iterator tolerates. {@link #snapshot} is weakly consistent too: a task being moved from the
+ * ring to {@code older} may be seen in both, hence the de-duplication by submission number.
  */
 final class RecentTasks {
+    private static final VarHandle COMPACT_AT;
+
+    static {
+        try {
+            COMPACT_AT = MethodHandles.lookup().findVarHandle(RecentTasks.class, "compactAt", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final AtomicReferenceArray<TaskFuture<?>> ring;
     private final int mask;
     private final AtomicLong next = new AtomicLong();
-    private final Set<TaskFuture<?>> overflow = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<TaskFuture<?>> older = new ConcurrentLinkedQueue<>();
+    /** Submission number at which the next compaction of {@code older} is due. */
+    private volatile long compactAt;
 
     /** @param capacity at least this many recent tasks are kept; 0 keeps none */
     RecentTasks(int capacity) {
         int size = capacity == 0 ? 0 : Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
         this.ring = size == 0 ? null : new AtomicReferenceArray<>(size);
         this.mask = size - 1;
+        this.compactAt = size;
     }
 
     void add(TaskFuture<?> task) {
@@ -41,32 +60,59 @@ final class RecentTasks {
         task.seq = s;
         TaskFuture<?> evicted = ring.getAndSet((int) (s & mask), task);
         if (evicted != null && !evicted.isDone()) {
-            evicted.overflowed = true;
-            overflow.add(evicted);
-            if (evicted.isDone()) {
-                overflow.remove(evicted);
+            older.add(evicted);
+            if (s >= compactAt) {
+                compact(s);
             }
         }
     }
 
-    void ended(TaskFuture<?> task) {
-        if (task.overflowed) {
-            overflow.remove(task);
+    private void compact(long s) {
+        long due = compactAt;
+        if (s < due || !COMPACT_AT.compareAndSet(this, due, Long.MAX_VALUE)) {
+            return; // another thread is compacting, or just did
         }
+        long survivors = 0;
+        for (Iterator<TaskFuture<?>> it = older.iterator(); it.hasNext(); ) {
+            if (it.next().isDone()) {
+                it.remove();
+            } else {
+                survivors++;
+            }
+        }
+        compactAt = s + Math.max(ring.length(), 2 * survivors);
+    }
+
+    /** For tests: how many tasks {@code older} holds, ended ones included. */
+    int olderSize() {
+        return older.size();
     }
 
     List<Task<?>> snapshot() {
         if (ring == null) {
             return List.of();
         }
-        List<TaskFuture<?>> all = new ArrayList<>(overflow);
+        List<TaskFuture<?>> all = new ArrayList<>(ring.length());
+        for (TaskFuture<?> t : older) {
+            if (!t.isDone()) { // an ended task older than the ring is forgotten
+                all.add(t);
+            }
+        }
         for (int i = 0, n = ring.length(); i < n; i++) {
             TaskFuture<?> t = ring.get(i);
-            if (t != null && !t.overflowed) {
+            if (t != null) {
                 all.add(t);
             }
         }
         all.sort(Comparator.comparingLong(t -> t.seq));
-        return List.copyOf(all);
+        List<Task<?>> out = new ArrayList<>(all.size());
+        long last = -1;
+        for (TaskFuture<?> t : all) {
+            if (t.seq != last) {
+                out.add(t);
+                last = t.seq;
+            }
+        }
+        return List.copyOf(out);
     }
 }

@@ -69,8 +69,6 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     long seq;
     /** Where the task was submitted, for kinds that ask for it; else null. */
     StackTraceElement[] submitSite;
-    /** True once evicted from the recent-tasks ring while still pending. */
-    volatile boolean overflowed;
 
     TaskFuture(PoolCore pool, CheckedCallable<T> callable, CallOptions options) {
         this.pool = pool;

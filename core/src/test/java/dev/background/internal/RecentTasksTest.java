@@ -1,0 +1,69 @@
+package dev.background.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.background.ExecutorKind;
+import dev.background.Task;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The memory bound behind {@code results()}: every pending task is listed however old, but ended
+ * tasks older than the ring are dropped, so that what is held stays proportional to the pending
+ * tasks plus the ring, not to the number of tasks ever submitted.
+ */
+class RecentTasksTest {
+    private final PoolCore pool = new PoolCore("recent", ExecutorKind.threads(), 1, 0, List.of(), false);
+
+    private TaskFuture<Integer> newTask(int i) {
+        return new TaskFuture<>(pool, () -> i, CallOptions.DEFAULT);
+    }
+
+    @Test
+    void endedTasksOlderThanTheRingAreDroppedSoHeldTasksStayBoundedByPendingPlusRing() {
+        RecentTasks recent = new RecentTasks(16);
+        ArrayDeque<TaskFuture<Integer>> inFlight = new ArrayDeque<>();
+        List<TaskFuture<Integer>> forever = new ArrayList<>();
+        int window = 5_000, total = 200_000, maxOlder = 0;
+        for (int i = 0; i < total; i++) {
+            TaskFuture<Integer> t = newTask(i);
+            recent.add(t);
+            if (i % 1_000 == 0) {
+                forever.add(t); // stays pending to the end
+            } else {
+                inFlight.add(t);
+            }
+            if (inFlight.size() > window) {
+                inFlight.poll().complete(0);
+            }
+            if (i % 500 == 0) { // size() walks the queue
+                maxOlder = Math.max(maxOlder, recent.olderSize());
+            }
+        }
+        int maxPending = window + forever.size();
+        assertThat(maxOlder).as("tasks held beyond the ring").isLessThanOrEqualTo(3 * maxPending + 16);
+
+        List<Task<?>> listed = recent.snapshot();
+        long pendingListed = listed.stream().filter(t -> !t.isDone()).count();
+        assertThat(pendingListed).isEqualTo(forever.size() + inFlight.size());
+        assertThat(listed).containsAll(forever).containsAll(inFlight);
+        assertThat(listed).doesNotHaveDuplicates();
+        assertThat(listed).extracting(t -> ((TaskFuture<?>) t).seq).isSorted();
+    }
+
+    @Test
+    void theMostRecentTasksAreListedEvenWhenEnded() {
+        RecentTasks recent = new RecentTasks(8);
+        List<TaskFuture<Integer>> all = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            TaskFuture<Integer> t = newTask(i);
+            recent.add(t);
+            t.complete(i);
+            all.add(t);
+        }
+        assertThat(recent.snapshot()).containsExactlyElementsOf(all.subList(92, 100));
+        assertThat(recent.olderSize()).isZero();
+    }
+}
