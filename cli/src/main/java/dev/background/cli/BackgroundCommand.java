@@ -22,7 +22,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = {"Run work in the background and get futures back: the command line of the background"
                 + " library.", "", "Start with: background demo", ""},
         commandListHeading = "%nCommands:%n",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
 public final class BackgroundCommand {
     /** Exit code for bad input. */
     public static final int BAD_INPUT = CommandLine.ExitCode.USAGE;

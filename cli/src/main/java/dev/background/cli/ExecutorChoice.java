@@ -1,6 +1,7 @@
 package dev.background.cli;
 
 import dev.background.ExecutorKind;
+import dev.background.cluster.LocalCluster;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
@@ -18,7 +19,9 @@ public enum ExecutorChoice {
     /** Platform threads, like Python's {@code background}. */
     THREADS("threads", "platform threads", ExecutorKind::threads),
     /** Virtual threads: cheap, for calls that mostly wait. */
-    VIRTUAL("virtual", "virtual threads", ExecutorKind::virtualThreads);
+    VIRTUAL("virtual", "virtual threads", ExecutorKind::virtualThreads),
+    /** Two worker JVMs on this machine, started for the run and stopped after it: a Hazelcast cluster. */
+    CLUSTER("cluster", "a local cluster of two worker JVMs", () -> LocalCluster.selfStarting(2, 256));
 
     private final String label;
     private final String description;

@@ -91,7 +91,8 @@ public final class Story {
      */
     public static Table longFunc(int i, Duration sleep) throws InterruptedException {
         Thread.sleep(sleep);
-        return Table.create("long_func", LongColumn.create("number_squared", (long) i * i));
+        // Portable: a Table that worker processes and cluster members can send back.
+        return new PortableTable("long_func", LongColumn.create("number_squared", (long) i * i));
     }
 
     /**

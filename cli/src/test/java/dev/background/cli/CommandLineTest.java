@@ -46,13 +46,13 @@ class CommandLineTest {
         "demo --n 1.5           | '--n': '1.5' is not a whole number; use a whole number of at least 1",
         "demo --n 0             | '--n': 0 is too small; use a whole number of at least 1",
         "demo --n -1            | '--n': -1 is too small",
-        "demo --executor fibers | '--executor': 'fibers' is not an executor; use one of threads, virtual",
+        "demo --executor fibers | '--executor': 'fibers' is not an executor; use one of threads, virtual, cluster",
         "demo --sleep soon      | '--sleep': 'soon' is not a duration; use a number and a unit (500ms, 1s, 1.5s, 2m, 1h) or ISO-8601 (PT1.5S)",
         "demo --sleep 10        | '--sleep': '10' is not a duration",
         "demo --sleep PT-1S     | '--sleep': 'PT-1S' is negative; use zero or more",
         "demo --rusn 3          | Unknown options: '--rusn', '3'; did you mean --runs?",
         "demo --runs            | Missing required parameter for option '--runs'",
-        "frobnicate             | 'frobnicate' is not a command; use one of demo, help",
+        "frobnicate             | 'frobnicate' is not a command; use one of demo, worker, help",
     })
     void badInputGetsOneLineSayingWhatIsWrongAndExitCode2(String args, String expected) {
         Run run = Run.of(args.trim().split("\\s+"));
@@ -68,7 +68,7 @@ class CommandLineTest {
         Run run = Run.of();
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("background: a command is needed; use one of demo, help (see 'background --help')"
+        assertThat(run.err()).isEqualTo("background: a command is needed; use one of demo, worker, help (see 'background --help')"
                 + System.lineSeparator());
     }
 

@@ -27,8 +27,9 @@ class DemoTest {
         return LongStream.range(0, runs).map(i -> i * i).boxed().toList();
     }
 
+    /** The cluster starts fresh worker JVMs whose first calls load classes: timed on its own, below. */
     @ParameterizedTest
-    @EnumSource(ExecutorChoice.class)
+    @EnumSource(value = ExecutorChoice.class, names = "CLUSTER", mode = EnumSource.Mode.EXCLUDE)
     void withRunsEqualToNTheReportedSpeedUpIsWellAboveOne(ExecutorChoice executor) {
         Run run = Run.of("demo", "--runs", "10", "--n", "10", "--sleep", "200ms", "--executor", executor.label());
 
@@ -38,6 +39,19 @@ class DemoTest {
         assertThat(run.out()).contains("n = 10 >= runs = 10: all 10 calls ran at once")
                 .contains("%time").contains("CPU times: user ").contains("Wall time: ")
                 .contains("results: 10/10").contains("number_squared");
+    }
+
+    @Test
+    void theClusterDemoStartsTwoWorkerJvmsAndGetsTheSquaresBack() {
+        Run run = Run.of("demo", "--executor", "cluster", "--runs", "6", "--n", "3", "--sleep", "100ms");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("6 calls on a local cluster of two worker JVMs").contains("results: 6/6");
+        List<Long> printed = run.out().lines()
+                .filter(l -> l.matches("\\s*\\d+\\s*\\|\\s*"))
+                .map(l -> Long.parseLong(l.replace("|", "").strip()))
+                .toList();
+        assertThat(printed).isEqualTo(squares(6));
     }
 
     @Test

@@ -12,13 +12,14 @@ class ExecutorChoiceTest {
     void namesMapToTheLibrarysKinds() {
         assertThat(ExecutorChoice.parse("threads").kind()).isSameAs(ExecutorKind.threads());
         assertThat(ExecutorChoice.parse(" Virtual ").kind()).isSameAs(ExecutorKind.virtualThreads());
-        assertThat(new ExecutorChoice.Names()).containsExactly("threads", "virtual");
+        assertThat(ExecutorChoice.parse("cluster").kind().name()).isEqualTo("cluster");
+        assertThat(new ExecutorChoice.Names()).containsExactly("threads", "virtual", "cluster");
     }
 
     @Test
     void anUnknownNameListsTheAcceptedOnes() {
         assertThatThrownBy(() -> ExecutorChoice.parse("processes!"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("'processes!' is not an executor; use one of threads, virtual");
+                .hasMessage("'processes!' is not an executor; use one of threads, virtual, cluster");
     }
 }

@@ -137,11 +137,7 @@ public final class ClusterKind implements ExecutorKind {
          * @throws IllegalArgumentException if {@code name} is blank
          */
         public Builder clusterName(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("cluster name must not be blank");
-            }
-            this.clusterName = name;
+            this.clusterName = Settings.checkName(name);
             return this;
         }
 
@@ -214,10 +210,7 @@ public final class ClusterKind implements ExecutorKind {
          * @throws IllegalArgumentException if negative
          */
         public Builder prefetch(int tasks) {
-            if (tasks < 0) {
-                throw new IllegalArgumentException("prefetch must not be negative: " + tasks);
-            }
-            this.prefetch = tasks;
+            this.prefetch = Settings.atLeast(tasks, 0, "prefetch");
             return this;
         }
 

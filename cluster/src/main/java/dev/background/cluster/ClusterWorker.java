@@ -272,11 +272,7 @@ public final class ClusterWorker implements AutoCloseable {
          * @throws IllegalArgumentException if blank
          */
         public Builder clusterName(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("cluster name must not be blank");
-            }
-            this.clusterName = name;
+            this.clusterName = Settings.checkName(name);
             return this;
         }
 
@@ -305,10 +301,7 @@ public final class ClusterWorker implements AutoCloseable {
          * @throws IllegalArgumentException if less than 1
          */
         public Builder n(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("n must be at least 1: " + n);
-            }
-            this.n = n;
+            this.n = Settings.atLeast(n, 1, "n");
             return this;
         }
 
@@ -320,10 +313,10 @@ public final class ClusterWorker implements AutoCloseable {
          * @throws IllegalArgumentException if out of range
          */
         public Builder port(int port) {
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("port must be 1..65535: " + port);
+            this.port = Settings.atLeast(port, 1, "port");
+            if (port > 65535) {
+                throw new IllegalArgumentException("port must be at most 65535: " + port);
             }
-            this.port = port;
             return this;
         }
 

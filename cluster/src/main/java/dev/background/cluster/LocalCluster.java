@@ -2,6 +2,7 @@ package dev.background.cluster;
 
 import dev.background.ExecutorKind;
 import dev.background.cluster.internal.OwningEngine;
+import dev.background.cluster.internal.Settings;
 import dev.background.spi.Engine;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -107,7 +108,8 @@ public final class LocalCluster implements AutoCloseable {
     /**
      * A kind whose every pool starts its own local cluster of {@code members} workers of
      * {@code n} threads on 127.0.0.1 when it is built, and stops it once it has terminated: for
-     * demos (such as {@code background demo --executor cluster}). Building a pool blocks while
+     * demos (such as {@code background demo --executor cluster}). The pool's {@code n} (per
+     * member) defaults to {@link ClusterKind#DEFAULT_N}, or {@code n} if smaller. Building a pool blocks while
      * the workers start (a few seconds each); a worker that does not start fails the build with
      * an {@link IllegalStateException} carrying its output.
      *
@@ -117,7 +119,7 @@ public final class LocalCluster implements AutoCloseable {
      * @throws IllegalArgumentException if a count is less than 1
      */
     public static ExecutorKind selfStarting(int members, int n) {
-        Builder b = builder().members(members).n(n); // checks the counts now
+        builder().members(members).n(n); // checks the counts now, not at the first pool
         return new ExecutorKind() {
             @Override
             public String name() {
@@ -126,13 +128,12 @@ public final class LocalCluster implements AutoCloseable {
 
             @Override
             public int defaultN() {
-                return n;
+                return Math.min(n, ClusterKind.DEFAULT_N);
             }
 
             @Override
             public Engine open(String poolName, int poolN) {
-                LocalCluster local = b.clusterName("background-local-" + UUID.randomUUID().toString().substring(0, 8))
-                        .start();
+                LocalCluster local = builder().members(members).n(n).start(); // a new name each time
                 try {
                     return new OwningEngine(local.kind().open(poolName, poolN), local);
                 } catch (RuntimeException | Error e) {
@@ -305,6 +306,9 @@ public final class LocalCluster implements AutoCloseable {
         if (!config.allow.isEmpty()) {
             cmd.addAll(List.of("--allow", String.join(",", config.allow)));
         }
+        if (config.userClassPath != null) {
+            cmd.addAll(List.of("--class-path", config.userClassPath));
+        }
         CompletableFuture<Void> ready = new CompletableFuture<>();
         try {
             Path log = Files.createTempFile("background-worker-" + i + "-", ".log");
@@ -357,6 +361,7 @@ public final class LocalCluster implements AutoCloseable {
         private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
         private final List<String> allow = new ArrayList<>();
         private Duration startTimeout = Duration.ofSeconds(90);
+        private String userClassPath;
 
         private Builder() {
         }
@@ -369,10 +374,7 @@ public final class LocalCluster implements AutoCloseable {
          * @throws IllegalArgumentException if less than 1
          */
         public Builder members(int count) {
-            if (count < 1) {
-                throw new IllegalArgumentException("members must be at least 1: " + count);
-            }
-            this.members = count;
+            this.members = Settings.atLeast(count, 1, "members");
             return this;
         }
 
@@ -384,10 +386,7 @@ public final class LocalCluster implements AutoCloseable {
          * @throws IllegalArgumentException if less than 1
          */
         public Builder n(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("n must be at least 1: " + n);
-            }
-            this.n = n;
+            this.n = Settings.atLeast(n, 1, "n");
             return this;
         }
 
@@ -398,7 +397,7 @@ public final class LocalCluster implements AutoCloseable {
          * @return this builder
          */
         public Builder clusterName(String name) {
-            this.clusterName = Objects.requireNonNull(name, "name");
+            this.clusterName = Settings.checkName(name);
             return this;
         }
 
@@ -410,6 +409,18 @@ public final class LocalCluster implements AutoCloseable {
          */
         public Builder classPath(String path) {
             this.classPath = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /**
+         * The workers' {@code --class-path}: jars and directories with the tasks' classes, loaded
+         * by the workers besides their own class path, as a deployed application's would be.
+         *
+         * @param path the class path, entries separated by the platform's path separator
+         * @return this builder
+         */
+        public Builder userClassPath(String path) {
+            this.userClassPath = Objects.requireNonNull(path, "path");
             return this;
         }
 

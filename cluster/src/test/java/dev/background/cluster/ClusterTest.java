@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
-import javax.tools.ToolProvider;
 import org.example.outside.Outside;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,18 +105,12 @@ class ClusterTest {
 
     @Test
     void aClassMissingOnTheMembersFailsAtOnceNamingTheClass(@TempDir Path dir) throws Exception {
-        Path src = dir.resolve("src/dev/background/cluster/gen/Missing.java");
-        Files.createDirectories(src.getParent());
-        Files.writeString(src, """
+        Path classes = RuntimeClasses.compile(dir, "dev.background.cluster.gen.Missing", """
                 package dev.background.cluster.gen;
                 public class Missing implements dev.background.CheckedCallable<String> {
                     public String call() { return "ran"; }
                 }
                 """);
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
-                "-cp", System.getProperty("java.class.path"), src.toString());
-        assertThat(rc).isZero();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
             @SuppressWarnings("unchecked")
             CheckedCallable<String> missing = (CheckedCallable<String>) loader.loadClass("dev.background.cluster.gen.Missing")

@@ -38,7 +38,7 @@ class MemberLossTest {
 
     @Test
     void killingAMemberMidRunLosesNothingAndSettlesEveryFutureOnce(@TempDir Path dir) throws IOException {
-        int count = 600;
+        int count = 300;
         try (LocalCluster cluster = LocalCluster.builder().members(3).n(4).start();
              BackgroundPool pool = BackgroundPool.builder().name("kill-test").kind(cluster.kind()).n(4).build()) {
             Map<Task<?>, Integer> settlements = new ConcurrentHashMap<>();

@@ -105,8 +105,8 @@ public final class ClusterEngine implements Engine {
 
     private final Settings settings;
     private final String poolName;
-    private final Executor completer = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("background-cluster-completion-", 1).factory());
+    /** One virtual thread per completion, untracked: nothing here waits for them. */
+    private final Executor completer = Thread.ofVirtual().name("background-cluster-completion")::start;
     private final ScheduledExecutorService ticker;
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -380,14 +380,21 @@ public final class ClusterEngine implements Engine {
                 }
                 d = queue.pollFirst();
                 if (d.job.isDone()) {
-                    continue;
+                    s = null; // cancelled while it waited: takes no slot
+                } else {
+                    s.running.add(d);
+                    inFlight++;
                 }
-                s.running.add(d);
-                inFlight++;
             } finally {
                 lock.unlock();
             }
-            send(d, s);
+            if (s != null) {
+                send(d, s);
+            } else if (!d.started) {
+                d.started = true;
+                d.job.start(() -> { }); // false, and so the job gives back what it holds (its limit's permit)
+                maybeTerminate();
+            }
         }
     }
 

@@ -17,6 +17,12 @@ public final class OwningEngine implements Engine {
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean watching; // guarded by this
 
+    /**
+     * Wraps an engine.
+     *
+     * @param delegate the engine that runs the jobs
+     * @param owned what to close once {@code delegate} has terminated
+     */
     public OwningEngine(Engine delegate, AutoCloseable owned) {
         this.delegate = delegate;
         this.owned = owned;

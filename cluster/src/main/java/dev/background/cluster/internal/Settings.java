@@ -38,6 +38,23 @@ public record Settings(String clusterName, List<String> members, Duration connec
         return address;
     }
 
+    /** Checks that {@code value} is at least {@code min}; returns it. */
+    public static int atLeast(int value, int min, String what) {
+        if (value < min) {
+            throw new IllegalArgumentException(what + " must be at least " + min + ": " + value);
+        }
+        return value;
+    }
+
+    /** Checks a cluster name: not null, not blank; returns it. */
+    public static String checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("cluster name must not be blank: '" + name + "'");
+        }
+        return name;
+    }
+
     /** Checks that {@code d} is positive; returns it. */
     public static Duration positive(Duration d, String what) {
         Objects.requireNonNull(d, what);
