@@ -2,6 +2,7 @@ package dev.background.cli;
 
 import dev.background.ExecutorKind;
 import dev.background.cluster.LocalCluster;
+import dev.background.process.ProcessKind;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
@@ -20,6 +21,8 @@ public enum ExecutorChoice {
     THREADS("threads", "platform threads", ExecutorKind::threads),
     /** Virtual threads: cheap, for calls that mostly wait. */
     VIRTUAL("virtual", "virtual threads", ExecutorKind::virtualThreads),
+    /** One worker JVM per unit of n, isolated from the demo's own JVM. */
+    PROCESSES("processes", "worker JVM processes", () -> ProcessKind.builder().jvmOptions("-Xmx256m").build()),
     /** Two worker JVMs on this machine, started for the run and stopped after it: a Hazelcast cluster. */
     CLUSTER("cluster", "a local cluster of two worker JVMs", () -> LocalCluster.selfStarting(2, 256));
 

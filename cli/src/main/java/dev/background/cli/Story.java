@@ -226,6 +226,25 @@ public final class Story {
         long waves = waves(runs, n);
         String head = String.format(Locale.ROOT, "Speed-up: %s over one call after another (%s -> %s). ",
                 times(speedUp(runs, sleep, wallNanos)), Durations.format(sequential), Durations.format(wallNanos));
+        return explainWaves(head, runs, n, waves, sleep) + startUpNote(waves, sleep, wallNanos);
+    }
+
+    /**
+     * Says where the time went when the batch took well over its waves of calls: workers that had
+     * to start first (worker JVMs, cluster members), whose cost a second batch would not pay.
+     */
+    static String startUpNote(long waves, Duration sleep, long wallNanos) {
+        long ideal = sequentialNanos((int) Math.min(waves, Integer.MAX_VALUE), sleep);
+        long extra = wallNanos - ideal;
+        if (extra < Math.max(ideal / 2, 200_000_000L)) {
+            return "";
+        }
+        return String.format(Locale.ROOT,
+                " Beyond those waves, %s went to getting the workers ready (starting worker JVMs, loading classes in them):"
+                        + " a pool pays it once, not per batch.", Durations.format(extra));
+    }
+
+    private static String explainWaves(String head, int runs, int n, long waves, Duration sleep) {
         if (waves == 1) {
             return head + String.format(Locale.ROOT,
                     "n = %d >= runs = %d: all %d calls ran at once, so the batch took about one call's time (1 wave of %s).",

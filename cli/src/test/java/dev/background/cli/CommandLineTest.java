@@ -46,7 +46,7 @@ class CommandLineTest {
         "demo --n 1.5           | '--n': '1.5' is not a whole number; use a whole number of at least 1",
         "demo --n 0             | '--n': 0 is too small; use a whole number of at least 1",
         "demo --n -1            | '--n': -1 is too small",
-        "demo --executor fibers | '--executor': 'fibers' is not an executor; use one of threads, virtual, cluster",
+        "demo --executor fibers | '--executor': 'fibers' is not an executor; use one of threads, virtual, processes, cluster",
         "demo --sleep soon      | '--sleep': 'soon' is not a duration; use a number and a unit (500ms, 1s, 1.5s, 2m, 1h) or ISO-8601 (PT1.5S)",
         "demo --sleep 10        | '--sleep': '10' is not a duration",
         "demo --sleep PT-1S     | '--sleep': 'PT-1S' is negative; use zero or more",

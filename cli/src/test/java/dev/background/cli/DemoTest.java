@@ -27,9 +27,9 @@ class DemoTest {
         return LongStream.range(0, runs).map(i -> i * i).boxed().toList();
     }
 
-    /** The cluster starts fresh worker JVMs whose first calls load classes: timed on its own, below. */
+    /** Processes and the cluster start fresh worker JVMs whose first calls load classes: tested on their own, below. */
     @ParameterizedTest
-    @EnumSource(value = ExecutorChoice.class, names = "CLUSTER", mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(value = ExecutorChoice.class, names = {"THREADS", "VIRTUAL"})
     void withRunsEqualToNTheReportedSpeedUpIsWellAboveOne(ExecutorChoice executor) {
         Run run = Run.of("demo", "--runs", "10", "--n", "10", "--sleep", "200ms", "--executor", executor.label());
 
@@ -52,6 +52,19 @@ class DemoTest {
                 .map(l -> Long.parseLong(l.replace("|", "").strip()))
                 .toList();
         assertThat(printed).isEqualTo(squares(6));
+    }
+
+    @Test
+    void theProcessesDemoRunsEachCallInAWorkerJvmAndGetsTheSquaresBack() {
+        Run run = Run.of("demo", "--executor", "processes", "--runs", "4", "--n", "2", "--sleep", "100ms");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("4 calls on worker JVM processes").contains("results: 4/4");
+        List<Long> printed = run.out().lines()
+                .filter(l -> l.matches("\\s*\\d+\\s*\\|\\s*"))
+                .map(l -> Long.parseLong(l.replace("|", "").strip()))
+                .toList();
+        assertThat(printed).isEqualTo(squares(4));
     }
 
     @Test
@@ -125,5 +138,14 @@ class DemoTest {
                 .startsWith("Speed-up: 10.0x")
                 .endsWith("all 10 calls ran at once, so the batch took about one call's time (1 wave of 10.0 s).");
         assertThat(Story.verdict(5, 5, Duration.ZERO, 1_000)).contains("nothing to overlap");
+    }
+
+    @Test
+    void verdictSaysWhereTheTimeWentWhenWorkersHadToStartFirst() {
+        assertThat(Story.verdict(10, 10, Duration.ofSeconds(1), 5_340_000_000L))
+                .contains("1 wave of 1.00 s")
+                .endsWith("Beyond those waves, 4.34 s went to getting the workers ready (starting worker JVMs,"
+                        + " loading classes in them): a pool pays it once, not per batch.");
+        assertThat(Story.verdict(10, 10, Duration.ofSeconds(1), 1_100_000_000L)).doesNotContain("workers ready");
     }
 }
