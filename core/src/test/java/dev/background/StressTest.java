@@ -17,6 +17,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Stress tests (issue 2, "Tests"): many tasks from many threads, n changing under load, and map
@@ -115,13 +117,15 @@ class StressTest {
      * raise counts at once; a lowering counts once every task submitted before it has ended
      * (tasks running then, or already handed to a worker, may finish: lowering interrupts none).
      */
-    @Test
-    void theNumberOfTasksRunningAtOnceNeverExceedsTheNInForceWhileNGoesUpAndDown() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"threads", "virtual"})
+    void theNumberOfTasksRunningAtOnceNeverExceedsTheNInForceWhileNGoesUpAndDown(String kind) throws Exception {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger ceiling = new AtomicInteger(2);
         AtomicInteger violations = new AtomicInteger(), interrupted = new AtomicInteger();
         AtomicInteger maxSeen = new AtomicInteger();
-        try (BackgroundPool pool = BackgroundPool.builder().name("resize").n(2).build()) {
+        ExecutorKind executorKind = kind.equals("virtual") ? ExecutorKind.virtualThreads() : ExecutorKind.threads();
+        try (BackgroundPool pool = BackgroundPool.builder().name("resize").kind(executorKind).n(2).build()) {
             var work = pool.task((Integer i) -> {
                 int now = running.incrementAndGet();
                 maxSeen.accumulateAndGet(now, Math::max);

@@ -12,13 +12,14 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The in-JVM engines: a {@link ThreadPoolExecutor} with {@code core = max = n}, an unbounded queue,
- * and platform daemon threads or virtual threads. Reusing the JDK's executor gives its proven
- * resizing for free: {@code setCorePoolSize} up starts workers for queued jobs at once, and down
- * retires workers only as they go idle, interrupting no running job.
+ * The platform-thread engine, and the home of both in-JVM kinds (the virtual one runs on
+ * {@link VirtualEngine}): a {@link ThreadPoolExecutor} with {@code core = max = n}, an unbounded
+ * queue and platform daemon threads. Reusing the JDK's executor gives its proven resizing for
+ * free: {@code setCorePoolSize} up starts workers for queued jobs at once, and down retires
+ * workers only as they go idle, interrupting no running job.
  *
- * <p>Threads are daemons (virtual threads always are), so an idle pool never keeps the JVM
- * alive; the wait for queued work at exit is {@link ExitGuard}'s job.
+ * <p>Threads are daemons, so an idle pool never keeps the JVM alive; the wait for queued work at
+ * exit is {@link ExitGuard}'s job.
  */
 public final class ThreadEngine implements Engine {
 
@@ -36,7 +37,7 @@ public final class ThreadEngine implements Engine {
 
         @Override
         public Engine open(String poolName, int n) {
-            return new ThreadEngine(poolName, n, virtual);
+            return virtual ? new VirtualEngine(poolName, n) : new ThreadEngine(poolName, n);
         }
 
         @Override
@@ -48,15 +49,10 @@ public final class ThreadEngine implements Engine {
     private final ThreadPoolExecutor executor;
     private final String poolName;
 
-    private ThreadEngine(String poolName, int n, boolean virtual) {
+    private ThreadEngine(String poolName, int n) {
         this.poolName = poolName;
-        String prefix = "background-" + poolName + "-";
-        ThreadFactory threads = virtual
-                ? Thread.ofVirtual().name(prefix, 1).factory()
-                : Thread.ofPlatform().daemon().name(prefix, 1).factory();
-        // Virtual workers are cheap to recreate, so they retire fast; platform ones linger.
-        long keepAliveSeconds = virtual ? 1 : 60;
-        this.executor = new ThreadPoolExecutor(n, n, keepAliveSeconds, TimeUnit.SECONDS,
+        ThreadFactory threads = Thread.ofPlatform().daemon().name("background-" + poolName + "-", 1).factory();
+        this.executor = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), threads, (r, e) -> {
                     throw new RejectedExecutionException("background pool '" + poolName
                             + "' is shut down and takes no new tasks");
