@@ -47,6 +47,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -543,13 +544,23 @@ public final class ClusterEngine implements Engine {
         }
     }
 
-    /** Asks the member to interrupt; off the caller's thread, since Hazelcast waits for the send. */
+    /**
+     * Asks the member to interrupt; off the caller's thread, since Hazelcast waits for the send.
+     * A cancel that reaches the member before the task itself is refused there (the member does
+     * not know the task yet) and the task would then run uninterrupted, so a refused cancel is
+     * asked again, with a growing pause, until the call has ended one way or the other.
+     */
     private void cancel(Future<Outcome> f) {
         completer.execute(() -> {
-            try {
-                f.cancel(true);
-            } catch (RuntimeException ignored) {
-                // the member is gone, or the task already ended: nothing left to interrupt
+            for (int attempt = 0; !f.isDone(); attempt++) {
+                try {
+                    if (f.cancel(true)) {
+                        return;
+                    }
+                } catch (RuntimeException gone) {
+                    return; // the member is gone, or the task already ended: nothing left to interrupt
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(200, 5L << Math.min(attempt, 6))));
             }
         });
     }
