@@ -745,6 +745,11 @@ public final class BackgroundPool implements ExecutorService {
          * Whether the JVM, when it exits, first waits for this pool's submitted tasks (default
          * true, like Python). With false, tasks still queued or running at exit are abandoned.
          *
+         * <p>The wait runs in a shutdown hook, so a task of a waiting pool must not itself call
+         * {@code System.exit} (the exit would wait for the hook, and the hook for the task): use
+         * {@link Runtime#halt(int)} there, or {@code false} here. Tasks submitted once the exit
+         * has begun are rejected.
+         *
          * @param await whether to wait
          * @return this builder
          */
