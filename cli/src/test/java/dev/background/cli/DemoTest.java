@@ -23,6 +23,14 @@ class DemoTest {
         return Double.parseDouble(m.group(1));
     }
 
+    /** The numbers of the printed table's one column, top to bottom. */
+    private static List<Long> printedColumn(String out) {
+        return out.lines()
+                .filter(l -> l.matches("\\s*\\d+\\s*\\|\\s*"))
+                .map(l -> Long.parseLong(l.replace("|", "").strip()))
+                .toList();
+    }
+
     private static List<Long> squares(int runs) {
         return LongStream.range(0, runs).map(i -> i * i).boxed().toList();
     }
@@ -47,10 +55,7 @@ class DemoTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("6 calls on a local cluster of two worker JVMs").contains("results: 6/6");
-        List<Long> printed = run.out().lines()
-                .filter(l -> l.matches("\\s*\\d+\\s*\\|\\s*"))
-                .map(l -> Long.parseLong(l.replace("|", "").strip()))
-                .toList();
+        List<Long> printed = printedColumn(run.out());
         assertThat(printed).isEqualTo(squares(6));
     }
 
@@ -60,10 +65,7 @@ class DemoTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("4 calls on worker JVM processes").contains("results: 4/4");
-        List<Long> printed = run.out().lines()
-                .filter(l -> l.matches("\\s*\\d+\\s*\\|\\s*"))
-                .map(l -> Long.parseLong(l.replace("|", "").strip()))
-                .toList();
+        List<Long> printed = printedColumn(run.out());
         assertThat(printed).isEqualTo(squares(4));
     }
 
@@ -72,10 +74,7 @@ class DemoTest {
         Run run = Run.of("demo", "--runs", "6", "--n", "3", "--sleep", "0s");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        List<Long> printed = run.out().lines()
-                .filter(l -> l.matches("\\s*\\d+\\s*\\|\\s*"))
-                .map(l -> Long.parseLong(l.replace("|", "").strip()))
-                .toList();
+        List<Long> printed = printedColumn(run.out());
         assertThat(printed).isEqualTo(squares(6));
     }
 
