@@ -65,6 +65,9 @@ public final class BackgroundPool implements ExecutorService {
      */
     public static final int DEFAULT_KEEP_RESULTS = 16_384;
 
+    /** Largest value of {@link Builder#keepResults(int)}: 2<sup>30</sup>. */
+    public static final int MAX_KEEP_RESULTS = 1 << 30;
+
     private final PoolCore core;
 
     private BackgroundPool(Builder b) {
@@ -729,13 +732,13 @@ public final class BackgroundPool implements ExecutorService {
          * them throw, and calls waiting for a per-function limit fail with
          * {@link RejectedExecutionException}. No task is left pending either way.
          *
-         * @param count at least 0
+         * @param count at least 0, at most {@value BackgroundPool#MAX_KEEP_RESULTS}
          * @return this builder
-         * @throws IllegalArgumentException if {@code count} is negative
+         * @throws IllegalArgumentException if {@code count} is negative or above the maximum
          */
         public Builder keepResults(int count) {
-            if (count < 0) {
-                throw new IllegalArgumentException("keepResults must not be negative: " + count);
+            if (count < 0 || count > MAX_KEEP_RESULTS) {
+                throw new IllegalArgumentException("keepResults must be between 0 and " + MAX_KEEP_RESULTS + ": " + count);
             }
             this.keepResults = count;
             return this;

@@ -67,4 +67,33 @@ class VirtualEngineResizeTest {
             hold.countDown();
         }
     }
+
+    @Test
+    void anInterruptStatusAJobLeavesSetDoesNotReachTheNextJobOnTheSameThread() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        try (BackgroundPool pool = BackgroundPool.builder().name("stray").virtualThreads().n(1).build()) {
+            Task<Void> first = pool.run(() -> {
+                hold.await();
+                Thread.currentThread().interrupt(); // the usual "restore the status" idiom
+            });
+            Task<Boolean> second = pool.run(() -> Thread.currentThread().isInterrupted()); // queued behind: same thread
+            hold.countDown();
+            first.result();
+            assertThat(second.result()).as("second job saw the first job's interrupt").isFalse();
+        }
+    }
+
+    @Test
+    void aTimedOutTaskIsSettledOffTheSharedTimerThread() throws Exception {
+        try (BackgroundPool pool = BackgroundPool.builder().name("timeouts").n(1).build()) {
+            Task<Integer> slow = pool.task(() -> {
+                Thread.sleep(60_000);
+                return 1;
+            }).timeout(Duration.ofMillis(50)).call();
+            java.util.concurrent.CompletableFuture<String> settledOn = new java.util.concurrent.CompletableFuture<>();
+            slow.onDone(t -> settledOn.complete(Thread.currentThread().getName()));
+            assertThat(settledOn.get(10, TimeUnit.SECONDS)).isNotEqualTo("background-timer");
+            assertThat(slow.exception()).isInstanceOf(java.util.concurrent.TimeoutException.class);
+        }
+    }
 }

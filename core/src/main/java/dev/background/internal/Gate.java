@@ -46,11 +46,9 @@ public final class Gate {
                 return;
             }
             TaskFuture<?> next = waiting.poll();
-            if (next == null) {
-                active.decrementAndGet();
-                continue;
+            if (next == null || !next.executeHoldingPermit(engine)) {
+                active.decrementAndGet(); // nobody took the permit: free it and look again
             }
-            next.executeHoldingPermit(engine);
         }
     }
 

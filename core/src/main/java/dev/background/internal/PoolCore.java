@@ -42,6 +42,7 @@ public final class PoolCore {
     private final CountDownLatch drained = new CountDownLatch(1);
     private volatile int n;
     private final boolean recordSubmitSite;
+    private final boolean awaitAtExit;
     private static final StackWalker SUBMIT_SITE = StackWalker.getInstance();
 
     public PoolCore(String name, ExecutorKind kind, int n, int keepResults,
@@ -53,6 +54,7 @@ public final class PoolCore {
         this.callbacks.addAll(initialCallbacks);
         this.recordSubmitSite = kind.recordsSubmitSite();
         this.engine = kind.open(name, n);
+        this.awaitAtExit = awaitAtExit;
         if (awaitAtExit) {
             ExitGuard.register(this);
         }
@@ -135,7 +137,9 @@ public final class PoolCore {
     }
 
     private void onDrained() {
-        ExitGuard.unregister(this);
+        if (awaitAtExit) {
+            ExitGuard.unregister(this);
+        }
         drained.countDown();
         engine.shutdown();
     }
@@ -168,8 +172,11 @@ public final class PoolCore {
         List<Job> queued = engine.shutdownNow();
         List<Runnable> neverStarted = new ArrayList<>(queued.size());
         for (Job job : queued) {
-            if (job instanceof TaskFuture<?> t && t.cancel(false)) {
-                neverStarted.add(t);
+            if (job instanceof TaskFuture<?> t) {
+                if (t.cancel(false)) {
+                    neverStarted.add(t);
+                }
+                t.releasePermit(); // the engine is done with it: a call waiting at its gate may go on
             }
         }
         for (Task<?> t : recent.snapshot()) { // running ones, and those waiting for a gate permit
@@ -190,7 +197,8 @@ public final class PoolCore {
     }
 
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        long now = System.nanoTime(), nanos = unit.toNanos(timeout);
+        long deadline = nanos >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
         return drained.await(timeout, unit)
                 && engine.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }

@@ -61,9 +61,9 @@ final class RecentTasks {
         TaskFuture<?> evicted = ring.getAndSet((int) (s & mask), task);
         if (evicted != null && !evicted.isDone()) {
             older.add(evicted);
-            if (s >= compactAt) {
-                compact(s);
-            }
+        }
+        if (s >= compactAt) { // also when nothing is added, so ended tasks never linger
+            compact(s);
         }
     }
 

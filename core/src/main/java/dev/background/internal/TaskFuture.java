@@ -119,7 +119,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     }
 
     /** Gives this task's gate permit back, if it holds one; at most once. */
-    private void releasePermit() {
+    void releasePermit() {
         if (permitHeld && PERMIT_HELD.compareAndSet(this, true, false)) {
             options.gate().release(pool.engine());
         }
@@ -154,7 +154,8 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         }
         long limit = options.timeoutNanos();
         if (limit > 0) {
-            timeoutHandle = Timer.schedule(this::timeOut, limit);
+            // The timer thread is shared: settling runs callbacks, so it happens elsewhere.
+            timeoutHandle = Timer.schedule(() -> Thread.startVirtualThread(this::timeOut), limit);
             if (isDone()) { // settled before the handle was visible to afterSettled
                 timeoutHandle.cancel(false);
             }
@@ -200,16 +201,20 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
 
     /**
      * Hands a task holding a gate permit to the engine. If the engine refuses it (shut down, or it
-     * cannot take this job), the task fails with the engine's exception and gives its permit back;
-     * nothing is thrown, since this may run in the thread of another task's end.
+     * cannot take this job), the task fails with the engine's exception; nothing is thrown, since
+     * this may run in the thread of another task's end.
+     *
+     * @return false if the permit came straight back (refused): the caller, the gate's drain loop,
+     *     counts it free itself, rather than recursing through {@link Gate#release}
      */
-    void executeHoldingPermit(Engine engine) {
+    boolean executeHoldingPermit(Engine engine) {
         permitHeld = true;
         try {
             engine.execute(this);
+            return true;
         } catch (RuntimeException | Error refused) {
             settle(null, refused);
-            releasePermit();
+            return !PERMIT_HELD.compareAndSet(this, true, false);
         }
     }
 
@@ -297,6 +302,19 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     @Override
     public void obtrudeException(Throwable ex) {
         throw new UnsupportedOperationException("a task's result cannot be overwritten");
+    }
+
+    /** Unsupported: a task completes by running its call, through its pool. */
+    @Override
+    public CompletableFuture<T> completeAsync(java.util.function.Supplier<? extends T> supplier) {
+        throw new UnsupportedOperationException("a task completes by running its call; use complete(value)");
+    }
+
+    /** Unsupported: a task completes by running its call, through its pool. */
+    @Override
+    public CompletableFuture<T> completeAsync(java.util.function.Supplier<? extends T> supplier,
+                                              java.util.concurrent.Executor executor) {
+        throw new UnsupportedOperationException("a task completes by running its call; use complete(value)");
     }
 
     /** Dependent stages are plain CompletableFutures: they do not run in the pool. */

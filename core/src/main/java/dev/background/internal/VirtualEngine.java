@@ -27,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Termination is when {@code shutdown} and {@code running == 0} and the queue is empty (the last
  * thread to leave, or {@code shutdown()} itself, opens the latch). {@code threads} holds the live
  * threads only for {@link #shutdownNow()}'s interrupts. Interrupts meant for one job do not reach
- * the next on the same thread: {@link TaskFuture#run()} clears them (see its overview).
+ * the next on the same thread: {@link TaskFuture#run()} clears those it sent, and the loop clears
+ * any status a job left set, as {@code ThreadPoolExecutor} does between tasks.
  */
 final class VirtualEngine implements Engine {
     private final String poolName;
@@ -73,6 +74,7 @@ final class VirtualEngine implements Engine {
     private void runFrom(Job first) {
         try {
             for (Job job = first; job != null; job = next()) {
+                Thread.interrupted(); // a status a previous job left set is not for this one
                 job.run(); // never throws: TaskFuture catches everything
             }
         } finally {

@@ -1,0 +1,37 @@
+package dev.background;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * shutdownNow() with calls of a limited function queued in the engine (holding the permit) and
+ * many more waiting at the function's gate: every task must end, the pool must terminate, and
+ * handing the refused waiters back must not recurse once per waiter (a StackOverflowError once).
+ */
+class ShutdownNowWithLimitsTest {
+
+    @Test
+    void shutdownNowEndsCallsWaitingAtALimitAndThePoolTerminates() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        BackgroundPool pool = BackgroundPool.builder().name("limits").n(1).keepResults(0).awaitTasksAtExit(false).build();
+        Task<Void> blocker = pool.run(() -> hold.await()); // the only worker is busy
+        AsyncFunction<Integer, Integer> limited = pool.task((Integer i) -> i).limit(1);
+        List<Task<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) { // the first holds the permit in the queue, the rest wait at the gate
+            calls.add(limited.apply(i));
+        }
+
+        pool.shutdownNow();
+        hold.countDown();
+
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).as("terminated").isTrue();
+        assertThat(pool.pending()).isZero();
+        assertThat(calls).allMatch(Task::isDone);
+        assertThat(blocker.isDone()).isTrue();
+    }
+}
