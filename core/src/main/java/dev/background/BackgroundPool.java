@@ -2,6 +2,7 @@ package dev.background;
 
 import dev.background.internal.CallOptions;
 import dev.background.internal.PoolCore;
+import dev.background.internal.Waits;
 import dev.background.internal.Wrapped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -508,7 +509,7 @@ public final class BackgroundPool implements ExecutorService {
             throws InterruptedException {
         Objects.requireNonNull(tasks, "tasks");
         Objects.requireNonNull(unit, "unit");
-        long deadline = deadline(unit.toNanos(timeout));
+        long deadline = Waits.deadlineAfter(unit.toNanos(timeout));
         List<Future<T>> futures = new ArrayList<>(tasks.size());
         try {
             for (Callable<T> c : tasks) {
@@ -552,7 +553,7 @@ public final class BackgroundPool implements ExecutorService {
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("tasks is empty");
         }
-        long deadline = deadline(unit.toNanos(timeout));
+        long deadline = Waits.deadlineAfter(unit.toNanos(timeout));
         var outcomes = new java.util.concurrent.LinkedBlockingQueue<Task<T>>();
         List<Task<T>> futures = new ArrayList<>(tasks.size());
         try {
@@ -583,10 +584,6 @@ public final class BackgroundPool implements ExecutorService {
         }
     }
 
-    private static long deadline(long nanos) {
-        long now = System.nanoTime();
-        return nanos >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
-    }
 
     /**
      * Starts an orderly shutdown: tasks already submitted run to the end (including those waiting

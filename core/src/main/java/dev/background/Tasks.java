@@ -1,5 +1,6 @@
 package dev.background;
 
+import dev.background.internal.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -79,7 +80,7 @@ public final class Tasks {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public static <F extends Task<?>> Iterable<F> asCompleted(Collection<? extends F> tasks, Duration timeout) {
-        long nanos = checkTimeout(timeout);
+        long nanos = Waits.checkTimeout(timeout);
         List<F> copy = snapshot(tasks);
         return () -> new CompletionIterator<>(copy, nanos, timeout);
     }
@@ -98,7 +99,7 @@ public final class Tasks {
      */
     public static <F extends Task<?>> Outcome<F> await(Collection<? extends F> tasks, Until until, Duration timeout) {
         Objects.requireNonNull(until, "until");
-        long nanos = checkTimeout(timeout);
+        long nanos = Waits.checkTimeout(timeout);
         List<F> copy = snapshot(tasks);
         CountDownLatch met = new CountDownLatch(1);
         AtomicInteger remaining = new AtomicInteger(copy.size());
@@ -199,18 +200,6 @@ public final class Tasks {
         return List.copyOf(tasks); // rejects null elements with NPE
     }
 
-    private static long checkTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-        }
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
-        }
-    }
-
     private static TaskException interrupted(InterruptedException e) {
         Thread.currentThread().interrupt();
         return new TaskException("interrupted while waiting for tasks", e);
@@ -223,8 +212,7 @@ public final class Tasks {
         private int left;
 
         CompletionIterator(List<F> tasks, long nanos, Duration timeout) {
-            long now = System.nanoTime();
-            this.deadline = nanos >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+            this.deadline = Waits.deadlineAfter(nanos);
             this.timeout = timeout;
             this.left = tasks.size();
             for (F t : tasks) {

@@ -26,10 +26,6 @@ public final class Gate {
         this.limit = limit;
     }
 
-    public int limit() {
-        return limit;
-    }
-
     void submit(TaskFuture<?> job, Engine engine) {
         waiting.add(job);
         drain(engine);

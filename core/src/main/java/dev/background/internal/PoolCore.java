@@ -197,8 +197,7 @@ public final class PoolCore {
     }
 
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        long now = System.nanoTime(), nanos = unit.toNanos(timeout);
-        long deadline = nanos >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+        long deadline = Waits.deadlineAfter(unit.toNanos(timeout));
         return drained.await(timeout, unit)
                 && engine.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }

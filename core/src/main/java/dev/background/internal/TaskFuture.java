@@ -339,7 +339,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
 
     @Override
     public T result(Duration timeout) {
-        long nanos = checkTimeout(timeout);
+        long nanos = Waits.checkTimeout(timeout);
         try {
             return get(nanos, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
@@ -367,7 +367,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
 
     @Override
     public Throwable exception(Duration timeout) {
-        long nanos = checkTimeout(timeout);
+        long nanos = Waits.checkTimeout(timeout);
         try {
             get(nanos, TimeUnit.NANOSECONDS);
             return null;
@@ -386,22 +386,6 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         Objects.requireNonNull(callback, "callback");
         whenComplete((v, e) -> Log.runCallback(callback, this));
         return this;
-    }
-
-    static long checkTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-        }
-        return saturatedNanos(timeout);
-    }
-
-    static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return Long.MAX_VALUE;
-        }
     }
 
     /** Rethrows a task's failure as {@link Task#result()} documents. */
