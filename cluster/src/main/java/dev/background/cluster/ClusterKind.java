@@ -122,7 +122,7 @@ public final class ClusterKind implements ExecutorKind {
         private final List<String> members = new ArrayList<>();
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration memberWait = Duration.ofSeconds(5);
-        private int prefetch = 0;
+        private int prefetch = -1;
         private boolean recordSubmitSites = true;
 
         private Builder() {

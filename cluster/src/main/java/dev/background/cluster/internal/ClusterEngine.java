@@ -4,6 +4,7 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.HazelcastClientNotActiveException;
 import com.hazelcast.client.HazelcastClientOfflineException;
 import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.client.impl.clientside.HazelcastClientInstanceImpl;
 import com.hazelcast.client.config.ClientConnectionStrategyConfig.ReconnectMode;
 import com.hazelcast.cluster.InitialMembershipEvent;
 import com.hazelcast.cluster.InitialMembershipListener;
@@ -36,12 +37,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,8 +60,11 @@ import java.util.logging.Logger;
  * <li><b>Why not let Hazelcast queue.</b> A plain {@code IExecutorService} loses the tasks queued
  * on a member that dies (hazelcast#944); the durable executor re-runs finished tasks and fails on
  * per-partition capacity (hazelcast#9965, imdg-docs#317). So the queue lives here: jobs wait in
- * {@link #queue}; each member ({@link Slot}) gets at most {@code n + prefetch} at a time, always
- * the least loaded member first; {@link Slot#running} is what that member holds.
+ * {@link #queue}; each member ({@link Slot}) gets at most {@code n} plus its prefetch
+ * ({@link Pacing}) at a time, always the least loaded member first; {@link Slot#running} is what
+ * that member holds. A member's queue is topped up in bursts (once it is half empty), so that
+ * sends and answers share network writes instead of trickling one per completion: that
+ * coalescing is what makes floods of tiny tasks cheap on both sides.
  * <li><b>At least once, one result.</b> When a member leaves (membership event, the client's
  * disconnection, or a send that fails with a member-loss error) its jobs go back to the front of
  * the queue and are sent elsewhere. A job is "owned" by whoever removes it from its slot's
@@ -76,7 +78,7 @@ import java.util.logging.Logger;
  * seen for the kind's member wait.
  * <li><b>Threads.</b> {@link #execute} serialises in the caller's thread, so a non-serialisable
  * task fails at submit. Sends happen in whichever thread pumps (a submitter, a completion, an
- * event, the tick), outside the lock. Completions run on virtual threads, never on Hazelcast's
+ * event, the tick), outside the lock. Completions run on a few virtual threads ({@link CompletionRunner}), never on Hazelcast's
  * I/O threads, since settling runs user callbacks.
  * <li><b>Lock.</b> {@link #lock} guards the queue, the slots, the counts and the lifecycle flags;
  * nothing blocking or foreign (Hazelcast calls, settling) runs under it.
@@ -106,8 +108,10 @@ public final class ClusterEngine implements Engine {
 
     private final Settings settings;
     private final String poolName;
-    /** One virtual thread per completion, untracked: nothing here waits for them. */
-    private final Executor completer = Thread.ofVirtual().name("background-cluster-completion")::start;
+    /** Runs completions on virtual threads, at most n at once; untracked: nothing waits for them. */
+    private final CompletionRunner completer = new CompletionRunner("background-cluster-completion", () -> this.n);
+    /** One virtual thread per cancel: each may retry for a while. */
+    private final Executor canceller = Thread.ofVirtual().name("background-cluster-cancel")::start;
     private final ScheduledExecutorService ticker;
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -116,8 +120,9 @@ public final class ClusterEngine implements Engine {
     // Guarded by lock:
     private final ArrayDeque<Dispatch> queue = new ArrayDeque<>();
     private final Map<UUID, Slot> slots = new LinkedHashMap<>();
-    private int window;
-    private int n;
+    private final Pacing pacing;
+    /** Written under lock; read without it by {@link #completer} as a hint. */
+    private volatile int n;
     private int inFlight;
     private boolean shutdown;
     private boolean terminating;
@@ -134,15 +139,21 @@ public final class ClusterEngine implements Engine {
     private volatile HazelcastInstance client;
     private volatile IExecutorService executor;
     private volatile SerializationService serialization;
+    private volatile HazelcastClientInstanceImpl clientImpl;
 
     /** One member that can run jobs. */
     private static final class Slot {
         final Member member;
         final Set<Dispatch> running = new HashSet<>();
+        /** The worker's own limit (its {@code --n}); MAX_VALUE if it did not say. */
+        final int threads;
         long suspectUntil;
+        /** Whether its prefetch is full and is left to run down to half before topping up. */
+        boolean draining;
 
         Slot(Member member) {
             this.member = member;
+            this.threads = workerThreads(member);
         }
 
         boolean usable(long now) {
@@ -156,7 +167,10 @@ public final class ClusterEngine implements Engine {
         final byte[] payload;
         /** Whether job.start was called; touched only by the thread that owns the dispatch. */
         boolean started;
-        volatile Future<Outcome> future;
+        /** When it was last sent, and whether its member had a free thread then (under lock). */
+        long sentAt;
+        boolean clean;
+        volatile MemberInvocation future;
         volatile boolean interrupted;
 
         Dispatch(Job job, byte[] payload) {
@@ -168,7 +182,8 @@ public final class ClusterEngine implements Engine {
     private ClusterEngine(Settings settings, String poolName, int n) {
         this.settings = settings;
         this.poolName = poolName;
-        resizeLocked(n);
+        this.pacing = new Pacing(settings.prefetch());
+        this.n = n;
         this.ticker = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("background-" + poolName + "-cluster-tick").factory());
     }
@@ -183,6 +198,7 @@ public final class ClusterEngine implements Engine {
         HazelcastInstance client = HazelcastClient.newHazelcastClient(engine.clientConfig());
         engine.client = client;
         engine.serialization = Wire.serialization(client);
+        engine.clientImpl = MemberInvocation.clientOf(client);
         try {
             engine.reconcile();
             if (!engine.awaitWorker(settings.connectTimeout())) {
@@ -290,16 +306,11 @@ public final class ClusterEngine implements Engine {
     public void resize(int n) {
         lock.lock();
         try {
-            resizeLocked(n);
+            this.n = n;
         } finally {
             lock.unlock();
         }
         pump();
-    }
-
-    private void resizeLocked(int n) {
-        this.n = n;
-        this.window = n + settings.prefetchFor(n);
     }
 
     @Override
@@ -317,7 +328,7 @@ public final class ClusterEngine implements Engine {
     public List<Job> shutdownNow() {
         List<Job> neverStarted = new ArrayList<>();
         List<Dispatch> startedBefore = new ArrayList<>();
-        List<Future<Outcome>> running = new ArrayList<>();
+        List<MemberInvocation> running = new ArrayList<>();
         lock.lock();
         try {
             shutdown = true;
@@ -332,7 +343,7 @@ public final class ClusterEngine implements Engine {
             for (Slot s : slots.values()) {
                 for (Dispatch d : s.running) {
                     d.interrupted = true; // a send in progress sees this once its future is set
-                    Future<Outcome> f = d.future;
+                    MemberInvocation f = d.future;
                     if (f != null) {
                         running.add(f);
                     }
@@ -383,6 +394,8 @@ public final class ClusterEngine implements Engine {
                 if (d.job.isDone()) {
                     s = null; // cancelled while it waited: takes no slot
                 } else {
+                    d.clean = s.running.size() < Math.min(n, s.threads);
+                    d.sentAt = System.nanoTime();
                     s.running.add(d);
                     inFlight++;
                 }
@@ -403,7 +416,13 @@ public final class ClusterEngine implements Engine {
         Slot best = null;
         for (Slot s : slots.values()) {
             int load = s.running.size();
-            if (load < window && s.usable(now) && (best == null || load < best.running.size())) {
+            int ahead = pacing.prefetch(n, s.threads);
+            if (load >= n + ahead) {
+                s.draining = true;
+            } else if (load <= n + ahead / 2) {
+                s.draining = false;
+            }
+            if (!s.draining && load < n + ahead && s.usable(now) && (best == null || load < best.running.size())) {
                 best = s;
             }
         }
@@ -419,9 +438,9 @@ public final class ClusterEngine implements Engine {
                 return;
             }
         }
-        Future<Outcome> f;
+        MemberInvocation f;
         try {
-            f = executor.submitToMember(new RemoteCall(d.job.name(), d.payload), s.member);
+            f = MemberInvocation.send(clientImpl, serialization, new RemoteCall(d.job.name(), d.payload), s.member);
         } catch (RuntimeException e) {
             if (memberLoss(e)) {
                 lostOne(d, s, false);
@@ -435,13 +454,13 @@ public final class ClusterEngine implements Engine {
         if (d.interrupted) {
             cancel(f);
         }
-        ((CompletionStage<Outcome>) f).whenCompleteAsync((o, e) -> completed(d, s, o, e), completer);
+        f.whenDone(serialization, (o, e) -> completed(d, s, o, e), completer);
     }
 
     private void completed(Dispatch d, Slot s, Outcome outcome, Throwable error) {
         boolean mine = release(d, s);
         if (error == null) {
-            answered();
+            answered(d, outcome);
             settle(d, s, outcome);
         } else {
             Throwable cause = unwrap(error);
@@ -485,10 +504,12 @@ public final class ClusterEngine implements Engine {
         d.job.succeed(value);
     }
 
-    private void answered() {
+    private void answered(Dispatch d, Outcome outcome) {
+        long now = System.nanoTime();
         lock.lock();
         try {
             unavailableSince = 0;
+            pacing.answered(outcome.nanos(), now - d.sentAt, d.clean);
         } finally {
             lock.unlock();
         }
@@ -538,7 +559,7 @@ public final class ClusterEngine implements Engine {
 
     private void interrupt(Dispatch d) {
         d.interrupted = true;
-        Future<Outcome> f = d.future;
+        MemberInvocation f = d.future;
         if (f != null) {
             cancel(f);
         }
@@ -550,11 +571,11 @@ public final class ClusterEngine implements Engine {
      * not know the task yet) and the task would then run uninterrupted, so a refused cancel is
      * asked again, with a growing pause, until the call has ended one way or the other.
      */
-    private void cancel(Future<Outcome> f) {
-        completer.execute(() -> {
+    private void cancel(MemberInvocation f) {
+        canceller.execute(() -> {
             for (int attempt = 0; !f.isDone(); attempt++) {
                 try {
-                    if (f.cancel(true)) {
+                    if (f.cancel()) {
                         return;
                     }
                 } catch (RuntimeException gone) {
@@ -765,6 +786,14 @@ public final class ClusterEngine implements Engine {
         });
     }
 
+    private static int workerThreads(Member m) {
+        try {
+            return Integer.parseInt(m.getAttribute(Wire.WORKER_ATTRIBUTE));
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE; // unknown: never send ahead to it
+        }
+    }
+
     // ---------------------------------------------------------------- errors
 
     private static boolean memberLoss(Throwable t) {
@@ -802,7 +831,7 @@ public final class ClusterEngine implements Engine {
         lock.lock();
         try {
             return "ClusterEngine[" + poolName + ", cluster '" + settings.clusterName() + "', " + slots.size()
-                    + " members, " + queue.size() + " queued, " + inFlight + " in flight, n=" + n + "]";
+                    + " members, " + queue.size() + " queued, " + inFlight + " in flight, n=" + n + ", " + pacing + "]";
         } finally {
             lock.unlock();
         }

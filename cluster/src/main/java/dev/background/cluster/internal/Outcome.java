@@ -18,6 +18,7 @@ public final class Outcome implements IdentifiedDataSerializable {
     private String member;
     private byte[] data;
     private byte[] standIn;
+    private long nanos;
 
     Outcome() {
     }
@@ -39,6 +40,17 @@ public final class Outcome implements IdentifiedDataSerializable {
         }
         o.standIn = Wire.toBytes(ss, RemoteTaskException.standInFor(error));
         return o;
+    }
+
+    /** Records how long the member's thread spent on the task; returns this. */
+    Outcome took(long nanos) {
+        this.nanos = nanos;
+        return this;
+    }
+
+    /** How long the member's thread spent on the task, from receiving it to packing this answer. */
+    long nanos() {
+        return nanos;
     }
 
     boolean failed() {
@@ -73,6 +85,7 @@ public final class Outcome implements IdentifiedDataSerializable {
         out.writeString(member);
         out.writeByteArray(data);
         out.writeByteArray(standIn);
+        out.writeLong(nanos);
     }
 
     @Override
@@ -81,6 +94,7 @@ public final class Outcome implements IdentifiedDataSerializable {
         member = in.readString();
         data = in.readByteArray();
         standIn = in.readByteArray();
+        nanos = in.readLong();
     }
 
     @Override

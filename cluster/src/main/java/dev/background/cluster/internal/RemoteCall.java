@@ -37,6 +37,11 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
 
     @Override
     public Outcome call() {
+        long start = System.nanoTime();
+        return run().took(System.nanoTime() - start);
+    }
+
+    private Outcome run() {
         SerializationService ss = Wire.serialization(member);
         CheckedCallable<?> callable;
         try {

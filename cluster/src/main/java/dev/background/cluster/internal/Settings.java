@@ -11,15 +11,10 @@ import java.util.Objects;
  * @param members {@code host:port} addresses to connect to
  * @param connectTimeout how long opening waits for a worker
  * @param memberWait how long tasks wait when no worker is reachable
- * @param prefetch tasks sent ahead per member beyond n (0: none)
+ * @param prefetch tasks sent ahead per member beyond n (0: none), or -1 to let {@link Pacing} decide
  */
 public record Settings(String clusterName, List<String> members, Duration connectTimeout,
                        Duration memberWait, int prefetch) {
-
-    /** The prefetch for a pool of {@code n}. */
-    int prefetchFor(int n) {
-        return Math.max(0, prefetch);
-    }
 
     /** Checks that {@code address} is {@code host:port}; returns it. */
     public static String checkAddress(String address) {

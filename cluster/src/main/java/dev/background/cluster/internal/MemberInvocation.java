@@ -1,0 +1,106 @@
+package dev.background.cluster.internal;
+
+import com.hazelcast.client.impl.clientside.HazelcastClientInstanceImpl;
+import com.hazelcast.client.impl.clientside.HazelcastClientProxy;
+import com.hazelcast.client.impl.protocol.ClientMessage;
+import com.hazelcast.client.impl.protocol.codec.ExecutorServiceCancelOnMemberCodec;
+import com.hazelcast.client.impl.protocol.codec.ExecutorServiceSubmitToMemberCodec;
+import com.hazelcast.client.impl.spi.impl.ClientInvocation;
+import com.hazelcast.client.impl.spi.impl.ClientInvocationFuture;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.serialization.SerializationService;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+
+/**
+ * One {@link RemoteCall} on its way to one member's {@code background} executor, sent with the
+ * same client protocol messages as {@code IExecutorService.submitToMember} and its cancel.
+ *
+ * <p>Why not the proxy: every future that {@code IExecutorService} returns registers a
+ * completion on Hazelcast's default asynchronous executor, which, when the JDK's common pool has
+ * a parallelism of 1 (any machine with two cores or fewer), starts a new platform thread per
+ * call. Measured on such a machine, that was the largest part of the client's cost per task.
+ * Here the answer goes straight to the engine's own executor.
+ *
+ * <p>Uses Hazelcast's client internals (the version is pinned by the build); everything that
+ * depends on them is in this class.
+ */
+final class MemberInvocation {
+    private final HazelcastClientInstanceImpl client;
+    private final UUID id;
+    private final UUID member;
+    private final ClientInvocationFuture future;
+
+    /** The client behind a client proxy, as Hazelcast's own proxies reach it. */
+    static HazelcastClientInstanceImpl clientOf(HazelcastInstance client) {
+        return ((HazelcastClientProxy) client).client;
+    }
+
+    /**
+     * Sends {@code call} to {@code member}. Never blocks on the network.
+     *
+     * @throws RuntimeException what Hazelcast throws when it cannot send (the client is not active)
+     */
+    static MemberInvocation send(HazelcastClientInstanceImpl client, SerializationService ss, RemoteCall call,
+                                 Member member) {
+        UUID id = UUID.randomUUID();
+        ClientMessage request = ExecutorServiceSubmitToMemberCodec.encodeRequest(Wire.EXECUTOR, id,
+                ss.toData(call), member.getUuid());
+        ClientInvocationFuture f = new ClientInvocation(client, request, Wire.EXECUTOR, member.getUuid()).invoke();
+        return new MemberInvocation(client, member.getUuid(), f, id);
+    }
+
+    private MemberInvocation(HazelcastClientInstanceImpl client, UUID member, ClientInvocationFuture future, UUID id) {
+        this.client = client;
+        this.member = member;
+        this.future = future;
+        this.id = id;
+    }
+
+    /**
+     * Calls {@code action} on {@code executor} with the member's answer, or with what went wrong
+     * (Hazelcast's exception: the member left, the client went offline, ...).
+     */
+    void whenDone(SerializationService ss, BiConsumer<Outcome, Throwable> action, Executor executor) {
+        future.whenCompleteAsync((ClientMessage response, Throwable error) -> {
+            if (error != null) {
+                action.accept(null, error);
+                return;
+            }
+            Outcome outcome;
+            try {
+                outcome = ss.toObject(ExecutorServiceSubmitToMemberCodec.decodeResponse(response));
+            } catch (RuntimeException e) {
+                action.accept(null, e);
+                return;
+            }
+            action.accept(outcome, null);
+        }, executor);
+    }
+
+    boolean isDone() {
+        return future.isDone();
+    }
+
+    /**
+     * Asks the member to interrupt the call, and waits for its reply.
+     *
+     * @return true if the member found the call and cancelled it
+     * @throws RuntimeException if the member is gone or the request fails
+     */
+    boolean cancel() {
+        ClientMessage request = ExecutorServiceCancelOnMemberCodec.encodeRequest(id, member, true);
+        try {
+            return ExecutorServiceCancelOnMemberCodec.decodeResponse(
+                    new ClientInvocation(client, request, Wire.EXECUTOR, member).invoke().get());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not cancel on member " + member, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
