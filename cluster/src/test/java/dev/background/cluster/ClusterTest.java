@@ -9,6 +9,8 @@ import dev.background.CheckedCallable;
 import dev.background.Task;
 import dev.background.TaskException;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -19,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.example.outside.Outside;
@@ -65,6 +68,29 @@ class ClusterTest {
         }
         assertThat(pids).as("tasks ran on every member, none here").hasSize(3).doesNotContain(self);
         assertThat(pids).containsExactlyInAnyOrder(cluster.pid(0), cluster.pid(1), cluster.pid(2));
+    }
+
+    /**
+     * Regression: the futures of Hazelcast's {@code IExecutorService} complete through Hazelcast's
+     * default asynchronous executor, which starts a platform thread per call when the JDK's
+     * common pool has one thread (2-core machines; the build runs these tests so). That cost the
+     * client more than everything else per task.
+     */
+    @Test
+    void aFloodOfTasksStartsNoPlatformThreadPerTask() {
+        assertThat(ForkJoinPool.getCommonPoolParallelism()).as("the condition this guards").isEqualTo(1);
+        var noOp = pool.task(() -> null);
+        noOp.call().result(Duration.ofSeconds(30)); // proxies and connections exist before counting
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long before = threads.getTotalStartedThreadCount();
+
+        List<Task<Object>> tasks = IntStream.range(0, 2_000).mapToObj(i -> noOp.call()).toList();
+        for (Task<Object> t : tasks) {
+            assertThat(t.result(Duration.ofSeconds(60))).isNull();
+        }
+
+        assertThat(threads.getTotalStartedThreadCount() - before).as("platform threads started for 2,000 tasks")
+                .isLessThan(100);
     }
 
     @Test
