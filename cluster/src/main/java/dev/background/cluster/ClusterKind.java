@@ -200,10 +200,13 @@ public final class ClusterKind implements ExecutorKind {
         /**
          * How many tasks beyond {@code n} a pool sends ahead to each member, to wait in the
          * member's queue so that its threads never wait for the network between two tiny tasks.
-         * Default 0, which keeps {@code n} exact: a member then runs at most {@code n} of the
-         * pool's tasks at once. With a prefetch, up to {@code n + prefetch} are sent, and as many
-         * run at once as the worker has threads ({@code --n}). Tasks sent ahead are sent again
-         * elsewhere if the member dies, like running ones; their time limit starts when sent.
+         * By default the pool decides, per member: as many as the member's threads finish in one
+         * round trip (measured), up to 256, and none to a worker whose {@code --n} is larger than
+         * the pool's {@code n}, so that {@code n} stays exact; tasks much longer than a round trip
+         * get none (see docs/cluster.md). A fixed number turns that off: up to
+         * {@code n + tasks} are then sent, and as many run at once as the worker has threads
+         * ({@code --n}). Tasks sent ahead are sent again elsewhere if the member dies, like
+         * running ones; their time limit starts when sent.
          *
          * @param tasks at least 0
          * @return this builder

@@ -87,6 +87,8 @@ import java.util.logging.Logger;
 public final class ClusterEngine implements Engine {
 
     static final long TICK_MILLIS = 200;
+    /** Most jobs taken from the queue in one lock hold. */
+    private static final int MAX_TAKE = 64;
     private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final AtomicInteger CLIENTS = new AtomicInteger();
     /**
@@ -124,7 +126,8 @@ public final class ClusterEngine implements Engine {
     /** Written under lock; read without it by {@link #completer} as a hint. */
     private volatile int n;
     private int inFlight;
-    private boolean shutdown;
+    /** Written under lock; volatile so that {@link #maybeTerminate} can skip the lock until then. */
+    private volatile boolean shutdown;
     private boolean terminating;
     /** Whether the client is connected to the cluster (and so may create proxies and send). */
     private boolean connected;
@@ -137,6 +140,10 @@ public final class ClusterEngine implements Engine {
 
     // Set once, right after the client starts; null before.
     private volatile HazelcastInstance client;
+    /**
+     * The members' executor's proxy. Sends do not go through it ({@link MemberInvocation} says
+     * why), but creating it registers the executor with the cluster; non-null means ready to send.
+     */
     private volatile IExecutorService executor;
     private volatile SerializationService serialization;
     private volatile HazelcastClientInstanceImpl clientImpl;
@@ -167,6 +174,8 @@ public final class ClusterEngine implements Engine {
         final byte[] payload;
         /** Whether job.start was called; touched only by the thread that owns the dispatch. */
         boolean started;
+        /** The member it was last taken for (null: cancelled while it waited); set under lock. */
+        Slot slot;
         /** When it was last sent, and whether its member had a free thread then (under lock). */
         long sentAt;
         boolean clean;
@@ -276,6 +285,7 @@ public final class ClusterEngine implements Engine {
             unsendable = Transfer.notSerialisable(job.name(), settings.clusterName(), e);
         }
         boolean unavailable;
+        List<Dispatch> taken = List.of();
         lock.lock();
         try {
             if (shutdown) {
@@ -288,6 +298,7 @@ public final class ClusterEngine implements Engine {
                 unavailable = unavailableTooLong(System.nanoTime());
                 if (!unavailable) {
                     queue.addLast(new Dispatch(job, payload));
+                    taken = takeLocked();
                 }
             }
         } finally {
@@ -297,7 +308,7 @@ public final class ClusterEngine implements Engine {
             job.fail(unsendable);
         } else if (unavailable) {
             job.fail(withSite(job, unavailable(), null));
-        } else {
+        } else if (sendAll(taken)) {
             pump();
         }
     }
@@ -378,38 +389,62 @@ public final class ClusterEngine implements Engine {
         if (executor == null) {
             return;
         }
-        while (true) {
-            Dispatch d;
-            Slot s;
+        List<Dispatch> taken;
+        do {
             lock.lock();
             try {
-                if (queue.isEmpty()) {
-                    return;
-                }
-                s = leastLoaded(System.nanoTime());
-                if (s == null) {
-                    return;
-                }
-                d = queue.pollFirst();
-                if (d.job.isDone()) {
-                    s = null; // cancelled while it waited: takes no slot
-                } else {
-                    d.clean = s.running.size() < Math.min(n, s.threads);
-                    d.sentAt = System.nanoTime();
-                    s.running.add(d);
-                    inFlight++;
-                }
+                taken = takeLocked();
             } finally {
                 lock.unlock();
             }
-            if (s != null) {
-                send(d, s);
+        } while (sendAll(taken));
+    }
+
+    /**
+     * Takes up to {@value #MAX_TAKE} queued jobs for members with room, each assigned to its
+     * member ({@link Dispatch#slot}, null for a job cancelled while it waited); the caller sends
+     * them with {@link #sendAll} once it has released the lock. Callers take in the same lock hold
+     * in which they changed what the queue or the slots hold, and every such change is followed by
+     * a take, so no job is left waiting while a member has room.
+     */
+    private List<Dispatch> takeLocked() {
+        if (executor == null || queue.isEmpty()) {
+            return List.of();
+        }
+        List<Dispatch> taken = new ArrayList<>();
+        long now = System.nanoTime();
+        while (taken.size() < MAX_TAKE && !queue.isEmpty()) {
+            Slot s = leastLoaded(now);
+            if (s == null) {
+                break;
+            }
+            Dispatch d = queue.pollFirst();
+            if (d.job.isDone()) {
+                d.slot = null; // cancelled while it waited: takes no slot
+            } else {
+                d.slot = s;
+                d.clean = s.running.size() < Math.min(n, s.threads);
+                d.sentAt = now;
+                s.running.add(d);
+                inFlight++;
+            }
+            taken.add(d);
+        }
+        return taken;
+    }
+
+    /** Sends what {@link #takeLocked} took; true if it took all it could, so there may be more. */
+    private boolean sendAll(List<Dispatch> taken) {
+        for (Dispatch d : taken) {
+            if (d.slot != null) {
+                send(d, d.slot);
             } else if (!d.started) {
                 d.started = true;
                 d.job.start(() -> { }); // false, and so the job gives back what it holds (its limit's permit)
                 maybeTerminate();
             }
         }
+        return taken.size() == MAX_TAKE;
     }
 
     private Slot leastLoaded(long now) {
@@ -458,9 +493,28 @@ public final class ClusterEngine implements Engine {
     }
 
     private void completed(Dispatch d, Slot s, Outcome outcome, Throwable error) {
-        boolean mine = release(d, s);
+        boolean mine;
+        List<Dispatch> taken;
+        long now = System.nanoTime();
+        lock.lock();
+        try {
+            mine = s.running.remove(d);
+            if (mine) {
+                inFlight--;
+            }
+            if (error == null) {
+                unavailableSince = 0;
+                if (mine) {
+                    pacing.answered(outcome.nanos(), now - d.sentAt, d.clean);
+                }
+            }
+            // On a failure the member may be gone: take only after the handling below.
+            taken = error == null ? takeLocked() : List.of();
+        } finally {
+            lock.unlock();
+        }
+        boolean more = sendAll(taken) || error != null; // the next tasks go out before this one's callbacks run
         if (error == null) {
-            answered(d, outcome);
             settle(d, s, outcome);
         } else {
             Throwable cause = unwrap(error);
@@ -479,7 +533,9 @@ public final class ClusterEngine implements Engine {
                 d.job.fail(withSite(d.job, cause, s));
             }
         }
-        pump();
+        if (more) {
+            pump();
+        }
         maybeTerminate();
     }
 
@@ -502,17 +558,6 @@ public final class ClusterEngine implements Engine {
             return;
         }
         d.job.succeed(value);
-    }
-
-    private void answered(Dispatch d, Outcome outcome) {
-        long now = System.nanoTime();
-        lock.lock();
-        try {
-            unavailableSince = 0;
-            pacing.answered(outcome.nanos(), now - d.sentAt, d.clean);
-        } finally {
-            lock.unlock();
-        }
     }
 
     /**
@@ -764,9 +809,12 @@ public final class ClusterEngine implements Engine {
     // ---------------------------------------------------------------- termination
 
     private void maybeTerminate() {
+        if (!shutdown) {
+            return; // set before the shutdown calls this method itself
+        }
         lock.lock();
         try {
-            if (!shutdown || terminating || !queue.isEmpty() || inFlight > 0) {
+            if (terminating || !queue.isEmpty() || inFlight > 0) {
                 return;
             }
             terminating = true;
