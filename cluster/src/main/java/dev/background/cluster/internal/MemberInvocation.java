@@ -13,6 +13,7 @@ import com.hazelcast.internal.serialization.SerializationService;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 
 /**
@@ -46,7 +47,10 @@ final class MemberInvocation {
      */
     static MemberInvocation send(HazelcastClientInstanceImpl client, SerializationService ss, RemoteCall call,
                                  Member member) {
-        UUID id = UUID.randomUUID();
+        // Only needs to be unique among this client's calls on the member (it names the call to
+        // cancel); UUID.randomUUID() would take SecureRandom's lock on every send.
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        UUID id = new UUID(random.nextLong(), random.nextLong());
         ClientMessage request = ExecutorServiceSubmitToMemberCodec.encodeRequest(Wire.EXECUTOR, id,
                 ss.toData(call), member.getUuid());
         ClientInvocationFuture f = new ClientInvocation(client, request, Wire.EXECUTOR, member.getUuid()).invoke();
