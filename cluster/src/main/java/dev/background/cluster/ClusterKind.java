@@ -206,7 +206,8 @@ public final class ClusterKind implements ExecutorKind {
          * get none (see docs/cluster.md). A fixed number turns that off: up to
          * {@code n + tasks} are then sent, and as many run at once as the worker has threads
          * ({@code --n}). Tasks sent ahead are sent again elsewhere if the member dies, like
-         * running ones; their time limit starts when sent.
+         * running ones. Calls with a time limit are never sent ahead: they wait for a member
+         * with a free thread, so that their time runs only while they run.
          *
          * @param tasks at least 0
          * @return this builder

@@ -93,6 +93,31 @@ class ClusterTest {
                 .isLessThan(100);
     }
 
+    /**
+     * Regression: after a flood of tiny tasks the pool sends many ahead to each member; a call with
+     * a time limit must not be among them, or its time runs out while it waits in the member's
+     * queue. Four waves of 12 timed sleepers on 12 worker threads: sent ahead, the fourth wave would
+     * end 1.2 s after it was sent, past its 1 s limit; sent to free threads only, each runs in 0.3 s.
+     */
+    @Test
+    void aTimedTaskIsNotSentAheadOfAFreeThreadEvenAfterAFloodOfTinyTasks() {
+        try (BackgroundPool fresh = BackgroundPool.builder().name("cluster-timed").kind(cluster.kind()).n(4).build()) {
+            var noOp = fresh.task(() -> null);
+            List<Task<Object>> flood = IntStream.range(0, 2_000).mapToObj(i -> noOp.call()).toList();
+            flood.forEach(t -> t.result(Duration.ofSeconds(60))); // the pool now sends tiny tasks far ahead
+
+            var sleeper = fresh.task((Integer ms) -> {
+                Thread.sleep(ms);
+                return ms;
+            }).timeout(Duration.ofSeconds(1));
+            List<Task<Integer>> timed = IntStream.range(0, 48).mapToObj(i -> sleeper.apply(300)).toList();
+
+            for (Task<Integer> t : timed) {
+                assertThat(t.result(Duration.ofSeconds(30))).isEqualTo(300);
+            }
+        }
+    }
+
     @Test
     void aTasksExceptionArrivesWithItsRemoteStackAndTheSubmitSite() {
         Task<Object> t = pool.task((CheckedCallable<Object>) () -> {

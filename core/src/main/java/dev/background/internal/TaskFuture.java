@@ -232,6 +232,11 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         return submitSite;
     }
 
+    @Override
+    public long timeLimitNanos() {
+        return options.timeoutNanos();
+    }
+
     // ---------------------------------------------------------------- settlement
 
     @Override

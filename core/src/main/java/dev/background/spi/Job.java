@@ -74,4 +74,15 @@ public interface Job extends Runnable {
     default StackTraceElement[] submitSite() {
         return null;
     }
+
+    /**
+     * The call's time limit, which runs from {@link #start}, or zero for none. Remote engines
+     * that queue calls on the far side before they begin should not send a limited call ahead
+     * of a free thread there, or its time would run out while it waits.
+     *
+     * @return the limit in nanoseconds, or 0
+     */
+    default long timeLimitNanos() {
+        return 0;
+    }
 }

@@ -414,7 +414,9 @@ public final class ClusterEngine implements Engine {
         List<Dispatch> taken = new ArrayList<>();
         long now = System.nanoTime();
         while (taken.size() < MAX_TAKE && !queue.isEmpty()) {
-            Slot s = leastLoaded(now);
+            // A call with a time limit waits for a free thread: sent ahead, its time would run
+            // while it waits in the member's queue.
+            Slot s = leastLoaded(now, queue.peekFirst().job.timeLimitNanos() > 0);
             if (s == null) {
                 break;
             }
@@ -447,17 +449,23 @@ public final class ClusterEngine implements Engine {
         return taken.size() == MAX_TAKE;
     }
 
-    private Slot leastLoaded(long now) {
+    /**
+     * The usable member with room and the fewest jobs, or null. Room is n plus the member's
+     * prefetch, topped up only once half of the prefetch has run down ({@link Slot#draining});
+     * for a call with a time limit ({@code limited}) it is a free thread on the member.
+     */
+    private Slot leastLoaded(long now, boolean limited) {
         Slot best = null;
         for (Slot s : slots.values()) {
             int load = s.running.size();
-            int ahead = pacing.prefetch(n, s.threads);
-            if (load >= n + ahead) {
+            int most = n + pacing.prefetch(n, s.threads);
+            if (load >= most) {
                 s.draining = true;
-            } else if (load <= n + ahead / 2) {
+            } else if (load <= n + (most - n) / 2) {
                 s.draining = false;
             }
-            if (!s.draining && load < n + ahead && s.usable(now) && (best == null || load < best.running.size())) {
+            boolean room = limited ? load < Math.min(n, s.threads) : !s.draining && load < most;
+            if (room && s.usable(now) && (best == null || load < best.running.size())) {
                 best = s;
             }
         }
