@@ -14,13 +14,17 @@ import java.util.stream.StreamSupport;
 /**
  * The lazy, ordered, bounded {@code map}: a window of at most {@code maxInFlight} submitted calls,
  * refilled from the input iterator as the consumer takes results from its head. Single consumer:
- * no synchronisation beyond the tasks' own.
+ * no synchronisation beyond the tasks' own. A refill that fails after a result was taken (the
+ * inputs threw, or the pool was shut down meanwhile) does not lose that result: the failure is
+ * thrown by the next call instead.
  */
 final class OrderedMap<A, R> implements Iterator<R> {
     private final AsyncFunction<A, R> fn;
     private final Iterator<? extends A> inputs;
     private final int maxInFlight;
     private final ArrayDeque<Task<R>> window;
+    /** A refill's failure, kept for the next call so that the result in hand is returned first. */
+    private RuntimeException deferred;
 
     private OrderedMap(AsyncFunction<A, R> fn, Iterator<? extends A> inputs, int maxInFlight) {
         this.fn = fn;
@@ -39,6 +43,11 @@ final class OrderedMap<A, R> implements Iterator<R> {
     }
 
     private void fill() {
+        RuntimeException failure = deferred;
+        if (failure != null) {
+            deferred = null;
+            throw failure;
+        }
         while (window.size() < maxInFlight && inputs.hasNext()) {
             window.addLast(fn.apply(inputs.next()));
         }
@@ -57,7 +66,11 @@ final class OrderedMap<A, R> implements Iterator<R> {
         }
         Task<R> head = window.pollFirst();
         R value = head.result();
-        fill(); // keep the workers busy while the consumer handles this result
+        try {
+            fill(); // keep the workers busy while the consumer handles this result
+        } catch (RuntimeException e) {
+            deferred = e;
+        }
         return value;
     }
 
