@@ -600,7 +600,9 @@ public final class BackgroundPool implements ExecutorService {
      * submits. Unlike a plain {@code ThreadPoolExecutor}, the tasks returned are cancelled, so no
      * future is left pending forever.
      *
-     * @return the tasks that never started (already cancelled)
+     * @return the tasks that never started (already cancelled), including calls that waited for
+     *     a per-function limit (unless {@code keepResults(0)}: the pool then does not know them,
+     *     and they are cancelled without being listed)
      */
     @Override
     public List<Runnable> shutdownNow() {

@@ -34,4 +34,28 @@ class ShutdownNowWithLimitsTest {
         assertThat(calls).allMatch(Task::isDone);
         assertThat(blocker.isDone()).isTrue();
     }
+
+    /** Regression: calls waiting at a limit never started, but shutdownNow() did not list them. */
+    @Test
+    void shutdownNowListsTheCallsThatWaitedAtALimit() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch hold = new CountDownLatch(1);
+        BackgroundPool pool = BackgroundPool.builder().name("limits-listed").n(2).awaitTasksAtExit(false).build();
+        AsyncCallable<Integer> limited = pool.task(() -> {
+            running.countDown();
+            hold.await();
+            return 1;
+        }).limit(1);
+        Task<Integer> first = limited.call();
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        List<Task<Integer>> waiting = List.of(limited.call(), limited.call(), limited.call());
+
+        List<Runnable> neverStarted = pool.shutdownNow();
+        hold.countDown();
+
+        assertThat(neverStarted).containsExactlyInAnyOrderElementsOf(waiting).doesNotContain(first);
+        assertThat(waiting).allMatch(Task::isCancelled);
+        assertThat(first.isCancelled()).as("the running call is interrupted").isTrue();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
 }

@@ -180,7 +180,11 @@ public final class PoolCore {
             }
         }
         for (Task<?> t : recent.snapshot()) { // running ones, and those waiting for a gate permit
-            t.cancel(true);
+            if (t instanceof TaskFuture<?> f && f.cancelNow()) {
+                neverStarted.add(f); // it waited at its function's limit, or was not begun by the engine
+            } else {
+                t.cancel(true);
+            }
         }
         if (unfinished.get() == 0) {
             onDrained();

@@ -276,6 +276,21 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
      */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
+        return cancelWon(mayInterruptIfRunning) || isCancelled();
+    }
+
+    /**
+     * For {@code shutdownNow}: cancels, interrupting the call if it runs.
+     *
+     * @return true if this cancelled the task before its call began, so that it never runs
+     */
+    boolean cancelNow() {
+        // After a winning cancel, a call that has not begun never will (begin re-checks isDone
+        // after its CAS), so NEW read afterwards means it never ran.
+        return cancelWon(true) && (int) RUN_STATE.getVolatile(this) == NEW;
+    }
+
+    private boolean cancelWon(boolean mayInterruptIfRunning) {
         boolean won = super.completeExceptionally(
                 new CancellationException("task '" + name() + "' was cancelled"));
         if (won) {
@@ -284,7 +299,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
             }
             afterSettled();
         }
-        return won || isCancelled();
+        return won;
     }
 
     @Override
