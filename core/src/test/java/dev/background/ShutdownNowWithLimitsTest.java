@@ -53,7 +53,8 @@ class ShutdownNowWithLimitsTest {
         List<Runnable> neverStarted = pool.shutdownNow();
         hold.countDown();
 
-        assertThat(neverStarted).containsExactlyInAnyOrderElementsOf(waiting).doesNotContain(first);
+        assertThat(List.<Object>copyOf(neverStarted)).containsExactlyInAnyOrder(waiting.toArray())
+                .doesNotContain(first);
         assertThat(waiting).allMatch(Task::isCancelled);
         assertThat(first.isCancelled()).as("the running call is interrupted").isTrue();
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();

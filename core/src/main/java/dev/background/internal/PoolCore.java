@@ -6,7 +6,10 @@ import dev.background.Task;
 import dev.background.spi.Engine;
 import dev.background.spi.Job;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -169,9 +172,18 @@ public final class PoolCore {
     /** Cancels every queued task, interrupts running ones, and returns those that never started. */
     public List<Runnable> shutdownNow() {
         shutdown = true;
-        List<Job> queued = engine.shutdownNow();
-        List<Runnable> neverStarted = new ArrayList<>(queued.size());
-        for (Job job : queued) {
+        // Identity set: a task may be seen both here and among the engine's queued jobs.
+        Set<Runnable> neverStarted = Collections.newSetFromMap(new IdentityHashMap<>());
+        // First the tasks the pool knows, before the engine stops: a call waiting at its
+        // function's limit is cancelled here, rather than handed to a stopped engine and refused.
+        for (Task<?> t : recent.snapshot()) {
+            if (t instanceof TaskFuture<?> f && f.cancelNow()) {
+                neverStarted.add(f); // queued, or waiting at its function's limit
+            } else {
+                t.cancel(true);
+            }
+        }
+        for (Job job : engine.shutdownNow()) {
             if (job instanceof TaskFuture<?> t) {
                 if (t.cancel(false)) {
                     neverStarted.add(t);
@@ -179,17 +191,13 @@ public final class PoolCore {
                 t.releasePermit(); // the engine is done with it: a call waiting at its gate may go on
             }
         }
-        for (Task<?> t : recent.snapshot()) { // running ones, and those waiting for a gate permit
-            if (t instanceof TaskFuture<?> f && f.cancelNow()) {
-                neverStarted.add(f); // it waited at its function's limit, or was not begun by the engine
-            } else {
-                t.cancel(true);
-            }
+        for (Task<?> t : recent.snapshot()) { // any that got past the shutdown flag meanwhile
+            t.cancel(true);
         }
         if (unfinished.get() == 0) {
             onDrained();
         }
-        return neverStarted;
+        return new ArrayList<>(neverStarted);
     }
 
     public boolean isShutdown() {

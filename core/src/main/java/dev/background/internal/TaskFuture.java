@@ -204,10 +204,14 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
      * cannot take this job), the task fails with the engine's exception; nothing is thrown, since
      * this may run in the thread of another task's end.
      *
-     * @return false if the permit came straight back (refused): the caller, the gate's drain loop,
-     *     counts it free itself, rather than recursing through {@link Gate#release}
+     * @return false if the permit came straight back (refused, or the task was cancelled while it
+     *     waited): the caller, the gate's drain loop, counts it free itself, rather than
+     *     recursing through {@link Gate#release}
      */
     boolean executeHoldingPermit(Engine engine) {
+        if (isDone()) {
+            return false; // cancelled while it waited at the gate: the permit goes to the next
+        }
         permitHeld = true;
         try {
             engine.execute(this);
