@@ -1,5 +1,6 @@
 package dev.background;
 
+import dev.background.internal.TaskFuture;
 import dev.background.internal.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -106,19 +108,27 @@ public final class Tasks {
         if (copy.isEmpty()) {
             met.countDown();
         }
-        for (F t : copy) {
-            t.whenComplete((v, e) -> {
-                boolean failed = e != null && !t.isCancelled();
-                if (until == Until.FIRST_COMPLETED || (until == Until.FIRST_FAILURE && failed)
-                        || remaining.decrementAndGet() == 0) {
-                    met.countDown();
-                }
-            });
-        }
+        List<Runnable> unwatch = new ArrayList<>(copy.size());
         try {
+            for (F t : copy) {
+                Runnable ended = () -> {
+                    boolean failed = t.state() == Future.State.FAILED;
+                    if (until == Until.FIRST_COMPLETED || (until == Until.FIRST_FAILURE && failed)
+                            || remaining.decrementAndGet() == 0) {
+                        met.countDown();
+                    }
+                };
+                if (t instanceof TaskFuture<?> f) {
+                    unwatch.add(f.watch(ended)); // removed below: a wait that gives up leaves nothing behind
+                } else {
+                    t.whenComplete((v, e) -> ended.run());
+                }
+            }
             met.await(nanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             throw interrupted(e);
+        } finally {
+            unwatch.forEach(Runnable::run);
         }
         List<F> done = new ArrayList<>();
         List<F> pending = new ArrayList<>();
@@ -185,7 +195,7 @@ public final class Tasks {
         Outcome<Task<? extends T>> outcome = await(copy, Until.FIRST_FAILURE, Duration.ofNanos(Long.MAX_VALUE));
         List<T> results = new ArrayList<>(copy.size());
         for (Task<? extends T> t : outcome.done()) {
-            if (t.state() == java.util.concurrent.Future.State.FAILED) {
+            if (t.state() == Future.State.FAILED) {
                 t.result(); // throws the failure
             }
         }

@@ -174,13 +174,13 @@ public final class PoolCore {
         shutdown = true;
         // Identity set: a task may be seen both here and among the engine's queued jobs.
         Set<Runnable> neverStarted = Collections.newSetFromMap(new IdentityHashMap<>());
-        // First the tasks the pool knows, before the engine stops: a call waiting at its
-        // function's limit is cancelled here, rather than handed to a stopped engine and refused.
+        // First the calls not yet begun that the pool knows, before the engine stops: a call
+        // waiting at its function's limit is cancelled here, rather than handed to a stopped
+        // engine and refused. Running calls are interrupted only after the engine has stopped,
+        // so that their workers do not pick up queued calls meanwhile.
         for (Task<?> t : recent.snapshot()) {
-            if (t instanceof TaskFuture<?> f && f.cancelNow()) {
-                neverStarted.add(f); // queued, or waiting at its function's limit
-            } else {
-                t.cancel(true);
+            if (t instanceof TaskFuture<?> f && f.cancelIfNotBegun()) {
+                neverStarted.add(f);
             }
         }
         for (Job job : engine.shutdownNow()) {
@@ -191,7 +191,7 @@ public final class PoolCore {
                 t.releasePermit(); // the engine is done with it: a call waiting at its gate may go on
             }
         }
-        for (Task<?> t : recent.snapshot()) { // any that got past the shutdown flag meanwhile
+        for (Task<?> t : recent.snapshot()) { // the running ones
             t.cancel(true);
         }
         if (unfinished.get() == 0) {

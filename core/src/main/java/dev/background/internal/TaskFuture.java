@@ -10,8 +10,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,11 +47,13 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     private static final int NEW = 0, RUNNING = 1, FINISHED = 2, INTERRUPTING = 3, INTERRUPTED = 4;
     private static final VarHandle RUN_STATE;
     private static final VarHandle PERMIT_HELD;
+    private static final VarHandle WATCHERS;
 
     static {
         try {
             RUN_STATE = MethodHandles.lookup().findVarHandle(TaskFuture.class, "runState", int.class);
             PERMIT_HELD = MethodHandles.lookup().findVarHandle(TaskFuture.class, "permitHeld", boolean.class);
+            WATCHERS = MethodHandles.lookup().findVarHandle(TaskFuture.class, "watchers", Set.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -63,6 +67,8 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     private volatile int runState;
     /** True while this task holds a permit of its function's {@link Gate}. */
     private volatile boolean permitHeld;
+    /** Removable end hooks of waits ({@link #watch}); created on first use. */
+    private volatile Set<Runnable> watchers;
     /** Set only for tasks with a time limit, once they start. */
     private volatile ScheduledFuture<?> timeoutHandle;
     /** Submission number; written once by {@link RecentTasks#add} before the task is published. */
@@ -271,7 +277,39 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         if (h != null) {
             h.cancel(false);
         }
+        Set<Runnable> w = watchers;
+        if (w != null) {
+            for (Runnable hook : w) {
+                if (w.remove(hook)) {
+                    hook.run();
+                }
+            }
+        }
         pool.taskEnded(this);
+    }
+
+    /**
+     * Runs {@code hook} once when this task ends (at once, in this thread, if it has), unless
+     * the returned handle removes it first. For waits that give up ({@code Tasks.await} with a
+     * timeout): unlike {@code whenComplete}, a removed hook leaves nothing behind on the task.
+     * The hook runs in the thread that settles the task; it must be quick and must not throw.
+     *
+     * @return removes the hook; idempotent
+     */
+    public Runnable watch(Runnable hook) {
+        Set<Runnable> w = watchers;
+        if (w == null) {
+            Set<Runnable> fresh = ConcurrentHashMap.newKeySet();
+            w = WATCHERS.compareAndSet(this, null, fresh) ? fresh : watchers;
+        }
+        w.add(hook);
+        // Either afterSettled sees the hook, or this sees the task done: both are volatile
+        // write-then-read on each side, so at least one sees the other. Whoever removes it runs it.
+        if (isDone() && w.remove(hook)) {
+            hook.run();
+        }
+        Set<Runnable> set = w;
+        return () -> set.remove(hook);
     }
 
     /**
@@ -284,14 +322,22 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     }
 
     /**
-     * For {@code shutdownNow}: cancels, interrupting the call if it runs.
+     * For {@code shutdownNow}: cancels the task if its call has not begun; a call that begins
+     * meanwhile is interrupted. Running calls are left alone.
      *
-     * @return true if this cancelled the task before its call began, so that it never runs
+     * @return true if the call never began and now never will
      */
-    boolean cancelNow() {
+    boolean cancelIfNotBegun() {
+        if ((int) RUN_STATE.getVolatile(this) != NEW || !cancelWon(false)) {
+            return false;
+        }
         // After a winning cancel, a call that has not begun never will (begin re-checks isDone
-        // after its CAS), so NEW read afterwards means it never ran.
-        return cancelWon(true) && (int) RUN_STATE.getVolatile(this) == NEW;
+        // after its CAS), so NEW read now means it never ran.
+        if ((int) RUN_STATE.getVolatile(this) == NEW) {
+            return true;
+        }
+        interruptIfRunning();
+        return false;
     }
 
     private boolean cancelWon(boolean mayInterruptIfRunning) {
