@@ -21,7 +21,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.example.outside.Outside;
@@ -115,6 +117,28 @@ class ClusterTest {
             for (Task<Integer> t : timed) {
                 assertThat(t.result(Duration.ofSeconds(30))).isEqualTo(300);
             }
+        }
+    }
+
+    /**
+     * Regression: answers are settled by a few draining threads; a callback that waits for
+     * another task's result held its drainer while that task's answer queued behind it, for ever.
+     */
+    @Test
+    void aCallbackWaitingForAnotherTasksResultDoesNotHangThePool() throws Exception {
+        BackgroundPool own = BackgroundPool.builder().name("cluster-callback-waits").kind(cluster.kind()).n(4).build();
+        try {
+            Task<Integer> slow = own.task(() -> {
+                Thread.sleep(300);
+                return 2;
+            }).call();
+            CompletableFuture<Integer> sum = new CompletableFuture<>();
+            own.task(() -> 1).call().onDone(quick -> sum.complete(quick.resultNow() + slow.result()));
+
+            assertThat(sum.get(30, TimeUnit.SECONDS)).isEqualTo(3);
+        } finally {
+            own.shutdownNow(); // on failure, cancelling the slow task frees the waiting callback
+            own.close();
         }
     }
 

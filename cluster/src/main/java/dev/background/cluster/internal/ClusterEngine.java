@@ -111,7 +111,8 @@ public final class ClusterEngine implements Engine {
     private final Settings settings;
     private final String poolName;
     /** Runs completions on virtual threads, at most n at once; untracked: nothing waits for them. */
-    private final CompletionRunner completer = new CompletionRunner("background-cluster-completion", () -> this.n);
+    private final CompletionRunner completer = new CompletionRunner("background-cluster-completion",
+            () -> this.n * Math.max(1, this.members));
     /** One virtual thread per cancel: each may retry for a while. */
     private final Executor canceller = Thread.ofVirtual().name("background-cluster-cancel")::start;
     private final ScheduledExecutorService ticker;
@@ -125,6 +126,8 @@ public final class ClusterEngine implements Engine {
     private final Pacing pacing;
     /** Written under lock; read without it by {@link #completer} as a hint. */
     private volatile int n;
+    /** How many slots there are; written under lock, read without it by {@link #completer}. */
+    private volatile int members;
     private int inFlight;
     /** Written under lock; volatile so that {@link #maybeTerminate} can skip the lock until then. */
     private volatile boolean shutdown;
@@ -172,10 +175,10 @@ public final class ClusterEngine implements Engine {
     private static final class Dispatch {
         final Job job;
         final byte[] payload;
-        /** Whether job.start was called; touched only by the thread that owns the dispatch. */
+        /** Whether a taker has been charged with calling job.start; under lock. */
         boolean started;
-        /** The member it was last taken for (null: cancelled while it waited); set under lock. */
-        Slot slot;
+        /** Whether an answer from a member is in hand (it settles the job): never send it again; under lock. */
+        boolean answered;
         /** When it was last sent, and whether its member had a free thread then (under lock). */
         long sentAt;
         boolean clean;
@@ -285,7 +288,7 @@ public final class ClusterEngine implements Engine {
             unsendable = Transfer.notSerialisable(job.name(), settings.clusterName(), e);
         }
         boolean unavailable;
-        List<Dispatch> taken = List.of();
+        List<Take> taken = List.of();
         lock.lock();
         try {
             if (shutdown) {
@@ -389,7 +392,7 @@ public final class ClusterEngine implements Engine {
         if (executor == null) {
             return;
         }
-        List<Dispatch> taken;
+        List<Take> taken;
         do {
             lock.lock();
             try {
@@ -401,48 +404,56 @@ public final class ClusterEngine implements Engine {
     }
 
     /**
-     * Takes up to {@value #MAX_TAKE} queued jobs for members with room, each assigned to its
-     * member ({@link Dispatch#slot}, null for a job cancelled while it waited); the caller sends
-     * them with {@link #sendAll} once it has released the lock. Callers take in the same lock hold
-     * in which they changed what the queue or the slots hold, and every such change is followed by
-     * a take, so no job is left waiting while a member has room.
+     * One job taken from the queue: the member it goes to (null if it ended while it waited),
+     * and whether the taker must start it (it had not been started before).
      */
-    private List<Dispatch> takeLocked() {
+    private record Take(Dispatch d, Slot s, boolean start) {
+    }
+
+    /**
+     * Takes up to {@value #MAX_TAKE} queued jobs for members with room; the caller sends them
+     * with {@link #sendAll} once it has released the lock. Callers take in the same lock hold in
+     * which they changed what the queue or the slots hold, and every such change is followed by a
+     * take, so no job is left waiting while a member has room.
+     */
+    private List<Take> takeLocked() {
         if (executor == null || queue.isEmpty()) {
             return List.of();
         }
-        List<Dispatch> taken = new ArrayList<>();
+        List<Take> taken = new ArrayList<>();
         long now = System.nanoTime();
         while (taken.size() < MAX_TAKE && !queue.isEmpty()) {
+            Dispatch head = queue.peekFirst();
+            if (head.answered || head.job.isDone()) { // cancelled while it waited, or answered: takes no slot
+                queue.pollFirst();
+                taken.add(new Take(head, null, !head.started));
+                head.started = true;
+                continue;
+            }
             // A call with a time limit waits for a free thread: sent ahead, its time would run
             // while it waits in the member's queue.
-            Slot s = leastLoaded(now, queue.peekFirst().job.timeLimitNanos() > 0);
+            Slot s = leastLoaded(now, head.job.timeLimitNanos() > 0);
             if (s == null) {
                 break;
             }
             Dispatch d = queue.pollFirst();
-            if (d.job.isDone()) {
-                d.slot = null; // cancelled while it waited: takes no slot
-            } else {
-                d.slot = s;
-                d.clean = s.running.size() < Math.min(n, s.threads);
-                d.sentAt = now;
-                s.running.add(d);
-                inFlight++;
-            }
-            taken.add(d);
+            d.clean = s.running.size() < Math.min(n, s.threads);
+            d.sentAt = now;
+            s.running.add(d);
+            inFlight++;
+            taken.add(new Take(d, s, !d.started));
+            d.started = true;
         }
         return taken;
     }
 
     /** Sends what {@link #takeLocked} took; true if it took all it could, so there may be more. */
-    private boolean sendAll(List<Dispatch> taken) {
-        for (Dispatch d : taken) {
-            if (d.slot != null) {
-                send(d, d.slot);
-            } else if (!d.started) {
-                d.started = true;
-                d.job.start(() -> { }); // false, and so the job gives back what it holds (its limit's permit)
+    private boolean sendAll(List<Take> taken) {
+        for (Take t : taken) {
+            if (t.s() != null) {
+                send(t.d(), t.s(), t.start());
+            } else if (t.start()) {
+                t.d().job.start(() -> { }); // false, and so the job gives back what it holds (its limit's permit)
                 maybeTerminate();
             }
         }
@@ -472,14 +483,12 @@ public final class ClusterEngine implements Engine {
         return best;
     }
 
-    private void send(Dispatch d, Slot s) {
-        if (!d.started) {
-            d.started = true;
-            if (!d.job.start(() -> interrupt(d))) { // cancelled while it waited
-                release(d, s);
-                maybeTerminate();
-                return;
-            }
+    private void send(Dispatch d, Slot s, boolean start) {
+        if (start && !d.job.start(() -> interrupt(d))) { // cancelled while it waited
+            release(d, s);
+            pump(); // its room on the member is free again
+            maybeTerminate();
+            return;
         }
         MemberInvocation f;
         try {
@@ -489,6 +498,7 @@ public final class ClusterEngine implements Engine {
                 lostOne(d, s, false);
             } else if (release(d, s)) {
                 d.job.fail(withSite(d.job, e, s));
+                pump(); // its room on the member is free again
                 maybeTerminate();
             }
             return;
@@ -502,7 +512,7 @@ public final class ClusterEngine implements Engine {
 
     private void completed(Dispatch d, Slot s, Outcome outcome, Throwable error) {
         boolean mine;
-        List<Dispatch> taken;
+        List<Take> taken;
         long now = System.nanoTime();
         lock.lock();
         try {
@@ -512,6 +522,7 @@ public final class ClusterEngine implements Engine {
             }
             if (error == null) {
                 unavailableSince = 0;
+                d.answered = true; // if the member-loss handling requeued it meanwhile, it is not sent again
                 if (mine) {
                     pacing.answered(outcome.nanos(), now - d.sentAt, d.clean);
                 }
@@ -521,10 +532,15 @@ public final class ClusterEngine implements Engine {
         } finally {
             lock.unlock();
         }
-        boolean more = sendAll(taken) || error != null; // the next tasks go out before this one's callbacks run
-        if (error == null) {
-            settle(d, s, outcome);
-        } else {
+        boolean more;
+        try {
+            more = sendAll(taken) || error != null; // the next tasks go out before this one's callbacks run
+        } finally {
+            if (error == null) {
+                settle(d, s, outcome);
+            }
+        }
+        if (error != null) {
             Throwable cause = unwrap(error);
             if (!mine) {
                 // Already requeued by the member-loss handling; the new send decides.
@@ -591,7 +607,7 @@ public final class ClusterEngine implements Engine {
     }
 
     private void requeueLocked(Dispatch d) {
-        if (!d.job.isDone()) {
+        if (!d.answered && !d.job.isDone()) {
             queue.addFirst(d);
         }
     }
@@ -673,6 +689,7 @@ public final class ClusterEngine implements Engine {
         try {
             if (!slots.containsKey(m.getUuid())) {
                 slots.put(m.getUuid(), new Slot(m));
+                members = slots.size();
                 unavailableSince = 0;
                 workerSeen.signalAll();
             }
@@ -685,6 +702,7 @@ public final class ClusterEngine implements Engine {
         lock.lock();
         try {
             Slot s = slots.remove(member);
+            members = slots.size();
             if (s != null) {
                 for (Dispatch d : s.running) {
                     inFlight--;
@@ -768,6 +786,7 @@ public final class ClusterEngine implements Engine {
 
     private void tick() {
         try {
+            completer.nudge();
             reconcile();
             List<Dispatch> expired = new ArrayList<>();
             lock.lock();

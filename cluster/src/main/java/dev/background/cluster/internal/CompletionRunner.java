@@ -3,6 +3,7 @@ package dev.background.cluster.internal;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
@@ -10,8 +11,12 @@ import java.util.function.IntSupplier;
  * Runs the engine's completions (settling futures, and so the user's callbacks) on virtual
  * threads, without starting one thread per completion: a thread that finds more work queued
  * keeps going, and a new one starts only when the queue outgrows the threads that drain it, up
- * to a limit (the pool's {@code n}, so that slow callbacks hold up no more than on a thread
- * pool). Under a flood of tiny tasks that spares a thread start and a carrier wake-up per task.
+ * to a limit (the tasks the pool runs at once). Under a flood of tiny tasks that spares a thread
+ * start and a carrier wake-up per task.
+ *
+ * <p>A callback may block, even on another task's result, whose completion then waits in the
+ * queue behind it. So the engine calls {@link #nudge()} periodically: if commands wait while no
+ * drainer has taken one for {@link #STALL_NANOS}, one more drainer starts, whatever the limit.
  *
  * <p>Maintainers' overview. {@link #pending} counts queued, not yet taken, commands;
  * {@link #drainers} counts running drainers. A drainer takes commands until the queue is empty,
@@ -22,16 +27,21 @@ import java.util.function.IntSupplier;
  */
 final class CompletionRunner implements Executor {
     private static final System.Logger LOG = System.getLogger(CompletionRunner.class.getName());
+    /** How long queued commands may see no drainer take one before {@link #nudge} adds a drainer. */
+    static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger drainers = new AtomicInteger();
     private final IntSupplier limit;
     private final Thread.Builder threads;
+    /** System.nanoTime() when a drainer last took a command or started. */
+    private volatile long lastProgress = System.nanoTime();
 
     /**
      * @param name the name of the drainer threads
-     * @param limit most drainers at once (read on every command; at least 1 is used)
+     * @param limit most drainers at once, {@link #nudge} aside (read on every command; at least
+     *     1 is used)
      */
     CompletionRunner(String name, IntSupplier limit) {
         this.limit = limit;
@@ -49,10 +59,26 @@ final class CompletionRunner implements Executor {
                 return; // the running drainers will get to it
             }
             if (drainers.compareAndSet(running, running + 1)) {
-                threads.start(this::drain);
+                startDrainer();
                 return;
             }
         }
+    }
+
+    /**
+     * Starts one more drainer if commands have waited while no drainer took one for
+     * {@link #STALL_NANOS} (every drainer is held up in a callback). Called by the engine's tick.
+     */
+    void nudge() {
+        if (pending.get() > 0 && System.nanoTime() - lastProgress > STALL_NANOS) {
+            drainers.incrementAndGet();
+            startDrainer();
+        }
+    }
+
+    private void startDrainer() {
+        lastProgress = System.nanoTime();
+        threads.start(this::drain);
     }
 
     private void drain() {
@@ -60,6 +86,7 @@ final class CompletionRunner implements Executor {
             Runnable command;
             while ((command = queue.poll()) != null) {
                 pending.decrementAndGet();
+                lastProgress = System.nanoTime();
                 try {
                     command.run();
                 } catch (Throwable t) { // completions catch their own; this is a last resort

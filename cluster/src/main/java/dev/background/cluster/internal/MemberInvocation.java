@@ -81,6 +81,10 @@ final class MemberInvocation {
                 action.accept(null, e);
                 return;
             }
+            if (outcome == null) {
+                action.accept(null, new IllegalStateException("member " + member + " answered nothing"));
+                return;
+            }
             action.accept(outcome, null);
         }, executor);
     }
@@ -93,7 +97,8 @@ final class MemberInvocation {
      * Asks the member to interrupt the call, and waits for its reply.
      *
      * @return true if the member found the call and cancelled it
-     * @throws RuntimeException if the member is gone or the request fails
+     * @throws RuntimeException if the member is gone, the request fails, or this thread is
+     *     interrupted (its interrupt status is then set)
      */
     boolean cancel() {
         ClientMessage request = ExecutorServiceCancelOnMemberCodec.encodeRequest(id, member, true);
@@ -104,7 +109,7 @@ final class MemberInvocation {
             throw new IllegalStateException("could not cancel on member " + member, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            throw new IllegalStateException("interrupted while cancelling on member " + member, e);
         }
     }
 }

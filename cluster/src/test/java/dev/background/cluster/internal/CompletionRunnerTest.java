@@ -1,7 +1,9 @@
 package dev.background.cluster.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +61,35 @@ class CompletionRunnerTest {
             runner.execute(ran::countDown);
             assertThat(ran.await(10, TimeUnit.SECONDS)).as("command %d ran", i).isTrue();
         }
+    }
+
+    /**
+     * Regression: a callback that blocks on another task's result held the only drainer, and the
+     * completion it waited for queued behind it for ever. The engine's tick nudges the runner.
+     */
+    @Test
+    void aCommandBlockedOnALaterOneIsFreedByANudge() throws InterruptedException {
+        CompletionRunner runner = new CompletionRunner("test-completion", () -> 8);
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch secondRan = new CountDownLatch(1);
+        CountDownLatch firstDone = new CountDownLatch(1);
+        runner.execute(() -> {
+            firstRunning.countDown();
+            try {
+                secondRan.await(); // like a callback calling another task's result()
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            firstDone.countDown();
+        });
+        assertThat(firstRunning.await(10, TimeUnit.SECONDS)).isTrue();
+        runner.execute(secondRan::countDown);
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> {
+            runner.nudge(); // what the engine's tick does
+            return secondRan.getCount() == 0;
+        });
+        assertThat(firstDone.await(10, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
