@@ -602,7 +602,8 @@ public final class BackgroundPool implements ExecutorService {
      *
      * @return the tasks that never started (already cancelled), including calls that waited for
      *     a per-function limit (unless {@code keepResults(0)}: the pool then does not know them,
-     *     and they are cancelled without being listed)
+     *     and they fail with {@link RejectedExecutionException} instead). Remote kinds may count
+     *     a task sent ahead to a worker as started: it is then interrupted, not listed
      */
     @Override
     public List<Runnable> shutdownNow() {
