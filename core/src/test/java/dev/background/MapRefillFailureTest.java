@@ -3,7 +3,9 @@ package dev.background;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,37 @@ class MapRefillFailureTest {
             assertThat(out.next()).isEqualTo(9);
             assertThatThrownBy(out::hasNext).isInstanceOf(IllegalStateException.class)
                     .hasMessage("the input source broke");
+        }
+    }
+
+    @Test
+    void callsAlreadySubmittedAreDeliveredBeforeTheInputsFailure() {
+        try (BackgroundPool pool = BackgroundPool.builder().name("map-refill-window").n(2).build()) {
+            AsyncFunction<Integer, Integer> square = pool.task((Integer i) -> i * i);
+            Iterator<Integer> source = new Iterator<>() {
+                private int next = 1;
+
+                @Override
+                public boolean hasNext() {
+                    return true;
+                }
+
+                @Override
+                public Integer next() {
+                    if (next > 3) {
+                        throw new IllegalStateException("the input source broke after 3");
+                    }
+                    return next++;
+                }
+            };
+
+            Iterator<Integer> out = square.map(() -> source).iterator();
+            List<Integer> got = new ArrayList<>();
+            assertThatThrownBy(() -> out.forEachRemaining(got::add)).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("the input source broke after 3");
+
+            assertThat(got).as("as a sequential map would give them").containsExactly(1, 4, 9);
+            assertThat(out.hasNext()).as("thrown once, then ended").isFalse();
         }
     }
 

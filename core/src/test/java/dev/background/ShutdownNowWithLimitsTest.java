@@ -61,4 +61,34 @@ class ShutdownNowWithLimitsTest {
         assertThat(first.state()).as("the running call was interrupted (or cancelled first)")
                 .isIn(Future.State.FAILED, Future.State.CANCELLED);
     }
+
+    /**
+     * Regression: the engine interrupted a running call before the task was marked cancelled, so
+     * a call that caught the interrupt and returned could end as a success after shutdownNow().
+     */
+    @Test
+    void aRunningCallThatSwallowsTheInterruptStillEndsCancelled() throws Exception {
+        for (boolean virtual : new boolean[] {false, true}) {
+            for (int i = 0; i < 50; i++) {
+                BackgroundPool.Builder b = BackgroundPool.builder().name("swallow").n(1).awaitTasksAtExit(false);
+                BackgroundPool pool = (virtual ? b.virtualThreads() : b.threads()).build();
+                CountDownLatch started = new CountDownLatch(1);
+                Task<String> swallower = pool.task(() -> {
+                    started.countDown();
+                    try {
+                        new CountDownLatch(1).await();
+                        return "not interrupted";
+                    } catch (InterruptedException e) {
+                        return "swallowed the interrupt";
+                    }
+                }).call();
+                assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+                pool.shutdownNow();
+
+                assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(swallower.state()).as("virtual=%s, round %d", virtual, i).isEqualTo(Future.State.CANCELLED);
+            }
+        }
+    }
 }

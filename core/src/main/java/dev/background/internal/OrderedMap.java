@@ -14,17 +14,19 @@ import java.util.stream.StreamSupport;
 /**
  * The lazy, ordered, bounded {@code map}: a window of at most {@code maxInFlight} submitted calls,
  * refilled from the input iterator as the consumer takes results from its head. Single consumer:
- * no synchronisation beyond the tasks' own. A refill that fails after a result was taken (the
- * inputs threw, or the pool was shut down meanwhile) does not lose that result: the failure is
- * thrown by the next call instead.
+ * no synchronisation beyond the tasks' own. A refill that fails (the inputs threw, or the pool
+ * was shut down meanwhile) loses nothing: the calls already submitted are delivered first, in
+ * order, and the failure is thrown after them, once.
  */
 final class OrderedMap<A, R> implements Iterator<R> {
     private final AsyncFunction<A, R> fn;
     private final Iterator<? extends A> inputs;
     private final int maxInFlight;
     private final ArrayDeque<Task<R>> window;
-    /** A refill's failure, kept for the next call so that the result in hand is returned first. */
-    private RuntimeException deferred;
+    /** A refill's failure, thrown once the calls already submitted are delivered. */
+    private Throwable deferred;
+    /** Whether the failure was thrown: the map has ended. */
+    private boolean failed;
 
     private OrderedMap(AsyncFunction<A, R> fn, Iterator<? extends A> inputs, int maxInFlight) {
         this.fn = fn;
@@ -42,21 +44,40 @@ final class OrderedMap<A, R> implements Iterator<R> {
         return source == null ? out : out.onClose(source::close);
     }
 
+    /**
+     * Submits inputs until the window is full. A failure (the inputs threw, or the pool refused a
+     * submit) is kept, and refilling stops: the calls already in the window are still delivered,
+     * and the failure is thrown once they have been.
+     */
     private void fill() {
-        RuntimeException failure = deferred;
-        if (failure != null) {
-            deferred = null;
-            throw failure;
+        if (deferred != null || failed) {
+            return;
         }
-        while (window.size() < maxInFlight && inputs.hasNext()) {
-            window.addLast(fn.apply(inputs.next()));
+        try {
+            while (window.size() < maxInFlight && inputs.hasNext()) {
+                window.addLast(fn.apply(inputs.next()));
+            }
+        } catch (RuntimeException | Error e) {
+            deferred = e;
         }
     }
 
     @Override
     public boolean hasNext() {
         fill();
-        return !window.isEmpty();
+        if (!window.isEmpty()) {
+            return true;
+        }
+        Throwable failure = deferred;
+        if (failure != null) {
+            deferred = null;
+            failed = true;
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            throw (RuntimeException) failure;
+        }
+        return false;
     }
 
     @Override
@@ -64,13 +85,8 @@ final class OrderedMap<A, R> implements Iterator<R> {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        Task<R> head = window.pollFirst();
-        R value = head.result();
-        try {
-            fill(); // keep the workers busy while the consumer handles this result
-        } catch (RuntimeException e) {
-            deferred = e;
-        }
+        R value = window.pollFirst().result();
+        fill(); // keep the workers busy while the consumer handles this result
         return value;
     }
 

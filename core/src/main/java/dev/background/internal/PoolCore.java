@@ -174,13 +174,19 @@ public final class PoolCore {
         shutdown = true;
         // Identity set: a task may be seen both here and among the engine's queued jobs.
         Set<Runnable> neverStarted = Collections.newSetFromMap(new IdentityHashMap<>());
-        // First the calls not yet begun that the pool knows, before the engine stops: a call
-        // waiting at its function's limit is cancelled here, rather than handed to a stopped
-        // engine and refused. Running calls are interrupted only after the engine has stopped,
-        // so that their workers do not pick up queued calls meanwhile.
+        // First, before the engine stops, what the pool knows: calls not yet begun are cancelled
+        // (one waiting at its function's limit is so not handed to a stopped engine and refused);
+        // running ones are marked cancelled but interrupted only after the engine has stopped, so
+        // that their workers take no queued call meanwhile and their end is a cancellation.
+        List<TaskFuture<?>> running = new ArrayList<>();
         for (Task<?> t : recent.snapshot()) {
-            if (t instanceof TaskFuture<?> f && f.cancelIfNotBegun()) {
-                neverStarted.add(f);
+            if (t instanceof TaskFuture<?> f) {
+                if (f.cancelIfNotBegun()) {
+                    neverStarted.add(f);
+                } else {
+                    f.cancelBeforeInterrupt();
+                    running.add(f);
+                }
             }
         }
         for (Job job : engine.shutdownNow()) {
@@ -191,7 +197,8 @@ public final class PoolCore {
                 t.releasePermit(); // the engine is done with it: a call waiting at its gate may go on
             }
         }
-        for (Task<?> t : recent.snapshot()) { // the running ones
+        running.forEach(TaskFuture::interruptAfterCancel);
+        for (Task<?> t : recent.snapshot()) { // any that got past the shutdown flag meanwhile
             t.cancel(true);
         }
         if (unfinished.get() == 0) {

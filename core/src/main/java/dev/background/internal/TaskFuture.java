@@ -9,11 +9,10 @@ import dev.background.spi.Job;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +52,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         try {
             RUN_STATE = MethodHandles.lookup().findVarHandle(TaskFuture.class, "runState", int.class);
             PERMIT_HELD = MethodHandles.lookup().findVarHandle(TaskFuture.class, "permitHeld", boolean.class);
-            WATCHERS = MethodHandles.lookup().findVarHandle(TaskFuture.class, "watchers", Set.class);
+            WATCHERS = MethodHandles.lookup().findVarHandle(TaskFuture.class, "watchers", Runnable[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -67,8 +66,13 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     private volatile int runState;
     /** True while this task holds a permit of its function's {@link Gate}. */
     private volatile boolean permitHeld;
-    /** Removable end hooks of waits ({@link #watch}); created on first use. */
-    private volatile Set<Runnable> watchers;
+    /**
+     * Removable end hooks of waits ({@link #watch}): null, an immutable array replaced by CAS, or
+     * {@link #CLOSED} once the task has ended and the hooks were taken to run.
+     */
+    private volatile Runnable[] watchers;
+    private static final Runnable[] NO_WATCHERS = {};
+    private static final Runnable[] CLOSED = {};
     /** Set only for tasks with a time limit, once they start. */
     private volatile ScheduledFuture<?> timeoutHandle;
     /** Submission number; written once by {@link RecentTasks#add} before the task is published. */
@@ -277,11 +281,13 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         if (h != null) {
             h.cancel(false);
         }
-        Set<Runnable> w = watchers;
-        if (w != null) {
-            for (Runnable hook : w) {
-                if (w.remove(hook)) {
+        Runnable[] hooks = (Runnable[]) WATCHERS.getAndSet(this, CLOSED);
+        if (hooks != null) {
+            for (Runnable hook : hooks) {
+                try {
                     hook.run();
+                } catch (RuntimeException | Error e) { // hooks are ours and do not throw; the pool's bookkeeping must run
+                    Log.warn("a wait's end hook failed for task '" + name() + "'", e);
                 }
             }
         }
@@ -293,23 +299,51 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
      * the returned handle removes it first. For waits that give up ({@code Tasks.await} with a
      * timeout): unlike {@code whenComplete}, a removed hook leaves nothing behind on the task.
      * The hook runs in the thread that settles the task; it must be quick and must not throw.
+     * One variable holds the hooks, so a hook runs exactly once: either the task's end takes the
+     * array it was added to (getAndSet to CLOSED), or the add sees CLOSED and runs it itself.
      *
      * @return removes the hook; idempotent
      */
     public Runnable watch(Runnable hook) {
-        Set<Runnable> w = watchers;
-        if (w == null) {
-            Set<Runnable> fresh = ConcurrentHashMap.newKeySet();
-            w = WATCHERS.compareAndSet(this, null, fresh) ? fresh : watchers;
+        Objects.requireNonNull(hook, "hook");
+        while (true) {
+            Runnable[] current = watchers;
+            if (current == CLOSED) {
+                hook.run(); // ended: the hooks were already taken
+                return () -> { };
+            }
+            Runnable[] base = current == null ? NO_WATCHERS : current;
+            Runnable[] next = Arrays.copyOf(base, base.length + 1);
+            next[base.length] = hook;
+            if (WATCHERS.compareAndSet(this, current, next)) {
+                return () -> unwatch(hook);
+            }
         }
-        w.add(hook);
-        // Either afterSettled sees the hook, or this sees the task done: both are volatile
-        // write-then-read on each side, so at least one sees the other. Whoever removes it runs it.
-        if (isDone() && w.remove(hook)) {
-            hook.run();
+    }
+
+    private void unwatch(Runnable hook) {
+        while (true) {
+            Runnable[] current = watchers;
+            if (current == null || current == CLOSED) {
+                return; // ran, or is running, with the task's end
+            }
+            int at = -1;
+            for (int i = 0; i < current.length; i++) {
+                if (current[i] == hook) {
+                    at = i;
+                    break;
+                }
+            }
+            if (at < 0) {
+                return;
+            }
+            Runnable[] next = new Runnable[current.length - 1];
+            System.arraycopy(current, 0, next, 0, at);
+            System.arraycopy(current, at + 1, next, at, current.length - at - 1);
+            if (WATCHERS.compareAndSet(this, current, next)) {
+                return;
+            }
         }
-        Set<Runnable> set = w;
-        return () -> set.remove(hook);
     }
 
     /**
@@ -338,6 +372,22 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         }
         interruptIfRunning();
         return false;
+    }
+
+    /**
+     * For {@code shutdownNow}: marks a task whose call runs as cancelled, without interrupting
+     * it yet, so that its worker stays busy (and takes no queued call) until the engine has
+     * stopped; {@link #interruptAfterCancel} then interrupts it.
+     */
+    void cancelBeforeInterrupt() {
+        cancelWon(false);
+    }
+
+    /** Interrupts the call of a task cancelled by {@link #cancelBeforeInterrupt}, if it runs. */
+    void interruptAfterCancel() {
+        if (isCancelled()) {
+            interruptIfRunning();
+        }
     }
 
     private boolean cancelWon(boolean mayInterruptIfRunning) {
