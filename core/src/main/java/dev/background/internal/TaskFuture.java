@@ -281,15 +281,8 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         if (h != null) {
             h.cancel(false);
         }
-        Runnable[] hooks = (Runnable[]) WATCHERS.getAndSet(this, CLOSED);
-        if (hooks != null) {
-            for (Runnable hook : hooks) {
-                try {
-                    hook.run();
-                } catch (RuntimeException | Error e) { // hooks are ours and do not throw; the pool's bookkeeping must run
-                    Log.warn("a wait's end hook failed for task '" + name() + "'", e);
-                }
-            }
+        if (watchers != null) { // one volatile read when nobody waits
+            runWatchers();
         }
         pool.taskEnded(this);
     }
@@ -299,8 +292,9 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
      * the returned handle removes it first. For waits that give up ({@code Tasks.await} with a
      * timeout): unlike {@code whenComplete}, a removed hook leaves nothing behind on the task.
      * The hook runs in the thread that settles the task; it must be quick and must not throw.
-     * One variable holds the hooks, so a hook runs exactly once: either the task's end takes the
-     * array it was added to (getAndSet to CLOSED), or the add sees CLOSED and runs it itself.
+     * One variable holds the hooks, so a hook runs exactly once: whoever swaps the array for
+     * CLOSED (the task's end, or an add that then sees the task ended) runs what it took, and an
+     * add that finds CLOSED runs its hook itself.
      *
      * @return removes the hook; idempotent
      */
@@ -316,7 +310,27 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
             Runnable[] next = Arrays.copyOf(base, base.length + 1);
             next[base.length] = hook;
             if (WATCHERS.compareAndSet(this, current, next)) {
+                // The task may have ended after afterSettled read no hooks: both sides write their
+                // volatile (result, watchers) and then read the other's, so at least one sees it.
+                if (isDone()) {
+                    runWatchers();
+                }
                 return () -> unwatch(hook);
+            }
+        }
+    }
+
+    /** Takes the hooks (closing the array for good) and runs them; whoever takes them runs them. */
+    private void runWatchers() {
+        Runnable[] hooks = (Runnable[]) WATCHERS.getAndSet(this, CLOSED);
+        if (hooks == null || hooks == CLOSED) {
+            return;
+        }
+        for (Runnable hook : hooks) {
+            try {
+                hook.run();
+            } catch (RuntimeException | Error e) { // hooks are ours and do not throw; the pool's bookkeeping must run
+                Log.warn("a wait's end hook failed for task '" + name() + "'", e);
             }
         }
     }
