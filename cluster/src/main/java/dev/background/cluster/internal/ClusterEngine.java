@@ -78,8 +78,9 @@ import java.util.logging.Logger;
  * seen for the kind's member wait.
  * <li><b>Threads.</b> {@link #execute} serialises in the caller's thread, so a non-serialisable
  * task fails at submit. Sends happen in whichever thread pumps (a submitter, a completion, an
- * event, the tick), outside the lock. Completions run on a few virtual threads ({@link CompletionRunner}), never on Hazelcast's
- * I/O threads, since settling runs user callbacks.
+ * event, the tick), outside the lock. Completions run on a few virtual threads
+ * ({@link CompletionRunner}), never on Hazelcast's I/O threads, since settling runs user
+ * callbacks; the tick nudges the runner when a callback holds its drainers up.
  * <li><b>Lock.</b> {@link #lock} guards the queue, the slots, the counts and the lifecycle flags;
  * nothing blocking or foreign (Hazelcast calls, settling) runs under it.
  * </ul>
@@ -110,7 +111,7 @@ public final class ClusterEngine implements Engine {
 
     private final Settings settings;
     private final String poolName;
-    /** Runs completions on virtual threads, at most n at once; untracked: nothing waits for them. */
+    /** Runs completions on virtual threads, at most as many as the pool runs tasks at once. */
     private final CompletionRunner completer = new CompletionRunner("background-cluster-completion",
             () -> this.n * Math.max(1, this.members));
     /** One virtual thread per cancel: each may retry for a while. */
