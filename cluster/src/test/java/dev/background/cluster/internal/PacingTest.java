@@ -17,36 +17,28 @@ class PacingTest {
     @Test
     void tinyTasksGetTheDeepestQueue() {
         Pacing p = new Pacing(-1);
-        for (int i = 0; i < 100; i++) {
-            p.answered(2 * MICRO, 150 * MICRO, true);
-        }
+        feed(p, 2 * MICRO, 150 * MICRO);
         assertThat(p.prefetch(5, 5)).isEqualTo(Pacing.MAX_AUTO);
     }
 
     @Test
     void tasksMuchLongerThanARoundTripGetNoneAhead() {
         Pacing p = new Pacing(-1);
-        for (int i = 0; i < 100; i++) {
-            p.answered(SECOND, SECOND + 150 * MICRO, true);
-        }
+        feed(p, SECOND, SECOND + 150 * MICRO);
         assertThat(p.prefetch(5, 5)).isZero();
     }
 
     @Test
     void queueCoversOneRoundTripOfTheMembersThreads() {
         Pacing p = new Pacing(-1);
-        for (int i = 0; i < 100; i++) {
-            p.answered(100 * MICRO, 300 * MICRO, true); // round trip overhead 200 µs: 2 tasks per thread
-        }
+        feed(p, 100 * MICRO, 300 * MICRO); // round trip overhead 200 µs: 2 tasks per thread
         assertThat(p.prefetch(4, 4)).isEqualTo(8);
     }
 
     @Test
     void oneLongTaskStopsSendingAheadAtOnce() {
         Pacing p = new Pacing(-1);
-        for (int i = 0; i < 100; i++) {
-            p.answered(2 * MICRO, 150 * MICRO, true);
-        }
+        feed(p, 2 * MICRO, 150 * MICRO);
         p.answered(SECOND, SECOND + 150 * MICRO, true);
         assertThat(p.prefetch(5, 5)).isZero();
     }
@@ -64,9 +56,7 @@ class PacingTest {
     @Test
     void keepsNExactWhenTheWorkerHasMoreThreadsThanThePoolsN() {
         Pacing p = new Pacing(-1);
-        for (int i = 0; i < 100; i++) {
-            p.answered(2 * MICRO, 150 * MICRO, true);
-        }
+        feed(p, 2 * MICRO, 150 * MICRO);
         assertThat(p.prefetch(2, 8)).as("sent-ahead tasks would run at once on the worker's spare threads")
                 .isZero();
         assertThat(p.prefetch(8, 2)).as("2 threads × 148 µs round trip / 2 µs a task").isEqualTo(148);
@@ -78,5 +68,12 @@ class PacingTest {
         assertThat(p.prefetch(5, 5)).isEqualTo(3);
         p.answered(SECOND, SECOND, true);
         assertThat(p.prefetch(2, 8)).isEqualTo(3);
+    }
+
+    /** 100 answers of tasks that found a free thread on their member. */
+    private static void feed(Pacing p, long serviceNanos, long totalNanos) {
+        for (int i = 0; i < 100; i++) {
+            p.answered(serviceNanos, totalNanos, true);
+        }
     }
 }
