@@ -2,6 +2,7 @@
 // background.n and n_runs"). ./playground opens JShell with this script loaded.
 
 import dev.background.*;
+import dev.background.function.*;
 import dev.background.cli.Durations;
 import dev.background.cli.Story;
 import dev.background.cli.Timing;

@@ -8,5 +8,6 @@
  */
 module dev.background {
     exports dev.background;
+    exports dev.background.function;
     exports dev.background.spi;
 }

@@ -1,5 +1,17 @@
 package dev.background;
 
+import dev.background.function.AsyncBiFunction;
+import dev.background.function.AsyncCallable;
+import dev.background.function.AsyncFunction;
+import dev.background.function.AsyncTriFunction;
+import dev.background.function.CheckedBiConsumer;
+import dev.background.function.CheckedBiFunction;
+import dev.background.function.CheckedCallable;
+import dev.background.function.CheckedConsumer;
+import dev.background.function.CheckedFunction;
+import dev.background.function.CheckedRunnable;
+import dev.background.function.CheckedTriConsumer;
+import dev.background.function.CheckedTriFunction;
 import dev.background.internal.CallOptions;
 import dev.background.internal.PoolCore;
 import dev.background.internal.Waits;

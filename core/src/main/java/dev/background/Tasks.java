@@ -1,5 +1,6 @@
 package dev.background;
 
+import dev.background.function.AsyncFunction;
 import dev.background.internal.TaskFuture;
 import dev.background.internal.Waits;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.background;
 
+import dev.background.function.AsyncCallable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

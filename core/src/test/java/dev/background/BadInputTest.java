@@ -1,5 +1,13 @@
 package dev.background;
 
+import dev.background.function.CheckedBiConsumer;
+import dev.background.function.CheckedBiFunction;
+import dev.background.function.CheckedCallable;
+import dev.background.function.CheckedConsumer;
+import dev.background.function.CheckedFunction;
+import dev.background.function.CheckedRunnable;
+import dev.background.function.CheckedTriConsumer;
+import dev.background.function.CheckedTriFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

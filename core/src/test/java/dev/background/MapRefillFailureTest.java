@@ -1,5 +1,6 @@
 package dev.background;
 
+import dev.background.function.AsyncFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.background;
 
+import dev.background.function.AsyncFunction;
+import dev.background.function.CheckedFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.background;
 
+import dev.background.function.AsyncCallable;
+import dev.background.function.AsyncFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

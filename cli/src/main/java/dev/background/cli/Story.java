@@ -1,6 +1,6 @@
 package dev.background.cli;
 
-import dev.background.AsyncFunction;
+import dev.background.function.AsyncFunction;
 import dev.background.BackgroundPool;
 import dev.background.Task;
 import dev.background.Tasks;

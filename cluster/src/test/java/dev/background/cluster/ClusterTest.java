@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.background.BackgroundPool;
-import dev.background.CheckedCallable;
+import dev.background.function.CheckedCallable;
 import dev.background.Task;
 import dev.background.TaskException;
 import java.io.IOException;
@@ -182,7 +182,7 @@ class ClusterTest {
     void aClassMissingOnTheMembersFailsAtOnceNamingTheClass(@TempDir Path dir) throws Exception {
         Path classes = RuntimeClasses.compile(dir, "dev.background.cluster.gen.Missing", """
                 package dev.background.cluster.gen;
-                public class Missing implements dev.background.CheckedCallable<String> {
+                public class Missing implements dev.background.function.CheckedCallable<String> {
                     public String call() { return "ran"; }
                 }
                 """);

@@ -3,7 +3,7 @@ package dev.background.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.background.BackgroundPool;
-import dev.background.CheckedCallable;
+import dev.background.function.CheckedCallable;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ class DeployTest {
     void classesGivenWithClassPathAndAllowRunOnTheWorkers(@TempDir Path dir) throws Exception {
         Path classes = RuntimeClasses.compile(dir, "com.example.app.Report", """
                 package com.example.app;
-                public class Report implements dev.background.CheckedCallable<String> {
+                public class Report implements dev.background.function.CheckedCallable<String> {
                     public String call() {
                         return "report from " + ProcessHandle.current().pid()
                                 + " via " + getClass().getClassLoader().getName();

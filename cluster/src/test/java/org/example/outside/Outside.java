@@ -1,6 +1,6 @@
 package org.example.outside;
 
-import dev.background.CheckedCallable;
+import dev.background.function.CheckedCallable;
 
 /** A task in a package the test workers do not allow, for the allowlist test. */
 public final class Outside implements CheckedCallable<String> {

@@ -1,6 +1,6 @@
 package dev.background.internal;
 
-import dev.background.AsyncFunction;
+import dev.background.function.AsyncFunction;
 import dev.background.Task;
 import java.util.ArrayDeque;
 import java.util.Iterator;

@@ -1,6 +1,6 @@
 package dev.background.internal;
 
-import dev.background.CheckedCallable;
+import dev.background.function.CheckedCallable;
 import dev.background.ExecutorKind;
 import dev.background.Task;
 import dev.background.spi.Engine;

@@ -1,13 +1,13 @@
 package dev.background.internal;
 
-import dev.background.AsyncBiFunction;
-import dev.background.AsyncCallable;
-import dev.background.AsyncFunction;
-import dev.background.AsyncTriFunction;
-import dev.background.CheckedBiFunction;
-import dev.background.CheckedCallable;
-import dev.background.CheckedFunction;
-import dev.background.CheckedTriFunction;
+import dev.background.function.AsyncBiFunction;
+import dev.background.function.AsyncCallable;
+import dev.background.function.AsyncFunction;
+import dev.background.function.AsyncTriFunction;
+import dev.background.function.CheckedBiFunction;
+import dev.background.function.CheckedCallable;
+import dev.background.function.CheckedFunction;
+import dev.background.function.CheckedTriFunction;
 import dev.background.Task;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package dev.background.spi;
 
-import dev.background.CheckedCallable;
+import dev.background.function.CheckedCallable;
 
 /**
  * One call to run, as an {@link Engine} sees it. Implemented by the library; engines only use

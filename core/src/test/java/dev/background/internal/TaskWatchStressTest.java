@@ -2,7 +2,7 @@ package dev.background.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.background.AsyncCallable;
+import dev.background.function.AsyncCallable;
 import dev.background.BackgroundPool;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;

@@ -3,9 +3,9 @@ package dev.background.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.background.AsyncCallable;
+import dev.background.function.AsyncCallable;
 import dev.background.BackgroundPool;
-import dev.background.CheckedCallable;
+import dev.background.function.CheckedCallable;
 import dev.background.Task;
 import dev.background.Tasks;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.background.testkit;
 
-import dev.background.CheckedCallable;
+import dev.background.function.CheckedCallable;
 import dev.background.ExecutorKind;
 import dev.background.spi.Engine;
 import dev.background.spi.Job;

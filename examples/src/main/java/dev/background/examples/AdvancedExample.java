@@ -1,6 +1,6 @@
 package dev.background.examples;
 
-import dev.background.AsyncFunction;
+import dev.background.function.AsyncFunction;
 import dev.background.Background;
 import java.time.Duration;
 

@@ -1,6 +1,6 @@
 package dev.background.examples;
 
-import dev.background.AsyncCallable;
+import dev.background.function.AsyncCallable;
 import dev.background.Background;
 import dev.background.Task;
 import dev.background.Tasks;

@@ -1,6 +1,6 @@
 package dev.background.examples;
 
-import dev.background.AsyncFunction;
+import dev.background.function.AsyncFunction;
 import dev.background.Background;
 import dev.background.Task;
 import java.time.Duration;

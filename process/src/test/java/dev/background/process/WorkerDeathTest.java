@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.background.BackgroundPool;
-import dev.background.CheckedCallable;
+import dev.background.function.CheckedCallable;
 import dev.background.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;

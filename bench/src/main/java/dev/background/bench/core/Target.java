@@ -1,8 +1,8 @@
 package dev.background.bench.core;
 
-import dev.background.AsyncFunction;
+import dev.background.function.AsyncFunction;
 import dev.background.BackgroundPool;
-import dev.background.CheckedFunction;
+import dev.background.function.CheckedFunction;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;

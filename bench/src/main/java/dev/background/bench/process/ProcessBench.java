@@ -81,7 +81,7 @@ public final class ProcessBench {
         }
     }
 
-    private static void run(dev.background.AsyncFunction<Integer, Integer> noop, int count) {
+    private static void run(dev.background.function.AsyncFunction<Integer, Integer> noop, int count) {
         List<Task<Integer>> tasks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             tasks.add(noop.apply(i));

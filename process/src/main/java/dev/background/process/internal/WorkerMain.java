@@ -1,6 +1,6 @@
 package dev.background.process.internal;
 
-import dev.background.CheckedCallable;
+import dev.background.function.CheckedCallable;
 import dev.background.process.RemoteTaskException;
 import dev.background.process.TaskSerializationException;
 import java.io.BufferedInputStream;

@@ -1,9 +1,10 @@
-package dev.background;
+package dev.background.function;
 
+import dev.background.Task;
 import java.io.Serializable;
 
 /**
- * A function of two arguments that returns a value.
+ * A function of two arguments that returns nothing.
  *
  * <p>The body may throw checked exceptions; they reach the {@link Task}'s future as they are.
  * It is {@link Serializable} so that the same lambda can be sent to worker processes or
@@ -12,17 +13,15 @@ import java.io.Serializable;
  *
  * @param <A> the first argument type
  * @param <B> the second argument type
- * @param <R> the result type
  */
 @FunctionalInterface
-public interface CheckedBiFunction<A, B, R> extends Serializable {
+public interface CheckedBiConsumer<A, B> extends Serializable {
     /**
      * Runs the function.
      *
      * @param a the first argument
      * @param b the second argument
-     * @return the result
      * @throws Exception anything the body throws
      */
-    R apply(A a, B b) throws Exception;
+    void accept(A a, B b) throws Exception;
 }

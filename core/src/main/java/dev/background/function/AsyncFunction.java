@@ -1,5 +1,7 @@
-package dev.background;
+package dev.background.function;
 
+import dev.background.Background;
+import dev.background.Task;
 import java.util.function.Function;
 import java.util.stream.Stream;
 

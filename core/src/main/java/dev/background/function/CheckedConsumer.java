@@ -1,28 +1,25 @@
-package dev.background;
+package dev.background.function;
 
+import dev.background.Task;
 import java.io.Serializable;
 
 /**
- * A function of three arguments that returns nothing.
+ * A function of one argument that returns nothing.
  *
  * <p>The body may throw checked exceptions; they reach the {@link Task}'s future as they are.
  * It is {@link Serializable} so that the same lambda can be sent to worker processes or
  * cluster members: a lambda is serialisable when its target type is, and then only when what it
  * captures is serialisable too.
  *
- * @param <A> the first argument type
- * @param <B> the second argument type
- * @param <C> the third argument type
+ * @param <A> the argument type
  */
 @FunctionalInterface
-public interface CheckedTriConsumer<A, B, C> extends Serializable {
+public interface CheckedConsumer<A> extends Serializable {
     /**
      * Runs the function.
      *
-     * @param a the first argument
-     * @param b the second argument
-     * @param c the third argument
+     * @param a the argument
      * @throws Exception anything the body throws
      */
-    void accept(A a, B b, C c) throws Exception;
+    void accept(A a) throws Exception;
 }

@@ -1,26 +1,22 @@
-package dev.background;
+package dev.background.function;
 
+import dev.background.Task;
 import java.io.Serializable;
 
 /**
- * A function of two arguments that returns nothing.
+ * A function of no arguments that returns nothing.
  *
  * <p>The body may throw checked exceptions; they reach the {@link Task}'s future as they are.
  * It is {@link Serializable} so that the same lambda can be sent to worker processes or
  * cluster members: a lambda is serialisable when its target type is, and then only when what it
  * captures is serialisable too.
- *
- * @param <A> the first argument type
- * @param <B> the second argument type
  */
 @FunctionalInterface
-public interface CheckedBiConsumer<A, B> extends Serializable {
+public interface CheckedRunnable extends Serializable {
     /**
      * Runs the function.
      *
-     * @param a the first argument
-     * @param b the second argument
      * @throws Exception anything the body throws
      */
-    void accept(A a, B b) throws Exception;
+    void run() throws Exception;
 }

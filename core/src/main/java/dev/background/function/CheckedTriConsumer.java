@@ -1,24 +1,29 @@
-package dev.background;
+package dev.background.function;
 
+import dev.background.Task;
 import java.io.Serializable;
 
 /**
- * A function of no arguments that returns a value.
+ * A function of three arguments that returns nothing.
  *
  * <p>The body may throw checked exceptions; they reach the {@link Task}'s future as they are.
  * It is {@link Serializable} so that the same lambda can be sent to worker processes or
  * cluster members: a lambda is serialisable when its target type is, and then only when what it
  * captures is serialisable too.
  *
- * @param <R> the result type
+ * @param <A> the first argument type
+ * @param <B> the second argument type
+ * @param <C> the third argument type
  */
 @FunctionalInterface
-public interface CheckedCallable<R> extends Serializable {
+public interface CheckedTriConsumer<A, B, C> extends Serializable {
     /**
      * Runs the function.
      *
-     * @return the result
+     * @param a the first argument
+     * @param b the second argument
+     * @param c the third argument
      * @throws Exception anything the body throws
      */
-    R call() throws Exception;
+    void accept(A a, B b, C c) throws Exception;
 }

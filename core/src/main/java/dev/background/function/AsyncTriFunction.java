@@ -1,4 +1,7 @@
-package dev.background;
+package dev.background.function;
+
+import dev.background.Background;
+import dev.background.Task;
 
 /**
  * A function of three arguments that runs in the background: what {@link Background#task} returns.

@@ -1,32 +1,33 @@
-package dev.background;
+package dev.background.function;
 
-import java.util.function.Supplier;
+import dev.background.Background;
+import dev.background.Task;
+import java.util.function.BiFunction;
 
 /**
- * A function of no arguments that runs in the background: what {@link Background#task} returns.
+ * A function of two arguments that runs in the background: what {@link Background#task} returns.
  *
  * <p>Calling it submits one call to its pool and returns the call's {@link Task} at once; it
  * never blocks on the work. The option methods ({@link #named}, {@link #timeout}, {@link #limit})
  * return a new function with that option set, sharing the rest: wrapped functions are immutable
  * and may be shared between threads.
  *
+ * @param <A> the first argument type
+ * @param <B> the second argument type
  * @param <R> the result type
  */
-public interface AsyncCallable<R> extends Supplier<Task<R>> {
+public interface AsyncBiFunction<A, B, R> extends BiFunction<A, B, Task<R>> {
 
     /**
      * Submits one call.
      *
+     * @param a the first argument (may be null)
+     * @param b the second argument (may be null)
      * @return the call's task, at once
      * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
      */
-    Task<R> call();
-
-    /** Same as {@link #call()}, for use where a {@link Supplier} is expected. */
     @Override
-    default Task<R> get() {
-        return call();
-    }
+    Task<R> apply(A a, B b);
 
     /**
      * Returns this function with a name, used in thread names while a call runs, in
@@ -36,7 +37,7 @@ public interface AsyncCallable<R> extends Supplier<Task<R>> {
      * @return a new function with the name set
      * @throws NullPointerException if {@code name} is null
      */
-    AsyncCallable<R> named(String name);
+    AsyncBiFunction<A, B, R> named(String name);
 
     /**
      * Returns this function with a time limit on each call's run time (not counting time spent
@@ -48,7 +49,7 @@ public interface AsyncCallable<R> extends Supplier<Task<R>> {
      * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
-    AsyncCallable<R> timeout(java.time.Duration timeout);
+    AsyncBiFunction<A, B, R> timeout(java.time.Duration timeout);
 
     /**
      * Returns this function with a limit on how many of its calls run at once, under the pool's
@@ -59,5 +60,5 @@ public interface AsyncCallable<R> extends Supplier<Task<R>> {
      * @return a new function with the limit set
      * @throws IllegalArgumentException if {@code maxConcurrent} is less than 1
      */
-    AsyncCallable<R> limit(int maxConcurrent);
+    AsyncBiFunction<A, B, R> limit(int maxConcurrent);
 }

@@ -1,21 +1,27 @@
-package dev.background;
+package dev.background.function;
 
+import dev.background.Task;
 import java.io.Serializable;
 
 /**
- * A function of no arguments that returns nothing.
+ * A function of one argument that returns a value.
  *
  * <p>The body may throw checked exceptions; they reach the {@link Task}'s future as they are.
  * It is {@link Serializable} so that the same lambda can be sent to worker processes or
  * cluster members: a lambda is serialisable when its target type is, and then only when what it
  * captures is serialisable too.
+ *
+ * @param <A> the argument type
+ * @param <R> the result type
  */
 @FunctionalInterface
-public interface CheckedRunnable extends Serializable {
+public interface CheckedFunction<A, R> extends Serializable {
     /**
      * Runs the function.
      *
+     * @param a the argument
+     * @return the result
      * @throws Exception anything the body throws
      */
-    void run() throws Exception;
+    R apply(A a) throws Exception;
 }
