@@ -42,7 +42,7 @@ class ReadmeTest {
             throw new UncheckedIOException(e);
         }
         List<List<String>> blocks = blocks("java");
-        assertThat(blocks).as("java blocks in %s", README).hasSizeGreaterThanOrEqualTo(6);
+        assertThat(blocks).as("java blocks in %s", README).isNotEmpty();
 
         for (List<String> block : blocks) {
             List<String> imports = block.stream().filter(l -> l.startsWith("import ")).toList();
