@@ -217,7 +217,7 @@ public final class Background {
      * @param <R> its result type
      * @return the call's task, at once
      * @throws NullPointerException if {@code fn} is null
-     * @throws RejectedExecutionException if the default pool is shut down
+     * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
     public static <R> Task<R> run(CheckedCallable<R> fn) {
         return defaultPool().run(fn);
@@ -232,7 +232,7 @@ public final class Background {
      * @param <R> its result type
      * @return the call's task, at once
      * @throws NullPointerException if {@code fn} is null
-     * @throws RejectedExecutionException if the default pool is shut down
+     * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
     public static <A, R> Task<R> run(CheckedFunction<A, R> fn, A a) {
         return defaultPool().run(fn, a);
@@ -249,7 +249,7 @@ public final class Background {
      * @param <R> its result type
      * @return the call's task, at once
      * @throws NullPointerException if {@code fn} is null
-     * @throws RejectedExecutionException if the default pool is shut down
+     * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
     public static <A, B, R> Task<R> run(CheckedBiFunction<A, B, R> fn, A a, B b) {
         return defaultPool().run(fn, a, b);
@@ -268,7 +268,7 @@ public final class Background {
      * @param <R> its result type
      * @return the call's task, at once
      * @throws NullPointerException if {@code fn} is null
-     * @throws RejectedExecutionException if the default pool is shut down
+     * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
     public static <A, B, C, R> Task<R> run(CheckedTriFunction<A, B, C, R> fn, A a, B b, C c) {
         return defaultPool().run(fn, a, b, c);
@@ -280,7 +280,7 @@ public final class Background {
      * @param fn the function
      * @return the call's task, which yields {@code null}
      * @throws NullPointerException if {@code fn} is null
-     * @throws RejectedExecutionException if the default pool is shut down
+     * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
     public static Task<Void> run(CheckedRunnable fn) {
         return defaultPool().run(fn);
@@ -294,7 +294,7 @@ public final class Background {
      * @param <A> its argument type
      * @return the call's task, which yields {@code null}
      * @throws NullPointerException if {@code fn} is null
-     * @throws RejectedExecutionException if the default pool is shut down
+     * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
     public static <A> Task<Void> run(CheckedConsumer<A> fn, A a) {
         return defaultPool().run(fn, a);
@@ -310,7 +310,7 @@ public final class Background {
      * @param <B> its second argument type
      * @return the call's task, which yields {@code null}
      * @throws NullPointerException if {@code fn} is null
-     * @throws RejectedExecutionException if the default pool is shut down
+     * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
     public static <A, B> Task<Void> run(CheckedBiConsumer<A, B> fn, A a, B b) {
         return defaultPool().run(fn, a, b);
@@ -328,7 +328,7 @@ public final class Background {
      * @param <C> its third argument type
      * @return the call's task, which yields {@code null}
      * @throws NullPointerException if {@code fn} is null
-     * @throws RejectedExecutionException if the default pool is shut down
+     * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
     public static <A, B, C> Task<Void> run(CheckedTriConsumer<A, B, C> fn, A a, B b, C c) {
         return defaultPool().run(fn, a, b, c);
@@ -398,7 +398,7 @@ public final class Background {
     /**
      * The tasks submitted to the default pool, oldest first, like Python's {@code background.results}, in
      * bounded memory: every task still pending, however old, plus at least the
-     * {@link Builder#keepResults(int) keepResults} most recently submitted ones. A finished task
+     * {@link BackgroundPool.Builder#keepResults(int) keepResults} most recently submitted ones. A finished task
      * older than that is forgotten, so that a program submitting a hundred million tasks runs in
      * bounded memory. The list is a snapshot (it does not change), weakly consistent with
      * concurrent submits.

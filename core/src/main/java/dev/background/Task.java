@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * same worker.
  *
  * <p><b>Memory consistency.</b> Everything the task's function did happens-before a successful
- * return from {@link #result()}, {@link #get()}, {@link #join()} or the running of any
+ * return from {@link #result()}, {@link #get()}, {@link #toCompletableFuture()}{@code .join()} or the running of any
  * callback on this task.
  *
  * @param <T> the type of the result ({@link Void} for functions that return nothing)

@@ -9,6 +9,7 @@ package dev.background.process;
 public final class RemoteTaskException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The name of the original exception's class. */
     private final String remoteClassName;
 
     /**

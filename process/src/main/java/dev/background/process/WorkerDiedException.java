@@ -15,9 +15,13 @@ import java.util.List;
 public final class WorkerDiedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The dead worker's id, such as {@code "pool-worker-2"}. */
     private final String workerId;
+    /** The dead worker's process id. */
     private final long pid;
+    /** The worker's exit code, or -1 if unknown (on Unix, 128 + n means signal n). */
     private final int exitCode;
+    /** The last lines the worker wrote to its standard error, oldest first. */
     private final List<String> stderrTail;
 
     /**
