@@ -10,7 +10,8 @@ import java.util.List;
  *
  * <p>The message says which worker died, how (exit code or signal), and quotes the last lines the
  * worker wrote to its standard error; the same facts are available from the accessors. Its stack
- * trace is the place where the task was submitted, when the kind records submit sites.
+ * trace ends with the place where the task was submitted, as for every failure from another JVM
+ * (see {@linkplain dev.background the package documentation of dev.background}).
  */
 public final class WorkerDiedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
