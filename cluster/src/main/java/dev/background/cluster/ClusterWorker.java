@@ -7,6 +7,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import dev.background.TaskTransferException;
 import dev.background.cluster.internal.Settings;
 import dev.background.cluster.internal.Wire;
 import java.io.File;

@@ -22,9 +22,9 @@ import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.background.cluster.ClusterUnavailableException;
-import dev.background.cluster.SubmitSite;
 import dev.background.spi.Engine;
 import dev.background.spi.Job;
+import dev.background.spi.SubmitSite;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -311,7 +311,7 @@ public final class ClusterEngine implements Engine {
         if (unsendable != null) {
             job.fail(unsendable);
         } else if (unavailable) {
-            job.fail(withSite(job, unavailable(), null));
+            job.fail(SubmitSite.appendTo(unavailable(), job, null));
         } else if (sendAll(taken)) {
             pump();
         }
@@ -498,7 +498,7 @@ public final class ClusterEngine implements Engine {
             if (memberLoss(e)) {
                 lostOne(d, s, false);
             } else if (release(d, s)) {
-                d.job.fail(withSite(d.job, e, s));
+                d.job.fail(SubmitSite.appendTo(e, d.job, null));
                 pump(); // its room on the member is free again
                 maybeTerminate();
             }
@@ -552,10 +552,10 @@ public final class ClusterEngine implements Engine {
                 lostOne(d, s, true);
                 return;
             } else if (cause instanceof HazelcastSerializationException) {
-                d.job.fail(withSite(d.job, Transfer.cannotReadResult(d.job.name(),
-                        Wire.address(s.member), cause), s));
+                d.job.fail(SubmitSite.appendTo(Transfer.cannotReadResult(d.job.name(),
+                        Wire.address(s.member), cause), d.job, null));
             } else {
-                d.job.fail(withSite(d.job, cause, s));
+                d.job.fail(SubmitSite.appendTo(cause, d.job, ranOn(s)));
             }
         }
         if (more) {
@@ -567,19 +567,21 @@ public final class ClusterEngine implements Engine {
     private void settle(Dispatch d, Slot s, Outcome outcome) {
         if (outcome.failed()) {
             Throwable error;
+            String ranOn = ranOn(s);
             try {
                 error = outcome.error(serialization);
             } catch (RuntimeException e) {
                 error = Transfer.cannotReadResult(d.job.name(), outcome.member(), e);
+                ranOn = null; // made here
             }
-            d.job.fail(withSite(d.job, error, s));
+            d.job.fail(SubmitSite.appendTo(error, d.job, ranOn));
             return;
         }
         Object value;
         try {
             value = outcome.value(serialization);
         } catch (RuntimeException e) {
-            d.job.fail(withSite(d.job, Transfer.cannotReadResult(d.job.name(), Wire.address(s.member), e), s));
+            d.job.fail(SubmitSite.appendTo(Transfer.cannotReadResult(d.job.name(), Wire.address(s.member), e), d.job, null));
             return;
         }
         d.job.succeed(value);
@@ -800,7 +802,7 @@ public final class ClusterEngine implements Engine {
                 lock.unlock();
             }
             for (Dispatch d : expired) {
-                d.job.fail(withSite(d.job, unavailable(), null));
+                d.job.fail(SubmitSite.appendTo(unavailable(), d.job, null));
             }
             pump();
             maybeTerminate();
@@ -891,15 +893,9 @@ public final class ClusterEngine implements Engine {
         return t;
     }
 
-    /** Adds the member and the submit site to a failure from elsewhere. */
-    private Throwable withSite(Job job, Throwable error, Slot s) {
-        StackTraceElement[] site = job.submitSite();
-        if (site != null) {
-            String where = s == null ? "" : " ran on member " + Wire.address(s.member) + " and";
-            error.addSuppressed(new SubmitSite("task '" + job.name() + "' of pool '" + poolName + "'" + where
-                    + " was submitted to cluster '" + settings.clusterName() + "' here", site));
-        }
-        return error;
+    /** Where a failure that came from member {@code s} ran, for {@link SubmitSite}. */
+    private static String ranOn(Slot s) {
+        return "member " + Wire.address(s.member);
     }
 
     @Override

@@ -4,7 +4,7 @@ import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-import dev.background.cluster.RemoteTaskException;
+import dev.background.RemoteTaskException;
 import java.io.IOException;
 
 /**

@@ -7,7 +7,6 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.background.function.CheckedCallable;
-import dev.background.cluster.TaskTransferException;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 
