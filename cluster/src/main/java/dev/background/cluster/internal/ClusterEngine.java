@@ -4,7 +4,6 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.HazelcastClientNotActiveException;
 import com.hazelcast.client.HazelcastClientOfflineException;
 import com.hazelcast.client.config.ClientConfig;
-import com.hazelcast.client.impl.clientside.HazelcastClientInstanceImpl;
 import com.hazelcast.client.config.ClientConnectionStrategyConfig.ReconnectMode;
 import com.hazelcast.cluster.InitialMembershipEvent;
 import com.hazelcast.cluster.InitialMembershipListener;
@@ -17,7 +16,6 @@ import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
 import com.hazelcast.core.MemberLeftException;
-import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
@@ -149,8 +147,9 @@ public final class ClusterEngine implements Engine {
      * why), but creating it registers the executor with the cluster; non-null means ready to send.
      */
     private volatile IExecutorService executor;
-    private volatile SerializationService serialization;
-    private volatile HazelcastClientInstanceImpl clientImpl;
+    private volatile MemberInvocation.Client sender;
+    /** The client's serialisation; {@code sender.codec()}. */
+    private volatile MemberInvocation.Codec codec;
 
     /** One member that can run jobs. */
     private static final class Slot {
@@ -210,8 +209,8 @@ public final class ClusterEngine implements Engine {
         ClusterEngine engine = new ClusterEngine(settings, poolName, n);
         HazelcastInstance client = HazelcastClient.newHazelcastClient(engine.clientConfig());
         engine.client = client;
-        engine.serialization = Wire.serialization(client);
-        engine.clientImpl = MemberInvocation.clientOf(client);
+        engine.sender = new MemberInvocation.Client(client);
+        engine.codec = engine.sender.codec();
         try {
             engine.reconcile();
             if (!engine.awaitWorker(settings.connectTimeout())) {
@@ -284,7 +283,7 @@ public final class ClusterEngine implements Engine {
         byte[] payload = null;
         RuntimeException unsendable = null;
         try {
-            payload = Wire.toBytes(serialization, job.callable());
+            payload = codec.toBytes(job.callable());
         } catch (RuntimeException e) {
             unsendable = Transfer.notSerialisable(job.name(), settings.clusterName(), e);
         }
@@ -493,7 +492,7 @@ public final class ClusterEngine implements Engine {
         }
         MemberInvocation f;
         try {
-            f = MemberInvocation.send(clientImpl, serialization, new RemoteCall(d.job.name(), d.payload), s.member);
+            f = sender.send(new RemoteCall(d.job.name(), d.payload), s.member);
         } catch (RuntimeException e) {
             if (memberLoss(e)) {
                 lostOne(d, s, false);
@@ -508,7 +507,7 @@ public final class ClusterEngine implements Engine {
         if (d.interrupted) {
             cancel(f);
         }
-        f.whenDone(serialization, (o, e) -> completed(d, s, o, e), completer);
+        f.whenDone((o, e) -> completed(d, s, o, e), completer);
     }
 
     private void completed(Dispatch d, Slot s, Outcome outcome, Throwable error) {
@@ -569,7 +568,7 @@ public final class ClusterEngine implements Engine {
             Throwable error;
             String ranOn = ranOn(s);
             try {
-                error = outcome.error(serialization);
+                error = outcome.error(codec);
             } catch (RuntimeException e) {
                 error = Transfer.cannotReadResult(d.job.name(), outcome.member(), e);
                 ranOn = null; // made here
@@ -579,7 +578,7 @@ public final class ClusterEngine implements Engine {
         }
         Object value;
         try {
-            value = outcome.value(serialization);
+            value = outcome.value(codec);
         } catch (RuntimeException e) {
             d.job.fail(SubmitSite.appendTo(Transfer.cannotReadResult(d.job.name(), Wire.address(s.member), e), d.job, null));
             return;
