@@ -128,6 +128,7 @@ public final class ClusterKind implements ExecutorKind {
         private Duration memberWait = Duration.ofSeconds(5);
         private int prefetch = -1;
         private boolean recordSubmitSites = true;
+        private String hazelcastLogging;
 
         private Builder() {
         }
@@ -236,6 +237,25 @@ public final class ClusterKind implements ExecutorKind {
         }
 
         /**
+         * Where the pools' Hazelcast clients send Hazelcast's own log lines: one of
+         * {@code "jdk"} ({@code java.util.logging}, under {@code com.hazelcast.*}), {@code "slf4j"},
+         * {@code "log4j2"}, {@code "log4j"} or {@code "none"}. Set as {@code hazelcast.logging.type}
+         * on each client's own configuration only; no global setting or log level changes. By
+         * default (null) Hazelcast decides: the {@code hazelcast.logging.type} system property, else
+         * {@code java.util.logging}, at INFO, which logs every connection. The library's own log
+         * lines go to {@link System.Logger} {@code dev.background.cluster} either way. Note that
+         * Hazelcast shares the type of the first instance of a JVM with its static loggers.
+         *
+         * @param type a logging type, or null for Hazelcast's default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code type} is none of the above
+         */
+        public Builder hazelcastLogging(String type) {
+            this.hazelcastLogging = Settings.checkLoggingType(type);
+            return this;
+        }
+
+        /**
          * Builds the kind.
          *
          * @return the kind
@@ -248,8 +268,8 @@ public final class ClusterKind implements ExecutorKind {
             if (members.isEmpty()) {
                 throw new IllegalStateException("members(..) is required: the host:port of at least one worker");
             }
-            return new ClusterKind(new Settings(clusterName, List.copyOf(members), connectTimeout, memberWait, prefetch),
-                    recordSubmitSites);
+            return new ClusterKind(new Settings(clusterName, List.copyOf(members), connectTimeout, memberWait, prefetch,
+                    hazelcastLogging), recordSubmitSites);
         }
     }
 }

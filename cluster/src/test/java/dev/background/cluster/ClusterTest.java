@@ -10,6 +10,7 @@ import dev.background.function.CheckedCallable;
 import dev.background.Task;
 import dev.background.TaskException;
 import dev.background.TaskTransferException;
+import dev.background.cluster.testing.LocalCluster;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

@@ -46,8 +46,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The engine of the cluster kind: a Hazelcast client that sends each job to one worker member
@@ -90,22 +88,6 @@ public final class ClusterEngine implements Engine {
     private static final int MAX_TAKE = 64;
     private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final AtomicInteger CLIENTS = new AtomicInteger();
-    /**
-     * Hazelcast's client logs every connection at INFO and every reconnection attempt at WARNING;
-     * a library's user wants neither (this engine reports unreachable members itself). Held here
-     * because JUL keeps loggers weakly. Levels set by the application are left alone.
-     */
-    private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
-    private static final Logger CLIENT_LOG = Logger.getLogger("com.hazelcast.client");
-
-    static {
-        if (HAZELCAST_LOG.getLevel() == null) {
-            HAZELCAST_LOG.setLevel(Level.WARNING);
-        }
-        if (CLIENT_LOG.getLevel() == null) {
-            CLIENT_LOG.setLevel(Level.SEVERE);
-        }
-    }
 
     private final Settings settings;
     private final String poolName;
@@ -236,9 +218,17 @@ public final class ClusterEngine implements Engine {
     }
 
     private ClientConfig clientConfig() {
+        ClientConfig cc = clientConfig(settings, "background-" + poolName + "-" + CLIENTS.incrementAndGet());
+        cc.addListenerConfig(new ListenerConfig(new Members()));
+        cc.addListenerConfig(new ListenerConfig((LifecycleListener) this::lifecycle));
+        return cc;
+    }
+
+    /** The client's configuration, without the engine's listeners. */
+    static ClientConfig clientConfig(Settings settings, String instanceName) {
         ClientConfig cc = new ClientConfig();
         cc.setClusterName(settings.clusterName());
-        cc.setInstanceName("background-" + poolName + "-" + CLIENTS.incrementAndGet());
+        cc.setInstanceName(instanceName);
         cc.getNetworkConfig().setAddresses(new ArrayList<>(settings.members()));
         // Start without blocking, and never give up reconnecting: this engine decides when
         // tasks fail (memberWait), and invocations while cut off fail at once instead of blocking.
@@ -247,9 +237,10 @@ public final class ClusterEngine implements Engine {
                 .setInitialBackoffMillis(100).setMaxBackoffMillis(1_000);
         // The pool waits for its tasks at JVM exit; Hazelcast must not pull the client away first.
         cc.setProperty("hazelcast.client.shutdownhook.enabled", "false");
+        if (settings.hazelcastLogging() != null) {
+            cc.setProperty(Settings.HAZELCAST_LOGGING_TYPE, settings.hazelcastLogging()); // this client only
+        }
         Wire.register(cc.getSerializationConfig());
-        cc.addListenerConfig(new ListenerConfig(new Members()));
-        cc.addListenerConfig(new ListenerConfig((LifecycleListener) this::lifecycle));
         return cc;
     }
 
@@ -806,7 +797,7 @@ public final class ClusterEngine implements Engine {
             pump();
             maybeTerminate();
         } catch (RuntimeException | Error e) {
-            Logger.getLogger(ClusterEngine.class.getName()).log(Level.WARNING,
+            Log.LOGGER.log(System.Logger.Level.WARNING,
                     "background pool '" + poolName + "': cluster housekeeping failed", e);
         }
     }
