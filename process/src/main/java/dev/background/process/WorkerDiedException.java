@@ -16,9 +16,13 @@ import java.util.List;
 public final class WorkerDiedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The id of the worker that died. */
     private final String workerId;
+    /** Its process id. */
     private final long pid;
+    /** Its exit code, or -1 if unknown. */
     private final int exitCode;
+    /** The last lines of its standard error, oldest first. */
     private final List<String> stderrTail;
 
     /**
