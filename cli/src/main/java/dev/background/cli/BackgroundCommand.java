@@ -1,16 +1,23 @@
 package dev.background.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code background} command line. Each subcommand is one class listed in
- * {@code subcommands} below; {@code --help} and {@code --version} work on every one.
+ * {@code subcommands} below; {@code --help} and {@code --version} work on every one
+ * ({@code --version} is given to each by {@link #commandLine}).
  *
  * <p>Exit codes: 0 on success, 2 on bad input (one line on standard error saying what was wrong
  * and what is accepted, no stack trace), 1 when a command fails while running (its error and
@@ -18,7 +25,6 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "background",
         mixinStandardHelpOptions = true,
-        versionProvider = BackgroundCommand.Version.class,
         description = {"Run work in the background and get futures back: the command line of the background"
                 + " library.", "", "Start with: background demo", ""},
         commandListHeading = "%nCommands:%n",
@@ -58,8 +64,10 @@ public final class BackgroundCommand {
      * @return the command line, ready to execute
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean terminal) {
+        CommandLine cl = new CommandLine(new BackgroundCommand(terminal));
+        withVersion(cl);
         // The handlers write to `err` itself: a subcommand added later has picocli's default streams.
-        return new CommandLine(new BackgroundCommand(terminal))
+        return cl
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler((ex, args) -> badInput(ex, err))
@@ -69,6 +77,21 @@ public final class BackgroundCommand {
                     err.flush();
                     return 1;
                 });
+    }
+
+    /**
+     * Gives {@code cl} and its subcommands, however deep, {@code --version}/{@code -V} printing
+     * {@link Version}: picocli's standard option prints nothing on a command without a version
+     * provider of its own, and the help command has no such option at all.
+     */
+    private static void withVersion(CommandLine cl) {
+        CommandSpec spec = cl.getCommandSpec();
+        spec.versionProvider(new Version());
+        if (spec.findOption("--version") == null) {
+            spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                    .description("Print version information and exit.").build());
+        }
+        cl.getSubcommands().values().forEach(BackgroundCommand::withVersion);
     }
 
     /** Whether standard output is a terminal. */
@@ -98,13 +121,30 @@ public final class BackgroundCommand {
         return BAD_INPUT;
     }
 
-    /** The version from the jar's manifest, or "development build" when run from classes. */
+    /**
+     * The project's version, which the build writes into {@code version.properties} beside this
+     * class, and the Java that runs the command.
+     */
     static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = BackgroundCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"background " + (v != null ? v : "(development build)")
-                    + ", Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")"};
+            return new String[] {"background " + project() + ", Java " + Runtime.version()
+                    + " (" + System.getProperty("java.home") + ")"};
+        }
+
+        /** The version, such as {@code 0.1.0}. */
+        static String project() {
+            try (InputStream in = BackgroundCommand.class.getResourceAsStream("version.properties")) {
+                if (in == null) {
+                    throw new IllegalStateException("version.properties is missing beside " + BackgroundCommand.class
+                            + ": build the command with Maven, which writes it");
+                }
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.background.cli;
 
 import dev.background.ExecutorKind;
-import dev.background.cluster.LocalCluster;
+import dev.background.cluster.testing.LocalCluster;
 import dev.background.process.ProcessKind;
 import java.util.Arrays;
 import java.util.Iterator;

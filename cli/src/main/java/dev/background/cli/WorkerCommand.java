@@ -1,5 +1,6 @@
 package dev.background.cli;
 
+import dev.background.cluster.ClusterKind;
 import dev.background.cluster.ClusterWorker;
 import java.io.File;
 import java.io.IOException;
@@ -14,12 +15,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code background worker}: starts a cluster member that runs background tasks, and runs until
- * stopped (Ctrl-C or a signal). The options are {@link ClusterWorker}'s; see docs/cluster.md.
+ * stopped (Ctrl-C or a signal). The options are {@link ClusterWorker.Builder}'s, read by picocli
+ * straight into the builder; see docs/cluster.md.
  *
  * <p>Hazelcast wants {@code --add-opens} flags on JDK 21+ ({@link ClusterWorker#jvmOptions()}).
- * When this JVM was not started with them, the worker runs in a child JVM that is, with the same
- * class path; its output is this command's, it stops when this command is stopped, and its exit
- * code is this command's.
+ * When this JVM was not started with them, this same command runs in a child JVM that is, with
+ * the same class path and the same arguments; its output is this command's, it stops when this
+ * command is stopped, and its exit code is this command's.
  */
 @Command(name = "worker",
         mixinStandardHelpOptions = true,
@@ -29,6 +31,8 @@ import picocli.CommandLine.Spec;
                 "Example:",
                 "  background worker --cluster render --members 127.0.0.1:5701,127.0.0.1:5702 --n 4 --port 5701"})
 public final class WorkerCommand implements Callable<Integer> {
+    /** Set in the child JVM, which has the opens: it must never start another. */
+    static final String CHILD = "background.worker.child";
 
     @Spec
     private CommandSpec spec;
@@ -41,16 +45,16 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "Addresses of the cluster's members, this one included or not.")
     private String members;
 
-    @Option(names = "--n", paramLabel = "<n>", defaultValue = "4",
-            description = "Tasks this worker runs at once (default: ${DEFAULT-VALUE}).")
-    private int n;
+    @Option(names = "--n", paramLabel = "<n>",
+            description = "Tasks this worker runs at once (default: " + ClusterKind.DEFAULT_N + ").")
+    private Integer n;
 
     @Option(names = "--port", paramLabel = "<port>",
             description = "Port to listen on (default: 5701, or the next free one).")
     private Integer port;
 
-    @Option(names = "--bind", paramLabel = "<address>", defaultValue = ClusterWorker.DEFAULT_BIND,
-            description = "Address to listen on (default: ${DEFAULT-VALUE}). Anything else lets other machines"
+    @Option(names = "--bind", paramLabel = "<address>",
+            description = "Address to listen on (default: 127.0.0.1). Anything else lets other machines"
                     + " send this worker code to run, without authentication: trusted networks only.")
     private String bind;
 
@@ -62,37 +66,50 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "Packages (and subpackages) your tasks' classes are in, for the deserialisation allowlist.")
     private List<String> allow = new ArrayList<>();
 
+    @Option(names = "--hazelcast-logging", paramLabel = "<type>",
+            description = "Where Hazelcast's own log lines go: jdk, slf4j, log4j2, log4j or none, for this member only"
+                    + " (default: Hazelcast's, java.util.logging at INFO).")
+    private String hazelcastLogging;
+
     @Override
     public Integer call() throws InterruptedException, IOException {
-        List<String> args = arguments();
-        ClusterWorker.Builder builder;
-        try {
-            builder = ClusterWorker.parse(args.toArray(String[]::new));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        if (!opensGranted()) {
-            return runInChildJvm(args);
+        ClusterWorker.Builder builder = builder();
+        if (!opensGranted() && System.getProperty(CHILD) == null) {
+            return runInChildJvm(childCommand());
         }
         ClusterWorker worker = builder.start();
-        ClusterWorker.announce(worker, cluster, System.out);
+        spec.commandLine().getOut().println("background worker ready: " + worker);
+        spec.commandLine().getOut().flush();
         worker.awaitShutdown();
         return 0;
     }
 
-    private List<String> arguments() {
-        List<String> a = new ArrayList<>(List.of("--cluster", cluster, "--members", members,
-                "--n", String.valueOf(n), "--bind", bind));
-        if (port != null) {
-            a.addAll(List.of("--port", String.valueOf(port)));
+    /**
+     * The worker's options as picocli read them, checked by the builder.
+     *
+     * @throws ParameterException naming the option and value, if the builder refuses one
+     */
+    ClusterWorker.Builder builder() {
+        ClusterWorker.Builder b = ClusterWorker.builder();
+        try {
+            b.clusterName(cluster).members(members).allowPackages(allow.toArray(String[]::new))
+                    .hazelcastLogging(hazelcastLogging);
+            if (n != null) {
+                b.n(n);
+            }
+            if (port != null) {
+                b.port(port);
+            }
+            if (bind != null) {
+                b.bind(bind);
+            }
+            if (classPath != null) {
+                b.classPath(classPath);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        if (classPath != null) {
-            a.addAll(List.of("--class-path", classPath));
-        }
-        if (!allow.isEmpty()) {
-            a.addAll(List.of("--allow", String.join(",", allow)));
-        }
-        return a;
+        return b;
     }
 
     /** Whether this JVM has the opens Hazelcast asks for. */
@@ -102,15 +119,24 @@ public final class WorkerCommand implements Callable<Integer> {
                 && Object.class.getModule().isOpen("sun.nio.ch", here);
     }
 
-    private static int runInChildJvm(List<String> args) throws IOException, InterruptedException {
+    /**
+     * The child JVM's command line: the whole command line as given to this one (picocli reads it
+     * there again, as here), with the opens, in a JVM of the same class path.
+     */
+    List<String> childCommand() {
         String java = ProcessHandle.current().info().command()
                 .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(ClusterWorker.jvmOptions());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ClusterWorker.class.getName()));
-        cmd.addAll(args);
-        Process child = new ProcessBuilder(cmd).inheritIO().start();
+        cmd.add("-D" + CHILD + "=true");
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BackgroundCommand.class.getName()));
+        cmd.addAll(spec.root().commandLine().getParseResult().originalArgs());
+        return cmd;
+    }
+
+    private static int runInChildJvm(List<String> command) throws IOException, InterruptedException {
+        Process child = new ProcessBuilder(command).inheritIO().start();
         Thread stopChild = new Thread(() -> {
             child.destroy();
             try {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.ParseResult;
 
@@ -121,5 +122,24 @@ class CommandLineTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith("background ").contains("Java " + Runtime.version().feature());
+    }
+
+    /** Regression: a subcommand's --version and -V printed nothing (no version provider of its own). */
+    @ParameterizedTest(name = "background {0}")
+    @ValueSource(strings = {"", "demo", "worker", "help"})
+    void everyCommandPrintsTheBuildsVersionWithVersionAndV(String command) {
+        String expected = System.getProperty("background.test.version");
+        assertThat(expected).as("the build's version, given to the tests").isNotBlank().doesNotContain("${");
+        assertThat(BackgroundCommand.commandLine(new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter()), false).getSubcommands().keySet())
+                .as("the commands this test covers").containsExactlyInAnyOrder("demo", "worker", "help");
+
+        for (String option : new String[] {"--version", "-V"}) {
+            Run run = command.isEmpty() ? Run.of(option) : Run.of(command, option);
+
+            assertThat(run.exitCode()).as(option).isZero();
+            assertThat(run.out()).as(option).startsWith("background " + expected + ", Java ");
+            assertThat(run.err()).as(option).isEmpty();
+        }
     }
 }

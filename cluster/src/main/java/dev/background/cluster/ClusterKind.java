@@ -1,6 +1,8 @@
 package dev.background.cluster;
 
 import dev.background.ExecutorKind;
+import dev.background.RemoteTaskException;
+import dev.background.TaskTransferException;
 import dev.background.cluster.internal.ClusterEngine;
 import dev.background.cluster.internal.Settings;
 import dev.background.spi.Engine;
@@ -35,10 +37,12 @@ import java.util.Objects;
  * the {@linkplain Builder#memberWait member wait}, waiting tasks fail with
  * {@link ClusterUnavailableException}. See {@code docs/cluster.md}.
  *
- * <p><b>Failures.</b> A task that cannot be serialised fails at once with
- * {@link TaskTransferException}; so does one whose classes the members cannot load. A task's own
- * exception reaches its future as the original exception with its remote stack trace, plus a
- * suppressed {@link SubmitSite} naming the member and showing where it was submitted.
+ * <p><b>Failures.</b> A task that cannot be serialised fails at once with a
+ * {@link TaskTransferException}; so does one whose classes the members cannot load, or whose
+ * result cannot come back. A task's own exception reaches its future as itself (or, if it cannot
+ * be rebuilt here, as a {@link RemoteTaskException} standing in for it), with its remote stack
+ * trace followed by a separator naming the member and the place where the task was submitted,
+ * as described in {@linkplain dev.background the package documentation of dev.background}.
  *
  * <p>Instances are immutable and thread-safe; one kind may serve many pools.
  */
@@ -85,8 +89,8 @@ public final class ClusterKind implements ExecutorKind {
     }
 
     /**
-     * Whether tasks record where they were submitted, for the {@link SubmitSite} of their
-     * failures: true unless turned off with {@link Builder#recordSubmitSites(boolean)}.
+     * Whether tasks record where they were submitted, for the stack traces of their failures:
+     * true unless turned off with {@link Builder#recordSubmitSites(boolean)}.
      */
     @Override
     public boolean recordsSubmitSite() {
@@ -124,6 +128,7 @@ public final class ClusterKind implements ExecutorKind {
         private Duration memberWait = Duration.ofSeconds(5);
         private int prefetch = -1;
         private boolean recordSubmitSites = true;
+        private String hazelcastLogging;
 
         private Builder() {
         }
@@ -220,14 +225,33 @@ public final class ClusterKind implements ExecutorKind {
 
         /**
          * Whether tasks record where they were submitted (a stack walk per task, some
-         * microseconds), so that a remote failure shows the submitting line in a suppressed
-         * {@link SubmitSite}. Default true; turn off only for floods of tiny tasks.
+         * microseconds), so that a remote failure's stack trace ends with the submitting line.
+         * Default true; turn off only for floods of tiny tasks.
          *
          * @param record false to skip the stack walk
          * @return this builder
          */
         public Builder recordSubmitSites(boolean record) {
             this.recordSubmitSites = record;
+            return this;
+        }
+
+        /**
+         * Where the pools' Hazelcast clients send Hazelcast's own log lines: one of
+         * {@code "jdk"} ({@code java.util.logging}, under {@code com.hazelcast.*}), {@code "slf4j"},
+         * {@code "log4j2"}, {@code "log4j"} or {@code "none"}. Set as {@code hazelcast.logging.type}
+         * on each client's own configuration only; no global setting or log level changes. By
+         * default (null) Hazelcast decides: the {@code hazelcast.logging.type} system property, else
+         * {@code java.util.logging}, at INFO, which logs every connection. The library's own log
+         * lines go to {@link System.Logger} {@code dev.background.cluster} either way. Note that
+         * Hazelcast shares the type of the first instance of a JVM with its static loggers.
+         *
+         * @param type a logging type, or null for Hazelcast's default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code type} is none of the above
+         */
+        public Builder hazelcastLogging(String type) {
+            this.hazelcastLogging = Settings.checkLoggingType(type);
             return this;
         }
 
@@ -244,8 +268,8 @@ public final class ClusterKind implements ExecutorKind {
             if (members.isEmpty()) {
                 throw new IllegalStateException("members(..) is required: the host:port of at least one worker");
             }
-            return new ClusterKind(new Settings(clusterName, List.copyOf(members), connectTimeout, memberWait, prefetch),
-                    recordSubmitSites);
+            return new ClusterKind(new Settings(clusterName, List.copyOf(members), connectTimeout, memberWait, prefetch,
+                    hazelcastLogging), recordSubmitSites);
         }
     }
 }

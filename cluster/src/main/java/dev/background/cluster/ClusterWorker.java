@@ -7,22 +7,20 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import dev.background.TaskTransferException;
 import dev.background.cluster.internal.Settings;
 import dev.background.cluster.internal.Wire;
+import dev.background.cluster.internal.WorkerMain;
 import java.io.File;
-import java.io.PrintStream;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A cluster member that runs background tasks: a Hazelcast member with a {@code background}
@@ -57,18 +55,19 @@ import java.util.logging.Logger;
 public final class ClusterWorker implements AutoCloseable {
 
     /** The port a worker takes when none is given (or the next free one above it). */
-    public static final int DEFAULT_PORT = 5701;
-    /** The address a worker binds to when none is given. */
-    public static final String DEFAULT_BIND = "127.0.0.1";
-    /** The line a worker prints on standard output once it has joined, before its address. */
-    public static final String READY = "background worker ready: member ";
+    private static final int DEFAULT_PORT = 5701;
 
     private final HazelcastInstance member;
+    private final String address;
+    private final String clusterName;
     private final int n;
     private final CountDownLatch down = new CountDownLatch(1);
 
-    private ClusterWorker(HazelcastInstance member, int n) {
+    private ClusterWorker(HazelcastInstance member, String clusterName, int n) {
         this.member = member;
+        var a = member.getCluster().getLocalMember().getAddress();
+        this.address = a.getHost() + ":" + a.getPort();
+        this.clusterName = clusterName;
         this.n = n;
         member.getLifecycleService().addLifecycleListener(e -> {
             if (e.getState() == LifecycleEvent.LifecycleState.SHUTDOWN) {
@@ -117,8 +116,7 @@ public final class ClusterWorker implements AutoCloseable {
      * @return {@code host:port}
      */
     public String address() {
-        var a = member.getCluster().getLocalMember().getAddress();
-        return a.getHost() + ":" + a.getPort();
+        return address;
     }
 
     /**
@@ -128,15 +126,6 @@ public final class ClusterWorker implements AutoCloseable {
      */
     public int n() {
         return n;
-    }
-
-    /**
-     * How many members the cluster has, as this member sees it.
-     *
-     * @return the member count
-     */
-    public int clusterSize() {
-        return member.getCluster().getMembers().size();
     }
 
     /**
@@ -155,110 +144,41 @@ public final class ClusterWorker implements AutoCloseable {
     }
 
     /**
-     * Runs a worker until its JVM is stopped. Options: {@code --cluster NAME} (required),
-     * {@code --members host:port,...} (required), {@code --n N} (default 4), {@code --port P}
-     * (default 5701 or the next free), {@code --bind ADDRESS} (default 127.0.0.1),
-     * {@code --allow PACKAGE[,PACKAGE]}, {@code --class-path PATH[:PATH]}. Prints
-     * {@value #READY}{@code host:port ...} once joined. Exits with status 2 on bad arguments.
+     * Describes the worker, as its ready line shows it.
+     *
+     * @return {@code member HOST:PORT of cluster 'NAME', n=N, pid=PID}
+     */
+    @Override
+    public String toString() {
+        return "member " + address + " of cluster '" + clusterName + "', n=" + n + ", pid=" + ProcessHandle.current().pid();
+    }
+
+    /**
+     * Runs a worker until its JVM is stopped, for {@code java -cp ... dev.background.cluster.ClusterWorker}.
+     * Options: {@code --cluster NAME} (required), {@code --members host:port,...} (required),
+     * {@code --n N} (default 4), {@code --port P} (default 5701 or the next free), {@code --bind ADDRESS}
+     * (default 127.0.0.1), {@code --allow PACKAGE[,PACKAGE]}, {@code --class-path PATH[:PATH]},
+     * {@code --hazelcast-logging TYPE}; the {@link Builder} methods of the same names say what they do.
+     * Prints {@code background worker ready: } and {@linkplain #toString() the worker} once joined.
+     * Exits with status 2 on bad arguments. {@code background worker} takes the same options.
      *
      * @param args the options
      * @throws InterruptedException if interrupted while running
      */
     public static void main(String[] args) throws InterruptedException {
-        Builder b;
-        try {
-            b = parse(args);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("background worker: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
-        if (b == null) {
-            System.out.println(USAGE);
-            return;
-        }
-        ClusterWorker w = b.start();
-        announce(w, b.clusterName, System.out);
-        w.awaitShutdown();
-    }
-
-    /**
-     * Prints the ready line for {@code worker} (what {@link #main} prints once joined).
-     *
-     * @param worker the started worker
-     * @param clusterName its cluster's name
-     * @param out where to print
-     */
-    public static void announce(ClusterWorker worker, String clusterName, PrintStream out) {
-        out.println(READY + worker.address() + " of cluster '" + clusterName + "', n=" + worker.n()
-                + ", pid=" + ProcessHandle.current().pid());
-        out.flush();
-    }
-
-    private static final String USAGE = "usage: ClusterWorker --cluster NAME --members host:port[,host:port...]"
-            + " [--n 4] [--port 5701] [--bind 127.0.0.1] [--allow com.example[,org.example]]"
-            + " [--class-path app.jar[" + File.pathSeparator + "lib.jar]]";
-
-    /**
-     * Parses {@link #main}'s options into a builder, checking each; for launchers such as
-     * {@code background worker}.
-     *
-     * @param args the options
-     * @return a builder to {@link Builder#start()}, or null if {@code --help} was asked for
-     * @throws IllegalArgumentException naming the option and the value, if one is bad
-     */
-    public static Builder parse(String[] args) {
-        Builder b = builder();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                return null;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value after " + a);
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--cluster" -> b.clusterName(v);
-                case "--members" -> b.members(v);
-                case "--n" -> b.n(intOption(a, v));
-                case "--port" -> b.port(intOption(a, v));
-                case "--bind" -> b.bind(v);
-                case "--allow" -> b.allowPackages(v.split(","));
-                case "--class-path" -> b.classPath(v);
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
-        }
-        return b;
-    }
-
-    private static int intOption(String option, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a whole number: '" + value + "'");
-        }
+        WorkerMain.run(args);
     }
 
     /** Builds and starts a {@link ClusterWorker}. Not thread-safe. */
     public static final class Builder {
-        /**
-         * The cluster name set so far.
-         *
-         * @return the name, or null if not set
-         */
-        public String clusterName() {
-            return clusterName;
-        }
-
         private String clusterName;
         private final List<String> members = new ArrayList<>();
         private int n = ClusterKind.DEFAULT_N;
         private int port = -1;
-        private String bind = DEFAULT_BIND;
+        private String bind = "127.0.0.1";
         private final List<String> allowed = new ArrayList<>();
         private ClassLoader classLoader;
+        private String hazelcastLogging;
 
         private Builder() {
         }
@@ -394,6 +314,22 @@ public final class ClusterWorker implements AutoCloseable {
         }
 
         /**
+         * Where this member sends Hazelcast's own log lines: {@code "jdk"}, {@code "slf4j"},
+         * {@code "log4j2"}, {@code "log4j"} or {@code "none"}, set as {@code hazelcast.logging.type}
+         * on this member's configuration only (see
+         * {@link ClusterKind.Builder#hazelcastLogging(String)}). By default (null) Hazelcast decides,
+         * and logs membership changes at INFO through {@code java.util.logging}.
+         *
+         * @param type a logging type, or null for Hazelcast's default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code type} is none of the above
+         */
+        public Builder hazelcastLogging(String type) {
+            this.hazelcastLogging = Settings.checkLoggingType(type);
+            return this;
+        }
+
+        /**
          * Starts the worker and blocks until it has joined the cluster (or formed it).
          *
          * @return the running worker
@@ -401,14 +337,10 @@ public final class ClusterWorker implements AutoCloseable {
          */
         public ClusterWorker start() {
             if (clusterName == null) {
-                throw new IllegalStateException("--cluster NAME is required");
+                throw new IllegalStateException("a cluster name is required (--cluster NAME)");
             }
             if (members.isEmpty()) {
-                throw new IllegalStateException("--members host:port,... is required");
-            }
-            Logger hazelcastLog = Logger.getLogger("com.hazelcast");
-            if (hazelcastLog.getLevel() == null) {
-                hazelcastLog.setLevel(Level.WARNING);
+                throw new IllegalStateException("the members are required (--members host:port,...)");
             }
             Config c = config();
             ClassLoader old = Thread.currentThread().getContextClassLoader();
@@ -416,7 +348,7 @@ public final class ClusterWorker implements AutoCloseable {
                 Thread.currentThread().setContextClassLoader(classLoader);
             }
             try {
-                return new ClusterWorker(Hazelcast.newHazelcastInstance(c), n);
+                return new ClusterWorker(Hazelcast.newHazelcastInstance(c), clusterName, n);
             } finally {
                 Thread.currentThread().setContextClassLoader(old);
             }
@@ -454,13 +386,17 @@ public final class ClusterWorker implements AutoCloseable {
             if (classLoader != null) {
                 c.setClassLoader(classLoader);
             }
+            if (hazelcastLogging != null) {
+                c.setProperty(Settings.HAZELCAST_LOGGING_TYPE, hazelcastLogging); // this member only
+            }
             return c;
         }
 
         @Override
         public String toString() {
             return "ClusterWorker.Builder[cluster=" + clusterName + ", members=" + members + ", n=" + n
-                    + ", port=" + port + ", bind=" + bind + ", allow=" + Arrays.toString(allowed.toArray()) + "]";
+                    + ", port=" + port + ", bind=" + bind + ", allow=" + allowed + ", classLoader=" + classLoader
+                    + ", hazelcastLogging=" + hazelcastLogging + "]";
         }
     }
 }

@@ -46,25 +46,26 @@ class BadInputTest {
 
     @Test
     void workerOptionsAreCheckedWithTheOffendingValue() {
-        assertThatThrownBy(() -> ClusterWorker.parse(new String[] {"--n", "many"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'many'");
-        assertThatThrownBy(() -> ClusterWorker.parse(new String[] {"--colour", "red"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--colour");
-        assertThatThrownBy(() -> ClusterWorker.parse(new String[] {"--cluster"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--cluster");
-        assertThatThrownBy(() -> ClusterWorker.parse(new String[] {"--n", "0"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
-        assertThatThrownBy(() -> ClusterWorker.parse(new String[] {"--class-path", "/no/such.jar"}))
+        assertThatThrownBy(() -> ClusterWorker.builder().n(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("n must be at least 1: 0");
+        assertThatThrownBy(() -> ClusterWorker.builder().port(70_000))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("70000");
+        assertThatThrownBy(() -> ClusterWorker.builder().members("nonsense"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'nonsense'");
+        assertThatThrownBy(() -> ClusterWorker.builder().classPath("/no/such.jar"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/no/such.jar");
-        assertThatThrownBy(() -> ClusterWorker.parse(new String[] {"--cluster", "c"}).start())
+        assertThatThrownBy(() -> ClusterWorker.builder().hazelcastLogging("loud"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'loud'").hasMessageContaining("none");
+        assertThatThrownBy(() -> ClusterWorker.builder().clusterName("c").start())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("--members");
-        assertThat(ClusterWorker.parse(new String[] {"--help"})).isNull();
+        assertThatThrownBy(() -> ClusterWorker.builder().members("127.0.0.1:5701").start())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("--cluster");
     }
 
     @Test
     void workersBindToLoopbackWithExplicitJoinAndAnAllowlist() {
-        var config = ClusterWorker.parse(new String[] {"--cluster", "c", "--members", "127.0.0.1:5701",
-                "--allow", "com.example"}).config();
+        var config = ClusterWorker.builder().clusterName("c").members("127.0.0.1:5701").allowPackages("com.example")
+                .config();
 
         assertThat(config.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
         assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
@@ -72,5 +73,21 @@ class BadInputTest {
         assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).containsExactly("127.0.0.1:5701");
         assertThat(config.getSerializationConfig().getJavaSerializationFilterConfig().getWhitelist().getPrefixes())
                 .contains("java.", "dev.background.", "com.example.");
+    }
+
+    @Test
+    void hazelcastsLoggingTypeIsSetOnAWorkersOwnConfigOnlyWhenAsked() {
+        var quiet = ClusterWorker.builder().clusterName("c").members("127.0.0.1:5701").hazelcastLogging("none").config();
+        var plain = ClusterWorker.builder().clusterName("c").members("127.0.0.1:5701").config();
+
+        assertThat(quiet.getProperty("hazelcast.logging.type")).isEqualTo("none");
+        assertThat(plain.getProperty("hazelcast.logging.type")).isNull();
+        assertThat(System.getProperty("hazelcast.logging.type")).as("nothing global").isNull();
+    }
+
+    @Test
+    void aKindRefusesAnUnknownHazelcastLoggingType() {
+        assertThatThrownBy(() -> ClusterKind.builder().hazelcastLogging("verbose"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'verbose'");
     }
 }

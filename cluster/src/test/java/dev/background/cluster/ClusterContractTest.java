@@ -2,6 +2,7 @@ package dev.background.cluster;
 
 import dev.background.BackgroundPool;
 import dev.background.testkit.PoolContract;
+import dev.background.cluster.testing.LocalCluster;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.background.BackgroundPool;
+import dev.background.RemoteTaskException;
 import dev.background.function.CheckedCallable;
 import dev.background.Task;
 import dev.background.TaskException;
+import dev.background.TaskTransferException;
+import dev.background.cluster.testing.LocalCluster;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -149,13 +152,50 @@ class ClusterTest {
         }).call();
 
         Throwable e = t.exception(Duration.ofSeconds(30));
-        assertThat(e).isInstanceOf(IllegalStateException.class).hasMessage("boom on a member");
-        assertThat(e.getStackTrace()).anySatisfy(f -> assertThat(f.getClassName()).contains("ClusterTest"));
-        assertThat(e.getSuppressed()).singleElement().isInstanceOf(SubmitSite.class).satisfies(site -> {
-            assertThat(site.getMessage()).contains("ran on member 127.0.0.1:");
-            assertThat(site.getStackTrace()).anySatisfy(f -> assertThat(f.getMethodName())
-                    .isEqualTo("aTasksExceptionArrivesWithItsRemoteStackAndTheSubmitSite"));
+        assertThat(e).isInstanceOf(IllegalStateException.class).hasMessage("boom on a member").hasNoSuppressedExceptions();
+        List<String> frames = frames(e);
+        int separator = separator(frames);
+        assertThat(frames.subList(0, separator)).as("the remote frames").anyMatch(f -> f.contains("RemoteCall.call"));
+        assertThat(frames.get(separator)).as("names the member it ran on")
+                .matches("------ submitted from ------\\.\\(ran on member 127\\.0\\.0\\.1:\\d+\\)");
+        assertThat(frames.get(separator + 1)).contains("aTasksExceptionArrivesWithItsRemoteStackAndTheSubmitSite");
+    }
+
+    static final class Unsendable extends RuntimeException {
+        @SuppressWarnings("unused")
+        private final transient Object fine = null;
+        @SuppressWarnings("unused")
+        private final Thread notSerialisable = new Thread();
+
+        Unsendable(String message) {
+            super(message, new ArithmeticException("root"));
+        }
+    }
+
+    @Test
+    void anExceptionThatCannotComeBackArrivesAsRemoteTaskExceptionWithTheSubmitSite() {
+        Throwable e = pool.task((CheckedCallable<Object>) () -> {
+            throw new Unsendable("stuck on the member");
+        }).call().exception(Duration.ofSeconds(30));
+
+        assertThat(e).isInstanceOfSatisfying(RemoteTaskException.class, r -> {
+            assertThat(r.remoteClassName()).isEqualTo(Unsendable.class.getName());
+            assertThat(r).hasMessage(Unsendable.class.getName() + ": stuck on the member");
+            assertThat(r.getCause()).isInstanceOf(RemoteTaskException.class).hasMessage("java.lang.ArithmeticException: root");
         });
+        List<String> frames = frames(e);
+        assertThat(frames.get(separator(frames) + 1))
+                .contains("anExceptionThatCannotComeBackArrivesAsRemoteTaskExceptionWithTheSubmitSite");
+    }
+
+    private static List<String> frames(Throwable t) {
+        return java.util.Arrays.stream(t.getStackTrace()).map(StackTraceElement::toString).toList();
+    }
+
+    private static int separator(List<String> frames) {
+        List<String> separators = frames.stream().filter(f -> f.startsWith("------ submitted from ------")).toList();
+        assertThat(separators).as("separator frames in %s", frames).hasSize(1);
+        return frames.indexOf(separators.get(0));
     }
 
     @Test

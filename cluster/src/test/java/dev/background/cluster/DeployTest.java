@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.background.BackgroundPool;
 import dev.background.function.CheckedCallable;
+import dev.background.cluster.testing.LocalCluster;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.background.BackgroundPool;
 import dev.background.Task;
+import dev.background.cluster.testing.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -50,9 +50,12 @@ public interface Job extends Runnable {
     void succeed(Object value);
 
     /**
-     * Settles the job with the call's failure, which should be the original exception (or, for
-     * remote kinds, one that carries the remote type, message and stack trace). Ignored if
-     * already settled.
+     * Settles the job with the call's failure, which should be the original exception. Remote
+     * kinds pass the original rebuilt in this JVM, or a
+     * {@link dev.background.RemoteTaskException#standInFor stand-in} if it cannot be, or a
+     * {@link dev.background.TaskTransferException} if the call or its result could not travel,
+     * each with {@link SubmitSite#appendTo SubmitSite.appendTo} applied. Ignored if already
+     * settled.
      *
      * @param error the failure
      */

@@ -1,6 +1,8 @@
 package dev.background.process;
 
 import dev.background.ExecutorKind;
+import dev.background.RemoteTaskException;
+import dev.background.TaskTransferException;
 import dev.background.process.internal.ProcessEngine;
 import dev.background.process.internal.WorkerConfig;
 import dev.background.spi.Engine;
@@ -35,13 +37,15 @@ import java.util.Objects;
  *
  * <p><b>Serialisation.</b> Tasks (the lambda with its captured values and arguments) and their
  * results and exceptions cross the boundary with Java serialisation. A task that cannot be
- * serialised fails at once, on the submitting thread, with a {@link TaskSerializationException}
- * naming the offending class. Both sides deserialise through an {@link ObjectInputFilter} that
+ * serialised fails at once, on the submitting thread, with a {@link TaskTransferException}
+ * naming the offending class; so does one whose result cannot be sent back. Both sides deserialise through an {@link ObjectInputFilter} that
  * admits only the JDK's exported classes and the class path's own classes (no proxies), within
  * limits on depth and size; {@link Builder#serialFilter(String)} narrows or widens it.
  *
- * <p><b>Failures.</b> An exception thrown by a task reaches its future as itself, with its remote
- * stack trace followed by the frames of the place where the task was submitted. A worker that
+ * <p><b>Failures.</b> An exception thrown by a task reaches its future as itself (or, if it cannot
+ * be serialised, as a {@link RemoteTaskException} standing in for it), with its remote stack
+ * trace followed by the place where the task was submitted, as described in
+ * {@linkplain dev.background the package documentation of dev.background}. A worker that
  * dies fails the task it was running with a {@link WorkerDiedException} (or retries it, if asked);
  * the tasks it had not started yet run elsewhere. {@code cancel(true)} and time limits interrupt
  * the task inside its worker; a worker that does not stop within the

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.background.BackgroundPool;
+import dev.background.RemoteTaskException;
 import dev.background.Task;
 import dev.background.TaskException;
+import dev.background.TaskTransferException;
 import dev.background.Tasks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -72,21 +74,43 @@ class ProcessPoolTest {
             throw new IllegalStateException("boom in worker");
         }).call();
         assertThatThrownBy(t::result).isInstanceOf(IllegalStateException.class).hasMessage("boom in worker");
-        StackTraceElement[] trace = t.exceptionNow().getStackTrace();
-        List<String> frames = Arrays.stream(trace).map(StackTraceElement::toString).toList();
-        int separator = frames.indexOf(frames.stream().filter(f -> f.contains("submitted from")).findFirst().orElseThrow());
+        List<String> frames = frames(t.exceptionNow());
+        int separator = separatorIndex(frames);
+        assertThat(frames.get(separator)).as("the separator names the worker the frames above ran on")
+                .matches("------ submitted from ------\\.\\(ran on worker " + POOL + "-worker-\\d+\\)");
         assertThat(frames.subList(0, separator)).anyMatch(f -> f.contains("lambda$exceptionReachesCaller"));
         assertThat(frames.subList(separator + 1, frames.size()))
                 .first().asString().contains("exceptionReachesCallerWithTypeMessageRemoteTraceAndSubmitSite");
     }
 
+    /** The submit site is in the exception's own frames, so it prints also where the exception is a cause. */
     @Test
-    void checkedExceptionIsWrappedByResultOnly() {
+    void theSubmitSiteOfACheckedExceptionSurvivesAsTheCauseOfResultsWrapper() {
         Task<Object> t = pool.task(() -> {
             throw new IOException("disk");
         }).call();
-        assertThatThrownBy(t::result).isInstanceOf(TaskException.class).cause()
-                .isInstanceOf(IOException.class).hasMessage("disk");
+
+        Throwable wrapper = org.assertj.core.api.Assertions.catchThrowable(t::result);
+
+        assertThat(wrapper).isInstanceOf(TaskException.class);
+        List<String> frames = frames(wrapper.getCause());
+        assertThat(frames.subList(separatorIndex(frames) + 1, frames.size())).first().asString()
+                .contains("theSubmitSiteOfACheckedExceptionSurvivesAsTheCauseOfResultsWrapper");
+        java.io.StringWriter printed = new java.io.StringWriter();
+        wrapper.printStackTrace(new java.io.PrintWriter(printed));
+        assertThat(printed.toString()).contains("Caused by: java.io.IOException: disk")
+                .contains("at ------ submitted from ------.(ran on worker ");
+    }
+
+    private static List<String> frames(Throwable t) {
+        return Arrays.stream(t.getStackTrace()).map(StackTraceElement::toString).toList();
+    }
+
+    private static int separatorIndex(List<String> frames) {
+        int i = frames.indexOf(frames.stream().filter(f -> f.startsWith("------ submitted from ------"))
+                .findFirst().orElseThrow(() -> new AssertionError("no separator frame in " + frames)));
+        assertThat(frames.stream().filter(f -> f.startsWith("------ submitted from"))).as("one separator").hasSize(1);
+        return i;
     }
 
     static final class UnserializableException extends RuntimeException {
@@ -106,8 +130,12 @@ class ProcessPoolTest {
         }).call();
         assertThatThrownBy(t::result).isInstanceOfSatisfying(RemoteTaskException.class, e -> {
             assertThat(e.remoteClassName()).isEqualTo(UnserializableException.class.getName());
-            assertThat(e.getMessage()).contains("cannot travel");
-            assertThat(e.getCause()).isInstanceOf(RemoteTaskException.class).hasMessageContaining("root");
+            assertThat(e.getMessage()).isEqualTo(UnserializableException.class.getName() + ": cannot travel");
+            assertThat(e.getCause()).isInstanceOf(RemoteTaskException.class).hasMessage("java.lang.ArithmeticException: root");
+            List<String> frames = frames(e);
+            int separator = separatorIndex(frames);
+            assertThat(frames.subList(0, separator)).as("the remote frames").anyMatch(f -> f.contains("lambda$exceptionThatCannotBe"));
+            assertThat(frames.get(separator + 1)).contains("exceptionThatCannotBeSerialisedArrivesAsRemoteTaskException");
         });
     }
 
@@ -116,7 +144,7 @@ class ProcessPoolTest {
         Unserializable captured = new Unserializable();
         Task<Integer> t = pool.task(() -> captured.value).call();
         assertThat(t.isDone()).as("failed on the submitting thread").isTrue();
-        assertThatThrownBy(t::result).isInstanceOf(TaskSerializationException.class)
+        assertThatThrownBy(t::result).isInstanceOf(TaskTransferException.class)
                 .hasMessageContaining(Unserializable.class.getName())
                 .hasMessageContaining("implement java.io.Serializable");
     }
@@ -124,7 +152,7 @@ class ProcessPoolTest {
     @Test
     void resultThatCannotComeBackFailsClearlyAndTheWorkerLivesOn() {
         Task<Object> t = pool.task(() -> (Object) new Unserializable()).call();
-        assertThatThrownBy(t::result).isInstanceOf(TaskSerializationException.class)
+        assertThatThrownBy(t::result).isInstanceOf(TaskTransferException.class)
                 .hasMessageContaining("result, of class " + Unserializable.class.getName());
         assertThat(pool.task(() -> 1).call().result()).isEqualTo(1);
     }

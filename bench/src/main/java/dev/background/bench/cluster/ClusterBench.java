@@ -8,7 +8,7 @@ import dev.background.function.AsyncCallable;
 import dev.background.BackgroundPool;
 import dev.background.function.CheckedCallable;
 import dev.background.Task;
-import dev.background.cluster.LocalCluster;
+import dev.background.cluster.testing.LocalCluster;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;

@@ -4,7 +4,6 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.HazelcastClientNotActiveException;
 import com.hazelcast.client.HazelcastClientOfflineException;
 import com.hazelcast.client.config.ClientConfig;
-import com.hazelcast.client.impl.clientside.HazelcastClientInstanceImpl;
 import com.hazelcast.client.config.ClientConnectionStrategyConfig.ReconnectMode;
 import com.hazelcast.cluster.InitialMembershipEvent;
 import com.hazelcast.cluster.InitialMembershipListener;
@@ -17,14 +16,13 @@ import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
 import com.hazelcast.core.MemberLeftException;
-import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.background.cluster.ClusterUnavailableException;
-import dev.background.cluster.SubmitSite;
 import dev.background.spi.Engine;
 import dev.background.spi.Job;
+import dev.background.spi.SubmitSite;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -48,8 +46,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The engine of the cluster kind: a Hazelcast client that sends each job to one worker member
@@ -92,22 +88,6 @@ public final class ClusterEngine implements Engine {
     private static final int MAX_TAKE = 64;
     private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final AtomicInteger CLIENTS = new AtomicInteger();
-    /**
-     * Hazelcast's client logs every connection at INFO and every reconnection attempt at WARNING;
-     * a library's user wants neither (this engine reports unreachable members itself). Held here
-     * because JUL keeps loggers weakly. Levels set by the application are left alone.
-     */
-    private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
-    private static final Logger CLIENT_LOG = Logger.getLogger("com.hazelcast.client");
-
-    static {
-        if (HAZELCAST_LOG.getLevel() == null) {
-            HAZELCAST_LOG.setLevel(Level.WARNING);
-        }
-        if (CLIENT_LOG.getLevel() == null) {
-            CLIENT_LOG.setLevel(Level.SEVERE);
-        }
-    }
 
     private final Settings settings;
     private final String poolName;
@@ -149,8 +129,9 @@ public final class ClusterEngine implements Engine {
      * why), but creating it registers the executor with the cluster; non-null means ready to send.
      */
     private volatile IExecutorService executor;
-    private volatile SerializationService serialization;
-    private volatile HazelcastClientInstanceImpl clientImpl;
+    private volatile MemberInvocation.Client sender;
+    /** The client's serialisation; {@code sender.codec()}. */
+    private volatile MemberInvocation.Codec codec;
 
     /** One member that can run jobs. */
     private static final class Slot {
@@ -210,8 +191,8 @@ public final class ClusterEngine implements Engine {
         ClusterEngine engine = new ClusterEngine(settings, poolName, n);
         HazelcastInstance client = HazelcastClient.newHazelcastClient(engine.clientConfig());
         engine.client = client;
-        engine.serialization = Wire.serialization(client);
-        engine.clientImpl = MemberInvocation.clientOf(client);
+        engine.sender = new MemberInvocation.Client(client);
+        engine.codec = engine.sender.codec();
         try {
             engine.reconcile();
             if (!engine.awaitWorker(settings.connectTimeout())) {
@@ -237,9 +218,17 @@ public final class ClusterEngine implements Engine {
     }
 
     private ClientConfig clientConfig() {
+        ClientConfig cc = clientConfig(settings, "background-" + poolName + "-" + CLIENTS.incrementAndGet());
+        cc.addListenerConfig(new ListenerConfig(new Members()));
+        cc.addListenerConfig(new ListenerConfig((LifecycleListener) this::lifecycle));
+        return cc;
+    }
+
+    /** The client's configuration, without the engine's listeners. */
+    static ClientConfig clientConfig(Settings settings, String instanceName) {
         ClientConfig cc = new ClientConfig();
         cc.setClusterName(settings.clusterName());
-        cc.setInstanceName("background-" + poolName + "-" + CLIENTS.incrementAndGet());
+        cc.setInstanceName(instanceName);
         cc.getNetworkConfig().setAddresses(new ArrayList<>(settings.members()));
         // Start without blocking, and never give up reconnecting: this engine decides when
         // tasks fail (memberWait), and invocations while cut off fail at once instead of blocking.
@@ -248,9 +237,10 @@ public final class ClusterEngine implements Engine {
                 .setInitialBackoffMillis(100).setMaxBackoffMillis(1_000);
         // The pool waits for its tasks at JVM exit; Hazelcast must not pull the client away first.
         cc.setProperty("hazelcast.client.shutdownhook.enabled", "false");
+        if (settings.hazelcastLogging() != null) {
+            cc.setProperty(Settings.HAZELCAST_LOGGING_TYPE, settings.hazelcastLogging()); // this client only
+        }
         Wire.register(cc.getSerializationConfig());
-        cc.addListenerConfig(new ListenerConfig(new Members()));
-        cc.addListenerConfig(new ListenerConfig((LifecycleListener) this::lifecycle));
         return cc;
     }
 
@@ -284,7 +274,7 @@ public final class ClusterEngine implements Engine {
         byte[] payload = null;
         RuntimeException unsendable = null;
         try {
-            payload = Wire.toBytes(serialization, job.callable());
+            payload = codec.toBytes(job.callable());
         } catch (RuntimeException e) {
             unsendable = Transfer.notSerialisable(job.name(), settings.clusterName(), e);
         }
@@ -311,7 +301,7 @@ public final class ClusterEngine implements Engine {
         if (unsendable != null) {
             job.fail(unsendable);
         } else if (unavailable) {
-            job.fail(withSite(job, unavailable(), null));
+            job.fail(SubmitSite.appendTo(unavailable(), job, null));
         } else if (sendAll(taken)) {
             pump();
         }
@@ -493,12 +483,12 @@ public final class ClusterEngine implements Engine {
         }
         MemberInvocation f;
         try {
-            f = MemberInvocation.send(clientImpl, serialization, new RemoteCall(d.job.name(), d.payload), s.member);
+            f = sender.send(new RemoteCall(d.job.name(), d.payload), s.member);
         } catch (RuntimeException e) {
             if (memberLoss(e)) {
                 lostOne(d, s, false);
             } else if (release(d, s)) {
-                d.job.fail(withSite(d.job, e, s));
+                d.job.fail(SubmitSite.appendTo(e, d.job, null));
                 pump(); // its room on the member is free again
                 maybeTerminate();
             }
@@ -508,7 +498,7 @@ public final class ClusterEngine implements Engine {
         if (d.interrupted) {
             cancel(f);
         }
-        f.whenDone(serialization, (o, e) -> completed(d, s, o, e), completer);
+        f.whenDone((o, e) -> completed(d, s, o, e), completer);
     }
 
     private void completed(Dispatch d, Slot s, Outcome outcome, Throwable error) {
@@ -552,10 +542,10 @@ public final class ClusterEngine implements Engine {
                 lostOne(d, s, true);
                 return;
             } else if (cause instanceof HazelcastSerializationException) {
-                d.job.fail(withSite(d.job, Transfer.cannotReadResult(d.job.name(),
-                        Wire.address(s.member), cause), s));
+                d.job.fail(SubmitSite.appendTo(Transfer.cannotReadResult(d.job.name(),
+                        Wire.address(s.member), cause), d.job, null));
             } else {
-                d.job.fail(withSite(d.job, cause, s));
+                d.job.fail(SubmitSite.appendTo(cause, d.job, ranOn(s)));
             }
         }
         if (more) {
@@ -567,19 +557,21 @@ public final class ClusterEngine implements Engine {
     private void settle(Dispatch d, Slot s, Outcome outcome) {
         if (outcome.failed()) {
             Throwable error;
+            String ranOn = ranOn(s);
             try {
-                error = outcome.error(serialization);
+                error = outcome.error(codec);
             } catch (RuntimeException e) {
                 error = Transfer.cannotReadResult(d.job.name(), outcome.member(), e);
+                ranOn = null; // made here
             }
-            d.job.fail(withSite(d.job, error, s));
+            d.job.fail(SubmitSite.appendTo(error, d.job, ranOn));
             return;
         }
         Object value;
         try {
-            value = outcome.value(serialization);
+            value = outcome.value(codec);
         } catch (RuntimeException e) {
-            d.job.fail(withSite(d.job, Transfer.cannotReadResult(d.job.name(), Wire.address(s.member), e), s));
+            d.job.fail(SubmitSite.appendTo(Transfer.cannotReadResult(d.job.name(), Wire.address(s.member), e), d.job, null));
             return;
         }
         d.job.succeed(value);
@@ -800,12 +792,12 @@ public final class ClusterEngine implements Engine {
                 lock.unlock();
             }
             for (Dispatch d : expired) {
-                d.job.fail(withSite(d.job, unavailable(), null));
+                d.job.fail(SubmitSite.appendTo(unavailable(), d.job, null));
             }
             pump();
             maybeTerminate();
         } catch (RuntimeException | Error e) {
-            Logger.getLogger(ClusterEngine.class.getName()).log(Level.WARNING,
+            Log.LOGGER.log(System.Logger.Level.WARNING,
                     "background pool '" + poolName + "': cluster housekeeping failed", e);
         }
     }
@@ -891,15 +883,9 @@ public final class ClusterEngine implements Engine {
         return t;
     }
 
-    /** Adds the member and the submit site to a failure from elsewhere. */
-    private Throwable withSite(Job job, Throwable error, Slot s) {
-        StackTraceElement[] site = job.submitSite();
-        if (site != null) {
-            String where = s == null ? "" : " ran on member " + Wire.address(s.member) + " and";
-            error.addSuppressed(new SubmitSite("task '" + job.name() + "' of pool '" + poolName + "'" + where
-                    + " was submitted to cluster '" + settings.clusterName() + "' here", site));
-        }
-        return error;
+    /** Where a failure that came from member {@code s} ran, for {@link SubmitSite}. */
+    private static String ranOn(Slot s) {
+        return "member " + Wire.address(s.member);
     }
 
     @Override

@@ -26,7 +26,6 @@ import java.util.function.IntSupplier;
  * drainer runs. Commands run in queue order only within one drainer.
  */
 final class CompletionRunner implements Executor {
-    private static final System.Logger LOG = System.getLogger(CompletionRunner.class.getName());
     /** How long queued commands may see no drainer take one before {@link #nudge} adds a drainer. */
     static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -90,7 +89,7 @@ final class CompletionRunner implements Executor {
                 try {
                     command.run();
                 } catch (Throwable t) { // completions catch their own; this is a last resort
-                    LOG.log(System.Logger.Level.ERROR, "a cluster completion failed", t);
+                    Log.LOGGER.log(System.Logger.Level.ERROR, "a cluster completion failed", t);
                 }
             }
             drainers.decrementAndGet();

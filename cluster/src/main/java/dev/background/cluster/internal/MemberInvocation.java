@@ -9,7 +9,10 @@ import com.hazelcast.client.impl.spi.impl.ClientInvocation;
 import com.hazelcast.client.impl.spi.impl.ClientInvocationFuture;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.internal.serialization.impl.HeapData;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -18,7 +21,10 @@ import java.util.function.BiConsumer;
 
 /**
  * One {@link RemoteCall} on its way to one member's {@code background} executor, sent with the
- * same client protocol messages as {@code IExecutorService.submitToMember} and its cancel.
+ * same client protocol messages as {@code IExecutorService.submitToMember} and its cancel; and
+ * the two other things that need Hazelcast's internals: a {@link Client} that sends such calls,
+ * and the {@link Codec} that turns the user's objects into bytes and back with an instance's own
+ * serialisation.
  *
  * <p>Why not the proxy: every future that {@code IExecutorService} returns registers a
  * completion on Hazelcast's default asynchronous executor, which, when the JDK's common pool has
@@ -26,38 +32,77 @@ import java.util.function.BiConsumer;
  * call. Measured on such a machine, that was the largest part of the client's cost per task.
  * Here the answer goes straight to the engine's own executor.
  *
- * <p>Uses Hazelcast's client internals (the version is pinned by the build); everything that
- * depends on them is in this class.
+ * <p>Uses Hazelcast's internals (packages {@code internal} and {@code impl}; the version is pinned
+ * by the build). Everything in this module that depends on them is in this file.
  */
 final class MemberInvocation {
-    private final HazelcastClientInstanceImpl client;
+    private final Client client;
     private final UUID id;
     private final UUID member;
     private final ClientInvocationFuture future;
 
-    /** The client behind a client proxy, as Hazelcast's own proxies reach it. */
-    static HazelcastClientInstanceImpl clientOf(HazelcastInstance client) {
-        return ((HazelcastClientProxy) client).client;
-    }
-
     /**
-     * Sends {@code call} to {@code member}. Never blocks on the network.
-     *
-     * @throws RuntimeException what Hazelcast throws when it cannot send (the client is not active)
+     * One Hazelcast instance's serialisation (its class loader, its Java deserialisation filter),
+     * as bytes: the user's calls, results and failures travel as bytes inside {@link RemoteCall}
+     * and {@link Outcome}, so that each side turns them into objects itself.
      */
-    static MemberInvocation send(HazelcastClientInstanceImpl client, SerializationService ss, RemoteCall call,
-                                 Member member) {
-        // Only needs to be unique among this client's calls on the member (it names the call to
-        // cancel); UUID.randomUUID() would take SecureRandom's lock on every send.
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        UUID id = new UUID(random.nextLong(), random.nextLong());
-        ClientMessage request = ExecutorServiceSubmitToMemberCodec.encodeRequest(Wire.EXECUTOR, id,
-                ss.toData(call), member.getUuid());
-        ClientInvocationFuture f = new ClientInvocation(client, request, Wire.EXECUTOR, member.getUuid()).invoke();
-        return new MemberInvocation(client, member.getUuid(), f, id);
+    static final class Codec {
+        private final SerializationService ss;
+
+        private Codec(SerializationService ss) {
+            this.ss = ss;
+        }
+
+        /** The serialisation of a member or a client. */
+        static Codec of(HazelcastInstance instance) {
+            return new Codec(((SerializationServiceSupport) instance).getSerializationService());
+        }
+
+        /** Throws what serialisation throws (a {@code HazelcastSerializationException}). */
+        byte[] toBytes(Object o) {
+            Data d = ss.toData(o);
+            return d == null ? null : d.toByteArray();
+        }
+
+        /** Throws what deserialisation throws: a missing class, a refusal by the filter. */
+        Object toObject(byte[] bytes) {
+            return bytes == null ? null : ss.toObject(new HeapData(bytes));
+        }
     }
 
-    private MemberInvocation(HazelcastClientInstanceImpl client, UUID member, ClientInvocationFuture future, UUID id) {
+    /** A Hazelcast client, able to send calls to a chosen member. */
+    static final class Client {
+        private final HazelcastClientInstanceImpl impl;
+        private final Codec codec;
+
+        /** The client behind a client proxy, as Hazelcast's own proxies reach it. */
+        Client(HazelcastInstance client) {
+            this.impl = ((HazelcastClientProxy) client).client;
+            this.codec = Codec.of(client);
+        }
+
+        Codec codec() {
+            return codec;
+        }
+
+        /**
+         * Sends {@code call} to {@code member}. Never blocks on the network.
+         *
+         * @throws RuntimeException what Hazelcast throws when it cannot send (the client is not active)
+         */
+        MemberInvocation send(RemoteCall call, Member member) {
+            // Only needs to be unique among this client's calls on the member (it names the call to
+            // cancel); UUID.randomUUID() would take SecureRandom's lock on every send.
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            UUID id = new UUID(random.nextLong(), random.nextLong());
+            ClientMessage request = ExecutorServiceSubmitToMemberCodec.encodeRequest(Wire.EXECUTOR, id,
+                    codec.ss.toData(call), member.getUuid());
+            ClientInvocationFuture f = new ClientInvocation(impl, request, Wire.EXECUTOR, member.getUuid()).invoke();
+            return new MemberInvocation(this, member.getUuid(), f, id);
+        }
+    }
+
+    private MemberInvocation(Client client, UUID member, ClientInvocationFuture future, UUID id) {
         this.client = client;
         this.member = member;
         this.future = future;
@@ -68,7 +113,7 @@ final class MemberInvocation {
      * Calls {@code action} on {@code executor} with the member's answer, or with what went wrong
      * (Hazelcast's exception: the member left, the client went offline, ...).
      */
-    void whenDone(SerializationService ss, BiConsumer<Outcome, Throwable> action, Executor executor) {
+    void whenDone(BiConsumer<Outcome, Throwable> action, Executor executor) {
         future.whenCompleteAsync((ClientMessage response, Throwable error) -> {
             if (error != null) {
                 action.accept(null, error);
@@ -76,7 +121,7 @@ final class MemberInvocation {
             }
             Outcome outcome;
             try {
-                outcome = ss.toObject(ExecutorServiceSubmitToMemberCodec.decodeResponse(response));
+                outcome = client.codec.ss.toObject(ExecutorServiceSubmitToMemberCodec.decodeResponse(response));
             } catch (RuntimeException e) {
                 action.accept(null, e);
                 return;
@@ -104,7 +149,7 @@ final class MemberInvocation {
         ClientMessage request = ExecutorServiceCancelOnMemberCodec.encodeRequest(id, member, true);
         try {
             return ExecutorServiceCancelOnMemberCodec.decodeResponse(
-                    new ClientInvocation(client, request, Wire.EXECUTOR, member).invoke().get());
+                    new ClientInvocation(client.impl, request, Wire.EXECUTOR, member).invoke().get());
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not cancel on member " + member, e.getCause());
         } catch (InterruptedException e) {

@@ -1,10 +1,9 @@
 package dev.background.cluster.internal;
 
-import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-import dev.background.cluster.RemoteTaskException;
+import dev.background.RemoteTaskException;
 import java.io.IOException;
 
 /**
@@ -29,16 +28,16 @@ public final class Outcome implements IdentifiedDataSerializable {
         return o;
     }
 
-    static Outcome failure(SerializationService ss, String member, Throwable error) {
+    static Outcome failure(MemberInvocation.Codec codec, String member, Throwable error) {
         Outcome o = new Outcome();
         o.failed = true;
         o.member = member;
         try {
-            o.data = Wire.toBytes(ss, error);
+            o.data = codec.toBytes(error);
         } catch (RuntimeException notSerialisable) {
             o.data = null;
         }
-        o.standIn = Wire.toBytes(ss, RemoteTaskException.standInFor(error));
+        o.standIn = codec.toBytes(RemoteTaskException.standInFor(error));
         return o;
     }
 
@@ -63,20 +62,20 @@ public final class Outcome implements IdentifiedDataSerializable {
     }
 
     /** The result, rebuilt by the submitter; throws what deserialisation throws. */
-    Object value(SerializationService ss) {
-        return Wire.toObject(ss, data);
+    Object value(MemberInvocation.Codec codec) {
+        return codec.toObject(data);
     }
 
     /** The failure, rebuilt by the submitter: the original if possible, else the stand-in. */
-    Throwable error(SerializationService ss) {
+    Throwable error(MemberInvocation.Codec codec) {
         if (data != null) {
             try {
-                return (Throwable) Wire.toObject(ss, data);
+                return (Throwable) codec.toObject(data);
             } catch (RuntimeException unknownHere) {
                 // fall through to the stand-in, which only needs our own classes
             }
         }
-        return (Throwable) Wire.toObject(ss, standIn);
+        return (Throwable) codec.toObject(standIn);
     }
 
     @Override

@@ -2,12 +2,10 @@ package dev.background.cluster.internal;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
-import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.background.function.CheckedCallable;
-import dev.background.cluster.TaskTransferException;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 
@@ -42,13 +40,13 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
     }
 
     private Outcome run() {
-        SerializationService ss = Wire.serialization(member);
+        MemberInvocation.Codec codec = MemberInvocation.Codec.of(member);
         CheckedCallable<?> callable;
         try {
-            callable = (CheckedCallable<?>) Wire.toObject(ss, payload);
+            callable = (CheckedCallable<?>) codec.toObject(payload);
         } catch (Throwable t) { // class missing, refused by the allowlist, incompatible version
             String where = where();
-            return Outcome.failure(ss, where, Transfer.cannotLoad(name, where, t));
+            return Outcome.failure(codec, where, Transfer.cannotLoad(name, where, t));
         }
         Object value;
         Thread self = Thread.currentThread();
@@ -57,16 +55,16 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
         try {
             value = callable.call();
         } catch (Throwable t) {
-            return Outcome.failure(ss, where(), t);
+            return Outcome.failure(codec, where(), t);
         } finally {
             self.setName(threadName);
             Thread.interrupted(); // an interrupt meant for this task must not reach the next one
         }
         try {
-            return Outcome.success(Wire.toBytes(ss, value));
+            return Outcome.success(codec.toBytes(value));
         } catch (Throwable t) {
             String where = where();
-            return Outcome.failure(ss, where, Transfer.resultNotSerialisable(name, where, value, t));
+            return Outcome.failure(codec, where, Transfer.resultNotSerialisable(name, where, value, t));
         }
     }
 

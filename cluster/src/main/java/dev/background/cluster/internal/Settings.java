@@ -3,6 +3,7 @@ package dev.background.cluster.internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A cluster kind's settings, shared by the engines it opens.
@@ -12,9 +13,23 @@ import java.util.Objects;
  * @param connectTimeout how long opening waits for a worker
  * @param memberWait how long tasks wait when no worker is reachable
  * @param prefetch tasks sent ahead per member beyond n (0: none), or -1 to let {@link Pacing} decide
+ * @param hazelcastLogging the {@value #HAZELCAST_LOGGING_TYPE} of the pools' clients, or null for Hazelcast's default
  */
 public record Settings(String clusterName, List<String> members, Duration connectTimeout,
-                       Duration memberWait, int prefetch) {
+                       Duration memberWait, int prefetch, String hazelcastLogging) {
+
+    /** The Hazelcast property, set on one instance's configuration, that says where it logs. */
+    public static final String HAZELCAST_LOGGING_TYPE = "hazelcast.logging.type";
+    private static final Set<String> LOGGING_TYPES = Set.of("jdk", "log4j", "log4j2", "slf4j", "none");
+
+    /** Checks a {@value #HAZELCAST_LOGGING_TYPE} value: null, or one Hazelcast knows; returns it. */
+    public static String checkLoggingType(String type) {
+        if (type != null && !LOGGING_TYPES.contains(type)) {
+            throw new IllegalArgumentException("Hazelcast logging type must be one of jdk, log4j, log4j2, slf4j, none: '"
+                    + type + "'");
+        }
+        return type;
+    }
 
     /** Checks that {@code address} is {@code host:port}; returns it. */
     public static String checkAddress(String address) {

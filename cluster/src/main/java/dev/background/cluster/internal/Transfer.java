@@ -1,6 +1,6 @@
 package dev.background.cluster.internal;
 
-import dev.background.cluster.TaskTransferException;
+import dev.background.TaskTransferException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
 

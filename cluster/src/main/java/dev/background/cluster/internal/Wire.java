@@ -1,20 +1,16 @@
 package dev.background.cluster.internal;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.config.SerializationConfig;
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.internal.serialization.Data;
-import com.hazelcast.internal.serialization.SerializationService;
-import com.hazelcast.internal.serialization.impl.HeapData;
 import com.hazelcast.nio.serialization.DataSerializableFactory;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-import com.hazelcast.spi.impl.SerializationServiceSupport;
 
 /**
  * What travels between the submitting JVM and the members: {@link RemoteCall} out,
  * {@link Outcome} back, both as Hazelcast {@code IdentifiedDataSerializable} (no reflection, no
  * class names on the wire). The user's call, its result and its failure travel inside them as
- * bytes that each side turns into objects itself, so that a failure to do so becomes a clear
- * error in our hands rather than a log line inside Hazelcast.
+ * bytes that each side turns into objects itself ({@link MemberInvocation.Codec}), so that a
+ * failure to do so becomes a clear error in our hands rather than a log line inside Hazelcast.
  */
 public final class Wire {
     /** Our factory id; any id unused by the application works, this one spells "bg". */
@@ -43,20 +39,7 @@ public final class Wire {
     }
 
     /** A member's address as {@code host:port}. */
-    static String address(com.hazelcast.cluster.Member m) {
+    static String address(Member m) {
         return m.getAddress().getHost() + ":" + m.getAddress().getPort();
-    }
-
-    static SerializationService serialization(HazelcastInstance hz) {
-        return ((SerializationServiceSupport) hz).getSerializationService();
-    }
-
-    static byte[] toBytes(SerializationService ss, Object o) {
-        Data d = ss.toData(o);
-        return d == null ? null : d.toByteArray();
-    }
-
-    static Object toObject(SerializationService ss, byte[] bytes) {
-        return bytes == null ? null : ss.toObject(new HeapData(bytes));
     }
 }

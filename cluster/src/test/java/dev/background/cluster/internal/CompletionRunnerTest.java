@@ -3,6 +3,7 @@ package dev.background.cluster.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.background.testkit.LogCapture;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -125,6 +126,22 @@ class CompletionRunnerTest {
             latch.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aCommandThatThrowsIsLoggedUnderTheLibrarysName() {
+        CompletionRunner runner = new CompletionRunner("test-completion", () -> 1);
+        try (LogCapture log = LogCapture.start()) {
+            runner.execute(() -> {
+                throw new IllegalStateException("completion broke");
+            });
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !log.records().isEmpty());
+            assertThat(log.records()).singleElement().satisfies(r -> {
+                assertThat(r.getLoggerName()).isEqualTo("dev.background.cluster");
+                assertThat(r.getThrown()).hasMessage("completion broke");
+            });
         }
     }
 }

@@ -1,9 +1,10 @@
 package dev.background.process.internal;
 
-import dev.background.process.TaskSerializationException;
+import dev.background.TaskTransferException;
 import dev.background.process.WorkerDiedException;
 import dev.background.spi.Engine;
 import dev.background.spi.Job;
+import dev.background.spi.SubmitSite;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -62,8 +63,6 @@ public final class ProcessEngine implements Engine {
 
     private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1,
             Thread.ofPlatform().daemon().name("background-process-timer").factory());
-    private static final StackTraceElement SUBMIT_SEPARATOR =
-            new StackTraceElement("------ submitted from ------", "", null, -1);
 
     static {
         TIMER.setRemoveOnCancelPolicy(true);
@@ -177,7 +176,7 @@ public final class ProcessEngine implements Engine {
         return new RejectedExecutionException("background pool '" + poolName + "' is shut down and takes no new tasks");
     }
 
-    private static TaskSerializationException notSerializable(Job job, Throwable e) {
+    private static TaskTransferException notSerializable(Job job, Throwable e) {
         String what = e instanceof NotSerializableException ns ? ns.getMessage() : null;
         String message = what != null
                 ? "task '" + job.name() + "' cannot be sent to a worker process: it holds an object of class " + what
@@ -187,7 +186,7 @@ public final class ProcessEngine implements Engine {
                 + " method of its enclosing object captures that object)"
                 : "task '" + job.name() + "' cannot be sent to a worker process: serialising it failed with " + e
                 + ". Capture and pass only serialisable values";
-        return new TaskSerializationException(message, e);
+        return new TaskTransferException(message, e);
     }
 
     // ------------------------------------------------------------------ dispatching
@@ -499,42 +498,28 @@ public final class ProcessEngine implements Engine {
         try {
             decoded = Codec.decode(f.payload(), filter);
         } catch (Exception | LinkageError | StackOverflowError e) {
-            r.job.fail(undecodable(r, w, ok ? "result" : "exception", e));
+            r.job.fail(SubmitSite.appendTo(undecodable(r, w, ok ? "result" : "exception", e), r.job, null));
             return;
         }
         if (ok) {
             r.job.succeed(decoded);
         } else if (decoded instanceof Throwable t) {
-            r.job.fail(withSubmitSite(t, r.job));
+            r.job.fail(SubmitSite.appendTo(t, r.job, "worker " + w.id));
         } else {
             throw new Frames.MalformedFrameException("error frame without an exception");
         }
     }
 
     /** A payload that could not be read; a rejected one ends the worker, as hostile. */
-    private TaskSerializationException undecodable(Rec r, WorkerProcess w, String what, Throwable e) {
+    private TaskTransferException undecodable(Rec r, WorkerProcess w, String what, Throwable e) {
         if (SerialFilter.isRejection(e)) {
             kill(w, "it sent a " + what + " that the deserialisation filter rejected, and was stopped");
-            return new TaskSerializationException("the " + what + " of task '" + r.job.name() + "' from worker "
+            return new TaskTransferException("the " + what + " of task '" + r.job.name() + "' from worker "
                     + w + " was refused by the deserialisation filter (" + SerialFilter.describe(e) + "); the worker was"
                     + " stopped. Allow the classes with ProcessKind.builder().serialFilter(..) if they are yours", e);
         }
-        return new TaskSerializationException("the " + what + " of task '" + r.job.name() + "' from worker "
+        return new TaskTransferException("the " + what + " of task '" + r.job.name() + "' from worker "
                 + w + " could not be deserialised: " + e, e);
-    }
-
-    /** Appends the submit site to a remote stack trace, the way Hazelcast does. */
-    private static Throwable withSubmitSite(Throwable t, Job job) {
-        StackTraceElement[] site = job.submitSite();
-        if (site != null && site.length > 0) {
-            StackTraceElement[] remote = t.getStackTrace();
-            StackTraceElement[] all = new StackTraceElement[remote.length + 1 + site.length];
-            System.arraycopy(remote, 0, all, 0, remote.length);
-            all[remote.length] = SUBMIT_SEPARATOR;
-            System.arraycopy(site, 0, all, remote.length + 1, site.length);
-            t.setStackTrace(all);
-        }
-        return t;
     }
 
     /** Closes a worker that is closing (or idle after shutdown) and has nothing left to run. */
@@ -644,11 +629,7 @@ public final class ProcessEngine implements Engine {
             tail.forEach(l -> m.append("\n    ").append(l));
         }
         WorkerDiedException e = new WorkerDiedException(m.toString(), w.id, w.pid, code, tail);
-        StackTraceElement[] site = victim.job.submitSite();
-        if (site != null) {
-            e.setStackTrace(site);
-        }
-        return e;
+        return SubmitSite.appendTo(e, victim.job, null);
     }
 
     private static String signalName(int signal) {

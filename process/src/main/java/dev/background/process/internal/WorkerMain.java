@@ -1,8 +1,8 @@
 package dev.background.process.internal;
 
 import dev.background.function.CheckedCallable;
-import dev.background.process.RemoteTaskException;
-import dev.background.process.TaskSerializationException;
+import dev.background.RemoteTaskException;
+import dev.background.TaskTransferException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -269,7 +269,7 @@ public final class WorkerMain {
                 payload = Codec.encode(value);
             } catch (Exception | StackOverflowError e) {
                 type = Frames.ERROR;
-                failure = new TaskSerializationException("the task's result, of class " + value.getClass().getName()
+                failure = new TaskTransferException("the task's result, of class " + value.getClass().getName()
                         + ", cannot be sent back from the worker process: " + e
                         + ". Return a serialisable value (implement java.io.Serializable, or copy the data into"
                         + " a record, String, List or Map of serialisable values)", null);
@@ -287,7 +287,7 @@ public final class WorkerMain {
             return Codec.encode(failure);
         } catch (Exception | StackOverflowError e) {
             try {
-                return Codec.encode(RemoteTaskException.of(failure));
+                return Codec.encode(RemoteTaskException.standInFor(failure));
             } catch (IOException impossible) {
                 throw new IllegalStateException(impossible);
             }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.background.BackgroundPool;
 import dev.background.Task;
+import dev.background.TaskTransferException;
 import dev.background.process.ProcessKind;
-import dev.background.process.TaskSerializationException;
 import dev.background.process.WorkerDiedException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -201,7 +201,7 @@ class HostileFrameTest {
         try (var pool = BackgroundPool.builder().name("refused").n(1).kind(ProcessKind.processes()).build()) {
             Task<Object> t = pool.task(() -> (Object) Proxy.newProxyInstance(Handler.class.getClassLoader(),
                     new Class<?>[] {Runnable.class, Serializable.class}, new Handler("x"))).call();
-            assertThatThrownBy(t::result).isInstanceOf(TaskSerializationException.class)
+            assertThatThrownBy(t::result).isInstanceOf(TaskTransferException.class)
                     .hasMessageContaining("refused by the deserialisation filter")
                     .hasMessageContaining("dynamic proxy class");
             assertThat(pool.task(() -> "next").call().result()).isEqualTo("next");

@@ -1,4 +1,4 @@
-package dev.background.cluster;
+package dev.background.cluster.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

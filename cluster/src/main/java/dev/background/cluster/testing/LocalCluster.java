@@ -1,8 +1,11 @@
-package dev.background.cluster;
+package dev.background.cluster.testing;
 
 import dev.background.ExecutorKind;
+import dev.background.cluster.ClusterKind;
+import dev.background.cluster.ClusterWorker;
 import dev.background.cluster.internal.OwningEngine;
 import dev.background.cluster.internal.Settings;
+import dev.background.cluster.internal.WorkerMain;
 import dev.background.spi.Engine;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,9 +30,9 @@ import java.util.stream.Collectors;
 
 /**
  * A cluster of worker JVMs on this machine, bound to 127.0.0.1, that this object starts and
- * stops: for demos, benchmarks and tests. Each worker is a separate {@code java} process running
- * {@link ClusterWorker} with this JVM's class path (or the one given), so the tasks of this JVM's
- * code run there unchanged.
+ * stops: for tests, demos and benchmarks, not for production. Each worker is a separate
+ * {@code java} process running {@link ClusterWorker} with this JVM's class path, so the tasks of
+ * this JVM's code run there unchanged.
  * <pre>{@code
  * try (LocalCluster local = LocalCluster.builder().members(2).n(4).start();
  *      BackgroundPool pool = BackgroundPool.builder().kind(local.kind()).build()) {
@@ -41,6 +44,10 @@ import java.util.stream.Collectors;
  * still running; a worker's output goes to a log file ({@link #log(int)}).
  */
 public final class LocalCluster implements AutoCloseable {
+    /** How long to wait for the workers to join: long, for busy machines. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final String JAVA = ProcessHandle.current().info().command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 
     private final Builder config;
     private final List<Integer> ports;
@@ -111,7 +118,9 @@ public final class LocalCluster implements AutoCloseable {
      * demos (such as {@code background demo --executor cluster}). The pool's {@code n} (per
      * member) defaults to {@link ClusterKind#DEFAULT_N}, or {@code n} if smaller. Building a pool blocks while
      * the workers start (a few seconds each); a worker that does not start fails the build with
-     * an {@link IllegalStateException} carrying its output.
+     * an {@link IllegalStateException} carrying its output. The pools' Hazelcast clients log
+     * nothing of Hazelcast's own ({@link ClusterKind.Builder#hazelcastLogging(String)
+     * hazelcastLogging("none")}), so that a demo's output stays its own.
      *
      * @param members how many workers, at least 1
      * @param n tasks each worker runs at once, at least 1
@@ -135,7 +144,7 @@ public final class LocalCluster implements AutoCloseable {
             public Engine open(String poolName, int poolN) {
                 LocalCluster local = builder().members(members).n(n).start(); // a new name each time
                 try {
-                    return new OwningEngine(local.kind().open(poolName, poolN), local);
+                    return new OwningEngine(local.kindBuilder().hazelcastLogging("none").build().open(poolName, poolN), local);
                 } catch (RuntimeException | Error e) {
                     local.close();
                     throw e;
@@ -275,7 +284,7 @@ public final class LocalCluster implements AutoCloseable {
             started.add(System.nanoTime());
             ready.add(spawn(i));
         }
-        long deadline = System.nanoTime() + config.startTimeout.toNanos();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         for (int k = 0; k < which.size(); k++) {
             int i = which.get(k);
             try {
@@ -284,7 +293,7 @@ public final class LocalCluster implements AutoCloseable {
             } catch (TimeoutException | ExecutionException e) {
                 close();
                 throw new IllegalStateException("worker " + i + " of local cluster '" + config.clusterName
-                        + "' did not start within " + config.startTimeout + "; its output:\n" + tail(logs.get(i)), e);
+                        + "' did not start within " + START_TIMEOUT + "; its output:\n" + tail(logs.get(i)), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 close();
@@ -295,11 +304,11 @@ public final class LocalCluster implements AutoCloseable {
 
     private CompletableFuture<Void> spawn(int i) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(config.java);
+        cmd.add(JAVA);
         cmd.addAll(ClusterWorker.jvmOptions());
-        cmd.addAll(config.jvmOptions);
+        cmd.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC"));
         cmd.add("-cp");
-        cmd.add(config.classPath);
+        cmd.add(System.getProperty("java.class.path"));
         cmd.add(ClusterWorker.class.getName());
         cmd.addAll(List.of("--cluster", config.clusterName, "--members", members(),
                 "--port", String.valueOf(ports.get(i)), "--n", String.valueOf(config.n)));
@@ -329,7 +338,7 @@ public final class LocalCluster implements AutoCloseable {
             for (String line; (line = in.readLine()) != null; ) {
                 out.write(line);
                 out.write('\n');
-                if (line.startsWith(ClusterWorker.READY)) {
+                if (line.startsWith(WorkerMain.READY)) {
                     out.flush();
                     ready.complete(null);
                 }
@@ -354,13 +363,8 @@ public final class LocalCluster implements AutoCloseable {
     public static final class Builder {
         private int members = 2;
         private int n = ClusterKind.DEFAULT_N;
-        private String clusterName = "background-local-" + UUID.randomUUID().toString().substring(0, 8);
-        private String classPath = System.getProperty("java.class.path");
-        private String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
+        private final String clusterName = "background-local-" + UUID.randomUUID().toString().substring(0, 8);
         private final List<String> allow = new ArrayList<>();
-        private Duration startTimeout = Duration.ofSeconds(90);
         private String userClassPath;
 
         private Builder() {
@@ -391,28 +395,6 @@ public final class LocalCluster implements AutoCloseable {
         }
 
         /**
-         * The cluster's name. Default: {@code background-local-} and a random suffix.
-         *
-         * @param name the name
-         * @return this builder
-         */
-        public Builder clusterName(String name) {
-            this.clusterName = Settings.checkName(name);
-            return this;
-        }
-
-        /**
-         * The workers' class path. Default: this JVM's.
-         *
-         * @param path the class path
-         * @return this builder
-         */
-        public Builder classPath(String path) {
-            this.classPath = Objects.requireNonNull(path, "path");
-            return this;
-        }
-
-        /**
          * The workers' {@code --class-path}: jars and directories with the tasks' classes, loaded
          * by the workers besides their own class path, as a deployed application's would be.
          *
@@ -425,37 +407,14 @@ public final class LocalCluster implements AutoCloseable {
         }
 
         /**
-         * Extra options for the workers' JVMs, after {@link ClusterWorker#jvmOptions()}. Default
-         * {@code -Xmx256m -XX:+UseSerialGC}; this replaces them.
-         *
-         * @param options the options
-         * @return this builder
-         */
-        public Builder jvmOptions(List<String> options) {
-            jvmOptions.clear();
-            jvmOptions.addAll(Objects.requireNonNull(options, "options"));
-            return this;
-        }
-
-        /**
          * Packages the workers accept in tasks; see {@link ClusterWorker.Builder#allowPackages}.
          *
          * @param packages package names
          * @return this builder
+         * @throws NullPointerException if {@code packages} or one of them is null
          */
         public Builder allowPackages(String... packages) {
             allow.addAll(List.of(packages));
-            return this;
-        }
-
-        /**
-         * How long to wait for the workers to join. Default 90 s.
-         *
-         * @param timeout a positive duration
-         * @return this builder
-         */
-        public Builder startTimeout(Duration timeout) {
-            this.startTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
