@@ -392,7 +392,9 @@ public final class BackgroundPool implements ExecutorService {
 
     /**
      * Changes how many tasks run at once, while tasks run: a raise lets queued tasks start at
-     * once; a lowering takes effect as running tasks end, and interrupts none.
+     * once. A lowering is exact from the moment this method returns: no task starts while
+     * {@code n} or more run. Tasks already running then go on (none is interrupted), so until
+     * enough of them have ended, more than {@code n} may still be running, and none starts.
      *
      * @param n the new limit, at least 1
      * @return this pool

@@ -1016,6 +1016,37 @@ public abstract class PoolContract {
         assertThat(secondInside.max()).as("once the running tasks ended, one at a time").isEqualTo(1);
     }
 
+    /**
+     * Regression (issue 15): a lowering on an idle pool must hold for the next calls, though
+     * nothing ran when it was made (a ThreadPoolExecutor lowered while idle let a woken worker
+     * take a queued task). A call that must not start is given {@link #SHORT} to start anyway;
+     * a few rounds, since one that ran too many at once did so in about half of them.
+     */
+    @Test
+    void loweringNOnAnIdlePoolHoldsForTheNextCalls() {
+        BackgroundPool pool = pool(3);
+        for (int round = 0; round < 5; round++) {
+            Counter warmInside = counter("warm" + round), inside = counter("inside" + round);
+            Signal warmGate = signal("warmGate" + round), gate = signal("gate" + round);
+            pool.n(3);
+            AsyncFunction<Integer, Integer> warm = pool.task(PoolContract.<Integer>countedUntil(warmInside, warmGate));
+            List<Task<Integer>> warmCalls = IntStream.range(0, 3).mapToObj(warm::apply).toList();
+            eventually().until(() -> warmInside.current() == 3); // three workers, idle together below
+            warmGate.fire();
+            Tasks.gather(warmCalls);
+
+            pool.n(1);
+            AsyncFunction<Integer, Integer> f = pool.task(PoolContract.<Integer>countedUntil(inside, gate));
+            List<Task<Integer>> calls = IntStream.range(0, 3).mapToObj(f::apply).toList();
+            eventually().failFast("round " + round + ": two calls ran at once after n(1) on an idle pool",
+                    () -> inside.current() > 1).during(SHORT).until(() -> inside.current() == 1);
+            gate.fire();
+
+            assertThat(Tasks.gather(calls)).containsExactly(0, 1, 2);
+            assertThat(inside.max()).as("round %d: calls at once after n(1) on an idle pool", round).isEqualTo(1);
+        }
+    }
+
     // ================================================================ ExecutorService (item 6)
 
     @Test
