@@ -1132,6 +1132,30 @@ public abstract class PoolContract {
                 .hasMessageContaining(pool.name());
     }
 
+    /**
+     * Regression (issue 9): as {@code ThreadPoolExecutor} does, shutdownNow returns the runnable
+     * given to {@code execute} itself (the pool's wrapper around it was unreachable to the caller)
+     * and, for {@code submit}, the future that {@code submit} returned.
+     */
+    @Test
+    void shutdownNowReturnsWhatWasGivenToExecuteAndTheFutureThatSubmitReturned() throws Exception {
+        BackgroundPool pool = pool(1);
+        Signal started = signal("started"), interrupted = signal("interrupted"), ran = signal("ran");
+        pool.run(untilInterrupted(started, interrupted));
+        started.await();
+        Runnable executed = (Runnable & Serializable) ran::fire;
+        pool.execute(executed);
+        Task<?> submitted = pool.submit((Runnable & Serializable) ran::fire);
+
+        List<Runnable> neverStarted = pool.shutdownNow();
+
+        assertThat(List.<Object>copyOf(neverStarted)).containsExactlyInAnyOrder(executed, submitted);
+        assertThat(submitted.isCancelled()).isTrue();
+        interrupted.await();
+        assertThat(pool.awaitTermination(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(ran.isFired()).isFalse();
+    }
+
     @Test
     void closeWaitsForEverySubmittedTask() throws Exception {
         BackgroundPool pool = pool(1);
