@@ -824,6 +824,23 @@ public abstract class PoolContract {
         assertThat(blocked.isDone()).as("the task goes on").isFalse();
     }
 
+    /** Regression (issue 9; Python's bpo-20367): a task given twice was yielded twice. */
+    @Test
+    void asCompletedYieldsATaskGivenTwiceOnce() {
+        BackgroundPool pool = pool(2);
+        Signal s = signal("s"), gate = signal("gate");
+        Task<Integer> done = pool.run(() -> 1);
+        Task<Integer> blocked = pool.run(blocking(s, gate, 2));
+        done.result();
+
+        Iterator<Task<Integer>> it = Tasks.asCompleted(List.of(done, blocked, done, blocked)).iterator();
+        assertThat((Object) it.next()).isSameAs(done);
+        gate.fire();
+        assertThat((Object) it.next()).isSameAs(blocked);
+        assertThat(it.hasNext()).as("each task once").isFalse();
+        assertThat(Tasks.asCompleted(List.of(done, done), PATIENCE)).containsExactly(done);
+    }
+
     @Test
     void awaitReturnsWhenItsConditionIsMet() {
         BackgroundPool pool = pool(3);
