@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +77,35 @@ public abstract class InJvmPoolContract extends PoolContract {
         blocked.cancel(true);
         assertThat(ranIn.get()).as("the cancelling thread ran it before cancel returned")
                 .isEqualTo(Thread.currentThread().getName());
+    }
+
+    /**
+     * As {@code timeout(..)} documents: the task fails at the limit, but a call that ignores the
+     * interrupt goes on, holding its worker until it returns, and its late result is dropped.
+     */
+    @Test
+    void aTimedOutCallThatIgnoresTheInterruptHoldsItsWorkerUntilItReturns() {
+        BackgroundPool pool = pool(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Task<String> stubborn = pool.task(() -> {
+            while (true) {
+                try {
+                    release.await();
+                    return "late";
+                } catch (InterruptedException ignored) {
+                    interrupted.set(true);
+                }
+            }
+        }).timeout(SHORT).call();
+        Task<String> next = pool.run(() -> "next");
+
+        assertThat(stubborn.exception(PATIENCE)).isInstanceOf(java.util.concurrent.TimeoutException.class);
+        eventually().untilTrue(interrupted);
+        assertThat(next.isDone()).as("the timed-out call still holds the only worker").isFalse();
+        release.countDown();
+        assertThat(next.result()).isEqualTo("next");
+        assertThat(stubborn.exceptionNow()).isInstanceOf(java.util.concurrent.TimeoutException.class);
     }
 
     /**
