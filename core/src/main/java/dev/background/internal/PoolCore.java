@@ -112,6 +112,7 @@ public final class PoolCore {
     /**
      * Submits {@code command}, which {@link #shutdownNow()} lists as given if it never started.
      *
+     * @param command what {@code ExecutorService.execute} was given
      * @throws RejectedExecutionException if the pool is shut down
      */
     public void execute(Runnable command) {
