@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * <li><b>No lost wake-ups.</b> {@link #execute} queues, then tries to take a slot for the head of
  * the queue; a worker gives its slot back, then looks at the queue. Each side writes, then reads
  * the other's volatile state, so at least one sees the other: no job waits while a slot is free.
- * The fast path of {@code execute}, with nothing queued, is one CAS and the thread start.
+ * The fast path of {@code execute}, with nothing queued, is one CAS and the hand-off to a thread;
+ * with jobs queued, a lock-free enqueue; a worker takes its next job without a lock.
  * <li><b>Lifecycle.</b> {@code state} goes OPEN, SHUTDOWN, STOPPED ({@link #shutdownNow}), one way.
  * {@code execute} reads it before it queues a job and again after: a job queued as the engine
  * shuts down is taken back and refused, unless a worker or {@code shutdownNow} took it first
