@@ -373,8 +373,9 @@ public final class Background {
     }
 
     /**
-     * Changes how many tasks run at once, while tasks run: a raise lets queued tasks start at
-     * once; a lowering takes effect as running tasks end, and interrupts none.
+     * Changes how many tasks run at once, while tasks run, as {@link BackgroundPool#n(int)} does:
+     * a raise lets queued tasks start at once; a lowering is exact from the moment this method
+     * returns (no task starts while {@code n} or more run), and interrupts none of those running.
      *
      * @param n the new limit, at least 1
      * @throws IllegalArgumentException if {@code n} is less than 1

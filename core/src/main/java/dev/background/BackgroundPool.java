@@ -62,7 +62,8 @@ import java.util.stream.Stream;
  * {@code invokeAll}, {@code invokeAny}, {@code shutdown}, {@code shutdownNow},
  * {@code awaitTermination} and {@code close} keep that interface's contracts, and the futures it
  * returns are {@link Task}s. {@link #shutdownNow()} cancels the tasks it removes from the queue,
- * so no future is left pending forever.
+ * so no future is left pending forever, and it is exact under races: each submitted task is
+ * either refused at its submit or handled by it, never both.
  *
  * <p><b>Memory consistency.</b> Actions in a thread before it submits a call happen-before the
  * call runs; the call's actions happen-before its task completes (see {@link Task}).
@@ -392,7 +393,9 @@ public final class BackgroundPool implements ExecutorService {
 
     /**
      * Changes how many tasks run at once, while tasks run: a raise lets queued tasks start at
-     * once; a lowering takes effect as running tasks end, and interrupts none.
+     * once. A lowering is exact from the moment this method returns: no task starts while
+     * {@code n} or more run. Tasks already running then go on (none is interrupted), so until
+     * enough of them have ended, more than {@code n} may still be running, and none starts.
      *
      * @param n the new limit, at least 1
      * @return this pool
@@ -499,14 +502,15 @@ public final class BackgroundPool implements ExecutorService {
 
     /**
      * Runs {@code command} in the background; its failure, if any, is only visible to callbacks
-     * (and is not lost: callbacks see the task).
+     * (and is not lost: callbacks see the task). If it has not started when {@link #shutdownNow()}
+     * is called, that method returns {@code command} itself, as {@code ThreadPoolExecutor} does.
      *
      * @throws NullPointerException if {@code command} is null
      * @throws RejectedExecutionException if the pool is shut down
      */
     @Override
     public void execute(Runnable command) {
-        submit(Objects.requireNonNull(command, "command"));
+        core.execute(Objects.requireNonNull(command, "command"));
     }
 
     /** {@inheritDoc} Cancels the tasks still running when interrupted. */
@@ -609,13 +613,20 @@ public final class BackgroundPool implements ExecutorService {
 
     /**
      * Stops at once: cancels every task not yet started, interrupts running ones, and rejects new
-     * submits. Unlike a plain {@code ThreadPoolExecutor}, the tasks returned are cancelled, so no
-     * future is left pending forever.
+     * submits. Exact under races: every submitted task is either refused at its submit (which
+     * throws {@link RejectedExecutionException}) or handled here, on the returned list if it never
+     * started (it then never will), else interrupted if it still runs; never both, never
+     * neither. Unlike a plain {@code ThreadPoolExecutor}, the tasks returned are cancelled, so no
+     * future of this pool is left pending forever. Does not wait for running tasks to end; see
+     * {@link #awaitTermination}.
      *
-     * @return the tasks that never started (already cancelled), including calls that waited for
-     *     a per-function limit (unless {@code keepResults(0)}: the pool then does not know them,
-     *     and they fail with {@link RejectedExecutionException} instead). Remote kinds may count
-     *     a task sent ahead to a worker as started: it is then interrupted, not listed
+     * @return the tasks that never started, cancelled, including calls that waited for a
+     *     per-function limit: each as the {@link Task} that {@code submit}, {@code run} or a
+     *     wrapped function returned, or, for {@link #execute}, as the {@code Runnable} given (as
+     *     {@code ThreadPoolExecutor} does; if it is a {@code Future}, such as the
+     *     {@code FutureTask} of an {@code ExecutorCompletionService}, cancelling it is the
+     *     caller's business). Remote kinds may count a task sent ahead to a worker as started:
+     *     it is then interrupted, not listed
      */
     @Override
     public List<Runnable> shutdownNow() {
@@ -739,10 +750,10 @@ public final class BackgroundPool implements ExecutorService {
          * their results reachable; pending tasks older than that are tracked at a small cost per
          * submit while more than this many are pending at once. 0 turns the list off: {@code results()} is then always empty, pending
          * tasks included, and submits skip its bookkeeping. The pool then no longer knows its
-         * running tasks, so {@link BackgroundPool#shutdownNow()} cancels only those still queued
-         * in the engine: running ones get the engine's interrupt and fail with whatever it makes
-         * them throw, and calls waiting for a per-function limit fail with
-         * {@link RejectedExecutionException}. No task is left pending either way.
+         * running tasks (except those of functions with a {@code limit}), so
+         * {@link BackgroundPool#shutdownNow()} interrupts them without cancelling them first: they
+         * fail with whatever the interrupt makes them throw. It still lists every task that never
+         * started. No task is left pending either way.
          *
          * @param count at least 0, at most {@value BackgroundPool#MAX_KEEP_RESULTS}
          * @return this builder

@@ -6,10 +6,13 @@ import dev.background.internal.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -57,16 +60,17 @@ public final class Tasks {
 
     /**
      * Returns the tasks in the order they end, like Python's {@code as_completed}: iterating
-     * blocks until the next one ends. Tasks already ended come first. Each call of
+     * blocks until the next one ends. Tasks already ended come first. A task that appears more
+     * than once in {@code tasks} (the same object) is yielded once, as Python does. Each call of
      * {@code iterator()} starts a fresh iteration over all the tasks.
      *
      * @param tasks the tasks (a snapshot is taken)
      * @param <F> the task type
-     * @return an iterable over the same tasks in completion order
+     * @return an iterable over the same tasks, each once, in completion order
      * @throws NullPointerException if {@code tasks} or an element is null
      */
     public static <F extends Task<?>> Iterable<F> asCompleted(Collection<? extends F> tasks) {
-        List<F> copy = snapshot(tasks);
+        List<F> copy = distinct(tasks);
         return () -> new CompletionIterator<>(copy, Long.MAX_VALUE, null);
     }
 
@@ -78,13 +82,13 @@ public final class Tasks {
      * @param tasks the tasks (a snapshot is taken)
      * @param timeout the overall limit, counted from each call of {@code iterator()}
      * @param <F> the task type
-     * @return an iterable over the same tasks in completion order
+     * @return an iterable over the same tasks, each once, in completion order
      * @throws NullPointerException if an argument or an element is null
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public static <F extends Task<?>> Iterable<F> asCompleted(Collection<? extends F> tasks, Duration timeout) {
         long nanos = Waits.checkTimeout(timeout);
-        List<F> copy = snapshot(tasks);
+        List<F> copy = distinct(tasks);
         return () -> new CompletionIterator<>(copy, nanos, timeout);
     }
 
@@ -209,6 +213,19 @@ public final class Tasks {
     private static <F> List<F> snapshot(Collection<? extends F> tasks) {
         Objects.requireNonNull(tasks, "tasks");
         return List.copyOf(tasks); // rejects null elements with NPE
+    }
+
+    /** A snapshot with each task once, by identity (futures are equal only to themselves). */
+    private static <F> List<F> distinct(Collection<? extends F> tasks) {
+        List<F> copy = snapshot(tasks);
+        Set<F> seen = Collections.newSetFromMap(new IdentityHashMap<>(copy.size()));
+        List<F> once = new ArrayList<>(copy.size());
+        for (F t : copy) {
+            if (seen.add(t)) {
+                once.add(t);
+            }
+        }
+        return once;
     }
 
     private static TaskException interrupted(InterruptedException e) {

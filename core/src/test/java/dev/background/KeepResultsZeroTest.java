@@ -8,14 +8,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * keepResults(0), as documented on the builder: results() is off, and shutdownNow() still leaves
- * no future pending (the pool no longer tracks running tasks, so they end by the engine's
- * interrupt instead of a cancellation).
+ * keepResults(0), as documented on the builder: results() is off, and shutdownNow() still lists
+ * every call that never started, those waiting for a per-function limit included, and leaves no
+ * future pending (the pool no longer tracks running calls of functions without a limit, so they
+ * end by the engine's interrupt instead of a cancellation).
  */
 class KeepResultsZeroTest {
 
     @Test
-    void keepResultsZeroTurnsResultsOffAndShutdownNowStillEndsEveryTask() throws Exception {
+    void keepResultsZeroTurnsResultsOffAndShutdownNowStillListsEveryCallThatNeverStarted() throws Exception {
         BackgroundPool pool = BackgroundPool.builder().name("nokeep").n(2).keepResults(0).build();
         CountDownLatch started = new CountDownLatch(2);
         var limited = pool.task((Integer i) -> {
@@ -37,10 +38,11 @@ class KeepResultsZeroTest {
         List<Runnable> neverStarted = pool.shutdownNow();
 
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(neverStarted).containsExactly((Runnable) queued);
+        assertThat(List.<Object>copyOf(neverStarted)).containsExactlyInAnyOrder(queued, waitingForLimit);
         assertThat(queued.isCancelled()).isTrue();
-        assertThat(List.of(running, waitingForLimit, alsoRunning)).allSatisfy(t -> assertThat(t.isDone()).isTrue());
-        assertThat(running.exceptionNow()).isInstanceOf(InterruptedException.class);
-        assertThat(waitingForLimit.exceptionNow()).isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+        assertThat(waitingForLimit.isCancelled()).isTrue();
+        assertThat(running.isCancelled()).as("a running call of a limited function is known: cancelled").isTrue();
+        assertThat(alsoRunning.exceptionNow()).as("other running calls get the engine's interrupt")
+                .isInstanceOf(InterruptedException.class);
     }
 }

@@ -41,9 +41,25 @@ public interface AsyncCallable<R> extends Supplier<Task<R>> {
     AsyncCallable<R> named(String name);
 
     /**
-     * Returns this function with a time limit on each call's run time (not counting time spent
-     * queued): a call that runs past it is interrupted, and its future fails with a
-     * {@link java.util.concurrent.TimeoutException}.
+     * Returns this function with a time limit on each call's run time, counted from when the
+     * call starts (time spent queued does not count). When a call runs past it, its task fails at
+     * once, and the call is interrupted. The failure is a
+     * {@link java.util.concurrent.TimeoutException} with the message "task 'NAME' of pool 'POOL'
+     * ran past its time limit of PT10S and was interrupted" (NAME as in {@link #named}, the
+     * limit as {@link java.time.Duration#toString()} writes it): {@link Task#exception()} returns
+     * it; {@link Task#result()} throws it wrapped in a {@link dev.background.TaskException} (it
+     * is a checked exception) whose message is the {@code TimeoutException}'s
+     * {@code toString()}; {@code get()} throws it wrapped in an
+     * {@link java.util.concurrent.ExecutionException}, and {@code toCompletableFuture().join()}
+     * in a {@link java.util.concurrent.CompletionException}, each with it as the cause. The
+     * task's {@code state()} is {@code FAILED}, not {@code CANCELLED}. (A
+     * {@link dev.background.WaitTimeoutException} is something else: a wait such as
+     * {@code result(Duration)} that gave up while the task goes on.)
+     *
+     * <p>On the in-JVM kinds, a call that ignores the interrupt goes on running, holding its
+     * worker (and its {@link #limit} permit) until it returns, and what it returns then is
+     * dropped; worker processes instead replace a worker whose call does not stop within their
+     * grace period.
      *
      * @param timeout the limit, greater than zero
      * @return a new function with the limit set

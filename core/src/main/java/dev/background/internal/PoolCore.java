@@ -6,10 +6,9 @@ import dev.background.Task;
 import dev.background.spi.Engine;
 import dev.background.spi.Job;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,6 +30,19 @@ import java.util.function.Consumer;
  * later than their submit, and must not be rejected by an engine that stopped early.
  * <li>Callbacks are a copy-on-write list: registration is rare, iteration happens for every task.
  * They run in the thread that settles the task, after the future is complete.
+ * <li><b>shutdownNow is exact</b>: every submitted task is refused at its submit, listed by
+ * {@code shutdownNow} (cancelled, never begun), or run (and interrupted if it runs at the stop).
+ * A task that has not begun is decided by a CAS on its run state (see {@link TaskFuture}), so
+ * never two of these. None is left out: {@code shutdownNow} sets {@code stopped}, then claims
+ * what it can find: calls of limited functions through {@code gated} (whatever
+ * {@code keepResults}), other pending tasks through {@code recent}, and the jobs the engine
+ * returns. A task it cannot find is either in the engine (which refuses, returns or runs each
+ * job exactly once) or in its submit, which claims it after handing it on if the engine refused
+ * it, or, for a limited function (whose calls wait at their limit, where the engine cannot
+ * refuse them), if {@code stopped} is set by then. The submit adds the task to {@code gated}
+ * before it reads {@code stopped}, and {@code shutdownNow} sets {@code stopped} before it reads
+ * {@code gated}, so one of them sees the other. A limited call that the stopped engine refuses
+ * on its way from the limit is not failed: whoever claims it settles it.
  * </ul>
  */
 public final class PoolCore {
@@ -41,6 +53,10 @@ public final class PoolCore {
     private final CopyOnWriteArrayList<Consumer<? super Task<?>>> callbacks = new CopyOnWriteArrayList<>();
     private final AtomicLong unfinished = new AtomicLong();
     private volatile boolean shutdown;
+    /** Set by shutdownNow, before it looks for tasks that have not begun. */
+    private volatile boolean stopped;
+    /** Tasks of functions with a limit, from their submit to their end; see the class comment. */
+    private final Set<TaskFuture<?>> gated = ConcurrentHashMap.newKeySet();
     /** Opens once shutdown is set and no task is unfinished; the engine is shut down then. */
     private final CountDownLatch drained = new CountDownLatch(1);
     private volatile int n;
@@ -90,7 +106,23 @@ public final class PoolCore {
      * @throws RejectedExecutionException if the pool is shut down
      */
     public <T> TaskFuture<T> submit(CheckedCallable<T> call, CallOptions options) {
-        TaskFuture<T> task = new TaskFuture<>(this, call, options);
+        return submit(new TaskFuture<>(this, call, options, null));
+    }
+
+    /**
+     * Submits {@code command}, which {@link #shutdownNow()} lists as given if it never started.
+     *
+     * @param command what {@code ExecutorService.execute} was given
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public void execute(Runnable command) {
+        submit(new TaskFuture<Void>(this, () -> {
+            command.run();
+            return null;
+        }, CallOptions.DEFAULT, command));
+    }
+
+    private <T> TaskFuture<T> submit(TaskFuture<T> task) {
         if (recordSubmitSite) {
             task.submitSite = SUBMIT_SITE.walk(frames -> frames
                     .dropWhile(f -> isLibraryFrame(f.getClassName()))
@@ -105,11 +137,26 @@ public final class PoolCore {
             throw rejected();
         }
         recent.add(task);
+        Gate gate = task.gate();
+        if (gate != null) {
+            gated.add(task);
+            gate.submit(task, engine);
+            if (stopped) {
+                RejectedExecutionException refusal = rejected();
+                if (task.refuseIfNotBegun(refusal)) {
+                    throw refusal;
+                }
+            }
+            return task;
+        }
         try {
-            task.submitTo(engine);
+            engine.execute(task);
         } catch (RejectedExecutionException e) {
-            task.settle(null, e);
-            throw e;
+            // shutdownNow stopped the engine after the check above: refused, unless shutdownNow
+            // claimed the task first (it is then on its list)
+            if (task.refuseIfNotBegun(e)) {
+                throw e;
+            }
         } catch (RuntimeException | Error refused) {
             // The engine could not take this job (say, it cannot be serialised for another
             // process): the task fails at once with the engine's explanation, nothing hangs.
@@ -131,6 +178,9 @@ public final class PoolCore {
 
     /** Called exactly once per task, by the thread that settled it. */
     void taskEnded(TaskFuture<?> task) {
+        if (task.gate() != null) {
+            gated.remove(task);
+        }
         for (Consumer<? super Task<?>> cb : callbacks) {
             Log.runCallback(cb, task);
         }
@@ -169,42 +219,51 @@ public final class PoolCore {
         }
     }
 
-    /** Cancels every queued task, interrupts running ones, and returns those that never started. */
+    /**
+     * Cancels every task that has not begun, interrupts running ones, and returns those it
+     * cancelled (as given to {@link #execute}, for those); see the class comment.
+     */
     public List<Runnable> shutdownNow() {
         shutdown = true;
-        // Identity set: a task may be seen both here and among the engine's queued jobs.
-        Set<Runnable> neverStarted = Collections.newSetFromMap(new IdentityHashMap<>());
-        // First, before the engine stops, what the pool knows: calls not yet begun are cancelled
-        // (one waiting at its function's limit is so not handed to a stopped engine and refused);
-        // running ones are marked cancelled but interrupted only after the engine has stopped, so
-        // that their workers take no queued call meanwhile and their end is a cancellation.
+        stopped = true;
+        List<Runnable> neverStarted = new ArrayList<>();
+        // Running calls are marked cancelled now, but interrupted only once the engine has stopped
+        // (its workers then take no queued call), so that their end is a cancellation.
         List<TaskFuture<?>> running = new ArrayList<>();
+        for (TaskFuture<?> t : gated) {
+            cancelOrMarkRunning(t, neverStarted, running);
+        }
         for (Task<?> t : recent.snapshot()) {
-            if (t instanceof TaskFuture<?> f) {
-                if (f.cancelIfNotBegun()) {
-                    neverStarted.add(f);
-                } else {
-                    f.cancelBeforeInterrupt();
-                    running.add(f);
-                }
+            if (t instanceof TaskFuture<?> f && f.gate() == null) {
+                cancelOrMarkRunning(f, neverStarted, running);
             }
         }
         for (Job job : engine.shutdownNow()) {
             if (job instanceof TaskFuture<?> t) {
-                if (t.cancel(false)) {
-                    neverStarted.add(t);
+                if (t.cancelIfNotBegun()) {
+                    neverStarted.add(t.listedAs());
                 }
-                t.releasePermit(); // the engine is done with it: a call waiting at its gate may go on
+                t.releasePermit(); // the engine is done with it
             }
         }
         running.forEach(TaskFuture::interruptAfterCancel);
-        for (Task<?> t : recent.snapshot()) { // any that got past the shutdown flag meanwhile
-            t.cancel(true);
-        }
         if (unfinished.get() == 0) {
             onDrained();
         }
-        return new ArrayList<>(neverStarted);
+        return neverStarted;
+    }
+
+    private static void cancelOrMarkRunning(TaskFuture<?> t, List<Runnable> neverStarted, List<TaskFuture<?>> running) {
+        if (t.cancelIfNotBegun()) {
+            neverStarted.add(t.listedAs());
+        } else if (!t.isDone()) {
+            t.cancelBeforeInterrupt();
+            running.add(t);
+        }
+    }
+
+    boolean isStopped() {
+        return stopped;
     }
 
     public boolean isShutdown() {

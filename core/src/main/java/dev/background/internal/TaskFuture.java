@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,6 +35,13 @@ import java.util.function.Consumer;
  * moves RUNNING to FINISHED when the call returns. A runner that loses that race waits for
  * INTERRUPTED and clears its interrupt status, so an interrupt meant for this task never lands in
  * the next task of the same thread.
+ * <li><b>Never begun.</b> The CAS out of NEW decides, once, whether the call ever runs: to RUNNING
+ * by the runner ({@link #begin}), or to NEVER by any settlement first (a cancel, say): a task
+ * settled before its call began never runs, and one whose call began always runs it (a cancel
+ * then interrupts it, or not). {@code shutdownNow} and a submit that refuses its task after all
+ * make that CAS themselves before they settle ({@link #cancelIfNotBegun},
+ * {@link #refuseIfNotBegun}), so each knows whether it decided: a task is listed by
+ * {@code shutdownNow}, refused at its submit, or run, one of the three.
  * <li><b>Gate permits.</b> A task that went through a {@link Gate} holds a permit from
  * {@link #executeHoldingPermit} until the engine is done with it: its {@link #run()} ends (in-JVM
  * kinds), or the engine reports the end through {@link #succeed}/{@link #fail} or finds it
@@ -43,7 +51,7 @@ import java.util.function.Consumer;
  */
 public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>, Job {
 
-    private static final int NEW = 0, RUNNING = 1, FINISHED = 2, INTERRUPTING = 3, INTERRUPTED = 4;
+    private static final int NEW = 0, RUNNING = 1, FINISHED = 2, INTERRUPTING = 3, INTERRUPTED = 4, NEVER = 5;
     private static final VarHandle RUN_STATE;
     private static final VarHandle PERMIT_HELD;
     private static final VarHandle WATCHERS;
@@ -61,6 +69,8 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     private final PoolCore pool;
     private final CheckedCallable<T> callable;
     private final CallOptions options;
+    /** The runnable given to {@code execute}, which {@code shutdownNow} lists instead of this task; else null. */
+    private final Runnable given;
     /** The thread running the call, or the remote interrupter. Written before RUNNING. */
     private Object interrupter;
     private volatile int runState;
@@ -80,10 +90,20 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     /** Where the task was submitted, for kinds that ask for it; else null. */
     StackTraceElement[] submitSite;
 
-    TaskFuture(PoolCore pool, CheckedCallable<T> callable, CallOptions options) {
+    TaskFuture(PoolCore pool, CheckedCallable<T> callable, CallOptions options, Runnable given) {
         this.pool = pool;
         this.callable = callable;
         this.options = options;
+        this.given = given;
+    }
+
+    Gate gate() {
+        return options.gate();
+    }
+
+    /** What {@code shutdownNow} lists for this task: the runnable given to {@code execute}, or the task. */
+    Runnable listedAs() {
+        return given != null ? given : this;
     }
 
     // ---------------------------------------------------------------- Job: running
@@ -151,16 +171,9 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     }
 
     private boolean begin(Object interrupter) {
-        if (isDone()) {
-            return false;
-        }
         this.interrupter = interrupter;
         if (!RUN_STATE.compareAndSet(this, NEW, RUNNING)) {
-            return false;
-        }
-        if (isDone()) { // cancelled between the check and the CAS: never run it
-            finishRun();
-            return false;
+            return false; // settled (cancelled) before it began: never run it
         }
         long limit = options.timeoutNanos();
         if (limit > 0) {
@@ -227,17 +240,12 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
             engine.execute(this);
             return true;
         } catch (RuntimeException | Error refused) {
-            settle(null, refused);
+            // Refused by an engine that shutdownNow stopped: not failed here, but left for
+            // shutdownNow to list or the task's submit to refuse (whichever claims it first).
+            if (!(refused instanceof RejectedExecutionException && pool.isStopped())) {
+                settle(null, refused);
+            }
             return !PERMIT_HELD.compareAndSet(this, true, false);
-        }
-    }
-
-    void submitTo(Engine engine) {
-        Gate gate = options.gate();
-        if (gate == null) {
-            engine.execute(this);
-        } else {
-            gate.submit(this, engine);
         }
     }
 
@@ -269,11 +277,22 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
 
     /** Settles the future; true if this call did it. */
     boolean settle(T value, Throwable failure) {
+        neverBegin();
         boolean won = failure == null ? super.complete(value) : super.completeExceptionally(failure);
         if (won) {
             afterSettled();
         }
         return won;
+    }
+
+    /**
+     * Before any settlement: a call that has not begun never will. (A read first: the runner's own
+     * settlement, the usual one, finds FINISHED and pays no CAS.)
+     */
+    private void neverBegin() {
+        if ((int) RUN_STATE.getVolatile(this) == NEW) {
+            RUN_STATE.compareAndSet(this, NEW, NEVER);
+        }
     }
 
     private void afterSettled() {
@@ -370,22 +389,24 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     }
 
     /**
-     * For {@code shutdownNow}: cancels the task if its call has not begun; a call that begins
-     * meanwhile is interrupted. Running calls are left alone.
+     * For {@code shutdownNow}: if the call has not begun, makes sure it never will, and cancels
+     * the task. Calls that began are left alone.
      *
-     * @return true if the call never began and now never will
+     * @return true if the call never began and this cancelled the task: it goes on the list
      */
     boolean cancelIfNotBegun() {
-        if ((int) RUN_STATE.getVolatile(this) != NEW || !cancelWon(false)) {
-            return false;
-        }
-        // After a winning cancel, a call that has not begun never will (begin re-checks isDone
-        // after its CAS), so NEW read now means it never ran.
-        if ((int) RUN_STATE.getVolatile(this) == NEW) {
-            return true;
-        }
-        interruptIfRunning();
-        return false;
+        return RUN_STATE.compareAndSet(this, NEW, NEVER) && cancelWon(false);
+    }
+
+    /**
+     * For a submit that finds the pool stopped after it handed the task on: if the call has not
+     * begun (and {@code shutdownNow} did not take it first), makes sure it never will, and fails
+     * the task with {@code refusal}, which the submit then throws.
+     *
+     * @return true if refused
+     */
+    boolean refuseIfNotBegun(RejectedExecutionException refusal) {
+        return RUN_STATE.compareAndSet(this, NEW, NEVER) && settle(null, refusal);
     }
 
     /**
@@ -405,6 +426,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     }
 
     private boolean cancelWon(boolean mayInterruptIfRunning) {
+        neverBegin();
         boolean won = super.completeExceptionally(
                 new CancellationException("task '" + name() + "' was cancelled"));
         if (won) {

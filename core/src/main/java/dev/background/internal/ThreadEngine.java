@@ -2,8 +2,6 @@ package dev.background.internal;
 
 import dev.background.ExecutorKind;
 import dev.background.spi.Engine;
-import dev.background.spi.Job;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,15 +11,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The platform-thread engine, and the home of both in-JVM kinds (the virtual one runs on
- * {@link VirtualEngine}): a {@link ThreadPoolExecutor} with {@code core = max = n}, an unbounded
- * queue and platform daemon threads. Reusing the JDK's executor gives its proven resizing for
- * free: {@code setCorePoolSize} up starts workers for queued jobs at once, and down retires
- * workers only as they go idle, interrupting no running job.
+ * {@link VirtualEngine}). The limit, the queue and the lifecycle are {@link InJvmEngine}'s; this
+ * class only supplies threads, from a {@link ThreadPoolExecutor} with {@code core = max = n}, an
+ * unbounded queue and platform daemon threads, used as a cache of threads: it never holds more
+ * than {@code n} workers at once beyond those still ending after a lowering, and its own size is
+ * not what limits jobs (a {@code ThreadPoolExecutor} lowered while idle runs more tasks at once
+ * than its new size for a moment, see {@link InJvmEngine}).
  *
- * <p>Threads are daemons, so an idle pool never keeps the JVM alive; the wait for queued work at
- * exit is {@link ExitGuard}'s job.
+ * <p>Threads are daemons, started as needed and retired after 60 s idle, so an idle pool never
+ * keeps the JVM alive; the wait for queued work at exit is {@link ExitGuard}'s job. The executor
+ * is shut down by {@link #shutdownNow()} (which interrupts its threads) or once the engine has
+ * terminated. {@code resize} is synchronised only to keep the executor's core and maximum sizes
+ * in step.
  */
-public final class ThreadEngine implements Engine {
+public final class ThreadEngine extends InJvmEngine {
 
     /** Default n of the virtual-thread kind; see {@link ExecutorKind#virtualThreads()}. */
     public static final int VIRTUAL_DEFAULT_N = 1_000;
@@ -46,64 +49,49 @@ public final class ThreadEngine implements Engine {
         }
     }
 
+    private final ThreadFactory threads;
     private final ThreadPoolExecutor executor;
-    private final String poolName;
 
     private ThreadEngine(String poolName, int n) {
-        this.poolName = poolName;
-        ThreadFactory threads = Thread.ofPlatform().daemon().name("background-" + poolName + "-", 1).factory();
-        this.executor = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threads, (r, e) -> {
-                    throw new RejectedExecutionException("background pool '" + poolName
-                            + "' is shut down and takes no new tasks");
-                });
+        super(poolName, n);
+        this.threads = Thread.ofPlatform().daemon().name("background-" + poolName + "-", 1).factory();
+        this.executor = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
         executor.allowCoreThreadTimeOut(true);
     }
 
     @Override
-    public void execute(Job job) {
-        executor.execute(job);
-    }
-
-    @Override
-    public synchronized void resize(int n) {
-        // ThreadPoolExecutor requires core <= max at every step.
-        if (n > executor.getMaximumPoolSize()) {
-            executor.setMaximumPoolSize(n);
-            executor.setCorePoolSize(n);
-        } else {
-            executor.setCorePoolSize(n);
-            executor.setMaximumPoolSize(n);
+    void startThread(Runnable worker) {
+        try {
+            executor.execute(worker);
+        } catch (RejectedExecutionException stopped) {
+            // Only after shutdownNow (no worker starts once terminated): a job taken from the
+            // queue just before the stop is a running job; it runs, interrupted.
+            threads.newThread(worker).start();
         }
     }
 
     @Override
-    public void shutdown() {
+    List<Runnable> interruptWorkers() {
+        return executor.shutdownNow();
+    }
+
+    @Override
+    void onTerminated() {
         executor.shutdown();
     }
 
     @Override
-    public List<Job> shutdownNow() {
-        List<Runnable> queued = executor.shutdownNow();
-        List<Job> jobs = new ArrayList<>(queued.size());
-        for (Runnable r : queued) {
-            jobs.add((Job) r);
+    public synchronized void resize(int n) {
+        // The executor has room for n workers before n is raised, and ThreadPoolExecutor
+        // requires core <= max at every step.
+        if (n > executor.getMaximumPoolSize()) {
+            executor.setMaximumPoolSize(n);
+            executor.setCorePoolSize(n);
+            super.resize(n);
+        } else {
+            super.resize(n);
+            executor.setCorePoolSize(n);
+            executor.setMaximumPoolSize(n);
         }
-        return jobs;
-    }
-
-    @Override
-    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return executor.awaitTermination(timeout, unit);
-    }
-
-    @Override
-    public boolean isTerminated() {
-        return executor.isTerminated();
-    }
-
-    @Override
-    public String toString() {
-        return "ThreadEngine[" + poolName + ", " + executor + "]";
     }
 }

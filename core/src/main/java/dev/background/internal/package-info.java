@@ -1,6 +1,7 @@
 /**
  * Implementation; not exported. {@link dev.background.internal.PoolCore} holds one pool's state,
  * {@link dev.background.internal.TaskFuture} is every task, and
- * {@link dev.background.internal.ThreadEngine} runs the in-JVM kinds.
+ * {@link dev.background.internal.ThreadEngine} holds the in-JVM kinds, whose engines share
+ * {@code InJvmEngine}.
  */
 package dev.background.internal;

@@ -14,10 +14,13 @@ import java.util.concurrent.TimeUnit;
  * {@link #resize(int)}; it queues the rest in submission order. Its methods may be called from
  * any thread at once.
  *
- * <p>For every job it accepts, an engine must eventually do exactly one of: call
- * {@link Job#run()} in a thread of its own (in-JVM kinds); or call {@link Job#start(Runnable)} and
- * then {@link Job#succeed(Object)} or {@link Job#fail(Throwable)} (remote kinds); or return it from
- * {@link #shutdownNow()}. A job whose {@code start} returns false was cancelled: skip it.
+ * <p>Every job given to {@link #execute} is either refused by it (it throws) or accepted, and for
+ * every job it accepts, an engine must eventually do exactly one of: call {@link Job#run()} in a
+ * thread of its own (in-JVM kinds); or call {@link Job#start(Runnable)} and then
+ * {@link Job#succeed(Object)} or {@link Job#fail(Throwable)} (remote kinds); or return it from
+ * {@link #shutdownNow()}. This holds under races too: a job whose {@code execute} races
+ * {@code shutdownNow} is refused, returned or run, never two of these, never none. A job whose
+ * {@code start} returns false was cancelled: skip it.
  */
 public interface Engine {
 
@@ -35,8 +38,12 @@ public interface Engine {
     void execute(Job job);
 
     /**
-     * Changes how many jobs may run at once. A raise lets more run at once right away; a
-     * lowering takes effect as running jobs end, interrupting none.
+     * Changes how many jobs may run at once. A raise lets more run at once right away. A
+     * lowering is exact from the moment this method returns: no job begins while {@code n} or
+     * more run. Jobs already running then are not
+     * interrupted and may keep more than {@code n} running until enough of them have ended.
+     * (Beware of an idle {@code ThreadPoolExecutor}: lowered, a worker it wakes may still take a
+     * queued task before it retires.)
      *
      * @param n the new limit, at least 1 (checked by the caller)
      */
@@ -47,6 +54,7 @@ public interface Engine {
 
     /**
      * Stops at once: removes and returns the jobs not yet started, and interrupts running ones.
+     * From now on {@link #execute} refuses every job.
      *
      * @return the jobs that never started, in queue order
      */

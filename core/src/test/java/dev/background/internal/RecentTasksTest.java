@@ -18,7 +18,7 @@ class RecentTasksTest {
     private final PoolCore pool = new PoolCore("recent", ExecutorKind.threads(), 1, 0, List.of(), false);
 
     private TaskFuture<Integer> newTask(int i) {
-        return new TaskFuture<>(pool, () -> i, CallOptions.DEFAULT);
+        return new TaskFuture<>(pool, () -> i, CallOptions.DEFAULT, null);
     }
 
     @Test

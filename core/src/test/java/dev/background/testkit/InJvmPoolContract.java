@@ -11,7 +11,11 @@ import dev.background.Tasks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +77,61 @@ public abstract class InJvmPoolContract extends PoolContract {
         blocked.cancel(true);
         assertThat(ranIn.get()).as("the cancelling thread ran it before cancel returned")
                 .isEqualTo(Thread.currentThread().getName());
+    }
+
+    /**
+     * As {@code timeout(..)} documents: the task fails at the limit, but a call that ignores the
+     * interrupt goes on, holding its worker until it returns, and its late result is dropped.
+     */
+    @Test
+    void aTimedOutCallThatIgnoresTheInterruptHoldsItsWorkerUntilItReturns() {
+        BackgroundPool pool = pool(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Task<String> stubborn = pool.task(() -> {
+            while (true) {
+                try {
+                    release.await();
+                    return "late";
+                } catch (InterruptedException ignored) {
+                    interrupted.set(true);
+                }
+            }
+        }).timeout(SHORT).call();
+        Task<String> next = pool.run(() -> "next");
+
+        assertThat(stubborn.exception(PATIENCE)).isInstanceOf(java.util.concurrent.TimeoutException.class);
+        eventually().untilTrue(interrupted);
+        assertThat(next.isDone()).as("the timed-out call still holds the only worker").isFalse();
+        release.countDown();
+        assertThat(next.result()).isEqualTo("next");
+        assertThat(stubborn.exceptionNow()).isInstanceOf(java.util.concurrent.TimeoutException.class);
+    }
+
+    /**
+     * Regression (issue 9, found by the JSR-166 TCK): an {@code ExecutorCompletionService} hands
+     * {@code execute} a {@code FutureTask} of its own. shutdownNow used to return the pool's wrapper
+     * instead, so that future was neither run, cancelled nor returned, and nobody could reach it.
+     * Now the caller gets it back and may run it elsewhere.
+     */
+    @Test
+    void aFutureTaskGivenToExecuteComesBackFromShutdownNowAndCanStillBeRun() throws Exception {
+        BackgroundPool pool = pool(1);
+        CountDownLatch started = new CountDownLatch(1);
+        pool.run(() -> {
+            started.countDown();
+            new CountDownLatch(1).await();
+        });
+        assertThat(started.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        ExecutorCompletionService<String> completions = new ExecutorCompletionService<>(pool);
+        Future<String> queued = completions.submit(() -> "run elsewhere");
+
+        List<Runnable> neverStarted = pool.shutdownNow();
+
+        assertThat(neverStarted).singleElement().isInstanceOf(FutureTask.class).isNotInstanceOf(Task.class);
+        neverStarted.get(0).run(); // the caller's own runnable: running it completes the caller's future
+        assertThat(completions.poll()).isSameAs(queued);
+        assertThat(queued.get()).isEqualTo("run elsewhere");
     }
 
     /** Regression: same as the portable test, but many more races, with the victim blocked when cancelled. */

@@ -704,10 +704,17 @@ public abstract class PoolContract {
 
         Task<String> t = pool.task(untilInterrupted(started, interrupted)).named("stuck").timeout(SHORT).call();
 
+        // Exactly as the javadoc of timeout(..) and the README's "Per-function options" say.
         Throwable failure = t.exception(PATIENCE);
         assertThat(failure).isInstanceOf(TimeoutException.class)
-                .hasMessageContaining("stuck").hasMessageContaining(pool.name());
-        assertThatThrownBy(t::result).isInstanceOf(TaskException.class).hasCauseInstanceOf(TimeoutException.class);
+                .hasMessage("task 'stuck' of pool '" + pool.name() + "' ran past its time limit of PT0.05S and was interrupted");
+        assertThat(t.state()).isEqualTo(Future.State.FAILED);
+        assertThat(t.isCancelled()).isFalse();
+        assertThatThrownBy(t::result).isInstanceOf(TaskException.class).hasCause(failure)
+                .hasMessage(failure.toString());
+        assertThatThrownBy(t::get).isInstanceOf(ExecutionException.class).hasCause(failure);
+        assertThatThrownBy(t.toCompletableFuture()::join).isInstanceOf(java.util.concurrent.CompletionException.class)
+                .hasCause(failure);
         interrupted.await();
         assertThat(pool.run(() -> Thread.currentThread().isInterrupted()).result())
                 .as("the interrupt does not reach the next task").isFalse();
@@ -822,6 +829,23 @@ public abstract class PoolContract {
         assertThat((Object) it.next()).isSameAs(done);
         assertThatThrownBy(it::next).isInstanceOf(WaitTimeoutException.class).hasMessageContaining("1 task");
         assertThat(blocked.isDone()).as("the task goes on").isFalse();
+    }
+
+    /** Regression (issue 9; Python's bpo-20367): a task given twice was yielded twice. */
+    @Test
+    void asCompletedYieldsATaskGivenTwiceOnce() {
+        BackgroundPool pool = pool(2);
+        Signal s = signal("s"), gate = signal("gate");
+        Task<Integer> done = pool.run(() -> 1);
+        Task<Integer> blocked = pool.run(blocking(s, gate, 2));
+        done.result();
+
+        Iterator<Task<Integer>> it = Tasks.asCompleted(List.of(done, blocked, done, blocked)).iterator();
+        assertThat((Object) it.next()).isSameAs(done);
+        gate.fire();
+        assertThat((Object) it.next()).isSameAs(blocked);
+        assertThat(it.hasNext()).as("each task once").isFalse();
+        assertThat(Tasks.asCompleted(List.of(done, done), PATIENCE)).containsExactly(done);
     }
 
     @Test
@@ -1016,6 +1040,37 @@ public abstract class PoolContract {
         assertThat(secondInside.max()).as("once the running tasks ended, one at a time").isEqualTo(1);
     }
 
+    /**
+     * Regression (issue 15): a lowering on an idle pool must hold for the next calls, though
+     * nothing ran when it was made (a ThreadPoolExecutor lowered while idle let a woken worker
+     * take a queued task). A call that must not start is given {@link #SHORT} to start anyway;
+     * a few rounds, since one that ran too many at once did so in about half of them.
+     */
+    @Test
+    void loweringNOnAnIdlePoolHoldsForTheNextCalls() {
+        BackgroundPool pool = pool(3);
+        for (int round = 0; round < 5; round++) {
+            Counter warmInside = counter("warm" + round), inside = counter("inside" + round);
+            Signal warmGate = signal("warmGate" + round), gate = signal("gate" + round);
+            pool.n(3);
+            AsyncFunction<Integer, Integer> warm = pool.task(PoolContract.<Integer>countedUntil(warmInside, warmGate));
+            List<Task<Integer>> warmCalls = IntStream.range(0, 3).mapToObj(warm::apply).toList();
+            eventually().until(() -> warmInside.current() == 3); // three workers, idle together below
+            warmGate.fire();
+            Tasks.gather(warmCalls);
+
+            pool.n(1);
+            AsyncFunction<Integer, Integer> f = pool.task(PoolContract.<Integer>countedUntil(inside, gate));
+            List<Task<Integer>> calls = IntStream.range(0, 3).mapToObj(f::apply).toList();
+            eventually().failFast("round " + round + ": two calls ran at once after n(1) on an idle pool",
+                    () -> inside.current() > 1).during(SHORT).until(() -> inside.current() == 1);
+            gate.fire();
+
+            assertThat(Tasks.gather(calls)).containsExactly(0, 1, 2);
+            assertThat(inside.max()).as("round %d: calls at once after n(1) on an idle pool", round).isEqualTo(1);
+        }
+    }
+
     // ================================================================ ExecutorService (item 6)
 
     @Test
@@ -1099,6 +1154,30 @@ public abstract class PoolContract {
         assertThat(ran.isFired()).isFalse();
         assertThatThrownBy(() -> pool.run(() -> 1)).isInstanceOf(RejectedExecutionException.class)
                 .hasMessageContaining(pool.name());
+    }
+
+    /**
+     * Regression (issue 9): as {@code ThreadPoolExecutor} does, shutdownNow returns the runnable
+     * given to {@code execute} itself (the pool's wrapper around it was unreachable to the caller)
+     * and, for {@code submit}, the future that {@code submit} returned.
+     */
+    @Test
+    void shutdownNowReturnsWhatWasGivenToExecuteAndTheFutureThatSubmitReturned() throws Exception {
+        BackgroundPool pool = pool(1);
+        Signal started = signal("started"), interrupted = signal("interrupted"), ran = signal("ran");
+        pool.run(untilInterrupted(started, interrupted));
+        started.await();
+        Runnable executed = (Runnable & Serializable) ran::fire;
+        pool.execute(executed);
+        Task<?> submitted = pool.submit((Runnable & Serializable) ran::fire);
+
+        List<Runnable> neverStarted = pool.shutdownNow();
+
+        assertThat(List.<Object>copyOf(neverStarted)).containsExactlyInAnyOrder(executed, submitted);
+        assertThat(submitted.isCancelled()).isTrue();
+        interrupted.await();
+        assertThat(pool.awaitTermination(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(ran.isFired()).isFalse();
     }
 
     @Test

@@ -12,8 +12,6 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,62 +54,90 @@ public final class SerializingKind implements ExecutorKind {
         return true;
     }
 
+    /**
+     * The limit, the queue and the lifecycle are those of the platform-thread engine (so that
+     * {@code n} is as exact as it is there); this engine only wraps each job in a
+     * {@link Dispatch}, which runs it through the remote half of the SPI.
+     */
     private static final class SerializingEngine implements Engine {
-        private final ThreadPoolExecutor executor;
+        private final Engine threads;
 
         SerializingEngine(String poolName, int n) {
-            this.executor = new ThreadPoolExecutor(n, n, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                    Thread.ofPlatform().daemon().name("serializing-" + poolName + "-", 1).factory());
-            executor.allowCoreThreadTimeOut(true);
+            this.threads = ExecutorKind.threads().open("serializing-" + poolName, n);
         }
 
         @Override
         public void execute(Job job) {
-            executor.execute(new Dispatch(job));
+            threads.execute(new Dispatch(job));
         }
 
         @Override
-        public synchronized void resize(int n) {
-            if (n > executor.getMaximumPoolSize()) {
-                executor.setMaximumPoolSize(n);
-                executor.setCorePoolSize(n);
-            } else {
-                executor.setCorePoolSize(n);
-                executor.setMaximumPoolSize(n);
-            }
+        public void resize(int n) {
+            threads.resize(n);
         }
 
         @Override
         public void shutdown() {
-            executor.shutdown();
+            threads.shutdown();
         }
 
         @Override
         public List<Job> shutdownNow() {
             List<Job> jobs = new ArrayList<>();
-            for (Runnable r : executor.shutdownNow()) {
-                jobs.add(((Dispatch) r).job);
+            for (Job d : threads.shutdownNow()) {
+                jobs.add(((Dispatch) d).job);
             }
             return jobs;
         }
 
         @Override
         public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-            return executor.awaitTermination(timeout, unit);
+            return threads.awaitTermination(timeout, unit);
         }
 
         @Override
         public boolean isTerminated() {
-            return executor.isTerminated();
+            return threads.isTerminated();
         }
     }
 
-    private static final class Dispatch implements Runnable {
+    /** A job as the inner engine sees it: its {@code run()} goes through the remote half of the SPI. */
+    private static final class Dispatch implements Job {
         final Job job;
         private Thread runner;
 
         Dispatch(Job job) {
             this.job = job;
+        }
+
+        @Override
+        public CheckedCallable<?> callable() {
+            return job.callable();
+        }
+
+        @Override
+        public String name() {
+            return job.name();
+        }
+
+        @Override
+        public boolean start(Runnable interrupter) {
+            return job.start(interrupter);
+        }
+
+        @Override
+        public void succeed(Object value) {
+            job.succeed(value);
+        }
+
+        @Override
+        public void fail(Throwable error) {
+            job.fail(error);
+        }
+
+        @Override
+        public boolean isDone() {
+            return job.isDone();
         }
 
         @Override
