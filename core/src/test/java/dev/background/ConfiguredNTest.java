@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -65,6 +66,7 @@ class ConfiguredNTest {
     }
 
     @Test
+    @Tag("child-jvm") // left out of mutation testing (docs/mutation.md)
     void theEnvironmentVariableSetsNAndThePropertyWinsOverIt() throws Exception {
         var patience = Duration.ofSeconds(60);
 
@@ -76,6 +78,7 @@ class ConfiguredNTest {
 
     /** Regression: the first use threw ExceptionInInitializerError, later ones NoClassDefFoundError. */
     @Test
+    @Tag("child-jvm") // left out of mutation testing (docs/mutation.md)
     void aBadVariableMakesEveryUseOfTheDefaultPoolThrowAnIaeNamingIt() throws Exception {
         var child = ChildJvm.run(PrintN.class, List.of(), Map.of("BACKGROUND_N", "zero"), Duration.ofSeconds(60));
 
