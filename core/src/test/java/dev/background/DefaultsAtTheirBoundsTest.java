@@ -41,4 +41,18 @@ class DefaultsAtTheirBoundsTest {
             release.countDown();
         }
     }
+
+    @Test
+    void mapRefillsItsWindowBeforeHandingOverEachResult() {
+        try (BackgroundPool pool = BackgroundPool.builder().name("refill").n(2).build()) {
+            AtomicInteger pulled = new AtomicInteger();
+            Stream<Integer> inputs = Stream.iterate(0, i -> i + 1).limit(10).peek(i -> pulled.incrementAndGet());
+            Iterator<Integer> results = pool.task((Integer i) -> i).map(inputs, 2).iterator();
+
+            assertThat(results.next()).isZero();
+
+            // The window (2) was refilled while the consumer holds the first result.
+            assertThat(pulled.get()).isEqualTo(3);
+        }
+    }
 }

@@ -211,4 +211,27 @@ class PoolLifecycleTest {
         assertThat(interrupted.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).as("the running call was interrupted").isTrue();
         assertThat(running.isCancelled()).isTrue();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"threads", "virtual"})
+    void shutdownNowDoesNotListAQueuedTaskItsCallerHadCompleted(String kind) throws Exception {
+        BackgroundPool pool = pool(kind, "completed-queued-" + kind, 1);
+        CountDownLatch started = new CountDownLatch(1);
+        Task<Integer> running = pool.run(() -> {
+            started.countDown();
+            new CountDownLatch(1).await();
+            return 1;
+        });
+        Task<Integer> completedByCaller = pool.run(() -> 2);
+        Task<Integer> queued = pool.run(() -> 3);
+        assertThat(started.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();
+        completedByCaller.toCompletableFuture().complete(20);
+
+        List<Runnable> neverStarted = pool.shutdownNow();
+
+        assertThat(neverStarted).containsExactly((Runnable) queued);
+        assertThat(completedByCaller.resultNow()).isEqualTo(20);
+        assertThat(running.isCancelled()).isTrue();
+        assertThat(pool.awaitTermination(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();
+    }
 }
