@@ -234,4 +234,26 @@ class PoolLifecycleTest {
         assertThat(running.isCancelled()).isTrue();
         assertThat(pool.awaitTermination(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();
     }
+
+    /** A refused submit while tasks remain must not shut the engine down early under them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"threads", "virtual"})
+    void aRefusedSubmitLeavesTheEngineOpenForCallsStillWaitingAtTheirLimit(String kind) throws Exception {
+        BackgroundPool pool = pool(kind, "refused-waiting-" + kind, 2);
+        CountDownLatch release = new CountDownLatch(1);
+        var limited = pool.task((Integer i) -> {
+            release.await();
+            return i;
+        }).limit(1);
+        Task<Integer> running = limited.apply(1);
+        Task<Integer> waiting = limited.apply(2);
+        pool.shutdown();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pool.run(() -> 0))
+                .isInstanceOf(RejectedExecutionException.class);
+        release.countDown();
+
+        assertThat(Tasks.gather(List.of(running, waiting))).containsExactly(1, 2);
+        assertThat(pool.awaitTermination(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();
+    }
 }

@@ -2,6 +2,7 @@ package dev.background;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
@@ -101,5 +102,33 @@ class TaskSettlementTest {
         Task<Integer> t = pool.run(() -> 1);
 
         assertThat((Object) t.onDone(x -> { })).isSameAs(t);
+    }
+
+    @Test
+    void aWaitTooLongToCountInNanosecondsStillWaitsForTheResult() throws Exception {
+        Task<Integer> t = blocked();
+        java.util.concurrent.atomic.AtomicReference<Object> got = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            try {
+                got.set(t.result(Duration.ofSeconds(Long.MAX_VALUE)));
+            } catch (RuntimeException e) {
+                got.set(e);
+            }
+        });
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> waiter.getState() == Thread.State.TIMED_WAITING || got.get() != null);
+
+        release.countDown();
+        waiter.join(Duration.ofSeconds(30));
+
+        assertThat(got.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aWrappedFunctionIsASupplierOfTasksAndKeepsItsOptionsAtEveryArity() {
+        assertThat(pool.task(() -> 1).get().result()).isEqualTo(1);
+        Task<Integer> named = pool.task((Integer a, Integer b, Integer c) -> a + b + c).named("tri").apply(1, 2, 3);
+        assertThat(named.result()).isEqualTo(6);
+        assertThat(named.name()).isEqualTo("tri");
     }
 }

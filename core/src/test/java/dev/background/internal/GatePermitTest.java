@@ -99,4 +99,11 @@ class GatePermitTest {
         assertThat(second.exceptionNow()).hasMessage("remote");
         assertThat(engine.handed).containsExactly(third);
     }
+
+    @Test
+    void aJobTellsTheEngineItsFunctionsTimeLimit() {
+        pool.submit(() -> 1, CallOptions.DEFAULT.withTimeout(java.time.Duration.ofSeconds(5)));
+
+        assertThat(engine.handed.poll().timeLimitNanos()).isEqualTo(5_000_000_000L);
+    }
 }
