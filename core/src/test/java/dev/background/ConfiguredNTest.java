@@ -31,6 +31,8 @@ class ConfiguredNTest {
         assertThat(Background.configuredN()).isEqualTo(3);
         System.setProperty(Background.N_PROPERTY, " 40 ");
         assertThat(Background.configuredN()).isEqualTo(40);
+        System.setProperty(Background.N_PROPERTY, "1");
+        assertThat(Background.configuredN()).isEqualTo(1);
     }
 
     @ParameterizedTest

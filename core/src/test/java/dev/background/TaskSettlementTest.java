@@ -3,6 +3,7 @@ package dev.background;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
@@ -130,5 +131,30 @@ class TaskSettlementTest {
         Task<Integer> named = pool.task((Integer a, Integer b, Integer c) -> a + b + c).named("tri").apply(1, 2, 3);
         assertThat(named.result()).isEqualTo(6);
         assertThat(named.name()).isEqualTo("tri");
+    }
+
+    @Test
+    void aTimedWaitInterruptedThrowsTaskExceptionAndKeepsTheInterruptStatus() throws Exception {
+        Task<Integer> t = blocked();
+        for (java.util.function.Consumer<Task<Integer>> wait : List.<java.util.function.Consumer<Task<Integer>>>of(
+                x -> x.result(Duration.ofDays(1)), x -> x.exception(Duration.ofDays(1)))) {
+            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean statusKept = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread waiter = Thread.ofPlatform().start(() -> {
+                try {
+                    wait.accept(t);
+                } catch (Throwable e) {
+                    thrown.set(e);
+                    statusKept.set(Thread.currentThread().isInterrupted());
+                }
+            });
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
+            waiter.interrupt();
+            waiter.join(Duration.ofSeconds(30));
+
+            assertThat(thrown.get()).isInstanceOf(TaskException.class).hasCauseInstanceOf(InterruptedException.class);
+            assertThat(statusKept.get()).isTrue();
+        }
     }
 }
