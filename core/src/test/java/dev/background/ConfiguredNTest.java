@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,6 +31,8 @@ class ConfiguredNTest {
         assertThat(Background.configuredN()).isEqualTo(3);
         System.setProperty(Background.N_PROPERTY, " 40 ");
         assertThat(Background.configuredN()).isEqualTo(40);
+        System.setProperty(Background.N_PROPERTY, "1");
+        assertThat(Background.configuredN()).isEqualTo(1);
     }
 
     @ParameterizedTest
@@ -65,6 +68,7 @@ class ConfiguredNTest {
     }
 
     @Test
+    @Tag("child-jvm") // left out of mutation testing (docs/mutation.md)
     void theEnvironmentVariableSetsNAndThePropertyWinsOverIt() throws Exception {
         var patience = Duration.ofSeconds(60);
 
@@ -76,6 +80,7 @@ class ConfiguredNTest {
 
     /** Regression: the first use threw ExceptionInInitializerError, later ones NoClassDefFoundError. */
     @Test
+    @Tag("child-jvm") // left out of mutation testing (docs/mutation.md)
     void aBadVariableMakesEveryUseOfTheDefaultPoolThrowAnIaeNamingIt() throws Exception {
         var child = ChildJvm.run(PrintN.class, List.of(), Map.of("BACKGROUND_N", "zero"), Duration.ofSeconds(60));
 

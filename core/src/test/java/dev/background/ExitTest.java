@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * queued or running loses none of them; an idle library never keeps the JVM alive. "Exits" is
  * asserted with a generous waitFor in {@link ChildJvm}, never with a measured time.
  */
+@Tag("child-jvm") // each test starts JVMs: left out of mutation testing (docs/mutation.md)
 class ExitTest {
 
     /** Queues slow tasks on the default pool, a built pool and a virtual-thread pool, then returns. */

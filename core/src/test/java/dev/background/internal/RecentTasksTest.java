@@ -66,4 +66,19 @@ class RecentTasksTest {
         assertThat(recent.snapshot()).containsExactlyElementsOf(all.subList(92, 100));
         assertThat(recent.olderSize()).isZero();
     }
+
+    @Test
+    void aPendingTaskPushedOutOfTheRingIsKeptAmongTheOlderOnes() {
+        RecentTasks recent = new RecentTasks(8);
+        TaskFuture<Integer> pending = newTask(-1);
+        recent.add(pending);
+        for (int i = 0; i < 8; i++) {
+            TaskFuture<Integer> t = newTask(i);
+            recent.add(t);
+            t.complete(i);
+        }
+
+        assertThat(recent.olderSize()).isEqualTo(1);
+        assertThat(recent.snapshot()).contains(pending);
+    }
 }

@@ -1,0 +1,79 @@
+package dev.background.internal;
+
+import dev.background.ExecutorKind;
+import dev.background.Task;
+import dev.background.spi.Engine;
+import dev.background.spi.Job;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * An executor kind whose engine runs nothing by itself: it keeps the jobs handed to it, and the
+ * model check's operations take them ({@link #poll}) and run them on the checker's threads, so
+ * that the checker controls every step of a job's life.
+ */
+final class HeldJobs implements ExecutorKind, Engine {
+    private final ConcurrentLinkedQueue<Job> handed = new ConcurrentLinkedQueue<>();
+    /** Jobs handed to the engine and not yet taken back, for invariants on what the engine holds. */
+    final AtomicInteger inEngine = new AtomicInteger();
+
+    /** A pool on this engine, not watched at exit, whose callback counts task ends. */
+    PoolCore pool(Consumer<? super Task<?>> callback) {
+        return new PoolCore("model", this, 1, 16, List.of(callback), false);
+    }
+
+    Job poll() {
+        Job job = handed.poll();
+        if (job != null) {
+            inEngine.decrementAndGet();
+        }
+        return job;
+    }
+
+    @Override
+    public void execute(Job job) {
+        inEngine.incrementAndGet();
+        handed.add(job);
+    }
+
+    @Override
+    public String name() {
+        return "model";
+    }
+
+    @Override
+    public int defaultN() {
+        return 1;
+    }
+
+    @Override
+    public Engine open(String poolName, int n) {
+        return this;
+    }
+
+    @Override
+    public void resize(int n) {
+    }
+
+    @Override
+    public void shutdown() {
+    }
+
+    @Override
+    public List<Job> shutdownNow() {
+        return List.of();
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+        return true;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return true;
+    }
+}
