@@ -257,4 +257,62 @@ class PoolLifecycleTest {
         assertThat(Tasks.gather(List.of(running, waiting))).containsExactly(1, 2);
         assertThat(pool.awaitTermination(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();
     }
+
+    /** An engine that never terminates, and whose waits honour their timeout. */
+    static final class StuckKind implements ExecutorKind {
+        @Override
+        public String name() {
+            return "stuck";
+        }
+
+        @Override
+        public int defaultN() {
+            return 1;
+        }
+
+        @Override
+        public dev.background.spi.Engine open(String poolName, int n) {
+            return new dev.background.spi.Engine() {
+                @Override
+                public void execute(dev.background.spi.Job job) {
+                    job.run();
+                }
+
+                @Override
+                public void resize(int n) {
+                }
+
+                @Override
+                public void shutdown() {
+                }
+
+                @Override
+                public List<dev.background.spi.Job> shutdownNow() {
+                    return List.of();
+                }
+
+                @Override
+                public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+                    new CountDownLatch(1).await(timeout, unit);
+                    return false;
+                }
+
+                @Override
+                public boolean isTerminated() {
+                    return false;
+                }
+            };
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void awaitTerminationGivesTheEngineOnlyTheTimeLeft() {
+        BackgroundPool pool = BackgroundPool.builder().name("stuck").kind(new StuckKind()).awaitTasksAtExit(false).build();
+        pool.shutdown();
+
+        boolean terminated = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> pool.awaitTermination(50, TimeUnit.MILLISECONDS));
+
+        assertThat(terminated).isFalse();
+    }
 }
