@@ -7,6 +7,10 @@
  * exported.
  */
 module dev.background {
+    // Nullness annotations only: needed to compile, not to run. Transitive so that modules reading
+    // this one also read the annotations its API carries.
+    requires static transitive org.jspecify;
+
     exports dev.background;
     exports dev.background.function;
     exports dev.background.spi;

@@ -15,6 +15,7 @@ import dev.background.function.CheckedTriFunction;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one-liner entry point: static methods that delegate to a default {@link BackgroundPool},
@@ -55,7 +56,7 @@ public final class Background {
      * documented IllegalArgumentException on every use, not as an ExceptionInInitializerError
      * followed by NoClassDefFoundErrors.
      */
-    private static volatile BackgroundPool defaultPool;
+    private static volatile @Nullable BackgroundPool defaultPool;
 
     private static synchronized BackgroundPool createDefaultPool() {
         BackgroundPool p = defaultPool;
@@ -112,7 +113,7 @@ public final class Background {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public static <R> AsyncCallable<R> task(CheckedCallable<R> fn) {
+    public static <R extends @Nullable Object> AsyncCallable<R> task(CheckedCallable<R> fn) {
         return defaultPool().task(fn);
     }
 
@@ -127,7 +128,7 @@ public final class Background {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public static <A, R> AsyncFunction<A, R> task(CheckedFunction<A, R> fn) {
+    public static <A extends @Nullable Object, R extends @Nullable Object> AsyncFunction<A, R> task(CheckedFunction<A, R> fn) {
         return defaultPool().task(fn);
     }
 
@@ -141,7 +142,7 @@ public final class Background {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public static <A, B, R> AsyncBiFunction<A, B, R> task(CheckedBiFunction<A, B, R> fn) {
+    public static <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> AsyncBiFunction<A, B, R> task(CheckedBiFunction<A, B, R> fn) {
         return defaultPool().task(fn);
     }
 
@@ -156,7 +157,7 @@ public final class Background {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public static <A, B, C, R> AsyncTriFunction<A, B, C, R> task(CheckedTriFunction<A, B, C, R> fn) {
+    public static <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> AsyncTriFunction<A, B, C, R> task(CheckedTriFunction<A, B, C, R> fn) {
         return defaultPool().task(fn);
     }
 
@@ -167,7 +168,7 @@ public final class Background {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public static AsyncCallable<Void> task(CheckedRunnable fn) {
+    public static AsyncCallable<@Nullable Void> task(CheckedRunnable fn) {
         return defaultPool().task(fn);
     }
 
@@ -179,7 +180,8 @@ public final class Background {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public static <A> AsyncFunction<A, Void> task(CheckedConsumer<A> fn) {
+    @SuppressWarnings("overloads") // by design: a typed lambda's body picks this or the CheckedFunction one
+    public static <A extends @Nullable Object> AsyncFunction<A, @Nullable Void> task(CheckedConsumer<A> fn) {
         return defaultPool().task(fn);
     }
 
@@ -192,7 +194,8 @@ public final class Background {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public static <A, B> AsyncBiFunction<A, B, Void> task(CheckedBiConsumer<A, B> fn) {
+    @SuppressWarnings("overloads") // by design: a typed lambda's body picks this or the CheckedFunction one
+    public static <A extends @Nullable Object, B extends @Nullable Object> AsyncBiFunction<A, B, @Nullable Void> task(CheckedBiConsumer<A, B> fn) {
         return defaultPool().task(fn);
     }
 
@@ -206,7 +209,8 @@ public final class Background {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public static <A, B, C> AsyncTriFunction<A, B, C, Void> task(CheckedTriConsumer<A, B, C> fn) {
+    @SuppressWarnings("overloads") // by design: a typed lambda's body picks this or the CheckedFunction one
+    public static <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object> AsyncTriFunction<A, B, C, @Nullable Void> task(CheckedTriConsumer<A, B, C> fn) {
         return defaultPool().task(fn);
     }
 
@@ -219,7 +223,7 @@ public final class Background {
      * @throws NullPointerException if {@code fn} is null
      * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
-    public static <R> Task<R> run(CheckedCallable<R> fn) {
+    public static <R extends @Nullable Object> Task<R> run(CheckedCallable<R> fn) {
         return defaultPool().run(fn);
     }
 
@@ -234,7 +238,7 @@ public final class Background {
      * @throws NullPointerException if {@code fn} is null
      * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
-    public static <A, R> Task<R> run(CheckedFunction<A, R> fn, A a) {
+    public static <A extends @Nullable Object, R extends @Nullable Object> Task<R> run(CheckedFunction<A, R> fn, A a) {
         return defaultPool().run(fn, a);
     }
 
@@ -251,7 +255,7 @@ public final class Background {
      * @throws NullPointerException if {@code fn} is null
      * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
-    public static <A, B, R> Task<R> run(CheckedBiFunction<A, B, R> fn, A a, B b) {
+    public static <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> Task<R> run(CheckedBiFunction<A, B, R> fn, A a, B b) {
         return defaultPool().run(fn, a, b);
     }
 
@@ -270,7 +274,7 @@ public final class Background {
      * @throws NullPointerException if {@code fn} is null
      * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
-    public static <A, B, C, R> Task<R> run(CheckedTriFunction<A, B, C, R> fn, A a, B b, C c) {
+    public static <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> Task<R> run(CheckedTriFunction<A, B, C, R> fn, A a, B b, C c) {
         return defaultPool().run(fn, a, b, c);
     }
 
@@ -282,7 +286,7 @@ public final class Background {
      * @throws NullPointerException if {@code fn} is null
      * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
-    public static Task<Void> run(CheckedRunnable fn) {
+    public static Task<@Nullable Void> run(CheckedRunnable fn) {
         return defaultPool().run(fn);
     }
 
@@ -296,7 +300,7 @@ public final class Background {
      * @throws NullPointerException if {@code fn} is null
      * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
-    public static <A> Task<Void> run(CheckedConsumer<A> fn, A a) {
+    public static <A extends @Nullable Object> Task<@Nullable Void> run(CheckedConsumer<A> fn, A a) {
         return defaultPool().run(fn, a);
     }
 
@@ -312,7 +316,7 @@ public final class Background {
      * @throws NullPointerException if {@code fn} is null
      * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
-    public static <A, B> Task<Void> run(CheckedBiConsumer<A, B> fn, A a, B b) {
+    public static <A extends @Nullable Object, B extends @Nullable Object> Task<@Nullable Void> run(CheckedBiConsumer<A, B> fn, A a, B b) {
         return defaultPool().run(fn, a, b);
     }
 
@@ -330,7 +334,7 @@ public final class Background {
      * @throws NullPointerException if {@code fn} is null
      * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
-    public static <A, B, C> Task<Void> run(CheckedTriConsumer<A, B, C> fn, A a, B b, C c) {
+    public static <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object> Task<@Nullable Void> run(CheckedTriConsumer<A, B, C> fn, A a, B b, C c) {
         return defaultPool().run(fn, a, b, c);
     }
 
@@ -345,7 +349,7 @@ public final class Background {
      * @return the results in input order
      * @throws NullPointerException if {@code fn} or {@code inputs} is null
      */
-    public static <A, R> Stream<R> map(CheckedFunction<A, R> fn, Iterable<? extends A> inputs) {
+    public static <A extends @Nullable Object, R extends @Nullable Object> Stream<R> map(CheckedFunction<A, R> fn, Iterable<? extends A> inputs) {
         return defaultPool().map(fn, inputs);
     }
 
@@ -359,7 +363,7 @@ public final class Background {
      * @return the results in input order
      * @throws NullPointerException if {@code fn} or {@code inputs} is null
      */
-    public static <A, R> Stream<R> map(CheckedFunction<A, R> fn, Stream<? extends A> inputs) {
+    public static <A extends @Nullable Object, R extends @Nullable Object> Stream<R> map(CheckedFunction<A, R> fn, Stream<? extends A> inputs) {
         return defaultPool().map(fn, inputs);
     }
 

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A pool of workers that runs functions in the background and hands back {@link Task}s: one
@@ -111,7 +112,7 @@ public final class BackgroundPool implements ExecutorService {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public <R> AsyncCallable<R> task(CheckedCallable<R> fn) {
+    public <R extends @Nullable Object> AsyncCallable<R> task(CheckedCallable<R> fn) {
         return Wrapped.of(core, Objects.requireNonNull(fn, "fn"));
     }
 
@@ -126,7 +127,7 @@ public final class BackgroundPool implements ExecutorService {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public <A, R> AsyncFunction<A, R> task(CheckedFunction<A, R> fn) {
+    public <A extends @Nullable Object, R extends @Nullable Object> AsyncFunction<A, R> task(CheckedFunction<A, R> fn) {
         return Wrapped.of(core, Objects.requireNonNull(fn, "fn"));
     }
 
@@ -140,7 +141,7 @@ public final class BackgroundPool implements ExecutorService {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public <A, B, R> AsyncBiFunction<A, B, R> task(CheckedBiFunction<A, B, R> fn) {
+    public <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> AsyncBiFunction<A, B, R> task(CheckedBiFunction<A, B, R> fn) {
         return Wrapped.of(core, Objects.requireNonNull(fn, "fn"));
     }
 
@@ -155,7 +156,7 @@ public final class BackgroundPool implements ExecutorService {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public <A, B, C, R> AsyncTriFunction<A, B, C, R> task(CheckedTriFunction<A, B, C, R> fn) {
+    public <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> AsyncTriFunction<A, B, C, R> task(CheckedTriFunction<A, B, C, R> fn) {
         return Wrapped.of(core, Objects.requireNonNull(fn, "fn"));
     }
 
@@ -166,7 +167,7 @@ public final class BackgroundPool implements ExecutorService {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public AsyncCallable<Void> task(CheckedRunnable fn) {
+    public AsyncCallable<@Nullable Void> task(CheckedRunnable fn) {
         Objects.requireNonNull(fn, "fn");
         return Wrapped.of(core, () -> {
             fn.run();
@@ -182,7 +183,8 @@ public final class BackgroundPool implements ExecutorService {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public <A> AsyncFunction<A, Void> task(CheckedConsumer<A> fn) {
+    @SuppressWarnings("overloads") // by design: a typed lambda's body picks this or the CheckedFunction one
+    public <A extends @Nullable Object> AsyncFunction<A, @Nullable Void> task(CheckedConsumer<A> fn) {
         Objects.requireNonNull(fn, "fn");
         return Wrapped.of(core, (A a) -> {
             fn.accept(a);
@@ -199,7 +201,8 @@ public final class BackgroundPool implements ExecutorService {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public <A, B> AsyncBiFunction<A, B, Void> task(CheckedBiConsumer<A, B> fn) {
+    @SuppressWarnings("overloads") // by design: a typed lambda's body picks this or the CheckedFunction one
+    public <A extends @Nullable Object, B extends @Nullable Object> AsyncBiFunction<A, B, @Nullable Void> task(CheckedBiConsumer<A, B> fn) {
         Objects.requireNonNull(fn, "fn");
         return Wrapped.of(core, (A a, B b) -> {
             fn.accept(a, b);
@@ -217,7 +220,8 @@ public final class BackgroundPool implements ExecutorService {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public <A, B, C> AsyncTriFunction<A, B, C, Void> task(CheckedTriConsumer<A, B, C> fn) {
+    @SuppressWarnings("overloads") // by design: a typed lambda's body picks this or the CheckedFunction one
+    public <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object> AsyncTriFunction<A, B, C, @Nullable Void> task(CheckedTriConsumer<A, B, C> fn) {
         Objects.requireNonNull(fn, "fn");
         return Wrapped.of(core, (A a, B b, C c) -> {
             fn.accept(a, b, c);
@@ -236,7 +240,7 @@ public final class BackgroundPool implements ExecutorService {
      * @throws NullPointerException if {@code fn} is null
      * @throws RejectedExecutionException if the pool is shut down
      */
-    public <R> Task<R> run(CheckedCallable<R> fn) {
+    public <R extends @Nullable Object> Task<R> run(CheckedCallable<R> fn) {
         return core.submit(Objects.requireNonNull(fn, "fn"), CallOptions.DEFAULT);
     }
 
@@ -251,7 +255,7 @@ public final class BackgroundPool implements ExecutorService {
      * @throws NullPointerException if {@code fn} is null
      * @throws RejectedExecutionException if the pool is shut down
      */
-    public <A, R> Task<R> run(CheckedFunction<A, R> fn, A a) {
+    public <A extends @Nullable Object, R extends @Nullable Object> Task<R> run(CheckedFunction<A, R> fn, A a) {
         return task(fn).apply(a);
     }
 
@@ -268,7 +272,7 @@ public final class BackgroundPool implements ExecutorService {
      * @throws NullPointerException if {@code fn} is null
      * @throws RejectedExecutionException if the pool is shut down
      */
-    public <A, B, R> Task<R> run(CheckedBiFunction<A, B, R> fn, A a, B b) {
+    public <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> Task<R> run(CheckedBiFunction<A, B, R> fn, A a, B b) {
         return task(fn).apply(a, b);
     }
 
@@ -287,7 +291,7 @@ public final class BackgroundPool implements ExecutorService {
      * @throws NullPointerException if {@code fn} is null
      * @throws RejectedExecutionException if the pool is shut down
      */
-    public <A, B, C, R> Task<R> run(CheckedTriFunction<A, B, C, R> fn, A a, B b, C c) {
+    public <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> Task<R> run(CheckedTriFunction<A, B, C, R> fn, A a, B b, C c) {
         return task(fn).apply(a, b, c);
     }
 
@@ -299,7 +303,7 @@ public final class BackgroundPool implements ExecutorService {
      * @throws NullPointerException if {@code fn} is null
      * @throws RejectedExecutionException if the pool is shut down
      */
-    public Task<Void> run(CheckedRunnable fn) {
+    public Task<@Nullable Void> run(CheckedRunnable fn) {
         return task(fn).call();
     }
 
@@ -313,7 +317,7 @@ public final class BackgroundPool implements ExecutorService {
      * @throws NullPointerException if {@code fn} is null
      * @throws RejectedExecutionException if the pool is shut down
      */
-    public <A> Task<Void> run(CheckedConsumer<A> fn, A a) {
+    public <A extends @Nullable Object> Task<@Nullable Void> run(CheckedConsumer<A> fn, A a) {
         return task(fn).apply(a);
     }
 
@@ -329,7 +333,7 @@ public final class BackgroundPool implements ExecutorService {
      * @throws NullPointerException if {@code fn} is null
      * @throws RejectedExecutionException if the pool is shut down
      */
-    public <A, B> Task<Void> run(CheckedBiConsumer<A, B> fn, A a, B b) {
+    public <A extends @Nullable Object, B extends @Nullable Object> Task<@Nullable Void> run(CheckedBiConsumer<A, B> fn, A a, B b) {
         return task(fn).apply(a, b);
     }
 
@@ -347,7 +351,7 @@ public final class BackgroundPool implements ExecutorService {
      * @throws NullPointerException if {@code fn} is null
      * @throws RejectedExecutionException if the pool is shut down
      */
-    public <A, B, C> Task<Void> run(CheckedTriConsumer<A, B, C> fn, A a, B b, C c) {
+    public <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object> Task<@Nullable Void> run(CheckedTriConsumer<A, B, C> fn, A a, B b, C c) {
         return task(fn).apply(a, b, c);
     }
 
@@ -362,7 +366,7 @@ public final class BackgroundPool implements ExecutorService {
      * @return the results in input order
      * @throws NullPointerException if {@code fn} or {@code inputs} is null
      */
-    public <A, R> Stream<R> map(CheckedFunction<A, R> fn, Iterable<? extends A> inputs) {
+    public <A extends @Nullable Object, R extends @Nullable Object> Stream<R> map(CheckedFunction<A, R> fn, Iterable<? extends A> inputs) {
         return task(fn).map(inputs);
     }
 
@@ -376,7 +380,7 @@ public final class BackgroundPool implements ExecutorService {
      * @return the results in input order
      * @throws NullPointerException if {@code fn} or {@code inputs} is null
      */
-    public <A, R> Stream<R> map(CheckedFunction<A, R> fn, Stream<? extends A> inputs) {
+    public <A extends @Nullable Object, R extends @Nullable Object> Stream<R> map(CheckedFunction<A, R> fn, Stream<? extends A> inputs) {
         return task(fn).map(inputs);
     }
 
@@ -469,7 +473,7 @@ public final class BackgroundPool implements ExecutorService {
      * @throws RejectedExecutionException if the pool is shut down
      */
     @Override
-    public <T> Task<T> submit(Callable<T> task) {
+    public <T extends @Nullable Object> Task<T> submit(Callable<T> task) {
         Objects.requireNonNull(task, "task");
         return core.submit(task::call, CallOptions.DEFAULT);
     }
@@ -481,7 +485,7 @@ public final class BackgroundPool implements ExecutorService {
      * @throws RejectedExecutionException if the pool is shut down
      */
     @Override
-    public <T> Task<T> submit(Runnable task, T result) {
+    public <T extends @Nullable Object> Task<T> submit(Runnable task, T result) {
         Objects.requireNonNull(task, "task");
         return core.submit(() -> {
             task.run();
@@ -497,7 +501,7 @@ public final class BackgroundPool implements ExecutorService {
      */
     @Override
     public Task<?> submit(Runnable task) {
-        return submit(task, null);
+        return this.<@Nullable Void>submit(task, null);
     }
 
     /**
@@ -515,13 +519,13 @@ public final class BackgroundPool implements ExecutorService {
 
     /** {@inheritDoc} Cancels the tasks still running when interrupted. */
     @Override
-    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+    public <T extends @Nullable Object> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
         return invokeAll(tasks, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
     }
 
     /** {@inheritDoc} */
     @Override
-    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+    public <T extends @Nullable Object> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException {
         Objects.requireNonNull(tasks, "tasks");
         Objects.requireNonNull(unit, "unit");
@@ -552,7 +556,7 @@ public final class BackgroundPool implements ExecutorService {
 
     /** {@inheritDoc} */
     @Override
-    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+    public <T extends @Nullable Object> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
         try {
             return invokeAny(tasks, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
         } catch (TimeoutException impossible) {
@@ -562,7 +566,7 @@ public final class BackgroundPool implements ExecutorService {
 
     /** {@inheritDoc} */
     @Override
-    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+    public <T extends @Nullable Object> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, TimeoutException {
         Objects.requireNonNull(tasks, "tasks");
         Objects.requireNonNull(unit, "unit");

@@ -1,6 +1,7 @@
 package dev.background;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stands in for an exception that a task threw in another JVM (a worker process, a cluster
@@ -21,9 +22,10 @@ public final class RemoteTaskException extends RuntimeException {
     /** The binary class name of the exception thrown in the other JVM. */
     private final String remoteClassName;
     /** Its message, or null. */
-    private final String remoteMessage;
+    private final @Nullable String remoteMessage;
 
-    private RemoteTaskException(String remoteClassName, String remoteMessage, RemoteTaskException cause) {
+    private RemoteTaskException(
+            String remoteClassName, @Nullable String remoteMessage, @Nullable RemoteTaskException cause) {
         super(remoteMessage == null ? remoteClassName : remoteClassName + ": " + remoteMessage, cause);
         this.remoteClassName = remoteClassName;
         this.remoteMessage = remoteMessage;
@@ -43,6 +45,7 @@ public final class RemoteTaskException extends RuntimeException {
         return standInFor(Objects.requireNonNull(original, "original"), 0);
     }
 
+    @SuppressWarnings("ReferenceEquality") // a cause that is the throwable itself is a loop: identity
     private static RemoteTaskException standInFor(Throwable t, int depth) {
         Throwable cause = t.getCause();
         RemoteTaskException c = cause == null || cause == t || depth >= MAX_CAUSES ? null : standInFor(cause, depth + 1);

@@ -5,6 +5,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The future of one call submitted to the background: a {@link Future} and a
@@ -29,7 +30,7 @@ import java.util.function.Consumer;
  *
  * @param <T> the type of the result ({@link Void} for functions that return nothing)
  */
-public interface Task<T> extends Future<T>, CompletionStage<T> {
+public interface Task<T extends @Nullable Object> extends Future<T>, CompletionStage<T> {
 
     /**
      * Waits if necessary for the task to end and returns its result, like Python's
@@ -70,7 +71,7 @@ public interface Task<T> extends Future<T>, CompletionStage<T> {
      * @throws CancellationException if the task was cancelled
      * @throws TaskException if the wait was interrupted
      */
-    Throwable exception();
+    @Nullable Throwable exception();
 
     /**
      * Like {@link #exception()}, but waits at most {@code timeout}.
@@ -82,7 +83,7 @@ public interface Task<T> extends Future<T>, CompletionStage<T> {
      * @throws WaitTimeoutException if the task has not ended within {@code timeout}
      * @throws CancellationException if the task was cancelled
      */
-    Throwable exception(Duration timeout);
+    @Nullable Throwable exception(Duration timeout);
 
     /**
      * Runs {@code callback} once with this task when it ends, successfully, by failure or by

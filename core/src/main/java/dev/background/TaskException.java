@@ -1,5 +1,7 @@
 package dev.background;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The one unchecked exception in which {@link Task#result()} wraps a task's checked exception
  * (kept as the {@linkplain #getCause() cause}, with its stack trace), or an interrupted wait.
@@ -14,7 +16,7 @@ public class TaskException extends RuntimeException {
      * @param message what happened
      * @param cause the original exception
      */
-    public TaskException(String message, Throwable cause) {
+    public TaskException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -1,5 +1,7 @@
 package dev.background;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A task, its arguments, its result or its exception could not be sent between this JVM and the
  * one that runs the task (a worker process, a cluster member), or could not be rebuilt on
@@ -20,7 +22,7 @@ public final class TaskTransferException extends RuntimeException {
      * @param message which class could not be sent or rebuilt, why, and what to do
      * @param cause the serialisation error, or null
      */
-    public TaskTransferException(String message, Throwable cause) {
+    public TaskTransferException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Working with many tasks at once: Python's {@code concurrent.futures} toolbox
@@ -195,7 +196,7 @@ public final class Tasks {
      * @throws NullPointerException if {@code tasks} or an element is null
      * @throws java.util.concurrent.CancellationException if a task was cancelled
      */
-    public static <T> List<T> gather(Collection<? extends Task<? extends T>> tasks) {
+    public static <T extends @Nullable Object> List<T> gather(Collection<? extends Task<? extends T>> tasks) {
         List<Task<? extends T>> copy = List.copyOf(Objects.requireNonNull(tasks, "tasks"));
         Outcome<Task<? extends T>> outcome = await(copy, Until.FIRST_FAILURE, Duration.ofNanos(Long.MAX_VALUE));
         List<T> results = new ArrayList<>(copy.size());
@@ -236,10 +237,10 @@ public final class Tasks {
     private static final class CompletionIterator<F extends Task<?>> implements Iterator<F> {
         private final LinkedBlockingQueue<F> ended = new LinkedBlockingQueue<>();
         private final long deadline;
-        private final Duration timeout;
+        private final @Nullable Duration timeout;
         private int left;
 
-        CompletionIterator(List<F> tasks, long nanos, Duration timeout) {
+        CompletionIterator(List<F> tasks, long nanos, @Nullable Duration timeout) {
             this.deadline = Waits.deadlineAfter(nanos);
             this.timeout = timeout;
             this.left = tasks.size();

@@ -29,4 +29,7 @@
  * checked exception). Recording the submit site costs a stack walk per submit; a kind may offer
  * to turn it off.
  */
+@NullMarked
 package dev.background;
+
+import org.jspecify.annotations.NullMarked;

@@ -33,7 +33,9 @@ class DefaultsAtTheirBoundsTest {
                 release.await();
                 return i;
             }, once);
-            Thread consumer = Thread.ofPlatform().start(() -> results.findFirst());
+            Thread consumer = Thread.ofPlatform().start(() -> {
+                var unused = results.findFirst();
+            });
 
             // The consumer fills the window, then blocks on the first result.
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> consumer.getState() == Thread.State.WAITING);

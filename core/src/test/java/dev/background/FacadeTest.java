@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 class FacadeTest {
 
     @Test
+    @SuppressWarnings("try") // the callback's registration is held for the block, never read
     void theIssuesExampleWorksOnTheDefaultPool() {
         var longFunc = Background.task((Integer i) -> i * i);
         List<Task<Integer>> futures = IntStream.range(0, 10).mapToObj(longFunc::apply).toList();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class ForeignTaskTest {
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "ReferenceEquality"}) // the proxy's type is Task<Integer>; its equals is identity
     private static Task<Integer> foreign(CompletableFuture<Integer> f) {
         return (Task<Integer>) Proxy.newProxyInstance(Task.class.getClassLoader(), new Class<?>[] {Task.class},
                 (proxy, method, args) -> {

@@ -74,6 +74,7 @@ class PoolLifecycleTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"threads", "virtual"})
+    @SuppressWarnings("try") // the registration is held for the block, never read
     void closingARegistrationStopsItsCallbackAndClosingItTwiceIsHarmless(String kind) {
         try (BackgroundPool pool = pool(kind, "registration-" + kind, 1)) {
             AtomicInteger closedOne = new AtomicInteger();

@@ -31,6 +31,7 @@ class StressTest {
 
     /** Thrown by a tenth of the tasks; carries the task's id so that failures can be counted too. */
     static final class Planned extends RuntimeException {
+        private static final long serialVersionUID = 1L;
         final int id;
 
         Planned(int id) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,8 +50,8 @@ public final class BackgroundCommand {
         if (System.getProperty("slf4j.internal.verbosity") == null) {
             System.setProperty("slf4j.internal.verbosity", "ERROR");
         }
-        PrintWriter out = new PrintWriter(System.out, true);
-        PrintWriter err = new PrintWriter(System.err, true);
+        PrintWriter out = new PrintWriter(System.out, true, System.out.charset());
+        PrintWriter err = new PrintWriter(System.err, true, System.err.charset());
         System.exit(commandLine(out, err, Progress.stdoutIsTerminal()).execute(args));
     }
 
@@ -103,7 +104,7 @@ public final class BackgroundCommand {
     private static int badInput(ParameterException ex, PrintWriter err) {
         CommandLine cmd = ex.getCommandLine();
         String name = cmd.getCommandSpec().qualifiedName();
-        String message = ex.getMessage();
+        String message = Objects.requireNonNullElse(ex.getMessage(), "");
         String commands = String.join(", ", cmd.getSubcommands().keySet());
         if (!commands.isEmpty() && message.startsWith("Missing required subcommand")) {
             message = "a command is needed; use one of " + commands;

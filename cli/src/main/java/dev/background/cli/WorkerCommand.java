@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,20 +48,20 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Option(names = "--n", paramLabel = "<n>",
             description = "Tasks this worker runs at once (default: " + ClusterKind.DEFAULT_N + ").")
-    private Integer n;
+    private @Nullable Integer n;
 
     @Option(names = "--port", paramLabel = "<port>",
             description = "Port to listen on (default: 5701, or the next free one).")
-    private Integer port;
+    private @Nullable Integer port;
 
     @Option(names = "--bind", paramLabel = "<address>",
             description = "Address to listen on (default: 127.0.0.1). Anything else lets other machines"
                     + " send this worker code to run, without authentication: trusted networks only.")
-    private String bind;
+    private @Nullable String bind;
 
     @Option(names = "--class-path", paramLabel = "<path>",
             description = "Jars and directories with your tasks' classes, separated by the platform's path separator (':' on Unix).")
-    private String classPath;
+    private @Nullable String classPath;
 
     @Option(names = "--allow", paramLabel = "<package>", split = ",",
             description = "Packages (and subpackages) your tasks' classes are in, for the deserialisation allowlist.")
@@ -69,7 +70,7 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--hazelcast-logging", paramLabel = "<type>",
             description = "Where Hazelcast's own log lines go: jdk, slf4j, log4j2, log4j or none, for this member only"
                     + " (default: Hazelcast's, java.util.logging at INFO).")
-    private String hazelcastLogging;
+    private @Nullable String hazelcastLogging;
 
     @Override
     public Integer call() throws InterruptedException, IOException {

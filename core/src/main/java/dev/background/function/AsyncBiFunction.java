@@ -3,6 +3,7 @@ package dev.background.function;
 import dev.background.Background;
 import dev.background.Task;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function of two arguments that runs in the background: what {@link Background#task} returns.
@@ -16,7 +17,7 @@ import java.util.function.BiFunction;
  * @param <B> the second argument type
  * @param <R> the result type
  */
-public interface AsyncBiFunction<A, B, R> extends BiFunction<A, B, Task<R>> {
+public interface AsyncBiFunction<A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> extends BiFunction<A, B, Task<R>> {
 
     /**
      * Submits one call.

@@ -3,6 +3,7 @@ package dev.background.function;
 import dev.background.Background;
 import dev.background.Task;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function of no arguments that runs in the background: what {@link Background#task} returns.
@@ -14,7 +15,7 @@ import java.util.function.Supplier;
  *
  * @param <R> the result type
  */
-public interface AsyncCallable<R> extends Supplier<Task<R>> {
+public interface AsyncCallable<R extends @Nullable Object> extends Supplier<Task<R>> {
 
     /**
      * Submits one call.

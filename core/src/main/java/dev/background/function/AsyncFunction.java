@@ -4,6 +4,7 @@ import dev.background.Background;
 import dev.background.Task;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function of one argument that runs in the background: what {@link Background#task} returns.
@@ -17,7 +18,7 @@ import java.util.stream.Stream;
  * @param <A> the argument type
  * @param <R> the result type
  */
-public interface AsyncFunction<A, R> extends Function<A, Task<R>> {
+public interface AsyncFunction<A extends @Nullable Object, R extends @Nullable Object> extends Function<A, Task<R>> {
 
     /**
      * Submits one call.

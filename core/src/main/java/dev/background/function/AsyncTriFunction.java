@@ -2,6 +2,7 @@ package dev.background.function;
 
 import dev.background.Background;
 import dev.background.Task;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function of three arguments that runs in the background: what {@link Background#task} returns.
@@ -16,7 +17,7 @@ import dev.background.Task;
  * @param <C> the third argument type
  * @param <R> the result type
  */
-public interface AsyncTriFunction<A, B, C, R> {
+public interface AsyncTriFunction<A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> {
 
     /**
      * Submits one call.

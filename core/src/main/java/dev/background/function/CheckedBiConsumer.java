@@ -2,6 +2,7 @@ package dev.background.function;
 
 import dev.background.Task;
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function of two arguments that returns nothing.
@@ -15,7 +16,7 @@ import java.io.Serializable;
  * @param <B> the second argument type
  */
 @FunctionalInterface
-public interface CheckedBiConsumer<A, B> extends Serializable {
+public interface CheckedBiConsumer<A extends @Nullable Object, B extends @Nullable Object> extends Serializable {
     /**
      * Runs the function.
      *

@@ -2,6 +2,7 @@ package dev.background.function;
 
 import dev.background.Task;
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function of two arguments that returns a value.
@@ -16,7 +17,7 @@ import java.io.Serializable;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface CheckedBiFunction<A, B, R> extends Serializable {
+public interface CheckedBiFunction<A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> extends Serializable {
     /**
      * Runs the function.
      *

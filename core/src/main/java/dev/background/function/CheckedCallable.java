@@ -2,6 +2,7 @@ package dev.background.function;
 
 import dev.background.Task;
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function of no arguments that returns a value.
@@ -14,7 +15,7 @@ import java.io.Serializable;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface CheckedCallable<R> extends Serializable {
+public interface CheckedCallable<R extends @Nullable Object> extends Serializable {
     /**
      * Runs the function.
      *

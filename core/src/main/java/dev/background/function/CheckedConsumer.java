@@ -2,6 +2,7 @@ package dev.background.function;
 
 import dev.background.Task;
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function of one argument that returns nothing.
@@ -14,7 +15,7 @@ import java.io.Serializable;
  * @param <A> the argument type
  */
 @FunctionalInterface
-public interface CheckedConsumer<A> extends Serializable {
+public interface CheckedConsumer<A extends @Nullable Object> extends Serializable {
     /**
      * Runs the function.
      *

@@ -2,6 +2,7 @@ package dev.background.function;
 
 import dev.background.Task;
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function of one argument that returns a value.
@@ -15,7 +16,7 @@ import java.io.Serializable;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface CheckedFunction<A, R> extends Serializable {
+public interface CheckedFunction<A extends @Nullable Object, R extends @Nullable Object> extends Serializable {
     /**
      * Runs the function.
      *

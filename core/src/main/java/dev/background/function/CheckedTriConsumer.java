@@ -2,6 +2,7 @@ package dev.background.function;
 
 import dev.background.Task;
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function of three arguments that returns nothing.
@@ -16,7 +17,7 @@ import java.io.Serializable;
  * @param <C> the third argument type
  */
 @FunctionalInterface
-public interface CheckedTriConsumer<A, B, C> extends Serializable {
+public interface CheckedTriConsumer<A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object> extends Serializable {
     /**
      * Runs the function.
      *

@@ -2,6 +2,7 @@ package dev.background.function;
 
 import dev.background.Task;
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function of three arguments that returns a value.
@@ -17,7 +18,7 @@ import java.io.Serializable;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface CheckedTriFunction<A, B, C, R> extends Serializable {
+public interface CheckedTriFunction<A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> extends Serializable {
     /**
      * Runs the function.
      *

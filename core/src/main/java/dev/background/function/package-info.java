@@ -8,4 +8,7 @@
  * wrapped functions that {@code task(..)} gives back: calling one submits a call and returns its
  * {@link dev.background.Task} at once. Most code never names these types; {@code var} holds them.
  */
+@NullMarked
 package dev.background.function;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,7 @@
 package dev.background.internal;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The per-function options of a wrapped function: immutable, shared by all its calls.
@@ -9,7 +10,7 @@ import java.time.Duration;
  * @param timeoutNanos the run-time limit in nanoseconds, or 0 for none
  * @param gate the per-function concurrency limit, or null for none
  */
-public record CallOptions(String name, long timeoutNanos, Gate gate) {
+public record CallOptions(@Nullable String name, long timeoutNanos, @Nullable Gate gate) {
 
     /** No name, no time limit, no concurrency limit. */
     public static final CallOptions DEFAULT = new CallOptions(null, 0, null);

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine of both in-JVM kinds: an exact limit of {@code n} jobs at once, kept with counted
@@ -240,7 +241,7 @@ abstract class InJvmEngine implements Engine {
      * For a worker that ended a job, holding its slot: the next job to run, still holding it, or
      * null once it has given the slot back.
      */
-    private Job next() {
+    private @Nullable Job next() {
         while (true) {
             if (state != STOPPED && !surplus()) {
                 Job job = queue.pollFirst();
@@ -272,7 +273,7 @@ abstract class InJvmEngine implements Engine {
     /** Runs jobs while it holds a slot; holds one from its start. */
     final class Worker implements Runnable {
         /** The first job; read by {@link #shutdownNow} only for a worker that never ran. */
-        private Job first;
+        private @Nullable Job first;
 
         Worker(Job first) {
             this.first = first;

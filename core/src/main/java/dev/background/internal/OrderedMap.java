@@ -10,6 +10,7 @@ import java.util.Spliterators;
 import java.util.stream.BaseStream;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lazy, ordered, bounded {@code map}: a window of at most {@code maxInFlight} submitted calls,
@@ -18,13 +19,13 @@ import java.util.stream.StreamSupport;
  * was shut down meanwhile) loses nothing: the calls already submitted are delivered first, in
  * order, and the failure is thrown after them, once.
  */
-final class OrderedMap<A, R> implements Iterator<R> {
+final class OrderedMap<A extends @Nullable Object, R extends @Nullable Object> implements Iterator<R> {
     private final AsyncFunction<A, R> fn;
     private final Iterator<? extends A> inputs;
     private final int maxInFlight;
     private final ArrayDeque<Task<R>> window;
     /** A refill's failure, thrown once the calls already submitted are delivered. */
-    private Throwable deferred;
+    private @Nullable Throwable deferred;
     /** Whether the failure was thrown: the map has ended. */
     private boolean failed;
 
@@ -35,8 +36,8 @@ final class OrderedMap<A, R> implements Iterator<R> {
         this.window = new ArrayDeque<>(Math.min(maxInFlight, 1024));
     }
 
-    static <A, R> Stream<R> map(AsyncFunction<A, R> fn, Iterator<? extends A> inputs, int maxInFlight,
-                                BaseStream<?, ?> source) {
+    static <A extends @Nullable Object, R extends @Nullable Object> Stream<R> map(AsyncFunction<A, R> fn, Iterator<? extends A> inputs, int maxInFlight,
+                                @Nullable BaseStream<?, ?> source) {
         OrderedMap<A, R> it = new OrderedMap<>(fn, inputs, maxInFlight);
         Stream<R> out = StreamSupport.stream(
                 Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED), false);

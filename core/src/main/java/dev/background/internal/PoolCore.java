@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state of one pool behind {@link dev.background.BackgroundPool}: its engine, its callbacks,
@@ -105,7 +106,7 @@ public final class PoolCore {
      *
      * @throws RejectedExecutionException if the pool is shut down
      */
-    public <T> TaskFuture<T> submit(CheckedCallable<T> call, CallOptions options) {
+    public <T extends @Nullable Object> TaskFuture<T> submit(CheckedCallable<T> call, CallOptions options) {
         return submit(new TaskFuture<>(this, call, options, null));
     }
 
@@ -115,14 +116,15 @@ public final class PoolCore {
      * @param command what {@code ExecutorService.execute} was given
      * @throws RejectedExecutionException if the pool is shut down
      */
+    @SuppressWarnings("FutureReturnValueIgnored") // execute() gives no future; shutdownNow lists the command
     public void execute(Runnable command) {
-        submit(new TaskFuture<Void>(this, () -> {
+        submit(new TaskFuture<@Nullable Void>(this, () -> {
             command.run();
             return null;
         }, CallOptions.DEFAULT, command));
     }
 
-    private <T> TaskFuture<T> submit(TaskFuture<T> task) {
+    private <T extends @Nullable Object> TaskFuture<T> submit(TaskFuture<T> task) {
         if (recordSubmitSite) {
             task.submitSite = SUBMIT_SITE.walk(frames -> frames
                     .dropWhile(f -> isLibraryFrame(f.getClassName()))

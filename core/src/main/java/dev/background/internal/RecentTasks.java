@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code results()} lists, in bounded memory: the most recent {@code capacity} submitted
@@ -37,7 +38,7 @@ final class RecentTasks {
         }
     }
 
-    private final AtomicReferenceArray<TaskFuture<?>> ring;
+    private final @Nullable AtomicReferenceArray<TaskFuture<?>> ring;
     private final int mask;
     private final AtomicLong next = new AtomicLong();
     private final ConcurrentLinkedQueue<TaskFuture<?>> older = new ConcurrentLinkedQueue<>();
@@ -80,7 +81,7 @@ final class RecentTasks {
                 survivors++;
             }
         }
-        compactAt = s + Math.max(ring.length(), 2 * survivors);
+        compactAt = s + Math.max(mask + 1, 2 * survivors); // mask + 1: the ring's length
     }
 
     /** For tests: how many tasks {@code older} holds, ended ones included. */

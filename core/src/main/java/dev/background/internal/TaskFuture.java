@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one implementation of {@link Task} and {@link Job}: a {@link CompletableFuture} that knows
@@ -49,7 +50,7 @@ import java.util.function.Consumer;
  * the release happen exactly once, whichever path comes first.
  * </ul>
  */
-public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>, Job {
+public final class TaskFuture<T extends @Nullable Object> extends CompletableFuture<T> implements Task<T>, Job {
 
     private static final int NEW = 0, RUNNING = 1, FINISHED = 2, INTERRUPTING = 3, INTERRUPTED = 4, NEVER = 5;
     private static final VarHandle RUN_STATE;
@@ -70,9 +71,9 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     private final CheckedCallable<T> callable;
     private final CallOptions options;
     /** The runnable given to {@code execute}, which {@code shutdownNow} lists instead of this task; else null. */
-    private final Runnable given;
+    private final @Nullable Runnable given;
     /** The thread running the call, or the remote interrupter. Written before RUNNING. */
-    private Object interrupter;
+    private @Nullable Object interrupter;
     private volatile int runState;
     /** True while this task holds a permit of its function's {@link Gate}. */
     private volatile boolean permitHeld;
@@ -80,24 +81,24 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
      * Removable end hooks of waits ({@link #watch}): null, an immutable array replaced by CAS, or
      * {@link #CLOSED} once the task has ended and the hooks were taken to run.
      */
-    private volatile Runnable[] watchers;
+    private volatile Runnable @Nullable [] watchers;
     private static final Runnable[] NO_WATCHERS = {};
     private static final Runnable[] CLOSED = {};
     /** Set only for tasks with a time limit, once they start. */
-    private volatile ScheduledFuture<?> timeoutHandle;
+    private volatile @Nullable ScheduledFuture<?> timeoutHandle;
     /** Submission number; written once by {@link RecentTasks#add} before the task is published. */
     long seq;
     /** Where the task was submitted, for kinds that ask for it; else null. */
-    StackTraceElement[] submitSite;
+    StackTraceElement @Nullable [] submitSite;
 
-    TaskFuture(PoolCore pool, CheckedCallable<T> callable, CallOptions options, Runnable given) {
+    TaskFuture(PoolCore pool, CheckedCallable<T> callable, CallOptions options, @Nullable Runnable given) {
         this.pool = pool;
         this.callable = callable;
         this.options = options;
         this.given = given;
     }
 
-    Gate gate() {
+    @Nullable Gate gate() {
         return options.gate();
     }
 
@@ -150,8 +151,9 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
 
     /** Gives this task's gate permit back, if it holds one; at most once. */
     void releasePermit() {
-        if (permitHeld && PERMIT_HELD.compareAndSet(this, true, false)) {
-            options.gate().release(pool.engine());
+        Gate gate = options.gate(); // never null while a permit is held
+        if (gate != null && permitHeld && PERMIT_HELD.compareAndSet(this, true, false)) {
+            gate.release(pool.engine());
         }
     }
 
@@ -250,7 +252,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     }
 
     @Override
-    public StackTraceElement[] submitSite() {
+    public StackTraceElement @Nullable [] submitSite() {
         return submitSite;
     }
 
@@ -262,7 +264,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     // ---------------------------------------------------------------- settlement
 
     @Override
-    public void succeed(Object value) {
+    public void succeed(@Nullable Object value) {
         @SuppressWarnings("unchecked")
         T t = (T) value;
         settle(t, null);
@@ -276,7 +278,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     }
 
     /** Settles the future; true if this call did it. */
-    boolean settle(T value, Throwable failure) {
+    boolean settle(@Nullable T value, @Nullable Throwable failure) {
         neverBegin();
         boolean won = failure == null ? super.complete(value) : super.completeExceptionally(failure);
         if (won) {
@@ -317,6 +319,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
      *
      * @return removes the hook; idempotent
      */
+    @SuppressWarnings("ReferenceEquality") // identity by design: CLOSED is a sentinel, a hook is removed as itself
     public Runnable watch(Runnable hook) {
         Objects.requireNonNull(hook, "hook");
         while (true) {
@@ -340,6 +343,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     }
 
     /** Takes the hooks (closing the array for good) and runs them; whoever takes them runs them. */
+    @SuppressWarnings("ReferenceEquality") // identity by design: CLOSED is a sentinel, a hook is removed as itself
     private void runWatchers() {
         Runnable[] hooks = (Runnable[]) WATCHERS.getAndSet(this, CLOSED);
         if (hooks == null || hooks == CLOSED) {
@@ -354,6 +358,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         }
     }
 
+    @SuppressWarnings("ReferenceEquality") // identity by design: CLOSED is a sentinel, a hook is removed as itself
     private void unwatch(Runnable hook) {
         while (true) {
             Runnable[] current = watchers;
@@ -475,7 +480,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
 
     /** Dependent stages are plain CompletableFutures: they do not run in the pool. */
     @Override
-    public <U> CompletableFuture<U> newIncompleteFuture() {
+    public <U extends @Nullable Object> CompletableFuture<U> newIncompleteFuture() {
         return new CompletableFuture<>();
     }
 
@@ -509,7 +514,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     }
 
     @Override
-    public Throwable exception() {
+    public @Nullable Throwable exception() {
         try {
             get();
             return null;
@@ -522,7 +527,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     }
 
     @Override
-    public Throwable exception(Duration timeout) {
+    public @Nullable Throwable exception(Duration timeout) {
         long nanos = Waits.checkTimeout(timeout);
         try {
             get(nanos, TimeUnit.NANOSECONDS);
@@ -538,6 +543,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     }
 
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // the stage ends with this task; runCallback logs failures
     public Task<T> onDone(Consumer<? super Task<T>> callback) {
         Objects.requireNonNull(callback, "callback");
         whenComplete((v, e) -> Log.runCallback(callback, this));
@@ -545,7 +551,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     }
 
     /** Rethrows a task's failure as {@link Task#result()} documents. */
-    static RuntimeException rethrow(Throwable failure) {
+    static RuntimeException rethrow(@Nullable Throwable failure) {
         if (failure instanceof RuntimeException r) {
             throw r;
         }

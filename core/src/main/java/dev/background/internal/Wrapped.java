@@ -12,6 +12,7 @@ import dev.background.Task;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The wrapped functions that {@code task(..)} returns: a pool, a user function and its options.
@@ -50,7 +51,7 @@ public abstract sealed class Wrapped<F> {
         return with(options.withLimit(maxConcurrent));
     }
 
-    final <R> Task<R> submit(CheckedCallable<R> call) {
+    final <R extends @Nullable Object> Task<R> submit(CheckedCallable<R> call) {
         return pool.submit(call, options);
     }
 
@@ -59,23 +60,23 @@ public abstract sealed class Wrapped<F> {
         return getClass().getSimpleName() + "[" + options.displayName() + " on pool '" + pool.name() + "']";
     }
 
-    public static <R> AsyncCallable<R> of(PoolCore pool, CheckedCallable<R> fn) {
+    public static <R extends @Nullable Object> AsyncCallable<R> of(PoolCore pool, CheckedCallable<R> fn) {
         return new Callable0<>(pool, CallOptions.DEFAULT, fn);
     }
 
-    public static <A, R> AsyncFunction<A, R> of(PoolCore pool, CheckedFunction<A, R> fn) {
+    public static <A extends @Nullable Object, R extends @Nullable Object> AsyncFunction<A, R> of(PoolCore pool, CheckedFunction<A, R> fn) {
         return new Function1<>(pool, CallOptions.DEFAULT, fn);
     }
 
-    public static <A, B, R> AsyncBiFunction<A, B, R> of(PoolCore pool, CheckedBiFunction<A, B, R> fn) {
+    public static <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> AsyncBiFunction<A, B, R> of(PoolCore pool, CheckedBiFunction<A, B, R> fn) {
         return new Function2<>(pool, CallOptions.DEFAULT, fn);
     }
 
-    public static <A, B, C, R> AsyncTriFunction<A, B, C, R> of(PoolCore pool, CheckedTriFunction<A, B, C, R> fn) {
+    public static <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> AsyncTriFunction<A, B, C, R> of(PoolCore pool, CheckedTriFunction<A, B, C, R> fn) {
         return new Function3<>(pool, CallOptions.DEFAULT, fn);
     }
 
-    static final class Callable0<R> extends Wrapped<AsyncCallable<R>> implements AsyncCallable<R> {
+    static final class Callable0<R extends @Nullable Object> extends Wrapped<AsyncCallable<R>> implements AsyncCallable<R> {
         private final CheckedCallable<R> fn;
 
         Callable0(PoolCore pool, CallOptions options, CheckedCallable<R> fn) {
@@ -94,7 +95,7 @@ public abstract sealed class Wrapped<F> {
         }
     }
 
-    static final class Function1<A, R> extends Wrapped<AsyncFunction<A, R>> implements AsyncFunction<A, R> {
+    static final class Function1<A extends @Nullable Object, R extends @Nullable Object> extends Wrapped<AsyncFunction<A, R>> implements AsyncFunction<A, R> {
         private final CheckedFunction<A, R> fn;
 
         Function1(PoolCore pool, CallOptions options, CheckedFunction<A, R> fn) {
@@ -139,7 +140,7 @@ public abstract sealed class Wrapped<F> {
         }
     }
 
-    static final class Function2<A, B, R> extends Wrapped<AsyncBiFunction<A, B, R>>
+    static final class Function2<A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> extends Wrapped<AsyncBiFunction<A, B, R>>
             implements AsyncBiFunction<A, B, R> {
         private final CheckedBiFunction<A, B, R> fn;
 
@@ -160,7 +161,7 @@ public abstract sealed class Wrapped<F> {
         }
     }
 
-    static final class Function3<A, B, C, R> extends Wrapped<AsyncTriFunction<A, B, C, R>>
+    static final class Function3<A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> extends Wrapped<AsyncTriFunction<A, B, C, R>>
             implements AsyncTriFunction<A, B, C, R> {
         private final CheckedTriFunction<A, B, C, R> fn;
 

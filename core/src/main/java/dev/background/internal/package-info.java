@@ -4,4 +4,7 @@
  * {@link dev.background.internal.ThreadEngine} holds the in-JVM kinds, whose engines share
  * {@code InJvmEngine}.
  */
+@NullMarked
 package dev.background.internal;
+
+import org.jspecify.annotations.NullMarked;

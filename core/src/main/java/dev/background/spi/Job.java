@@ -1,6 +1,7 @@
 package dev.background.spi;
 
 import dev.background.function.CheckedCallable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One call to run, as an {@link Engine} sees it. Implemented by the library; engines only use
@@ -47,7 +48,7 @@ public interface Job extends Runnable {
      *
      * @param value the result
      */
-    void succeed(Object value);
+    void succeed(@Nullable Object value);
 
     /**
      * Settles the job with the call's failure, which should be the original exception. Remote
@@ -74,7 +75,7 @@ public interface Job extends Runnable {
      *
      * @return the submit site or null
      */
-    default StackTraceElement[] submitSite() {
+    default StackTraceElement @Nullable [] submitSite() {
         return null;
     }
 

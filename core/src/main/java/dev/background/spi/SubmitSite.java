@@ -1,6 +1,7 @@
 package dev.background.spi;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * For remote kinds: shows where a job was submitted on a failure that happened elsewhere, in the
@@ -30,7 +31,7 @@ public final class SubmitSite {
      * @return {@code failure}
      * @throws NullPointerException if {@code failure} or {@code job} is null
      */
-    public static <T extends Throwable> T appendTo(T failure, Job job, String ranOn) {
+    public static <T extends Throwable> T appendTo(T failure, Job job, @Nullable String ranOn) {
         Objects.requireNonNull(failure, "failure");
         StackTraceElement[] site = Objects.requireNonNull(job, "job").submitSite();
         if (site == null || site.length == 0) {

@@ -5,4 +5,7 @@
  * need this package; a new kind is one {@link dev.background.ExecutorKind} and one
  * {@code Engine}, and nothing else changes.
  */
+@NullMarked
 package dev.background.spi;
+
+import org.jspecify.annotations.NullMarked;

@@ -31,21 +31,25 @@ public record Counter(String path) implements Serializable {
         update(-1);
     }
 
-    /** @return how many are inside now */
+    /** Returns how many are inside now. */
     public long current() {
         return update(0)[0];
     }
 
-    /** @return the most that were ever inside at once */
+    /** Returns the most that were ever inside at once. */
     public long max() {
         return update(0)[1];
     }
 
-    /** @return how many entered in all */
+    /** Returns how many entered in all. */
     public long total() {
         return update(0)[2];
     }
 
+    // ThreadPriorityCheck: the lock's holder may be another process; yielding lets it run on 2 cores.
+    // Finally: a lock that cannot be released breaks every later count of every process, so that
+    // failure outranks whatever the body returned or threw.
+    @SuppressWarnings({"ThreadPriorityCheck", "Finally"})
     private long[] update(int delta) {
         File lock = new File(path + ".lock");
         boolean interrupted = false;

@@ -19,7 +19,7 @@ public final class LogCapture extends Handler implements AutoCloseable {
         this.parentHandlers = LOGGER.getUseParentHandlers();
     }
 
-    /** @return a capture that records from now on (and keeps the records off the console) */
+    /** Returns a capture that records from now on (and keeps the records off the console). */
     public static LogCapture start() {
         LogCapture c = new LogCapture();
         LOGGER.addHandler(c);
@@ -27,7 +27,7 @@ public final class LogCapture extends Handler implements AutoCloseable {
         return c;
     }
 
-    /** @return what was logged so far */
+    /** Returns what was logged so far. */
     public List<LogRecord> records() {
         return List.copyOf(records);
     }

@@ -1107,7 +1107,7 @@ public abstract class PoolContract {
         List<Runnable> submits = List.of(f::call, () -> pool.run(() -> 1),
                 () -> pool.submit((Callable<Integer> & Serializable) () -> 1),
                 () -> pool.execute((Runnable & Serializable) () -> { }),
-                () -> pool.map((Integer i) -> i, List.of(1)).toList());
+                () -> pool.map((Integer i) -> i, List.of(1)).forEach(i -> { }));
         assertThat(submits).allSatisfy(submit -> assertThatThrownBy(submit::run)
                 .isInstanceOf(RejectedExecutionException.class).hasMessageContaining(pool.name()));
         gate.fire();

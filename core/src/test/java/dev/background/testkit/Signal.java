@@ -50,12 +50,12 @@ public record Signal(String path) implements Serializable {
         }
     }
 
-    /** @return whether the signal was fired */
+    /** Returns whether the signal was fired. */
     public boolean isFired() {
         return new File(path).exists();
     }
 
-    /** @return the value it was fired with, or null if not fired */
+    /** Returns the value it was fired with, or null if not fired. */
     public String value() {
         try {
             return isFired() ? Files.readString(new File(path).toPath()) : null;

@@ -28,6 +28,7 @@ public class TaskStateMachineModelTest {
     private final HeldJobs engine = new HeldJobs();
     private final AtomicInteger poolCallbacks = new AtomicInteger();
     private final PoolCore pool = engine.pool(t -> poolCallbacks.incrementAndGet());
+    @SuppressWarnings("StaticAssignmentOfThrowable") // compared by identity; its stack trace is never read
     private static final IllegalStateException FAILURE = new IllegalStateException("model");
     private final AtomicInteger calls = new AtomicInteger();
     private final TaskFuture<Integer> task = pool.submit(() -> {

@@ -22,6 +22,7 @@ public final class WorkerDiedException extends RuntimeException {
     /** The worker's exit code, or -1 if unknown (on Unix, 128 + n means signal n). */
     private final int exitCode;
     /** The last lines the worker wrote to its standard error, oldest first. */
+    @SuppressWarnings("serial") // List.copyOf's lists are serialisable
     private final List<String> stderrTail;
 
     /**

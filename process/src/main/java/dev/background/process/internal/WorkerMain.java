@@ -17,6 +17,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The main class of a worker JVM. Reads frames from standard input, runs tasks one at a time in
@@ -55,7 +57,8 @@ public final class WorkerMain {
     private boolean begun;
     private boolean skipCurrent;
     /** Cancellations of tasks sent ahead, shared with the application; null if not given. */
-    private CancelFlags cancelled;
+    private @Nullable CancelFlags cancelled;
+    @SuppressWarnings("NullAway.Init") // started by main() before the first frame is read
     private Thread executor;
     private final DataOutputStream out;
     private final SerialFilter filter;
@@ -72,6 +75,7 @@ public final class WorkerMain {
      *
      * @param args the parent's pid, the worker id, and optionally a filter pattern
      */
+    @SuppressWarnings("FutureReturnValueIgnored") // the stage on the parent's exit only halts this JVM
     public static void main(String[] args) throws Exception {
         long parentPid = Long.parseLong(args[0]);
         String id = args[1];
@@ -97,11 +101,8 @@ public final class WorkerMain {
 
     private void readFrames(DataInputStream in) {
         try {
-            while (true) {
-                Frames.Frame f = Frames.read(in, Frames.TASK, Frames.TASK_AHEAD, Frames.INTERRUPT, Frames.RECALL);
-                if (f == null) {
-                    Runtime.getRuntime().halt(0); // the application closed our input, or died
-                }
+            Frames.Frame f;
+            while ((f = Frames.read(in, Frames.TASK, Frames.TASK_AHEAD, Frames.INTERRUPT, Frames.RECALL)) != null) {
                 switch (f.type()) {
                     case Frames.TASK, Frames.TASK_AHEAD -> {
                         // Decoded here, on arrival, so that a hostile frame is refused at once, even while a task runs.
@@ -115,6 +116,7 @@ public final class WorkerMain {
                     default -> recall(f.id());
                 }
             }
+            Runtime.getRuntime().halt(0); // the application closed our input, or died
         } catch (Frames.MalformedFrameException e) {
             badFrame(e.getMessage());
         } catch (IOException e) {
@@ -183,7 +185,7 @@ public final class WorkerMain {
         });
     }
 
-    private void badFrame(String why) {
+    private void badFrame(@Nullable String why) {
         System.err.println("background worker " + id + ": rejected a malformed or hostile frame on its standard input ("
                 + why + "); exiting without running it");
         System.err.flush();
@@ -261,7 +263,7 @@ public final class WorkerMain {
         }
     }
 
-    private void sendOutcome(long taskId, Object value, Throwable failure) {
+    private void sendOutcome(long taskId, @Nullable Object value, @Nullable Throwable failure) {
         Codec.Buffer payload;
         byte type = Frames.RESULT;
         if (failure == null) {
@@ -269,7 +271,7 @@ public final class WorkerMain {
                 payload = Codec.encode(value);
             } catch (Exception | StackOverflowError e) {
                 type = Frames.ERROR;
-                failure = new TaskTransferException("the task's result, of class " + value.getClass().getName()
+                failure = new TaskTransferException("the task's result, of class " + Objects.requireNonNull(value).getClass().getName()
                         + ", cannot be sent back from the worker process: " + e
                         + ". Return a serialisable value (implement java.io.Serializable, or copy the data into"
                         + " a record, String, List or Map of serialisable values)", null);
@@ -295,7 +297,7 @@ public final class WorkerMain {
     }
 
     /** Writes a frame without flushing; answers are flushed before the next task begins or the worker waits. */
-    private void send(byte type, long taskId, byte[] payload, int length) {
+    private void send(byte type, long taskId, byte @Nullable [] payload, int length) {
         try {
             synchronized (out) {
                 Frames.write(out, type, taskId, payload, length);
