@@ -5,6 +5,7 @@
  * {@code dev.background.cluster.testing} is test and demo support (local worker JVMs), outside
  * the API; {@code dev.background.cluster.internal} is not exported.
  */
+@SuppressWarnings("requires-automatic") // Hazelcast ships no module descriptor: its module name comes from its manifest
 module dev.background.cluster {
     requires transitive dev.background;
     requires com.hazelcast.core;

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Prints a JMH JSON result file ({@code -rf json}) as ratios: for each benchmark (and each value of
@@ -37,7 +39,7 @@ public final class Ratios {
             System.err.println("usage: Ratios JMH_RESULTS.json");
             System.exit(2);
         }
-        List<?> runs = (List<?>) new Json(Files.readString(Path.of(args[0]))).value();
+        List<?> runs = (List<?>) Objects.requireNonNull(new Json(Files.readString(Path.of(args[0]))).value(), "no results");
         Map<String, String> baselineTarget = new HashMap<>();
         Map<String, double[]> baselines = new HashMap<>();
         Map<String, List<Double>> repeated = new LinkedHashMap<>();
@@ -46,8 +48,8 @@ public final class Ratios {
         for (Object o : runs) {
             Map<?, ?> run = (Map<?, ?>) o;
             Map<?, ?> params = run.get("params") instanceof Map<?, ?> p ? p : Map.of();
-            Map<?, ?> metric = (Map<?, ?>) run.get("primaryMetric");
-            StringBuilder key = new StringBuilder(((String) run.get("benchmark"))
+            Map<?, ?> metric = (Map<?, ?>) Objects.requireNonNull(run.get("primaryMetric"), "primaryMetric");
+            StringBuilder key = new StringBuilder(((String) Objects.requireNonNull(run.get("benchmark"), "benchmark"))
                     .replaceFirst("^dev\\.background\\.bench\\.", ""));
             params.forEach((k, v) -> {
                 if (!k.equals("target")) {
@@ -57,13 +59,13 @@ public final class Ratios {
             String target = params.containsKey("target") ? String.valueOf(params.get("target")) : "";
             double mean = number(metric.get("score"));
             double error = number(metric.get("scoreError"));
-            double median = number(((Map<?, ?>) metric.get("scorePercentiles")).get("50.0"));
+            double median = number(((Map<?, ?>) Objects.requireNonNull(metric.get("scorePercentiles"), "scorePercentiles")).get("50.0"));
             // The latest run of the baseline target is the baseline: with targets repeated
             // (-p target=tpe,bg-run,tpe,bg-run), each is compared with the run next to it in time.
             if (baselineTarget.computeIfAbsent(key.toString(), k -> target).equals(target)) {
                 baselines.put(key.toString(), new double[] {mean, median});
             }
-            double[] base = baselines.get(key.toString());
+            double[] base = Objects.requireNonNull(baselines.get(key.toString()), "a benchmark's first run is its baseline");
             System.out.printf(Locale.ROOT, "%-40s %-13s %13s %11s %13s %-6s %6.2fx %6.2fx%n", key,
                     target, fmt(mean), Double.isNaN(error) ? "" : "± " + fmt(error), fmt(median),
                     metric.get("scoreUnit"), mean / base[0], median / base[1]);
@@ -75,7 +77,7 @@ public final class Ratios {
                 List<Double> sorted = r.stream().sorted().toList();
                 int m = sorted.size() / 2;
                 double median = sorted.size() % 2 == 1 ? sorted.get(m) : (sorted.get(m - 1) + sorted.get(m)) / 2;
-                String[] kt = k.split("\t");
+                String[] kt = k.split("\t", -1);
                 System.out.printf(Locale.ROOT, "%-40s %-13s %6.2fx  (%d runs: %s)%n", kt[0], kt[1],
                         median, r.size(), r.stream()
                                 .map(x -> String.format(Locale.ROOT, "%.2f", x)).toList());
@@ -83,7 +85,7 @@ public final class Ratios {
         }
     }
 
-    private static double number(Object o) {
+    private static double number(@Nullable Object o) {
         return o instanceof Double d ? d : Double.NaN; // JMH writes "NaN" as a string
     }
 
@@ -100,7 +102,7 @@ public final class Ratios {
             this.s = s;
         }
 
-        Object value() {
+        @Nullable Object value() {
             skipSpace();
             char c = s.charAt(i);
             switch (c) {
@@ -135,8 +137,8 @@ public final class Ratios {
                     }
                     String lit = s.substring(start, i);
                     return switch (lit) {
-                        case "true" -> Boolean.TRUE;
-                        case "false" -> Boolean.FALSE;
+                        case "true" -> true;
+                        case "false" -> false;
                         case "null" -> null;
                         default -> Double.parseDouble(lit);
                     };

@@ -3,6 +3,7 @@ package dev.background.cli;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -57,18 +58,18 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "<runs>", converter = Converters.Runs.class,
             description = "How many calls of long_func (the post's n_runs), at most 1000000."
                     + " Default: 10; 100 with --crank.")
-    private Integer runs;
+    private @Nullable Integer runs;
 
     @Option(names = "--n", paramLabel = "<n>", converter = Converters.PositiveInt.class,
             description = "How many calls run at once (the post's background.n). Default: 10, so that the"
                     + " 10 default calls run in one wave, as on the post's machine. With --crank: first the"
                     + " executor's own default (threads: one per CPU), then 100.")
-    private Integer n;
+    private @Nullable Integer n;
 
     @Option(names = "--sleep", paramLabel = "<duration>", converter = Converters.NonNegativeDuration.class,
             description = "How long each call sleeps: " + Durations.ACCEPTED
                     + ". Default: 1s; 100ms with --crank. --sleep 10s is the post's.")
-    private Duration sleep;
+    private @Nullable Duration sleep;
 
     @Option(names = "--executor", paramLabel = "<kind>", converter = ExecutorChoice.Converter.class,
             completionCandidates = ExecutorChoice.Names.class, defaultValue = "threads",
@@ -99,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static <T> T orElse(T value, T fallback) {
+    private static <T> T orElse(@Nullable T value, T fallback) {
         return value != null ? value : fallback;
     }
 }

@@ -28,6 +28,7 @@ public enum ExecutorChoice {
 
     private final String label;
     private final String description;
+    @SuppressWarnings("ImmutableEnumChecker") // the suppliers are stateless lambdas
     private final Supplier<ExecutorKind> kind;
 
     ExecutorChoice(String label, String description, Supplier<ExecutorKind> kind) {

@@ -15,6 +15,7 @@ import tech.tablesaw.columns.Column;
  * the same column types. For the demo's small tables; values must be serialisable (numbers,
  * strings, dates).
  */
+@SuppressWarnings("serial") // travels as its Form (writeReplace): never deserialised as itself
 final class PortableTable extends Table implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
@@ -38,6 +39,7 @@ final class PortableTable extends Table implements Serializable {
 
     /** The serial form: plain JDK values only. */
     private record Form(String name, List<Col> columns) implements Serializable {
+        @SuppressWarnings("ArrayRecordComponent") // written and read once, never compared
         private record Col(String name, String type, Object[] values) implements Serializable {
         }
 

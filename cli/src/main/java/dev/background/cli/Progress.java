@@ -44,6 +44,7 @@ interface Progress extends AutoCloseable {
      *
      * @return true for a terminal
      */
+    @SuppressWarnings("SystemConsoleNull") // null means no terminal on JDK 21; 22+ asks isTerminal below
     static boolean stdoutIsTerminal() {
         Console console = System.console();
         if (console == null) {

@@ -287,7 +287,7 @@ public final class Story {
                 // only loading classes
             }
             concat(futures.stream().map(Task::result).toList()).print();
-            Timing.start().elapsed().toString();
+            String unused = Timing.start().elapsed().toString();
         }
     }
 }

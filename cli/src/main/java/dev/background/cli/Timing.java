@@ -79,7 +79,7 @@ public final class Timing {
         try {
             String stat = Files.readString(THREAD_STAT);
             // Fields after the command name, which may hold blanks: state is field 3, utime 14, stime 15.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
             return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
         } catch (IOException | RuntimeException e) {
             try {

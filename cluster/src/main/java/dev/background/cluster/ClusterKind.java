@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The executor kind that runs tasks on a Hazelcast cluster of {@link ClusterWorker}s:
@@ -122,13 +123,13 @@ public final class ClusterKind implements ExecutorKind {
 
     /** Builds a {@link ClusterKind}. Not thread-safe. */
     public static final class Builder {
-        private String clusterName;
+        private @Nullable String clusterName;
         private final List<String> members = new ArrayList<>();
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration memberWait = Duration.ofSeconds(5);
         private int prefetch = -1;
         private boolean recordSubmitSites = true;
-        private String hazelcastLogging;
+        private @Nullable String hazelcastLogging;
 
         private Builder() {
         }
@@ -250,7 +251,7 @@ public final class ClusterKind implements ExecutorKind {
          * @return this builder
          * @throws IllegalArgumentException if {@code type} is none of the above
          */
-        public Builder hazelcastLogging(String type) {
+        public Builder hazelcastLogging(@Nullable String type) {
             this.hazelcastLogging = Settings.checkLoggingType(type);
             return this;
         }

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A cluster member that runs background tasks: a Hazelcast member with a {@code background}
@@ -171,14 +172,14 @@ public final class ClusterWorker implements AutoCloseable {
 
     /** Builds and starts a {@link ClusterWorker}. Not thread-safe. */
     public static final class Builder {
-        private String clusterName;
+        private @Nullable String clusterName;
         private final List<String> members = new ArrayList<>();
         private int n = ClusterKind.DEFAULT_N;
         private int port = -1;
         private String bind = "127.0.0.1";
         private final List<String> allowed = new ArrayList<>();
-        private ClassLoader classLoader;
-        private String hazelcastLogging;
+        private @Nullable ClassLoader classLoader;
+        private @Nullable String hazelcastLogging;
 
         private Builder() {
         }
@@ -207,7 +208,7 @@ public final class ClusterWorker implements AutoCloseable {
          */
         public Builder members(String addresses) {
             Objects.requireNonNull(addresses, "addresses");
-            for (String a : addresses.split(",")) {
+            for (String a : addresses.split(",", -1)) {
                 members.add(Settings.checkAddress(a.strip()));
             }
             return this;
@@ -295,7 +296,7 @@ public final class ClusterWorker implements AutoCloseable {
         public Builder classPath(String path) {
             Objects.requireNonNull(path, "path");
             List<URL> urls = new ArrayList<>();
-            for (String entry : path.split(File.pathSeparator)) {
+            for (String entry : path.split(File.pathSeparator, -1)) {
                 if (entry.isBlank()) {
                     continue;
                 }
@@ -324,7 +325,7 @@ public final class ClusterWorker implements AutoCloseable {
          * @return this builder
          * @throws IllegalArgumentException if {@code type} is none of the above
          */
-        public Builder hazelcastLogging(String type) {
+        public Builder hazelcastLogging(@Nullable String type) {
             this.hazelcastLogging = Settings.checkLoggingType(type);
             return this;
         }

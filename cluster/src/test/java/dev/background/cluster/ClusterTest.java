@@ -67,7 +67,7 @@ class ClusterTest {
 
         Set<Long> pids = new HashSet<>();
         for (int i = 0; i < tasks.size(); i++) {
-            List<Long> r = tasks.get(i).result(Duration.ofSeconds(120));
+            List<Long> r = tasks.get(i).result(Duration.ofMinutes(2));
             assertThat(r.get(0)).as("square of %d", i).isEqualTo((long) i * i);
             pids.add(r.get(1));
         }
@@ -162,9 +162,10 @@ class ClusterTest {
     }
 
     static final class Unsendable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
         @SuppressWarnings("unused")
         private final transient Object fine = null;
-        @SuppressWarnings("unused")
+        @SuppressWarnings({"unused", "serial"}) // never read: there to make the exception unserialisable
         private final Thread notSerialisable = new Thread();
 
         Unsendable(String message) {

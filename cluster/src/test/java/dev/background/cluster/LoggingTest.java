@@ -26,7 +26,7 @@ class LoggingTest {
             assertThat(Logger.getLogger(name).getLevel()).as("level of %s before", name).isNull();
         }
         int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
             port = s.getLocalPort();
         }
         String cluster = "logging-" + UUID.randomUUID();

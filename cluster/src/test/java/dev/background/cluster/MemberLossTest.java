@@ -57,7 +57,7 @@ class MemberLossTest {
 
             List<Long> ranOn = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                List<Long> r = tasks.get(i).result(Duration.ofSeconds(120));
+                List<Long> r = tasks.get(i).result(Duration.ofMinutes(2));
                 assertThat(r.get(0)).as("result of task %d", i).isEqualTo((long) i * i);
                 ranOn.add(r.get(1));
             }

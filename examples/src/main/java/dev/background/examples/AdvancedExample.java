@@ -37,6 +37,7 @@ public final class AdvancedExample {
      *
      * @param args ignored
      */
+    @SuppressWarnings("FutureReturnValueIgnored") // the callback prints every result: no one waits on the tasks
     public static void main(String[] args) {
         Background.n(40); // background.n = 40
 

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Worker processes: an {@link ExecutorKind} that runs each task in one of {@code n} separate
@@ -142,11 +143,11 @@ public final class ProcessKind implements ExecutorKind {
         private final Map<String, String> systemProperties = new LinkedHashMap<>();
         private boolean eager;
         private int maxTasksPerWorker;
-        private Duration idleTimeout;
+        private @Nullable Duration idleTimeout;
         private int retries;
         private Duration cancelGracePeriod = Duration.ofSeconds(2);
         private int prefetch = 16;
-        private String serialFilter;
+        private @Nullable String serialFilter;
 
         private Builder() {}
 
@@ -230,7 +231,7 @@ public final class ProcessKind implements ExecutorKind {
          * @return this builder
          * @throws IllegalArgumentException if {@code timeout} is zero or negative
          */
-        public Builder idleTimeout(Duration timeout) {
+        public Builder idleTimeout(@Nullable Duration timeout) {
             if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
                 throw new IllegalArgumentException("idleTimeout must be positive (or null for never): " + timeout);
             }
@@ -301,7 +302,7 @@ public final class ProcessKind implements ExecutorKind {
          * @return this builder
          * @throws IllegalArgumentException if the pattern is malformed
          */
-        public Builder serialFilter(String pattern) {
+        public Builder serialFilter(@Nullable String pattern) {
             if (pattern != null) {
                 ObjectInputFilter.Config.createFilter(pattern); // validates now, not in a worker
             }

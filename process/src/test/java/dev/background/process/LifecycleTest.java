@@ -7,6 +7,7 @@ import dev.background.BackgroundPool;
 import dev.background.Task;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,7 +156,7 @@ class LifecycleTest {
                 "-cp", System.getProperty("java.class.path"), ParentProgram.class.getName());
         Process parent = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<Long> pids = new ArrayList<>();
-        try (var out = new BufferedReader(new InputStreamReader(parent.getInputStream()))) {
+        try (var out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null && !line.equals("ready")) {
                 if (line.startsWith("worker ")) {

@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,8 +115,8 @@ class ProcessPoolTest {
     }
 
     static final class UnserializableException extends RuntimeException {
-        private final transient Object keep = null;
-        @SuppressWarnings("unused")
+        private static final long serialVersionUID = 1L;
+        @SuppressWarnings({"unused", "serial"}) // never read: there to make the exception unserialisable
         private final Unserializable field = new Unserializable();
 
         UnserializableException(String m) {
@@ -203,8 +204,8 @@ class ProcessPoolTest {
     void workerOutputReachesOurStreamsPrefixedWithWorkerId() {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             pool.task(() -> {
                 System.out.println("line one from task");
@@ -213,10 +214,10 @@ class ProcessPoolTest {
                 System.err.println("warning from task");
                 return null;
             }).call().result();
-            await().atMost(Duration.ofSeconds(10)).until(() -> err.toString().contains("warning from task"));
-            assertThat(out.toString()).containsPattern("\\[" + POOL + "-worker-\\d+] line one from task")
+            await().atMost(Duration.ofSeconds(10)).until(() -> err.toString(StandardCharsets.UTF_8).contains("warning from task"));
+            assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("\\[" + POOL + "-worker-\\d+] line one from task")
                     .containsPattern("\\[" + POOL + "-worker-\\d+] two parts");
-            assertThat(err.toString()).containsPattern("\\[" + POOL + "-worker-\\d+] warning from task");
+            assertThat(err.toString(StandardCharsets.UTF_8)).containsPattern("\\[" + POOL + "-worker-\\d+] warning from task");
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.background.BackgroundPool;
 import dev.background.function.CheckedCallable;
 import dev.background.Task;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,6 +102,7 @@ class WorkerDeathTest {
     void exhaustingASmallHeapFailsTheTaskAndTheWorkerIsReplaced() {
         try (var pool = pool("oom", 1, ProcessKind.builder().jvmOptions("-Xmx48m").build())) {
             CheckedCallable<Integer> allocateForever = () -> {
+                @SuppressWarnings("ModifiedButNotUsed") // fills the heap on purpose
                 List<long[]> hold = new ArrayList<>();
                 while (true) {
                     hold.add(new long[1 << 17]);
@@ -173,7 +175,7 @@ class WorkerDeathTest {
         try (var pool = pool("stdout", 1, ProcessKind.processes())) {
             Task<Object> t = pool.task(() -> {
                 var raw = new java.io.FileOutputStream(java.io.FileDescriptor.out);
-                raw.write("native noise\n".getBytes());
+                raw.write("native noise\n".getBytes(StandardCharsets.UTF_8));
                 raw.flush();
                 Thread.sleep(60_000);
                 return null;

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cluster kind against raw Hazelcast {@code IExecutorService}, side by side on the same local
@@ -49,7 +50,7 @@ public final class ClusterBench {
         return (Callable<Object> & Serializable) () -> null;
     }
 
-    static CheckedCallable<Object> noOp() {
+    static CheckedCallable<@Nullable Object> noOp() {
         return () -> null;
     }
 
@@ -67,9 +68,9 @@ public final class ClusterBench {
                          .kind(cluster.kindBuilder().prefetch(4 * N).build()).build();
                  BackgroundPool siteless = BackgroundPool.builder().name("bench-no-sites").n(N)
                          .kind(cluster.kindBuilder().recordSubmitSites(false).build()).build()) {
-                AsyncCallable<Object> ours = pool.task(noOp());
-                AsyncCallable<Object> oursAhead = ahead.task(noOp());
-                AsyncCallable<Object> oursSiteless = siteless.task(noOp());
+                AsyncCallable<@Nullable Object> ours = pool.task(noOp());
+                AsyncCallable<@Nullable Object> oursAhead = ahead.task(noOp());
+                AsyncCallable<@Nullable Object> oursSiteless = siteless.task(noOp());
                 Callable<Object> rawTask = rawNoOp();
 
                 // Warm-up of both sides (JIT in all three JVMs).
@@ -81,9 +82,9 @@ public final class ClusterBench {
                 ourRoundTrips(oursSiteless, 1_000);
                 ourThroughput(oursSiteless, 20_000);
 
-                double[] rawRt = null;
-                double[] ourRt = null;
-                double[] sitelessRt = null;
+                double[] rawRt = {Double.MAX_VALUE, Double.MAX_VALUE}; // the best round's, by p50
+                double[] ourRt = rawRt.clone();
+                double[] sitelessRt = rawRt.clone();
                 double sitelessTp = 0;
                 double rawTp = 0;
                 double ourTp = 0;
@@ -91,10 +92,10 @@ public final class ClusterBench {
                 for (int r = 0; r < ROUNDS; r++) {
                     double[] a = rawRoundTrips(raw, rawTask, ROUND_TRIPS);
                     double[] b = ourRoundTrips(ours, ROUND_TRIPS);
-                    rawRt = rawRt == null || a[0] < rawRt[0] ? a : rawRt;
-                    ourRt = ourRt == null || b[0] < ourRt[0] ? b : ourRt;
+                    rawRt = a[0] < rawRt[0] ? a : rawRt;
+                    ourRt = b[0] < ourRt[0] ? b : ourRt;
                     double[] c = ourRoundTrips(oursSiteless, ROUND_TRIPS);
-                    sitelessRt = sitelessRt == null || c[0] < sitelessRt[0] ? c : sitelessRt;
+                    sitelessRt = c[0] < sitelessRt[0] ? c : sitelessRt;
                     sitelessTp = Math.max(sitelessTp, ourThroughput(oursSiteless, THROUGHPUT_TASKS));
                     rawTp = Math.max(rawTp, rawThroughput(raw, rawTask, THROUGHPUT_TASKS));
                     ourTp = Math.max(ourTp, ourThroughput(ours, THROUGHPUT_TASKS));
@@ -166,7 +167,7 @@ public final class ClusterBench {
         return percentiles(ns);
     }
 
-    private static double[] ourRoundTrips(AsyncCallable<Object> ours, int count) {
+    private static double[] ourRoundTrips(AsyncCallable<@Nullable Object> ours, int count) {
         long[] ns = new long[count];
         for (int i = 0; i < count; i++) {
             long t0 = System.nanoTime();
@@ -193,7 +194,7 @@ public final class ClusterBench {
         return count / ((System.nanoTime() - t0) / 1e9);
     }
 
-    private static double ourThroughput(AsyncCallable<Object> ours, int count) {
+    private static double ourThroughput(AsyncCallable<@Nullable Object> ours, int count) {
         long t0 = System.nanoTime();
         List<Task<Object>> ts = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

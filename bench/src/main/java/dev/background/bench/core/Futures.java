@@ -8,6 +8,7 @@ final class Futures {
     private Futures() {}
 
     /** Waits for every future of the array and clears it; returns the sum of their results. */
+    @SuppressWarnings("NullAway") // clears the slots it read: the next submitBatch fills them all again
     static long awaitAll(Future<?>[] futures) throws InterruptedException, ExecutionException {
         long sum = 0;
         for (int i = 0; i < futures.length; i++) {

@@ -31,6 +31,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -46,6 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine of the cluster kind: a Hazelcast client that sends each job to one worker member
@@ -123,14 +125,16 @@ public final class ClusterEngine implements Engine {
     private long unavailableSince;
 
     // Set once, right after the client starts; null before.
-    private volatile HazelcastInstance client;
+    private volatile @Nullable HazelcastInstance client;
     /**
      * The members' executor's proxy. Sends do not go through it ({@link MemberInvocation} says
      * why), but creating it registers the executor with the cluster; non-null means ready to send.
      */
-    private volatile IExecutorService executor;
+    private volatile @Nullable IExecutorService executor;
+    @SuppressWarnings("NullAway.Init") // set by open() before the engine is returned
     private volatile MemberInvocation.Client sender;
     /** The client's serialisation; {@code sender.codec()}. */
+    @SuppressWarnings("NullAway.Init") // likewise
     private volatile MemberInvocation.Codec codec;
 
     /** One member that can run jobs. */
@@ -164,7 +168,7 @@ public final class ClusterEngine implements Engine {
         /** When it was last sent, and whether its member had a free thread then (under lock). */
         long sentAt;
         boolean clean;
-        volatile MemberInvocation future;
+        volatile @Nullable MemberInvocation future;
         volatile boolean interrupted;
 
         Dispatch(Job job, byte[] payload) {
@@ -187,6 +191,7 @@ public final class ClusterEngine implements Engine {
      *
      * @throws IllegalStateException if no worker is reachable within the connect timeout
      */
+    @SuppressWarnings("FutureReturnValueIgnored") // the tick runs until close() shuts the ticker down
     public static ClusterEngine open(Settings settings, String poolName, int n) {
         ClusterEngine engine = new ClusterEngine(settings, poolName, n);
         HazelcastInstance client = HazelcastClient.newHazelcastClient(engine.clientConfig());
@@ -291,7 +296,7 @@ public final class ClusterEngine implements Engine {
             } else {
                 unavailable = unavailableTooLong(System.nanoTime());
                 if (!unavailable) {
-                    queue.addLast(new Dispatch(job, payload));
+                    queue.addLast(new Dispatch(job, Objects.requireNonNull(payload))); // unsendable is null
                     taken = takeLocked();
                 }
             }
@@ -398,7 +403,7 @@ public final class ClusterEngine implements Engine {
      * One job taken from the queue: the member it goes to (null if it ended while it waited),
      * and whether the taker must start it (it had not been started before).
      */
-    private record Take(Dispatch d, Slot s, boolean start) {
+    private record Take(Dispatch d, @Nullable Slot s, boolean start) {
     }
 
     /**
@@ -456,7 +461,7 @@ public final class ClusterEngine implements Engine {
      * prefetch, topped up only once half of the prefetch has run down ({@link Slot#draining});
      * for a call with a time limit ({@code limited}) it is a free thread on the member.
      */
-    private Slot leastLoaded(long now, boolean limited) {
+    private @Nullable Slot leastLoaded(long now, boolean limited) {
         Slot best = null;
         for (Slot s : slots.values()) {
             int load = s.running.size();

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@link RemoteCall} on its way to one member's {@code background} executor, sent with the
@@ -59,14 +60,14 @@ final class MemberInvocation {
         }
 
         /** Throws what serialisation throws (a {@code HazelcastSerializationException}). */
-        byte[] toBytes(Object o) {
+        byte @Nullable [] toBytes(@Nullable Object o) {
             Data d = ss.toData(o);
             return d == null ? null : d.toByteArray();
         }
 
         /** Throws what deserialisation throws: a missing class, a refusal by the filter. */
         Object toObject(byte[] bytes) {
-            return bytes == null ? null : ss.toObject(new HeapData(bytes));
+            return ss.toObject(new HeapData(bytes));
         }
     }
 
@@ -113,6 +114,7 @@ final class MemberInvocation {
      * Calls {@code action} on {@code executor} with the member's answer, or with what went wrong
      * (Hazelcast's exception: the member left, the client went offline, ...).
      */
+    @SuppressWarnings("FutureReturnValueIgnored") // the stage only hands the answer to action, which sees every failure
     void whenDone(BiConsumer<Outcome, Throwable> action, Executor executor) {
         future.whenCompleteAsync((ClientMessage response, Throwable error) -> {
             if (error != null) {

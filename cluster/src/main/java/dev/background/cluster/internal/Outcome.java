@@ -5,6 +5,8 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.background.RemoteTaskException;
 import java.io.IOException;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a task ended on a member: its serialised result, or its serialised failure together with
@@ -14,15 +16,15 @@ import java.io.IOException;
  */
 public final class Outcome implements IdentifiedDataSerializable {
     private boolean failed;
-    private String member;
-    private byte[] data;
-    private byte[] standIn;
+    private @Nullable String member;
+    private byte @Nullable [] data;
+    private byte @Nullable [] standIn;
     private long nanos;
 
     Outcome() {
     }
 
-    static Outcome success(byte[] value) {
+    static Outcome success(byte @Nullable [] value) {
         Outcome o = new Outcome();
         o.data = value;
         return o;
@@ -57,13 +59,13 @@ public final class Outcome implements IdentifiedDataSerializable {
     }
 
     /** The member that ran the task, for failures; null for successes. */
-    String member() {
+    @Nullable String member() {
         return member;
     }
 
     /** The result, rebuilt by the submitter; throws what deserialisation throws. */
-    Object value(MemberInvocation.Codec codec) {
-        return codec.toObject(data);
+    @Nullable Object value(MemberInvocation.Codec codec) {
+        return data == null ? null : codec.toObject(data);
     }
 
     /** The failure, rebuilt by the submitter: the original if possible, else the stand-in. */
@@ -75,7 +77,7 @@ public final class Outcome implements IdentifiedDataSerializable {
                 // fall through to the stand-in, which only needs our own classes
             }
         }
-        return (Throwable) codec.toObject(standIn);
+        return (Throwable) codec.toObject(Objects.requireNonNull(standIn, "a failure has a stand-in"));
     }
 
     @Override

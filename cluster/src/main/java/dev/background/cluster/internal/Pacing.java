@@ -47,7 +47,7 @@ final class Pacing {
      * @param clean whether the member had a free thread when the task was sent
      */
     void answered(long serviceNanos, long totalNanos, boolean clean) {
-        double s = Math.max(serviceNanos, MIN_SERVICE_NANOS);
+        double s = Math.max((double) serviceNanos, MIN_SERVICE_NANOS);
         service = Double.isNaN(service) || s > service ? s : service + (s - service) * DECAY;
         if (clean) {
             double o = Math.max(0, totalNanos - serviceNanos);

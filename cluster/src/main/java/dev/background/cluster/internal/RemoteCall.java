@@ -7,6 +7,7 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.background.function.CheckedCallable;
 import java.io.IOException;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
@@ -18,8 +19,10 @@ import java.util.concurrent.Callable;
 public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerializable, HazelcastInstanceAware {
     private String name;
     private byte[] payload;
+    @SuppressWarnings("NullAway.Init") // set by Hazelcast, through setHazelcastInstance, before call()
     private transient HazelcastInstance member;
 
+    @SuppressWarnings("NullAway.Init") // for Hazelcast, which then calls readData
     RemoteCall() {
     }
 
@@ -81,8 +84,8 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
-        name = in.readString();
-        payload = in.readByteArray();
+        name = Objects.requireNonNull(in.readString(), "name");
+        payload = Objects.requireNonNull(in.readByteArray(), "payload");
     }
 
     @Override

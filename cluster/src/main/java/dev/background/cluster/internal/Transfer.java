@@ -3,6 +3,7 @@ package dev.background.cluster.internal;
 import dev.background.TaskTransferException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
+import org.jspecify.annotations.Nullable;
 
 /** The messages of {@link TaskTransferException}: which class, why, and what to do. */
 final class Transfer {
@@ -28,8 +29,9 @@ final class Transfer {
         SecurityException refused = find(t, SecurityException.class);
         InvalidClassException invalid = find(t, InvalidClassException.class);
         String why;
-        if (cnf != null || ncd != null) {
-            String cls = cnf != null ? cnf.getMessage() : ncd.getMessage();
+        Throwable missing = cnf != null ? cnf : ncd;
+        if (missing != null) {
+            String cls = missing.getMessage();
             why = "class " + cls + " is missing on the member. Put the jar with your classes on the worker's"
                     + " class path (background worker --class-path app.jar ...) and restart the worker";
         } else if (refused != null) {
@@ -53,13 +55,13 @@ final class Transfer {
     }
 
     /** The submitter could not rebuild a result. */
-    static TaskTransferException cannotReadResult(String task, String member, Throwable t) {
+    static TaskTransferException cannotReadResult(String task, @Nullable String member, Throwable t) {
         return new TaskTransferException("task '" + task + "' ran on member " + member
                 + " but its result cannot be read here: " + innermost(t)
                 + ". Put the result's class on this JVM's class path", t);
     }
 
-    static <T extends Throwable> T find(Throwable t, Class<T> type) {
+    static <T extends Throwable> @Nullable T find(@Nullable Throwable t, Class<T> type) {
         for (int i = 0; t != null && i < 20; t = t.getCause(), i++) {
             if (type.isInstance(t)) {
                 return type.cast(t);

@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.nio.serialization.DataSerializableFactory;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What travels between the submitting JVM and the members: {@link RemoteCall} out,
@@ -30,7 +31,7 @@ public final class Wire {
         config.addDataSerializableFactory(FACTORY_ID, (DataSerializableFactory) Wire::create);
     }
 
-    private static IdentifiedDataSerializable create(int typeId) {
+    private static @Nullable IdentifiedDataSerializable create(int typeId) {
         return switch (typeId) {
             case REMOTE_CALL -> new RemoteCall();
             case OUTCOME -> new Outcome();

@@ -2,6 +2,7 @@ package dev.background.cluster.internal;
 
 import dev.background.cluster.ClusterWorker;
 import java.io.File;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link ClusterWorker#main}: reads its options into a {@link ClusterWorker.Builder} (the one
@@ -47,7 +48,7 @@ public final class WorkerMain {
      * @return the builder, or null if {@code --help} was asked for
      * @throws IllegalArgumentException naming the option and the value, if one is bad or missing
      */
-    static ClusterWorker.Builder parse(String[] args) {
+    static ClusterWorker.@Nullable Builder parse(String[] args) {
         ClusterWorker.Builder b = ClusterWorker.builder();
         boolean cluster = false;
         boolean members = false;

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A cluster of worker JVMs on this machine, bound to 127.0.0.1, that this object starts and
@@ -365,7 +366,7 @@ public final class LocalCluster implements AutoCloseable {
         private int n = ClusterKind.DEFAULT_N;
         private final String clusterName = "background-local-" + UUID.randomUUID().toString().substring(0, 8);
         private final List<String> allow = new ArrayList<>();
-        private String userClassPath;
+        private @Nullable String userClassPath;
 
         private Builder() {
         }
@@ -443,7 +444,7 @@ public final class LocalCluster implements AutoCloseable {
             List<ServerSocket> sockets = new ArrayList<>();
             try {
                 for (int i = 0; i < count; i++) {
-                    sockets.add(new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")));
+                    sockets.add(new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1})));
                 }
                 return sockets.stream().map(ServerSocket::getLocalPort).toList();
             } catch (IOException e) {

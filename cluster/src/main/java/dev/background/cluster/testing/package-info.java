@@ -4,4 +4,7 @@
  * demos and benchmarks. It may change in any release; production code starts members with
  * {@code background worker} or {@link dev.background.cluster.ClusterWorker}.
  */
+@NullMarked
 package dev.background.cluster.testing;
+
+import org.jspecify.annotations.NullMarked;

@@ -10,6 +10,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Payloads: common small values (null, strings, boxed numbers, booleans) in a few bytes without
@@ -36,7 +37,7 @@ final class Codec {
     }
 
     /** Encodes a value; throws what Java serialisation throws for values it cannot write. */
-    static Buffer encode(Object value) throws IOException {
+    static Buffer encode(@Nullable Object value) throws IOException {
         Buffer b;
         if (value == null) {
             b = new Buffer(1);
@@ -84,7 +85,7 @@ final class Codec {
     }
 
     /** A decoded task. */
-    record DecodedTask(String name, Object call) {}
+    record DecodedTask(String name, @Nullable Object call) {}
 
     static DecodedTask decodeTask(byte[] p, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
         DataInputStream d = new DataInputStream(new ByteArrayInputStream(p));
@@ -93,11 +94,11 @@ final class Codec {
     }
 
     /** Decodes a payload; Java-serialised values go through {@code filter}. */
-    static Object decode(byte[] p, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+    static @Nullable Object decode(byte[] p, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
         return decode(p, 0, filter);
     }
 
-    private static Object decode(byte[] p, int off, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+    private static @Nullable Object decode(byte[] p, int off, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
         if (p.length <= off) {
             throw new Frames.MalformedFrameException("empty payload");
         }
@@ -115,9 +116,9 @@ final class Codec {
             case DOUBLE:
                 return bb.getDouble();
             case TRUE:
-                return Boolean.TRUE;
+                return true;
             case FALSE:
-                return Boolean.FALSE;
+                return false;
             case JAVA:
                 try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(p, off + 1, len))) {
                     in.setObjectInputFilter(filter);

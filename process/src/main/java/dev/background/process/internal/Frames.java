@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The wire format between the application and a worker, in both directions: a frame is a marker
@@ -38,6 +39,7 @@ final class Frames {
     private Frames() {}
 
     /** One received frame. */
+    @SuppressWarnings("ArrayRecordComponent") // a frame is read once, never compared or hashed
     record Frame(byte type, long id, byte[] payload) {}
 
     /** Thrown for bytes that are not a well-formed frame; the peer is then stopped. */
@@ -50,7 +52,7 @@ final class Frames {
     }
 
     /** Writes one frame, without flushing. The caller holds the stream's lock. */
-    static void write(DataOutputStream out, byte type, long id, byte[] payload, int length) throws IOException {
+    static void write(DataOutputStream out, byte type, long id, byte @Nullable [] payload, int length) throws IOException {
         out.writeByte(MARK);
         out.writeByte(type);
         out.writeLong(id);
@@ -71,7 +73,7 @@ final class Frames {
      * @return the frame, or null at a clean end of stream (between frames)
      * @throws MalformedFrameException for anything but a well-formed frame of a valid type
      */
-    static Frame read(DataInputStream in, byte... validTypes) throws IOException {
+    static @Nullable Frame read(DataInputStream in, byte... validTypes) throws IOException {
         int mark = in.read();
         if (mark < 0) {
             return null;

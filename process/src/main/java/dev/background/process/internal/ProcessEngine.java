@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
@@ -24,6 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine of the worker-process kind: a queue of serialised tasks and up to {@code n} worker
@@ -84,7 +86,7 @@ public final class ProcessEngine implements Engine {
         /** Listens for its settlement, to take it back from its worker if not begun. */
         boolean listening;
         int attempts;
-        WorkerProcess worker;
+        @Nullable WorkerProcess worker;
 
         Rec(Job job, Codec.Buffer payload, long id, ProcessEngine engine) {
             this.job = job;
@@ -103,14 +105,14 @@ public final class ProcessEngine implements Engine {
     /** Every worker whose exit has not been observed yet, open or closed. */
     private final Set<WorkerProcess> alive = new HashSet<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final ScheduledFuture<?> idleCheck;
-    private final ScheduledFuture<?> stealCheck;
+    private final @Nullable ScheduledFuture<?> idleCheck;
+    private final @Nullable ScheduledFuture<?> stealCheck;
     private int n;
     private int workerSeq;
     private long taskSeq;
     private boolean shutdown;
     /** The last failure to start a worker process, for the tasks that needed it. */
-    private IOException spawnError;
+    private @Nullable IOException spawnError;
 
     /**
      * Opens an engine; with eager workers, starts them.
@@ -138,7 +140,7 @@ public final class ProcessEngine implements Engine {
     }
 
     /** A frame to write to a worker: a task (rec set) or a control frame for task {@code id}. */
-    record Out(byte type, long id, Rec rec) {}
+    record Out(byte type, long id, @Nullable Rec rec) {}
 
     // ------------------------------------------------------------------ submitting
 
@@ -196,7 +198,7 @@ public final class ProcessEngine implements Engine {
      * frames to write once the lock is released; tasks that found no worker because one could not
      * be spawned go to {@code failed}.
      */
-    private Map<WorkerProcess, List<Out>> dispatchLocked(List<Rec> failed) {
+    private @Nullable Map<WorkerProcess, List<Out>> dispatchLocked(List<Rec> failed) {
         Map<WorkerProcess, List<Out>> sends = null;
         while (!queue.isEmpty()) {
             Rec r = queue.peekFirst();
@@ -262,7 +264,7 @@ public final class ProcessEngine implements Engine {
      * to workers that have been busy with one task for a while, so that they run on the idle worker
      * instead of waiting.
      */
-    private Map<WorkerProcess, List<Out>> stealLocked(Map<WorkerProcess, List<Out>> sends) {
+    private @Nullable Map<WorkerProcess, List<Out>> stealLocked(@Nullable Map<WorkerProcess, List<Out>> sends) {
         boolean room = workers.size() < n; // a worker may be started for them
         for (WorkerProcess w : workers) {
             room |= !w.closing && w.inflight.isEmpty();
@@ -322,7 +324,7 @@ public final class ProcessEngine implements Engine {
      * topped up in this same dispatch), so that frames go out in batches: one write and one wake-up
      * of the worker for several tasks.
      */
-    private WorkerProcess pickLocked(Map<WorkerProcess, List<Out>> filling) throws IOException {
+    private @Nullable WorkerProcess pickLocked(@Nullable Map<WorkerProcess, List<Out>> filling) throws IOException {
         for (WorkerProcess w : workers) {
             if (!w.closing && w.inflight.isEmpty()) {
                 return w;
@@ -356,7 +358,8 @@ public final class ProcessEngine implements Engine {
     }
 
     private WorkerProcess spawnLocked() throws IOException {
-        String id = poolName + "-worker-" + (++workerSeq);
+        workerSeq++;
+        String id = poolName + "-worker-" + workerSeq;
         CancelFlags flags = CancelFlags.create();
         Process p;
         try {
@@ -373,7 +376,7 @@ public final class ProcessEngine implements Engine {
         return w;
     }
 
-    private void send(Map<WorkerProcess, List<Out>> sends) {
+    private void send(@Nullable Map<WorkerProcess, List<Out>> sends) {
         if (sends != null) {
             sends.forEach(WorkerProcess::send);
         }
@@ -651,6 +654,7 @@ public final class ProcessEngine implements Engine {
     // ------------------------------------------------------------------ interrupts, idle workers
 
     /** On the timer thread: asks the worker to interrupt the task, and kills it after the grace period. */
+    @SuppressWarnings("FutureReturnValueIgnored") // killIfStillRunning decides for itself whether the kill is still due
     private void interrupt(Rec r) {
         WorkerProcess w;
         synchronized (this) {
@@ -710,11 +714,12 @@ public final class ProcessEngine implements Engine {
     }
 
     private void retireIdle() {
+        long limit = Objects.requireNonNull(config.idleTimeout(), "scheduled only with an idle timeout").toNanos();
         List<WorkerProcess> idle = new ArrayList<>();
         long now = System.nanoTime();
         synchronized (this) {
             for (WorkerProcess w : new ArrayList<>(workers)) {
-                if (!w.closing && w.inflight.isEmpty() && now - w.idleSinceNanos >= config.idleTimeout().toNanos()) {
+                if (!w.closing && w.inflight.isEmpty() && now - w.idleSinceNanos >= limit) {
                     w.closing = true;
                     if (closeIfDoneLocked(w)) {
                         idle.add(w);

@@ -2,6 +2,7 @@ package dev.background.process.internal;
 
 import java.io.ObjectInputFilter;
 import java.lang.reflect.Proxy;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The deserialisation filter of both sides. Limits first (depth, size, array length), then the
@@ -15,11 +16,11 @@ import java.lang.reflect.Proxy;
 final class SerialFilter implements ObjectInputFilter {
     static final long MAX_DEPTH = 1_000;
 
-    private final ObjectInputFilter user;
+    private final @Nullable ObjectInputFilter user;
     private final ClassLoader app = ClassLoader.getSystemClassLoader();
     private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
 
-    SerialFilter(String pattern) {
+    SerialFilter(@Nullable String pattern) {
         this.user = pattern == null || pattern.isBlank() ? null : ObjectInputFilter.Config.createFilter(pattern);
     }
 
@@ -27,6 +28,7 @@ final class SerialFilter implements ObjectInputFilter {
     private static final ThreadLocal<String> REASON = new ThreadLocal<>();
 
     @Override
+    @SuppressWarnings("ReferenceEquality") // class loaders are told apart by identity
     public Status checkInput(FilterInfo info) {
         if (info.depth() > MAX_DEPTH) {
             return reject("object graph deeper than " + MAX_DEPTH);

@@ -3,6 +3,7 @@ package dev.background.process.internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of a process kind, validated by its builder.
@@ -18,8 +19,8 @@ import java.util.Map;
  * @param serialFilter a user filter pattern, or null
  */
 public record WorkerConfig(List<String> jvmOptions, Map<String, String> systemProperties, boolean eager,
-                           int maxTasksPerWorker, Duration idleTimeout, int retries, Duration cancelGrace,
-                           int prefetch, String serialFilter) {
+                           int maxTasksPerWorker, @Nullable Duration idleTimeout, int retries, Duration cancelGrace,
+                           int prefetch, @Nullable String serialFilter) {
     @Override
     public String toString() {
         return "[jvmOptions=" + jvmOptions + ", systemProperties=" + systemProperties + ", eager=" + eager

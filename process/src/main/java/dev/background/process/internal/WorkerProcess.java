@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The application's side of one worker JVM: the process, the stream to its standard input, the
@@ -34,6 +35,7 @@ final class WorkerProcess {
     private final ArrayDeque<String> tail = new ArrayDeque<>();
     private final ByteArrayOutputStream partialLine = new ByteArrayOutputStream();
     private final byte[] prefix;
+    @SuppressWarnings("NullAway.Init") // started by ProcessEngine.spawnLocked before the worker is used
     Thread stderrPump;
 
     // engine lock
@@ -45,7 +47,7 @@ final class WorkerProcess {
     boolean closed;
     long idleSinceNanos = System.nanoTime();
     /** Why the engine killed it, for the message of the death; null if it was not killed. */
-    volatile String killReason;
+    volatile @Nullable String killReason;
     volatile long readyNanos;
 
     WorkerProcess(String id, Process process, CancelFlags flags) {

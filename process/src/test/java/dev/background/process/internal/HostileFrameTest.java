@@ -199,7 +199,7 @@ class HostileFrameTest {
     @Test
     void aResultRefusedByTheApplicationsFilterFailsTheTaskAndStopsTheWorker() {
         try (var pool = BackgroundPool.builder().name("refused").n(1).kind(ProcessKind.processes()).build()) {
-            Task<Object> t = pool.task(() -> (Object) Proxy.newProxyInstance(Handler.class.getClassLoader(),
+            Task<Object> t = pool.task(() -> Proxy.newProxyInstance(Handler.class.getClassLoader(),
                     new Class<?>[] {Runnable.class, Serializable.class}, new Handler("x"))).call();
             assertThatThrownBy(t::result).isInstanceOf(TaskTransferException.class)
                     .hasMessageContaining("refused by the deserialisation filter")
