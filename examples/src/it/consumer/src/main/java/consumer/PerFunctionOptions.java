@@ -12,7 +12,7 @@ final class PerFunctionOptions {
         try (var pool = BackgroundPool.builder().name("web").build()) {
             var fetch = pool.task((String url) -> http.get(url))
                     .named("fetch")                          // in thread names, Task.name() and errors
-                    .timeout(Duration.ofSeconds(10))         // interrupted, fails with TimeoutException
+                    .timeout(Duration.ofSeconds(10))         // fails with TimeoutException, call interrupted
                     .limit(4);                               // at most 4 calls of fetch at once, under n
 
             var page = fetch.apply("https://example.com/");
