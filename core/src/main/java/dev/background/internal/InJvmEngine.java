@@ -28,9 +28,14 @@ import java.util.concurrent.TimeUnit;
  * woke take a queued task before it retires, which ran several jobs at once after n(1).
  * <li><b>Workers.</b> A worker keeps its slot from job to job while no more slots are held than
  * {@code n}; after a lowering, the surplus workers give theirs back as their jobs end (lowering
- * interrupts nobody). A worker checks this, polls the queue, and checks again
- * ({@link #next}): a lowering between the check and the poll would otherwise start the job above
- * the new {@code n}, so the job goes back to the head of the queue.
+ * interrupts nobody). A worker checks the limit once it has its job in hand, before every job,
+ * its first included ({@link #next}): a submit takes the slot for the first job in its own
+ * thread, and a lowering before that worker thread starts, or between a worker's poll and its
+ * check, would otherwise start the job above the new {@code n}; the job goes back to the head of
+ * the queue. What is left is the few instructions from that check to the call's begin: a
+ * {@code resize} that lands there returns before the job begins, and the job still begins (it
+ * was admitted under the old {@code n}); nothing begins over the new {@code n} once the workers
+ * that had passed their check when {@code resize} returned have begun their jobs.
  * <li><b>No lost wake-ups.</b> {@link #execute} queues, then tries to take a slot for the head of
  * the queue; a worker gives its slot back, then looks at the queue. Each side writes, then reads
  * the other's volatile state, so at least one sees the other: no job waits while a slot is free.
@@ -237,21 +242,27 @@ abstract class InJvmEngine implements Engine {
     // ---------------------------------------------------------------- workers
 
     /**
-     * For a worker that ended a job, holding its slot: the next job to run, still holding it, or
-     * null once it has given the slot back.
+     * For a worker holding a slot: the job to run next, still holding the slot, or null once it
+     * has given the slot back. {@code taken} is a job the worker already has (its first, handed
+     * over with the slot by {@link #execute} or {@link #drain}); null to take one from the queue.
+     * The limit is checked after the job is in hand and before it begins: a lowering since the
+     * slot was taken (even by a submit, before this thread started) sends the job back to the
+     * head of the queue and the slot back to the pool.
      */
-    private Job next() {
+    private Job next(Job taken) {
         while (true) {
-            if (state != STOPPED && !surplus()) {
-                Job job = queue.pollFirst();
-                if (job != null) {
-                    if (state == STOPPED || !surplus()) {
-                        return job; // taken before any stop: a running job, interrupted if stopped
-                    }
-                    queue.offerFirst(job); // n was lowered between the check and the poll
-                    if (state == STOPPED && queue.removeFirstOccurrence(job)) {
-                        return job; // shutdownNow emptied the queue before the job went back: it runs, interrupted
-                    }
+            Job job = taken;
+            taken = null;
+            if (job == null && state != STOPPED && !surplus()) {
+                job = queue.pollFirst();
+            }
+            if (job != null) {
+                if (state == STOPPED || !surplus()) {
+                    return job; // taken before any stop: a running job, interrupted if stopped
+                }
+                queue.offerFirst(job); // n was lowered since the slot was taken
+                if (state == STOPPED && queue.removeFirstOccurrence(job)) {
+                    return job; // shutdownNow emptied the queue before the job went back: it runs, interrupted
                 }
             }
             release();
@@ -284,7 +295,7 @@ abstract class InJvmEngine implements Engine {
             first = null; // not kept reachable for as long as the worker runs
             boolean holding = true;
             try {
-                for (; job != null; job = next()) {
+                for (job = next(job); job != null; job = next(null)) {
                     runOne(job);
                 }
                 holding = false;
