@@ -398,6 +398,12 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         return RUN_STATE.compareAndSet(this, NEW, NEVER) && cancelWon(false);
     }
 
+    /** True once the call has begun (it may have ended since); false while new or if it never will. */
+    boolean began() {
+        int s = runState;
+        return s != NEW && s != NEVER;
+    }
+
     /**
      * For a submit that finds the pool stopped after it handed the task on: if the call has not
      * begun (and {@code shutdownNow} did not take it first), makes sure it never will, and fails
