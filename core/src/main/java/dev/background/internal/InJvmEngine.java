@@ -61,12 +61,14 @@ abstract class InJvmEngine implements Engine {
     private static final long TERMINATED = -1L;
     private static final VarHandle CTL;
     private static final VarHandle STATE;
+    private static final VarHandle CLAIMED;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             CTL = lookup.findVarHandle(InJvmEngine.class, "ctl", long.class);
             STATE = lookup.findVarHandle(InJvmEngine.class, "state", int.class);
+            CLAIMED = lookup.findVarHandle(Worker.class, "claimed", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -85,7 +87,9 @@ abstract class InJvmEngine implements Engine {
 
     /**
      * Starts a thread that runs {@code worker}. Must not throw {@link RejectedExecutionException}:
-     * a worker started after {@link #shutdownNow} runs its job interrupted.
+     * a worker started after {@link #shutdownNow} runs its job interrupted. May throw (out of
+     * memory or threads) and still run the worker later (a {@code ThreadPoolExecutor} queues it,
+     * then fails to start a thread): the worker and the caller's clean-up claim it, one of them.
      */
     abstract void startThread(Runnable worker);
 
@@ -102,7 +106,7 @@ abstract class InJvmEngine implements Engine {
     }
 
     private static long pack(int n, int held) {
-        return ((long) n << 32) | held;
+        return ((long) n << 32) | (held & 0xFFFFFFFFL);
     }
 
     private static int nOf(long c) {
@@ -131,8 +135,14 @@ abstract class InJvmEngine implements Engine {
     }
 
     private void release() {
-        long c = (long) CTL.getAndAdd(this, -1L) - 1;
-        if (heldOf(c) == 0 && state != OPEN) {
+        long c;
+        do {
+            c = ctl;
+            if (heldOf(c) <= 0) { // -1 once terminated: a slot given back twice would end the engine early
+                throw new IllegalStateException("a slot given back that was not held: " + this);
+            }
+        } while (!CTL.compareAndSet(this, c, c - 1));
+        if (heldOf(c) == 1 && state != OPEN) {
             tryTerminate();
         }
     }
@@ -145,11 +155,14 @@ abstract class InJvmEngine implements Engine {
                 release();
                 continue;
             }
+            Worker w = new Worker(job);
             try {
-                startThread(new Worker(job));
+                startThread(w);
             } catch (RuntimeException | Error noThread) { // out of memory or threads: the job fails, nothing hangs
-                release();
-                job.fail(noThread);
+                if (w.claim()) { // else its thread started after all and runs the job
+                    release();
+                    job.fail(noThread);
+                }
             }
         }
     }
@@ -162,9 +175,13 @@ abstract class InJvmEngine implements Engine {
             throw rejected();
         }
         if (queue.isEmpty() && tryAcquire()) {
+            Worker w = new Worker(job);
             try {
-                startThread(new Worker(job));
+                startThread(w);
             } catch (RuntimeException | Error noThread) { // out of memory or threads: this submit fails
+                if (!w.claim()) {
+                    return; // its thread started after all: the job runs, the submit stands
+                }
                 release();
                 drain();
                 throw noThread;
@@ -209,8 +226,10 @@ abstract class InJvmEngine implements Engine {
         List<Job> neverStarted = new ArrayList<>();
         for (Runnable handedOver : interruptWorkers()) {
             Worker w = (Worker) handedOver;
-            neverStarted.add(w.first); // taken from the queue first: the oldest
-            release();
+            if (w.claim()) {
+                neverStarted.add(w.first); // taken from the queue first: the oldest
+                release();
+            }
         }
         for (Job job = queue.pollFirst(); job != null; job = queue.pollFirst()) {
             neverStarted.add(job);
@@ -284,13 +303,26 @@ abstract class InJvmEngine implements Engine {
     final class Worker implements Runnable {
         /** The first job; read by {@link #shutdownNow} only for a worker that never ran. */
         private Job first;
+        /**
+         * Set by whoever takes charge of the worker's slot and first job: its thread, as it
+         * starts, or the clean-up after a failed start or a {@link #shutdownNow} that returned
+         * it. Once each, so a slot is never given back twice.
+         */
+        private volatile boolean claimed;
 
         Worker(Job first) {
             this.first = first;
         }
 
+        boolean claim() {
+            return CLAIMED.compareAndSet(this, false, true);
+        }
+
         @Override
         public void run() {
+            if (!claim()) {
+                return; // its start failed, or shutdownNow returned it: the slot and job were dealt with
+            }
             Job job = first;
             first = null; // not kept reachable for as long as the worker runs
             boolean holding = true;
