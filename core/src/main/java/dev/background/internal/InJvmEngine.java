@@ -279,9 +279,13 @@ abstract class InJvmEngine implements Engine {
                 if (state == STOPPED || !surplus()) {
                     return job; // taken before any stop: a running job, interrupted if stopped
                 }
-                queue.offerFirst(job); // n was lowered since the slot was taken
-                if (state == STOPPED && queue.removeFirstOccurrence(job)) {
-                    return job; // shutdownNow emptied the queue before the job went back: it runs, interrupted
+                try {
+                    queue.offerFirst(job); // n was lowered since the slot was taken
+                    if (state == STOPPED && queue.removeFirstOccurrence(job)) {
+                        return job; // shutdownNow emptied the queue before the job went back: it runs, interrupted
+                    }
+                } catch (RuntimeException | Error noRoom) { // out of memory for the node: the job fails, is not lost
+                    job.fail(noRoom);
                 }
             }
             release();

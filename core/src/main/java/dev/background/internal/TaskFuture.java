@@ -177,8 +177,14 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
         }
         long limit = options.timeoutNanos();
         if (limit > 0) {
-            // The timer thread is shared: settling runs callbacks, so it happens elsewhere.
-            timeoutHandle = Timer.schedule(() -> Thread.startVirtualThread(this::timeOut), limit);
+            try {
+                // The timer thread is shared: settling runs callbacks, so it happens elsewhere.
+                timeoutHandle = Timer.schedule(() -> Thread.startVirtualThread(this::timeOut), limit);
+            } catch (RuntimeException | Error noTimer) { // the timer thread could not start (out of memory)
+                finishRun(); // not left RUNNING: the call is not run without its limit, and fails
+                settle(null, noTimer);
+                return false;
+            }
             if (isDone()) { // settled before the handle was visible to afterSettled
                 timeoutHandle.cancel(false);
             }
