@@ -195,7 +195,7 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
     private void finishRun() {
         if (!RUN_STATE.compareAndSet(this, RUNNING, FINISHED)) {
             while ((int) RUN_STATE.getVolatile(this) == INTERRUPTING) {
-                Thread.onSpinWait();
+                Thread.yield(); // as FutureTask does: a spin could keep a virtual canceller off the carriers
             }
             if (interrupter instanceof Thread) {
                 Thread.interrupted(); // the interrupt was for this task only
@@ -391,6 +391,9 @@ public final class TaskFuture<T> extends CompletableFuture<T> implements Task<T>
      */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
+        if (isDone()) { // invokeAll and invokeAny cancel every future they made, most of them done
+            return isCancelled();
+        }
         return cancelWon(mayInterruptIfRunning) || isCancelled();
     }
 
