@@ -29,9 +29,14 @@ import org.jspecify.annotations.Nullable;
  * woke take a queued task before it retires, which ran several jobs at once after n(1).
  * <li><b>Workers.</b> A worker keeps its slot from job to job while no more slots are held than
  * {@code n}; after a lowering, the surplus workers give theirs back as their jobs end (lowering
- * interrupts nobody). A worker checks this, polls the queue, and checks again
- * ({@link #next}): a lowering between the check and the poll would otherwise start the job above
- * the new {@code n}, so the job goes back to the head of the queue.
+ * interrupts nobody). A worker checks the limit once it has its job in hand, before every job,
+ * its first included ({@link #next}): a submit takes the slot for the first job in its own
+ * thread, and a lowering before that worker thread starts, or between a worker's poll and its
+ * check, would otherwise start the job above the new {@code n}; the job goes back to the head of
+ * the queue. What is left is the few instructions from that check to the call's begin: a
+ * {@code resize} that lands there returns before the job begins, and the job still begins (it
+ * was admitted under the old {@code n}); nothing begins over the new {@code n} once the workers
+ * that had passed their check when {@code resize} returned have begun their jobs.
  * <li><b>No lost wake-ups.</b> {@link #execute} queues, then tries to take a slot for the head of
  * the queue; a worker gives its slot back, then looks at the queue. Each side writes, then reads
  * the other's volatile state, so at least one sees the other: no job waits while a slot is free.
@@ -57,12 +62,14 @@ abstract class InJvmEngine implements Engine {
     private static final long TERMINATED = -1L;
     private static final VarHandle CTL;
     private static final VarHandle STATE;
+    private static final VarHandle CLAIMED;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             CTL = lookup.findVarHandle(InJvmEngine.class, "ctl", long.class);
             STATE = lookup.findVarHandle(InJvmEngine.class, "state", int.class);
+            CLAIMED = lookup.findVarHandle(Worker.class, "claimed", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -81,7 +88,9 @@ abstract class InJvmEngine implements Engine {
 
     /**
      * Starts a thread that runs {@code worker}. Must not throw {@link RejectedExecutionException}:
-     * a worker started after {@link #shutdownNow} runs its job interrupted.
+     * a worker started after {@link #shutdownNow} runs its job interrupted. May throw (out of
+     * memory or threads) and still run the worker later (a {@code ThreadPoolExecutor} queues it,
+     * then fails to start a thread): the worker and the caller's clean-up claim it, one of them.
      */
     abstract void startThread(Runnable worker);
 
@@ -98,7 +107,7 @@ abstract class InJvmEngine implements Engine {
     }
 
     private static long pack(int n, int held) {
-        return ((long) n << 32) | held;
+        return ((long) n << 32) | (held & 0xFFFFFFFFL);
     }
 
     private static int nOf(long c) {
@@ -127,8 +136,14 @@ abstract class InJvmEngine implements Engine {
     }
 
     private void release() {
-        long c = (long) CTL.getAndAdd(this, -1L) - 1;
-        if (heldOf(c) == 0 && state != OPEN) {
+        long c;
+        do {
+            c = ctl;
+            if (heldOf(c) <= 0) { // -1 once terminated: a slot given back twice would end the engine early
+                throw new IllegalStateException("a slot given back that was not held: " + this);
+            }
+        } while (!CTL.compareAndSet(this, c, c - 1));
+        if (heldOf(c) == 1 && state != OPEN) {
             tryTerminate();
         }
     }
@@ -141,11 +156,14 @@ abstract class InJvmEngine implements Engine {
                 release();
                 continue;
             }
+            Worker w = new Worker(job);
             try {
-                startThread(new Worker(job));
+                startThread(w);
             } catch (RuntimeException | Error noThread) { // out of memory or threads: the job fails, nothing hangs
-                release();
-                job.fail(noThread);
+                if (w.claim()) { // else its thread started after all and runs the job
+                    release();
+                    job.fail(noThread);
+                }
             }
         }
     }
@@ -158,9 +176,13 @@ abstract class InJvmEngine implements Engine {
             throw rejected();
         }
         if (queue.isEmpty() && tryAcquire()) {
+            Worker w = new Worker(job);
             try {
-                startThread(new Worker(job));
+                startThread(w);
             } catch (RuntimeException | Error noThread) { // out of memory or threads: this submit fails
+                if (!w.claim()) {
+                    return; // its thread started after all: the job runs, the submit stands
+                }
                 release();
                 drain();
                 throw noThread;
@@ -205,8 +227,10 @@ abstract class InJvmEngine implements Engine {
         List<Job> neverStarted = new ArrayList<>();
         for (Runnable handedOver : interruptWorkers()) {
             Worker w = (Worker) handedOver;
-            neverStarted.add(w.first); // taken from the queue first: the oldest
-            release();
+            if (w.claim()) {
+                neverStarted.add(w.first); // taken from the queue first: the oldest
+                release();
+            }
         }
         for (Job job = queue.pollFirst(); job != null; job = queue.pollFirst()) {
             neverStarted.add(job);
@@ -238,21 +262,31 @@ abstract class InJvmEngine implements Engine {
     // ---------------------------------------------------------------- workers
 
     /**
-     * For a worker that ended a job, holding its slot: the next job to run, still holding it, or
-     * null once it has given the slot back.
+     * For a worker holding a slot: the job to run next, still holding the slot, or null once it
+     * has given the slot back. {@code taken} is a job the worker already has (its first, handed
+     * over with the slot by {@link #execute} or {@link #drain}); null to take one from the queue.
+     * The limit is checked after the job is in hand and before it begins: a lowering since the
+     * slot was taken (even by a submit, before this thread started) sends the job back to the
+     * head of the queue and the slot back to the pool.
      */
-    private @Nullable Job next() {
+    private @Nullable Job next(@Nullable Job taken) {
         while (true) {
-            if (state != STOPPED && !surplus()) {
-                Job job = queue.pollFirst();
-                if (job != null) {
-                    if (state == STOPPED || !surplus()) {
-                        return job; // taken before any stop: a running job, interrupted if stopped
-                    }
-                    queue.offerFirst(job); // n was lowered between the check and the poll
+            Job job = taken;
+            taken = null;
+            if (job == null && state != STOPPED && !surplus()) {
+                job = queue.pollFirst();
+            }
+            if (job != null) {
+                if (state == STOPPED || !surplus()) {
+                    return job; // taken before any stop: a running job, interrupted if stopped
+                }
+                try {
+                    queue.offerFirst(job); // n was lowered since the slot was taken
                     if (state == STOPPED && queue.removeFirstOccurrence(job)) {
                         return job; // shutdownNow emptied the queue before the job went back: it runs, interrupted
                     }
+                } catch (RuntimeException | Error noRoom) { // out of memory for the node: the job fails, is not lost
+                    job.fail(noRoom);
                 }
             }
             release();
@@ -274,18 +308,31 @@ abstract class InJvmEngine implements Engine {
     final class Worker implements Runnable {
         /** The first job; read by {@link #shutdownNow} only for a worker that never ran. */
         private @Nullable Job first;
+        /**
+         * Set by whoever takes charge of the worker's slot and first job: its thread, as it
+         * starts, or the clean-up after a failed start or a {@link #shutdownNow} that returned
+         * it. Once each, so a slot is never given back twice.
+         */
+        private volatile boolean claimed;
 
         Worker(Job first) {
             this.first = first;
         }
 
+        boolean claim() {
+            return CLAIMED.compareAndSet(this, false, true);
+        }
+
         @Override
         public void run() {
+            if (!claim()) {
+                return; // its start failed, or shutdownNow returned it: the slot and job were dealt with
+            }
             Job job = first;
             first = null; // not kept reachable for as long as the worker runs
             boolean holding = true;
             try {
-                for (; job != null; job = next()) {
+                for (job = next(job); job != null; job = next(null)) {
                     runOne(job);
                 }
                 holding = false;

@@ -258,7 +258,10 @@ public final class PoolCore {
     private static void cancelOrMarkRunning(TaskFuture<?> t, List<Runnable> neverStarted, List<TaskFuture<?>> running) {
         if (t.cancelIfNotBegun()) {
             neverStarted.add(t.listedAs());
-        } else if (!t.isDone()) {
+        } else if (t.began() && !t.isDone()) {
+            // Not one that will never begin: that one belongs to whoever made it so (a submit
+            // refusing it, a user's cancel or complete), which settles it; cancelling it here
+            // would list it nowhere and make that settlement lose.
             t.cancelBeforeInterrupt();
             running.add(t);
         }

@@ -179,8 +179,14 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
         }
         long limit = options.timeoutNanos();
         if (limit > 0) {
-            // The timer thread is shared: settling runs callbacks, so it happens elsewhere.
-            timeoutHandle = Timer.schedule(() -> Thread.startVirtualThread(this::timeOut), limit);
+            try {
+                // The timer thread is shared: settling runs callbacks, so it happens elsewhere.
+                timeoutHandle = Timer.schedule(() -> Thread.startVirtualThread(this::timeOut), limit);
+            } catch (RuntimeException | Error noTimer) { // the timer thread could not start (out of memory)
+                finishRun(); // not left RUNNING: the call is not run without its limit, and fails
+                settle(null, noTimer);
+                return false;
+            }
             if (isDone()) { // settled before the handle was visible to afterSettled
                 timeoutHandle.cancel(false);
             }
@@ -188,10 +194,12 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
         return true;
     }
 
+    // The yield waits only for a canceller that is between two instructions, as FutureTask's does.
+    @SuppressWarnings("ThreadPriorityCheck")
     private void finishRun() {
         if (!RUN_STATE.compareAndSet(this, RUNNING, FINISHED)) {
             while ((int) RUN_STATE.getVolatile(this) == INTERRUPTING) {
-                Thread.onSpinWait();
+                Thread.yield(); // as FutureTask does: a spin could keep a virtual canceller off the carriers
             }
             if (interrupter instanceof Thread) {
                 Thread.interrupted(); // the interrupt was for this task only
@@ -390,6 +398,9 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
      */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
+        if (isDone()) { // invokeAll and invokeAny cancel every future they made, most of them done
+            return isCancelled();
+        }
         return cancelWon(mayInterruptIfRunning) || isCancelled();
     }
 
@@ -401,6 +412,12 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
      */
     boolean cancelIfNotBegun() {
         return RUN_STATE.compareAndSet(this, NEW, NEVER) && cancelWon(false);
+    }
+
+    /** True once the call has begun (it may have ended since); false while new or if it never will. */
+    boolean began() {
+        int s = runState;
+        return s != NEW && s != NEVER;
     }
 
     /**

@@ -55,9 +55,22 @@ public final class ThreadEngine extends InJvmEngine {
     private ThreadEngine(String poolName, int n) {
         super(poolName, n);
         this.threads = Thread.ofPlatform().daemon().name("background-" + poolName + "-", 1).factory();
-        this.executor = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
+        this.executor = new ThreadPoolExecutor(threadsFor(n), threadsFor(n), 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), threads);
         executor.allowCoreThreadTimeOut(true);
     }
+
+    /**
+     * The executor's size for {@code n}: a {@code ThreadPoolExecutor} keeps its sizes in 29 bits
+     * and masks larger ones (2^29 would be 0 threads: nothing would run). More threads than that
+     * are never started anyway; the limit is the engine's.
+     */
+    static int threadsFor(int n) {
+        return Math.min(n, MAX_THREADS);
+    }
+
+    /** {@code ThreadPoolExecutor}'s largest size, its {@code COUNT_MASK}. */
+    static final int MAX_THREADS = (1 << 29) - 1;
 
     @Override
     void startThread(Runnable worker) {
@@ -84,14 +97,15 @@ public final class ThreadEngine extends InJvmEngine {
     public synchronized void resize(int n) {
         // The executor has room for n workers before n is raised, and ThreadPoolExecutor
         // requires core <= max at every step.
-        if (n > executor.getMaximumPoolSize()) {
-            executor.setMaximumPoolSize(n);
-            executor.setCorePoolSize(n);
+        int size = threadsFor(n);
+        if (size > executor.getMaximumPoolSize()) {
+            executor.setMaximumPoolSize(size);
+            executor.setCorePoolSize(size);
             super.resize(n);
         } else {
             super.resize(n);
-            executor.setCorePoolSize(n);
-            executor.setMaximumPoolSize(n);
+            executor.setCorePoolSize(size);
+            executor.setMaximumPoolSize(size);
         }
     }
 }

@@ -58,11 +58,15 @@ class TaskWatchTest {
     }
 
     @Test
-    void removingAHookOfAnEndedTaskDoesNothing() {
+    void removingAHookOfAnEndedTaskDoesNothing() throws InterruptedException {
         AtomicInteger runs = new AtomicInteger();
         Runnable remove = pending.watch(runs::incrementAndGet);
+        // Hooks run after the result is visible (join may return first) and in the order added:
+        // once the last has run, the task's end has taken them all.
+        CountDownLatch hooksRan = new CountDownLatch(1);
+        pending.watch(hooksRan::countDown);
         release.countDown();
-        pending.join();
+        hooksRan.await();
 
         remove.run();
 
