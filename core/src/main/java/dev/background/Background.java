@@ -128,7 +128,8 @@ public final class Background {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public static <A extends @Nullable Object, R extends @Nullable Object> AsyncFunction<A, R> task(CheckedFunction<A, R> fn) {
+    public static <A extends @Nullable Object, R extends @Nullable Object> AsyncFunction<A, R> task(
+            CheckedFunction<A, R> fn) {
         return defaultPool().task(fn);
     }
 
@@ -142,7 +143,8 @@ public final class Background {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public static <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> AsyncBiFunction<A, B, R> task(CheckedBiFunction<A, B, R> fn) {
+    public static <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object>
+            AsyncBiFunction<A, B, R> task(CheckedBiFunction<A, B, R> fn) {
         return defaultPool().task(fn);
     }
 
@@ -157,7 +159,12 @@ public final class Background {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public static <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> AsyncTriFunction<A, B, C, R> task(CheckedTriFunction<A, B, C, R> fn) {
+    public static <
+                    A extends @Nullable Object,
+                    B extends @Nullable Object,
+                    C extends @Nullable Object,
+                    R extends @Nullable Object>
+            AsyncTriFunction<A, B, C, R> task(CheckedTriFunction<A, B, C, R> fn) {
         return defaultPool().task(fn);
     }
 
@@ -195,7 +202,8 @@ public final class Background {
      * @throws NullPointerException if {@code fn} is null
      */
     @SuppressWarnings("overloads") // by design: a typed lambda's body picks this or the CheckedFunction one
-    public static <A extends @Nullable Object, B extends @Nullable Object> AsyncBiFunction<A, B, @Nullable Void> task(CheckedBiConsumer<A, B> fn) {
+    public static <A extends @Nullable Object, B extends @Nullable Object> AsyncBiFunction<A, B, @Nullable Void> task(
+            CheckedBiConsumer<A, B> fn) {
         return defaultPool().task(fn);
     }
 
@@ -210,7 +218,8 @@ public final class Background {
      * @throws NullPointerException if {@code fn} is null
      */
     @SuppressWarnings("overloads") // by design: a typed lambda's body picks this or the CheckedFunction one
-    public static <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object> AsyncTriFunction<A, B, C, @Nullable Void> task(CheckedTriConsumer<A, B, C> fn) {
+    public static <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object>
+            AsyncTriFunction<A, B, C, @Nullable Void> task(CheckedTriConsumer<A, B, C> fn) {
         return defaultPool().task(fn);
     }
 
@@ -255,7 +264,8 @@ public final class Background {
      * @throws NullPointerException if {@code fn} is null
      * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
-    public static <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> Task<R> run(CheckedBiFunction<A, B, R> fn, A a, B b) {
+    public static <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> Task<R> run(
+            CheckedBiFunction<A, B, R> fn, A a, B b) {
         return defaultPool().run(fn, a, b);
     }
 
@@ -274,7 +284,12 @@ public final class Background {
      * @throws NullPointerException if {@code fn} is null
      * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
-    public static <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> Task<R> run(CheckedTriFunction<A, B, C, R> fn, A a, B b, C c) {
+    public static <
+                    A extends @Nullable Object,
+                    B extends @Nullable Object,
+                    C extends @Nullable Object,
+                    R extends @Nullable Object>
+            Task<R> run(CheckedTriFunction<A, B, C, R> fn, A a, B b, C c) {
         return defaultPool().run(fn, a, b, c);
     }
 
@@ -316,7 +331,8 @@ public final class Background {
      * @throws NullPointerException if {@code fn} is null
      * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
-    public static <A extends @Nullable Object, B extends @Nullable Object> Task<@Nullable Void> run(CheckedBiConsumer<A, B> fn, A a, B b) {
+    public static <A extends @Nullable Object, B extends @Nullable Object> Task<@Nullable Void> run(
+            CheckedBiConsumer<A, B> fn, A a, B b) {
         return defaultPool().run(fn, a, b);
     }
 
@@ -334,7 +350,8 @@ public final class Background {
      * @throws NullPointerException if {@code fn} is null
      * @throws java.util.concurrent.RejectedExecutionException if the default pool is shut down
      */
-    public static <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object> Task<@Nullable Void> run(CheckedTriConsumer<A, B, C> fn, A a, B b, C c) {
+    public static <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object>
+            Task<@Nullable Void> run(CheckedTriConsumer<A, B, C> fn, A a, B b, C c) {
         return defaultPool().run(fn, a, b, c);
     }
 
@@ -349,7 +366,8 @@ public final class Background {
      * @return the results in input order
      * @throws NullPointerException if {@code fn} or {@code inputs} is null
      */
-    public static <A extends @Nullable Object, R extends @Nullable Object> Stream<R> map(CheckedFunction<A, R> fn, Iterable<? extends A> inputs) {
+    public static <A extends @Nullable Object, R extends @Nullable Object> Stream<R> map(
+            CheckedFunction<A, R> fn, Iterable<? extends A> inputs) {
         return defaultPool().map(fn, inputs);
     }
 
@@ -363,7 +381,8 @@ public final class Background {
      * @return the results in input order
      * @throws NullPointerException if {@code fn} or {@code inputs} is null
      */
-    public static <A extends @Nullable Object, R extends @Nullable Object> Stream<R> map(CheckedFunction<A, R> fn, Stream<? extends A> inputs) {
+    public static <A extends @Nullable Object, R extends @Nullable Object> Stream<R> map(
+            CheckedFunction<A, R> fn, Stream<? extends A> inputs) {
         return defaultPool().map(fn, inputs);
     }
 

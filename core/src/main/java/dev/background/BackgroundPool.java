@@ -141,7 +141,8 @@ public final class BackgroundPool implements ExecutorService {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> AsyncBiFunction<A, B, R> task(CheckedBiFunction<A, B, R> fn) {
+    public <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object>
+            AsyncBiFunction<A, B, R> task(CheckedBiFunction<A, B, R> fn) {
         return Wrapped.of(core, Objects.requireNonNull(fn, "fn"));
     }
 
@@ -156,7 +157,12 @@ public final class BackgroundPool implements ExecutorService {
      * @return the background version of {@code fn}
      * @throws NullPointerException if {@code fn} is null
      */
-    public <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> AsyncTriFunction<A, B, C, R> task(CheckedTriFunction<A, B, C, R> fn) {
+    public <
+                    A extends @Nullable Object,
+                    B extends @Nullable Object,
+                    C extends @Nullable Object,
+                    R extends @Nullable Object>
+            AsyncTriFunction<A, B, C, R> task(CheckedTriFunction<A, B, C, R> fn) {
         return Wrapped.of(core, Objects.requireNonNull(fn, "fn"));
     }
 
@@ -202,7 +208,8 @@ public final class BackgroundPool implements ExecutorService {
      * @throws NullPointerException if {@code fn} is null
      */
     @SuppressWarnings("overloads") // by design: a typed lambda's body picks this or the CheckedFunction one
-    public <A extends @Nullable Object, B extends @Nullable Object> AsyncBiFunction<A, B, @Nullable Void> task(CheckedBiConsumer<A, B> fn) {
+    public <A extends @Nullable Object, B extends @Nullable Object> AsyncBiFunction<A, B, @Nullable Void> task(
+            CheckedBiConsumer<A, B> fn) {
         Objects.requireNonNull(fn, "fn");
         return Wrapped.of(core, (A a, B b) -> {
             fn.accept(a, b);
@@ -221,7 +228,8 @@ public final class BackgroundPool implements ExecutorService {
      * @throws NullPointerException if {@code fn} is null
      */
     @SuppressWarnings("overloads") // by design: a typed lambda's body picks this or the CheckedFunction one
-    public <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object> AsyncTriFunction<A, B, C, @Nullable Void> task(CheckedTriConsumer<A, B, C> fn) {
+    public <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object>
+            AsyncTriFunction<A, B, C, @Nullable Void> task(CheckedTriConsumer<A, B, C> fn) {
         Objects.requireNonNull(fn, "fn");
         return Wrapped.of(core, (A a, B b, C c) -> {
             fn.accept(a, b, c);
@@ -272,7 +280,8 @@ public final class BackgroundPool implements ExecutorService {
      * @throws NullPointerException if {@code fn} is null
      * @throws RejectedExecutionException if the pool is shut down
      */
-    public <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> Task<R> run(CheckedBiFunction<A, B, R> fn, A a, B b) {
+    public <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> Task<R> run(
+            CheckedBiFunction<A, B, R> fn, A a, B b) {
         return task(fn).apply(a, b);
     }
 
@@ -291,7 +300,12 @@ public final class BackgroundPool implements ExecutorService {
      * @throws NullPointerException if {@code fn} is null
      * @throws RejectedExecutionException if the pool is shut down
      */
-    public <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> Task<R> run(CheckedTriFunction<A, B, C, R> fn, A a, B b, C c) {
+    public <
+                    A extends @Nullable Object,
+                    B extends @Nullable Object,
+                    C extends @Nullable Object,
+                    R extends @Nullable Object>
+            Task<R> run(CheckedTriFunction<A, B, C, R> fn, A a, B b, C c) {
         return task(fn).apply(a, b, c);
     }
 
@@ -333,7 +347,8 @@ public final class BackgroundPool implements ExecutorService {
      * @throws NullPointerException if {@code fn} is null
      * @throws RejectedExecutionException if the pool is shut down
      */
-    public <A extends @Nullable Object, B extends @Nullable Object> Task<@Nullable Void> run(CheckedBiConsumer<A, B> fn, A a, B b) {
+    public <A extends @Nullable Object, B extends @Nullable Object> Task<@Nullable Void> run(
+            CheckedBiConsumer<A, B> fn, A a, B b) {
         return task(fn).apply(a, b);
     }
 
@@ -351,7 +366,8 @@ public final class BackgroundPool implements ExecutorService {
      * @throws NullPointerException if {@code fn} is null
      * @throws RejectedExecutionException if the pool is shut down
      */
-    public <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object> Task<@Nullable Void> run(CheckedTriConsumer<A, B, C> fn, A a, B b, C c) {
+    public <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object>
+            Task<@Nullable Void> run(CheckedTriConsumer<A, B, C> fn, A a, B b, C c) {
         return task(fn).apply(a, b, c);
     }
 
@@ -366,7 +382,8 @@ public final class BackgroundPool implements ExecutorService {
      * @return the results in input order
      * @throws NullPointerException if {@code fn} or {@code inputs} is null
      */
-    public <A extends @Nullable Object, R extends @Nullable Object> Stream<R> map(CheckedFunction<A, R> fn, Iterable<? extends A> inputs) {
+    public <A extends @Nullable Object, R extends @Nullable Object> Stream<R> map(
+            CheckedFunction<A, R> fn, Iterable<? extends A> inputs) {
         return task(fn).map(inputs);
     }
 
@@ -380,7 +397,8 @@ public final class BackgroundPool implements ExecutorService {
      * @return the results in input order
      * @throws NullPointerException if {@code fn} or {@code inputs} is null
      */
-    public <A extends @Nullable Object, R extends @Nullable Object> Stream<R> map(CheckedFunction<A, R> fn, Stream<? extends A> inputs) {
+    public <A extends @Nullable Object, R extends @Nullable Object> Stream<R> map(
+            CheckedFunction<A, R> fn, Stream<? extends A> inputs) {
         return task(fn).map(inputs);
     }
 
@@ -487,10 +505,12 @@ public final class BackgroundPool implements ExecutorService {
     @Override
     public <T extends @Nullable Object> Task<T> submit(Runnable task, T result) {
         Objects.requireNonNull(task, "task");
-        return core.submit(() -> {
-            task.run();
-            return result;
-        }, CallOptions.DEFAULT);
+        return core.submit(
+                () -> {
+                    task.run();
+                    return result;
+                },
+                CallOptions.DEFAULT);
     }
 
     /**
@@ -519,14 +539,15 @@ public final class BackgroundPool implements ExecutorService {
 
     /** {@inheritDoc} Cancels the tasks still running when interrupted. */
     @Override
-    public <T extends @Nullable Object> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+    public <T extends @Nullable Object> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks)
+            throws InterruptedException {
         return invokeAll(tasks, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
     }
 
     /** {@inheritDoc} */
     @Override
-    public <T extends @Nullable Object> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
-            throws InterruptedException {
+    public <T extends @Nullable Object> List<Future<T>> invokeAll(
+            Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(tasks, "tasks");
         Objects.requireNonNull(unit, "unit");
         long deadline = Waits.deadlineAfter(unit.toNanos(timeout));
@@ -556,7 +577,8 @@ public final class BackgroundPool implements ExecutorService {
 
     /** {@inheritDoc} */
     @Override
-    public <T extends @Nullable Object> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+    public <T extends @Nullable Object> T invokeAny(Collection<? extends Callable<T>> tasks)
+            throws InterruptedException, ExecutionException {
         try {
             return invokeAny(tasks, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
         } catch (TimeoutException impossible) {
@@ -566,7 +588,8 @@ public final class BackgroundPool implements ExecutorService {
 
     /** {@inheritDoc} */
     @Override
-    public <T extends @Nullable Object> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+    public <T extends @Nullable Object> T invokeAny(
+            Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, TimeoutException {
         Objects.requireNonNull(tasks, "tasks");
         Objects.requireNonNull(unit, "unit");
@@ -603,7 +626,6 @@ public final class BackgroundPool implements ExecutorService {
             }
         }
     }
-
 
     /**
      * Starts an orderly shutdown: tasks already submitted run to the end (including those waiting
@@ -765,7 +787,8 @@ public final class BackgroundPool implements ExecutorService {
          */
         public Builder keepResults(int count) {
             if (count < 0 || count > MAX_KEEP_RESULTS) {
-                throw new IllegalArgumentException("keepResults must be between 0 and " + MAX_KEEP_RESULTS + ": " + count);
+                throw new IllegalArgumentException(
+                        "keepResults must be between 0 and " + MAX_KEEP_RESULTS + ": " + count);
             }
             this.keepResults = count;
             return this;

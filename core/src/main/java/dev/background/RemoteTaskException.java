@@ -48,7 +48,8 @@ public final class RemoteTaskException extends RuntimeException {
     @SuppressWarnings("ReferenceEquality") // a cause that is the throwable itself is a loop: identity
     private static RemoteTaskException standInFor(Throwable t, int depth) {
         Throwable cause = t.getCause();
-        RemoteTaskException c = cause == null || cause == t || depth >= MAX_CAUSES ? null : standInFor(cause, depth + 1);
+        RemoteTaskException c =
+                cause == null || cause == t || depth >= MAX_CAUSES ? null : standInFor(cause, depth + 1);
         RemoteTaskException e = t instanceof RemoteTaskException r
                 ? new RemoteTaskException(r.remoteClassName, r.remoteMessage, c)
                 : new RemoteTaskException(t.getClass().getName(), t.getMessage(), c);

@@ -71,7 +71,8 @@ public interface Task<T extends @Nullable Object> extends Future<T>, CompletionS
      * @throws CancellationException if the task was cancelled
      * @throws TaskException if the wait was interrupted
      */
-    @Nullable Throwable exception();
+    @Nullable
+    Throwable exception();
 
     /**
      * Like {@link #exception()}, but waits at most {@code timeout}.
@@ -83,7 +84,8 @@ public interface Task<T extends @Nullable Object> extends Future<T>, CompletionS
      * @throws WaitTimeoutException if the task has not ended within {@code timeout}
      * @throws CancellationException if the task was cancelled
      */
-    @Nullable Throwable exception(Duration timeout);
+    @Nullable
+    Throwable exception(Duration timeout);
 
     /**
      * Runs {@code callback} once with this task when it ends, successfully, by failure or by

@@ -119,7 +119,8 @@ public final class Tasks {
             for (F t : copy) {
                 Runnable ended = () -> {
                     boolean failed = t.state() == Future.State.FAILED;
-                    if (until == Until.FIRST_COMPLETED || (until == Until.FIRST_FAILURE && failed)
+                    if (until == Until.FIRST_COMPLETED
+                            || (until == Until.FIRST_FAILURE && failed)
                             || remaining.decrementAndGet() == 0) {
                         met.countDown();
                     }
@@ -181,7 +182,9 @@ public final class Tasks {
         if (Objects.requireNonNull(tasks, "tasks").isEmpty()) {
             throw new IllegalArgumentException("tasks is empty");
         }
-        return await(tasks, Until.FIRST_COMPLETED, Duration.ofNanos(Long.MAX_VALUE)).done().get(0);
+        return await(tasks, Until.FIRST_COMPLETED, Duration.ofNanos(Long.MAX_VALUE))
+                .done()
+                .get(0);
     }
 
     /**
@@ -261,7 +264,8 @@ public final class Tasks {
             }
             F t;
             try {
-                t = deadline == Long.MAX_VALUE ? ended.take()
+                t = deadline == Long.MAX_VALUE
+                        ? ended.take()
                         : ended.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 throw interrupted(e);

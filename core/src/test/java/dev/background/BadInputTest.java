@@ -1,5 +1,8 @@
 package dev.background;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.background.function.CheckedBiConsumer;
 import dev.background.function.CheckedBiFunction;
 import dev.background.function.CheckedCallable;
@@ -8,9 +11,6 @@ import dev.background.function.CheckedFunction;
 import dev.background.function.CheckedRunnable;
 import dev.background.function.CheckedTriConsumer;
 import dev.background.function.CheckedTriFunction;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * checks are above the engine), so on threads only.
  */
 class BadInputTest {
-    private final BackgroundPool pool = BackgroundPool.builder().name("bad-input").n(1).build();
+    private final BackgroundPool pool =
+            BackgroundPool.builder().name("bad-input").n(1).build();
 
     @AfterEach
     void close() {
@@ -105,19 +106,26 @@ class BadInputTest {
     @Test
     void nOfZeroOrLessIsAnIaeGivingTheValue() {
         for (int bad : new int[] {0, -1, Integer.MIN_VALUE}) {
-            assertThatThrownBy(() -> BackgroundPool.builder().n(bad)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> BackgroundPool.builder().n(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining(String.valueOf(bad));
-            assertThatThrownBy(() -> pool.n(bad)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> pool.n(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining(String.valueOf(bad));
             assertThatThrownBy(() -> pool.task((Integer i) -> i).limit(bad))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(String.valueOf(bad));
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(String.valueOf(bad));
             assertThatThrownBy(() -> pool.task((Integer i) -> i).map(Stream.of(1), bad))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(String.valueOf(bad));
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(String.valueOf(bad));
         }
-        assertThatThrownBy(() -> Background.n(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
+        assertThatThrownBy(() -> Background.n(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0");
         assertThat(pool.n()).as("unchanged").isEqualTo(1);
         assertThatThrownBy(() -> BackgroundPool.builder().keepResults(-1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-1");
         assertThatThrownBy(() -> BackgroundPool.builder().name(" ")).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -135,10 +143,14 @@ class BadInputTest {
                 () -> Tasks.asCompleted(List.of(done), negative),
                 () -> Tasks.await(List.of(done), Tasks.Until.ALL_COMPLETED, negative),
                 () -> Tasks.awaitAll(List.of(done), negative));
-        assertThat(calls).allSatisfy(call -> assertThatThrownBy(call)
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(negative.toString()));
-        assertThatThrownBy(() -> f.timeout(Duration.ZERO)).as("a time limit of zero makes no sense")
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0S");
+        assertThat(calls)
+                .allSatisfy(call -> assertThatThrownBy(call)
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining(negative.toString()));
+        assertThatThrownBy(() -> f.timeout(Duration.ZERO))
+                .as("a time limit of zero makes no sense")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PT0S");
     }
 
     @Test
@@ -146,7 +158,8 @@ class BadInputTest {
         assertThatThrownBy(() -> Tasks.awaitAny(List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> pool.invokeAny(List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> pool.invokeAny(List.<Callable<Integer>>of(() -> 1), 1, null))
-                .isInstanceOf(NullPointerException.class).hasMessage("unit");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("unit");
         assertThatThrownBy(() -> pool.awaitTermination(1, (TimeUnit) null)).isInstanceOf(NullPointerException.class);
     }
 }

@@ -36,16 +36,19 @@ class BareEngineTest {
         public Engine open(String poolName, int n) {
             LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
             java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
-            Thread worker = Thread.ofPlatform().daemon().name("bare-" + poolName).start(() -> {
-                while (!stopped.get()) {
-                    try {
-                        Job next = queue.poll(); // unlike take(), does not consume a pending interrupt
-                        (next != null ? next : queue.take()).run();
-                    } catch (InterruptedException e) {
-                        // a stray interrupt, or shutdown: the loop condition tells
-                    }
-                }
-            });
+            Thread worker = Thread.ofPlatform()
+                    .daemon()
+                    .name("bare-" + poolName)
+                    .start(() -> {
+                        while (!stopped.get()) {
+                            try {
+                                Job next = queue.poll(); // unlike take(), does not consume a pending interrupt
+                                (next != null ? next : queue.take()).run();
+                            } catch (InterruptedException e) {
+                                // a stray interrupt, or shutdown: the loop condition tells
+                            }
+                        }
+                    });
             return new Engine() {
                 @Override
                 public void execute(Job job) {
@@ -89,7 +92,11 @@ class BareEngineTest {
     /** Regression: Job.run() must clear an interrupt meant for its task, whatever the engine does. */
     @Test
     void jobRunClearsTheInterruptOfACancelledTaskBeforeTheEngineRunsTheNextJob() throws Exception {
-        BackgroundPool pool = BackgroundPool.builder().kind(new BareKind()).name("bare").awaitTasksAtExit(false).build();
+        BackgroundPool pool = BackgroundPool.builder()
+                .kind(new BareKind())
+                .name("bare")
+                .awaitTasksAtExit(false)
+                .build();
         try {
             List<Task<Boolean>> probes = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
@@ -106,7 +113,9 @@ class BareEngineTest {
                 victim.cancel(true);
             }
             assertThat(Tasks.awaitAll(probes, Duration.ofSeconds(30))).isTrue();
-            assertThat(Tasks.gather(probes)).as("the next task starts interrupted").containsOnly(false);
+            assertThat(Tasks.gather(probes))
+                    .as("the next task starts interrupted")
+                    .containsOnly(false);
         } finally {
             pool.shutdownNow();
         }

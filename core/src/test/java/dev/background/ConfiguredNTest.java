@@ -40,8 +40,10 @@ class ConfiguredNTest {
     void aPropertyThatIsNotAPositiveIntegerIsAnErrorNamingThePropertyAndTheValue(String value) {
         System.setProperty(Background.N_PROPERTY, value);
 
-        assertThatThrownBy(Background::configuredN).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("background.n").hasMessageContaining(value.trim());
+        assertThatThrownBy(Background::configuredN)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("background.n")
+                .hasMessageContaining(value.trim());
     }
 
     @Test
@@ -49,7 +51,8 @@ class ConfiguredNTest {
         if (System.getenv(Background.N_ENV) == null) {
             assertThat(Background.configuredN()).isEqualTo(Runtime.getRuntime().availableProcessors());
         } else {
-            assertThat(Background.configuredN()).isEqualTo(Integer.parseInt(System.getenv(Background.N_ENV).trim()));
+            assertThat(Background.configuredN())
+                    .isEqualTo(Integer.parseInt(System.getenv(Background.N_ENV).trim()));
         }
     }
 
@@ -72,10 +75,12 @@ class ConfiguredNTest {
     void theEnvironmentVariableSetsNAndThePropertyWinsOverIt() throws Exception {
         var patience = Duration.ofSeconds(60);
 
-        assertThat(ChildJvm.run(PrintN.class, List.of(), Map.of("BACKGROUND_N", "5"), patience).output())
+        assertThat(ChildJvm.run(PrintN.class, List.of(), Map.of("BACKGROUND_N", "5"), patience)
+                        .output())
                 .contains("n=5");
         assertThat(ChildJvm.run(PrintN.class, List.of("-Dbackground.n=7"), Map.of("BACKGROUND_N", "5"), patience)
-                .output()).contains("n=7");
+                        .output())
+                .contains("n=7");
     }
 
     /** Regression: the first use threw ExceptionInInitializerError, later ones NoClassDefFoundError. */
@@ -84,7 +89,8 @@ class ConfiguredNTest {
     void aBadVariableMakesEveryUseOfTheDefaultPoolThrowAnIaeNamingIt() throws Exception {
         var child = ChildJvm.run(PrintN.class, List.of(), Map.of("BACKGROUND_N", "zero"), Duration.ofSeconds(60));
 
-        assertThat(child.output()).contains("use 1 error: environment variable BACKGROUND_N", "'zero'")
+        assertThat(child.output())
+                .contains("use 1 error: environment variable BACKGROUND_N", "'zero'")
                 .contains("use 2 error: environment variable BACKGROUND_N")
                 .doesNotContain("ExceptionInInitializerError", "NoClassDefFoundError");
     }

@@ -27,12 +27,17 @@ class DefaultsAtTheirBoundsTest {
         CountDownLatch release = new CountDownLatch(1);
         try (BackgroundPool pool = BackgroundPool.builder().name("window").n(3).build()) {
             AtomicInteger pulled = new AtomicInteger();
-            Iterator<Integer> inputs = Stream.iterate(0, i -> i + 1).limit(100).peek(i -> pulled.incrementAndGet()).iterator();
+            Iterator<Integer> inputs = Stream.iterate(0, i -> i + 1)
+                    .limit(100)
+                    .peek(i -> pulled.incrementAndGet())
+                    .iterator();
             Iterable<Integer> once = () -> inputs;
-            Stream<Integer> results = pool.map((Integer i) -> {
-                release.await();
-                return i;
-            }, once);
+            Stream<Integer> results = pool.map(
+                    (Integer i) -> {
+                        release.await();
+                        return i;
+                    },
+                    once);
             Thread consumer = Thread.ofPlatform().start(() -> {
                 var unused = results.findFirst();
             });
@@ -49,7 +54,8 @@ class DefaultsAtTheirBoundsTest {
         try (BackgroundPool pool = BackgroundPool.builder().name("refill").n(2).build()) {
             AtomicInteger pulled = new AtomicInteger();
             Stream<Integer> inputs = Stream.iterate(0, i -> i + 1).limit(10).peek(i -> pulled.incrementAndGet());
-            Iterator<Integer> results = pool.task((Integer i) -> i).map(inputs, 2).iterator();
+            Iterator<Integer> results =
+                    pool.task((Integer i) -> i).map(inputs, 2).iterator();
 
             assertThat(results.next()).isZero();
 

@@ -1,8 +1,8 @@
 package dev.background;
 
-import dev.background.function.AsyncFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.background.function.AsyncFunction;
 import dev.background.spi.Engine;
 import dev.background.spi.Job;
 import java.util.List;
@@ -66,13 +66,21 @@ class EngineRefusalTest {
 
     @Test
     void aJobTheEngineRefusesFailsItsTaskAtOnceAndThePoolStillTerminates() throws Exception {
-        BackgroundPool pool = BackgroundPool.builder().kind(new RefusingKind()).awaitTasksAtExit(false).build();
+        BackgroundPool pool = BackgroundPool.builder()
+                .kind(new RefusingKind())
+                .awaitTasksAtExit(false)
+                .build();
         Task<Integer> plain = pool.task((Integer i) -> i).named("plain").apply(1);
-        AsyncFunction<Integer, Integer> limitedFn = pool.task((Integer i) -> i).named("limited").limit(1);
+        AsyncFunction<Integer, Integer> limitedFn =
+                pool.task((Integer i) -> i).named("limited").limit(1);
         Task<Integer> limited = limitedFn.apply(2);
 
-        assertThat(plain.exceptionNow()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("plain");
-        assertThat(limited.exceptionNow()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limited");
+        assertThat(plain.exceptionNow())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("plain");
+        assertThat(limited.exceptionNow())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limited");
         assertThat(pool.pending()).isZero();
         // The limited function's permit came back: a second call is refused too, not parked forever.
         Task<Integer> again = limitedFn.apply(3);

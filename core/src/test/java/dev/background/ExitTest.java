@@ -28,7 +28,11 @@ class ExitTest {
             });
             IntStream.range(0, 5).forEach(slow::apply);
             var pool = BackgroundPool.builder().name("built").n(1).build();
-            var virtual = BackgroundPool.builder().name("virtual").virtualThreads().n(1).build();
+            var virtual = BackgroundPool.builder()
+                    .name("virtual")
+                    .virtualThreads()
+                    .n(1)
+                    .build();
             for (int i = 0; i < 3; i++) {
                 int k = i;
                 pool.run(() -> {
@@ -47,7 +51,10 @@ class ExitTest {
     /** Uses the library, waits for its results, and returns with every pool idle. */
     static final class MainReturnsWithPoolsIdle {
         public static void main(String[] args) {
-            System.out.println("sum " + Background.map((Integer i) -> i * i, List.of(1, 2, 3)).mapToInt(i -> i).sum());
+            System.out.println("sum "
+                    + Background.map((Integer i) -> i * i, List.of(1, 2, 3))
+                            .mapToInt(i -> i)
+                            .sum());
             var virtual = BackgroundPool.builder().virtualThreads().build();
             System.out.println("virtual " + virtual.run(() -> "ok").result());
             System.out.println("main returns");

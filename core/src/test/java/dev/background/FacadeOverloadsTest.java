@@ -28,20 +28,50 @@ class FacadeOverloadsTest {
                 Background.task((Integer a, Integer b) -> a + b).apply(3, 3),
                 Background.task((Integer a, Integer b, Integer c) -> a + b + c).apply(3, 3, 1));
         List<Task<Void>> voids = List.of(
-                Background.run(() -> { sideEffects.add(10); }),
-                Background.run((Integer a) -> { sideEffects.add(a); }, 11),
-                Background.run((Integer a, Integer b) -> { sideEffects.add(a + b); }, 6, 6),
-                Background.run((Integer a, Integer b, Integer c) -> { sideEffects.add(a + b + c); }, 4, 4, 5),
-                Background.task(() -> { sideEffects.add(14); }).call(),
-                Background.task((Integer a) -> { sideEffects.add(a); }).apply(15),
-                Background.task((Integer a, Integer b) -> { sideEffects.add(a + b); }).apply(8, 8),
-                Background.task((Integer a, Integer b, Integer c) -> { sideEffects.add(a + b + c); }).apply(5, 6, 6));
+                Background.run(() -> {
+                    sideEffects.add(10);
+                }),
+                Background.run(
+                        (Integer a) -> {
+                            sideEffects.add(a);
+                        },
+                        11),
+                Background.run(
+                        (Integer a, Integer b) -> {
+                            sideEffects.add(a + b);
+                        },
+                        6,
+                        6),
+                Background.run(
+                        (Integer a, Integer b, Integer c) -> {
+                            sideEffects.add(a + b + c);
+                        },
+                        4,
+                        4,
+                        5),
+                Background.task(() -> {
+                            sideEffects.add(14);
+                        })
+                        .call(),
+                Background.task((Integer a) -> {
+                            sideEffects.add(a);
+                        })
+                        .apply(15),
+                Background.task((Integer a, Integer b) -> {
+                            sideEffects.add(a + b);
+                        })
+                        .apply(8, 8),
+                Background.task((Integer a, Integer b, Integer c) -> {
+                            sideEffects.add(a + b + c);
+                        })
+                        .apply(5, 6, 6));
 
         List<Object> results = values.stream().map(t -> (Object) t.result()).toList();
         assertThat(results).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
         assertThat(Tasks.gather(voids)).containsOnlyNulls();
         assertThat(sideEffects).containsExactlyInAnyOrder(10, 11, 12, 13, 14, 15, 16, 17);
-        assertThat(Background.map((Integer i) -> i * 2, Stream.of(1, 2)).toList()).containsExactly(2, 4);
+        assertThat(Background.map((Integer i) -> i * 2, Stream.of(1, 2)).toList())
+                .containsExactly(2, 4);
     }
 
     @Test
@@ -54,7 +84,9 @@ class FacadeOverloadsTest {
 
         r.remove();
         Background.run(() -> 2).result();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Background.defaultPool().pending() == 0);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> Background.defaultPool().pending() == 0);
 
         assertThat(seen.get()).isEqualTo(1);
     }

@@ -3,8 +3,8 @@ package dev.background;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,8 @@ class FacadeTest {
     @SuppressWarnings("try") // the callback's registration is held for the block, never read
     void theIssuesExampleWorksOnTheDefaultPool() {
         var longFunc = Background.task((Integer i) -> i * i);
-        List<Task<Integer>> futures = IntStream.range(0, 10).mapToObj(longFunc::apply).toList();
+        List<Task<Integer>> futures =
+                IntStream.range(0, 10).mapToObj(longFunc::apply).toList();
         int total = futures.stream().mapToInt(Task::result).sum();
         assertThat(total).isEqualTo(285);
 
@@ -36,7 +37,8 @@ class FacadeTest {
             Awaitility.await().until(() -> seen.contains(t));
             assertThat(Background.results()).contains(t);
         }
-        assertThat(Background.map((Integer i) -> i + 1, List.of(1, 2, 3)).toList()).containsExactly(2, 3, 4);
+        assertThat(Background.map((Integer i) -> i + 1, List.of(1, 2, 3)).toList())
+                .containsExactly(2, 3, 4);
         assertThat(Background.defaultPool().name()).isEqualTo("default");
         assertThat(Background.defaultPool().kind()).isSameAs(ExecutorKind.threads());
     }

@@ -17,16 +17,18 @@ class ForeignTaskTest {
 
     @SuppressWarnings({"unchecked", "ReferenceEquality"}) // the proxy's type is Task<Integer>; its equals is identity
     private static Task<Integer> foreign(CompletableFuture<Integer> f) {
-        return (Task<Integer>) Proxy.newProxyInstance(Task.class.getClassLoader(), new Class<?>[] {Task.class},
-                (proxy, method, args) -> {
+        return (Task<Integer>) Proxy.newProxyInstance(
+                Task.class.getClassLoader(), new Class<?>[] {Task.class}, (proxy, method, args) -> {
                     try {
                         return switch (method.getName()) {
                             case "name" -> "foreign";
                             case "hashCode" -> System.identityHashCode(proxy);
                             case "equals" -> proxy == args[0];
                             case "toString" -> "foreign task";
-                            default -> CompletableFuture.class.getMethod(method.getName(), method.getParameterTypes())
-                                    .invoke(f, args);
+                            default ->
+                                CompletableFuture.class
+                                        .getMethod(method.getName(), method.getParameterTypes())
+                                        .invoke(f, args);
                         };
                     } catch (InvocationTargetException e) {
                         throw e.getCause();

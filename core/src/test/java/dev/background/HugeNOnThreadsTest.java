@@ -17,13 +17,18 @@ class HugeNOnThreadsTest {
     @ParameterizedTest
     @ValueSource(ints = {1 << 29, (1 << 30) + 1, Integer.MAX_VALUE})
     void aPoolOfThreadsWithNPast2To29RunsItsCallsAndTerminates(int n) throws Exception {
-        BackgroundPool pool = BackgroundPool.builder().name("huge-" + n).n(n).awaitTasksAtExit(false)
-                .threads().build();
+        BackgroundPool pool = BackgroundPool.builder()
+                .name("huge-" + n)
+                .n(n)
+                .awaitTasksAtExit(false)
+                .threads()
+                .build();
         assertThat(pool.run(() -> 42).result(PATIENCE)).isEqualTo(42);
         pool.n(2);
         pool.n(n); // raised past 2^29 again
         assertThat(pool.run(() -> 43).result(PATIENCE)).isEqualTo(43);
         pool.shutdown();
-        assertThat(pool.awaitTermination(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(pool.awaitTermination(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+                .isTrue();
     }
 }

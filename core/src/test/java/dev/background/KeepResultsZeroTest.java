@@ -17,13 +17,15 @@ class KeepResultsZeroTest {
 
     @Test
     void keepResultsZeroTurnsResultsOffAndShutdownNowStillListsEveryCallThatNeverStarted() throws Exception {
-        BackgroundPool pool = BackgroundPool.builder().name("nokeep").n(2).keepResults(0).build();
+        BackgroundPool pool =
+                BackgroundPool.builder().name("nokeep").n(2).keepResults(0).build();
         CountDownLatch started = new CountDownLatch(2);
         var limited = pool.task((Integer i) -> {
-            started.countDown();
-            new CountDownLatch(1).await();
-            return i;
-        }).limit(1);
+                    started.countDown();
+                    new CountDownLatch(1).await();
+                    return i;
+                })
+                .limit(1);
         Task<Integer> running = limited.apply(1);
         Task<Integer> waitingForLimit = limited.apply(2);
         Task<Integer> alsoRunning = pool.run(() -> {
@@ -41,8 +43,11 @@ class KeepResultsZeroTest {
         assertThat(List.<Object>copyOf(neverStarted)).containsExactlyInAnyOrder(queued, waitingForLimit);
         assertThat(queued.isCancelled()).isTrue();
         assertThat(waitingForLimit.isCancelled()).isTrue();
-        assertThat(running.isCancelled()).as("a running call of a limited function is known: cancelled").isTrue();
-        assertThat(alsoRunning.exceptionNow()).as("other running calls get the engine's interrupt")
+        assertThat(running.isCancelled())
+                .as("a running call of a limited function is known: cancelled")
+                .isTrue();
+        assertThat(alsoRunning.exceptionNow())
+                .as("other running calls get the engine's interrupt")
                 .isInstanceOf(InterruptedException.class);
     }
 }

@@ -1,9 +1,9 @@
 package dev.background;
 
-import dev.background.function.AsyncFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.background.function.AsyncFunction;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,7 +19,8 @@ class MapRefillFailureTest {
 
     @Test
     void aResultTakenBeforeTheInputsFailIsStillReturned() {
-        try (BackgroundPool pool = BackgroundPool.builder().name("map-refill").n(2).build()) {
+        try (BackgroundPool pool =
+                BackgroundPool.builder().name("map-refill").n(2).build()) {
             AsyncFunction<Integer, Integer> square = pool.task((Integer i) -> i * i);
             Stream<Integer> inputs = Stream.iterate(3, i -> {
                 throw new IllegalStateException("the input source broke");
@@ -28,14 +29,16 @@ class MapRefillFailureTest {
             Iterator<Integer> out = square.map(inputs, 1).iterator();
 
             assertThat(out.next()).isEqualTo(9);
-            assertThatThrownBy(out::hasNext).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(out::hasNext)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessage("the input source broke");
         }
     }
 
     @Test
     void callsAlreadySubmittedAreDeliveredBeforeTheInputsFailure() {
-        try (BackgroundPool pool = BackgroundPool.builder().name("map-refill-window").n(2).build()) {
+        try (BackgroundPool pool =
+                BackgroundPool.builder().name("map-refill-window").n(2).build()) {
             AsyncFunction<Integer, Integer> square = pool.task((Integer i) -> i * i);
             Iterator<Integer> source = new Iterator<>() {
                 private int next = 1;
@@ -56,7 +59,8 @@ class MapRefillFailureTest {
 
             Iterator<Integer> out = square.map(() -> source).iterator();
             List<Integer> got = new ArrayList<>();
-            assertThatThrownBy(() -> out.forEachRemaining(got::add)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> out.forEachRemaining(got::add))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessage("the input source broke after 3");
 
             assertThat(got).as("as a sequential map would give them").containsExactly(1, 4, 9);
@@ -66,7 +70,8 @@ class MapRefillFailureTest {
 
     @Test
     void aResultTakenBeforeThePoolShutsDownIsStillReturned() {
-        BackgroundPool pool = BackgroundPool.builder().name("map-refill-shutdown").n(2).build();
+        BackgroundPool pool =
+                BackgroundPool.builder().name("map-refill-shutdown").n(2).build();
         AsyncFunction<Integer, Integer> square = pool.task((Integer i) -> i * i);
         Stream<Integer> inputs = Stream.iterate(1, i -> {
             if (i == 2) {

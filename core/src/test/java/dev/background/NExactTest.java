@@ -24,10 +24,12 @@ class NExactTest {
 
     /** How long a call that must not start is given to start anyway. */
     private static final Duration WINDOW = Duration.ofMillis(20);
+
     private static final long PATIENCE_S = 30;
 
     private static BackgroundPool pool(String kind, int n) {
-        BackgroundPool.Builder b = BackgroundPool.builder().name("exact-" + kind).n(n).awaitTasksAtExit(false);
+        BackgroundPool.Builder b =
+                BackgroundPool.builder().name("exact-" + kind).n(n).awaitTasksAtExit(false);
         return (kind.equals("virtual") ? b.virtualThreads() : b.threads()).build();
     }
 
@@ -88,9 +90,11 @@ class NExactTest {
                 assertThat(probe.firstIn.await(PATIENCE_S, TimeUnit.SECONDS)).isTrue();
                 boolean overlapped = probe.overlapped();
                 probe.release.countDown();
-                assertThat(Tasks.awaitAll(calls, Duration.ofSeconds(PATIENCE_S))).isTrue();
+                assertThat(Tasks.awaitAll(calls, Duration.ofSeconds(PATIENCE_S)))
+                        .isTrue();
 
-                assertThat(overlapped).as("round %d: a second call started while one ran, after n(1) on an idle pool", round)
+                assertThat(overlapped)
+                        .as("round %d: a second call started while one ran, after n(1) on an idle pool", round)
                         .isFalse();
                 assertThat(probe.max).as("round %d", round).hasValue(1);
             }
@@ -111,7 +115,9 @@ class NExactTest {
                     return Thread.currentThread().isInterrupted();
                 }));
             }
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(PATIENCE_S)).until(() -> blockersIn.get() == 3);
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(PATIENCE_S))
+                    .until(() -> blockersIn.get() == 3);
 
             pool.n(1);
             Probe queued = new Probe(1);
@@ -120,11 +126,13 @@ class NExactTest {
             ends.get(0).countDown();
             blockers.get(0).result();
             assertThat(queued.firstIn.await(WINDOW.toNanos(), TimeUnit.NANOSECONDS))
-                    .as("a queued call started while two calls ran, n = 1").isFalse();
+                    .as("a queued call started while two calls ran, n = 1")
+                    .isFalse();
             ends.get(1).countDown();
             blockers.get(1).result();
             assertThat(queued.firstIn.await(WINDOW.toNanos(), TimeUnit.NANOSECONDS))
-                    .as("a queued call started while one call ran, n = 1").isFalse();
+                    .as("a queued call started while one call ran, n = 1")
+                    .isFalse();
             ends.get(2).countDown();
 
             assertThat(Tasks.gather(blockers)).as("lowering interrupts none").containsOnly(false);
@@ -187,11 +195,14 @@ class NExactTest {
                 for (Thread t : submitters) {
                     t.join();
                 }
-                assertThat(Tasks.awaitAll(tasks, Duration.ofSeconds(PATIENCE_S))).isTrue();
+                assertThat(Tasks.awaitAll(tasks, Duration.ofSeconds(PATIENCE_S)))
+                        .isTrue();
                 assertThat(tasks).allMatch(t -> t.state() == Future.State.SUCCESS);
             }
         }
-        assertThat(violations).as("calls submitted after n(k) returned that started with more than k inside").hasValue(0);
+        assertThat(violations)
+                .as("calls submitted after n(k) returned that started with more than k inside")
+                .hasValue(0);
         assertThat(interrupted).as("calls interrupted by a change of n").hasValue(0);
         assertThat(maxBeforeLowering.get()).as("the test did run calls at once").isGreaterThan(1);
     }

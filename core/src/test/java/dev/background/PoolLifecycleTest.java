@@ -83,7 +83,9 @@ class PoolLifecycleTest {
             try (Registration r = pool.callback(t -> closedOne.incrementAndGet())) {
                 pool.run(() -> 1).result();
                 // Callbacks run after the result is visible: wait for them.
-                Awaitility.await().atMost(Duration.ofSeconds(PATIENCE_SECONDS)).until(() -> kept.get() == 1 && closedOne.get() == 1);
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(PATIENCE_SECONDS))
+                        .until(() -> kept.get() == 1 && closedOne.get() == 1);
             }
             pool.run(() -> 2).result();
             Registration again = pool.callback(t -> closedOne.incrementAndGet());
@@ -126,7 +128,9 @@ class PoolLifecycleTest {
             };
             Thread a = Thread.ofPlatform().start(submitter);
             Thread b = Thread.ofPlatform().start(submitter);
-            Awaitility.await().atMost(Duration.ofSeconds(PATIENCE_SECONDS)).pollInterval(Duration.ofMillis(1))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(PATIENCE_SECONDS))
+                    .pollInterval(Duration.ofMillis(1))
                     .until(() -> refused.get() > 0);
 
             release.countDown();
@@ -167,12 +171,10 @@ class PoolLifecycleTest {
                 }
 
                 @Override
-                public void resize(int n) {
-                }
+                public void resize(int n) {}
 
                 @Override
-                public void shutdown() {
-                }
+                public void shutdown() {}
 
                 @Override
                 public List<dev.background.spi.Job> shutdownNow() {
@@ -194,7 +196,11 @@ class PoolLifecycleTest {
 
     @org.junit.jupiter.api.Test
     void shutdownNowInterruptsRunningCallsItselfWhenTheEngineDoesNot() throws Exception {
-        BackgroundPool pool = BackgroundPool.builder().name("quiet").kind(new QuietKind()).awaitTasksAtExit(false).build();
+        BackgroundPool pool = BackgroundPool.builder()
+                .name("quiet")
+                .kind(new QuietKind())
+                .awaitTasksAtExit(false)
+                .build();
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
         Task<Integer> running = pool.run(() -> {
@@ -210,7 +216,9 @@ class PoolLifecycleTest {
 
         assertThat(pool.shutdownNow()).isEmpty();
 
-        assertThat(interrupted.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).as("the running call was interrupted").isTrue();
+        assertThat(interrupted.await(PATIENCE_SECONDS, TimeUnit.SECONDS))
+                .as("the running call was interrupted")
+                .isTrue();
         assertThat(running.isCancelled()).isTrue();
     }
 
@@ -244,9 +252,10 @@ class PoolLifecycleTest {
         BackgroundPool pool = pool(kind, "refused-waiting-" + kind, 2);
         CountDownLatch release = new CountDownLatch(1);
         var limited = pool.task((Integer i) -> {
-            release.await();
-            return i;
-        }).limit(1);
+                    release.await();
+                    return i;
+                })
+                .limit(1);
         Task<Integer> running = limited.apply(1);
         Task<Integer> waiting = limited.apply(2);
         pool.shutdown();
@@ -280,12 +289,10 @@ class PoolLifecycleTest {
                 }
 
                 @Override
-                public void resize(int n) {
-                }
+                public void resize(int n) {}
 
                 @Override
-                public void shutdown() {
-                }
+                public void shutdown() {}
 
                 @Override
                 public List<dev.background.spi.Job> shutdownNow() {
@@ -308,11 +315,15 @@ class PoolLifecycleTest {
 
     @org.junit.jupiter.api.Test
     void awaitTerminationGivesTheEngineOnlyTheTimeLeft() {
-        BackgroundPool pool = BackgroundPool.builder().name("stuck").kind(new StuckKind()).awaitTasksAtExit(false).build();
+        BackgroundPool pool = BackgroundPool.builder()
+                .name("stuck")
+                .kind(new StuckKind())
+                .awaitTasksAtExit(false)
+                .build();
         pool.shutdown();
 
-        boolean terminated = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5),
-                () -> pool.awaitTermination(50, TimeUnit.MILLISECONDS));
+        boolean terminated = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                Duration.ofSeconds(5), () -> pool.awaitTermination(50, TimeUnit.MILLISECONDS));
 
         assertThat(terminated).isFalse();
     }

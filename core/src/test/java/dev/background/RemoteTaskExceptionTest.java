@@ -16,7 +16,8 @@ class RemoteTaskExceptionTest {
 
     @Test
     void aStandInKeepsTheClassNameMessageStackAndEveryCause() {
-        IllegalStateException original = new IllegalStateException("outer", new UncheckedIOException(new IOException("root")));
+        IllegalStateException original =
+                new IllegalStateException("outer", new UncheckedIOException(new IOException("root")));
 
         RemoteTaskException standIn = RemoteTaskException.standInFor(original);
 
@@ -27,13 +28,16 @@ class RemoteTaskExceptionTest {
             assertThat(c.remoteClassName()).isEqualTo("java.io.UncheckedIOException");
             assertThat(c.getStackTrace()).isEqualTo(original.getCause().getStackTrace());
         });
-        assertThat(standIn.getCause().getCause()).isInstanceOf(RemoteTaskException.class)
-                .hasMessage("java.io.IOException: root").hasNoCause();
+        assertThat(standIn.getCause().getCause())
+                .isInstanceOf(RemoteTaskException.class)
+                .hasMessage("java.io.IOException: root")
+                .hasNoCause();
     }
 
     @Test
     void aMessagelessOriginalGivesJustTheClassName() {
-        assertThat(RemoteTaskException.standInFor(new NullPointerException())).hasMessage("java.lang.NullPointerException");
+        assertThat(RemoteTaskException.standInFor(new NullPointerException()))
+                .hasMessage("java.lang.NullPointerException");
     }
 
     @Test
@@ -62,7 +66,8 @@ class RemoteTaskExceptionTest {
 
     @Test
     void itTravelsByJavaSerialisation() throws Exception {
-        RemoteTaskException standIn = RemoteTaskException.standInFor(new IllegalStateException("x", new IOException("y")));
+        RemoteTaskException standIn =
+                RemoteTaskException.standInFor(new IllegalStateException("x", new IOException("y")));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(standIn);
@@ -82,7 +87,8 @@ class RemoteTaskExceptionTest {
     @Test
     void nullIsRefusedByName() {
         assertThatThrownBy(() -> RemoteTaskException.standInFor(null))
-                .isInstanceOf(NullPointerException.class).hasMessage("original");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("original");
     }
 
     private static int depth(Throwable t) {

@@ -1,10 +1,10 @@
 package dev.background;
 
-import dev.background.function.AsyncFunction;
-import dev.background.function.CheckedFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.background.function.AsyncFunction;
+import dev.background.function.CheckedFunction;
 import dev.background.testkit.PoolContract;
 import dev.background.testkit.SerializingKind;
 import java.io.NotSerializableException;
@@ -30,7 +30,8 @@ class SerializingContractTest extends PoolContract {
 
         Task<Long> t = pool.run(latch::getCount);
 
-        assertThatThrownBy(t::result).hasCauseInstanceOf(NotSerializableException.class)
+        assertThatThrownBy(t::result)
+                .hasCauseInstanceOf(NotSerializableException.class)
                 .hasStackTraceContaining("CountDownLatch");
     }
 
@@ -44,11 +45,15 @@ class SerializingContractTest extends PoolContract {
         };
         AsyncFunction<Integer, Integer> limitedFailing = pool.task(fails).limit(1);
 
-        var tasks = java.util.stream.IntStream.range(0, 5).mapToObj(limited::apply).toList();
-        var failing = java.util.stream.IntStream.range(0, 3).mapToObj(limitedFailing::apply).toList();
+        var tasks =
+                java.util.stream.IntStream.range(0, 5).mapToObj(limited::apply).toList();
+        var failing = java.util.stream.IntStream.range(0, 3)
+                .mapToObj(limitedFailing::apply)
+                .toList();
 
         assertThat(Tasks.gather(tasks)).containsExactly(0, 1, 2, 3, 4);
-        assertThat(failing).allSatisfy(t -> assertThat(t.exception(PATIENCE)).isInstanceOf(IllegalStateException.class));
+        assertThat(failing)
+                .allSatisfy(t -> assertThat(t.exception(PATIENCE)).isInstanceOf(IllegalStateException.class));
     }
 
     @Test

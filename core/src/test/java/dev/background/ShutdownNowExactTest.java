@@ -66,7 +66,10 @@ class ShutdownNowExactTest {
             throws Exception {
         int rounds = 80;
         for (int round = 0; round < rounds; round++) {
-            BackgroundPool.Builder b = BackgroundPool.builder().name("exact-stop").n(2).keepResults(keep)
+            BackgroundPool.Builder b = BackgroundPool.builder()
+                    .name("exact-stop")
+                    .n(2)
+                    .keepResults(keep)
                     .awaitTasksAtExit(false);
             BackgroundPool pool = (kind.equals("virtual") ? b.virtualThreads() : b.threads()).build();
             Set<Integer> started = ConcurrentHashMap.newKeySet();
@@ -94,11 +97,12 @@ class ShutdownNowExactTest {
                             Object handle = switch (id % 4) {
                                 case 0 -> plain.apply(id);
                                 case 1 -> limited.apply(id);
-                                case 2 -> pool.submit((Callable<Integer>) () -> {
-                                    started.add(id);
-                                    maybeBlock(id);
-                                    return id;
-                                });
+                                case 2 ->
+                                    pool.submit((Callable<Integer>) () -> {
+                                        started.add(id);
+                                        maybeBlock(id);
+                                        return id;
+                                    });
                                 default -> {
                                     pool.execute(command);
                                     yield command;
@@ -126,7 +130,9 @@ class ShutdownNowExactTest {
             for (Thread t : submitters) {
                 t.join();
             }
-            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).as("round %d: terminated", round).isTrue();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS))
+                    .as("round %d: terminated", round)
+                    .isTrue();
             Set<Object> onList = Collections.newSetFromMap(new IdentityHashMap<>());
             onList.addAll(listed);
             Set<Object> accepted = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -152,7 +158,8 @@ class ShutdownNowExactTest {
                     } else if (onList.contains(handle) && handle instanceof Task<?> t && !t.isCancelled()) {
                         wrong.add("call " + id + " is on the list but not cancelled: " + t);
                     } else if (!onList.contains(handle) && !ran) {
-                        wrong.add("call " + id + " (" + handle + ") was accepted, never started, and is not on the list");
+                        wrong.add(
+                                "call " + id + " (" + handle + ") was accepted, never started, and is not on the list");
                     }
                     if (handle instanceof Task<?> t && !t.isDone()) {
                         wrong.add("call " + id + " is still pending: " + t);
@@ -169,7 +176,9 @@ class ShutdownNowExactTest {
                     }
                 }
             }
-            assertThat(wrong).as("round %d, %d calls accepted, %d listed", round, accepted.size(), listed.size()).isEmpty();
+            assertThat(wrong)
+                    .as("round %d, %d calls accepted, %d listed", round, accepted.size(), listed.size())
+                    .isEmpty();
         }
     }
 }

@@ -1,9 +1,9 @@
 package dev.background;
 
-import dev.background.function.AsyncCallable;
-import dev.background.function.AsyncFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.background.function.AsyncCallable;
+import dev.background.function.AsyncFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -21,7 +21,12 @@ class ShutdownNowWithLimitsTest {
     @Test
     void shutdownNowEndsCallsWaitingAtALimitAndThePoolTerminates() throws Exception {
         CountDownLatch hold = new CountDownLatch(1);
-        BackgroundPool pool = BackgroundPool.builder().name("limits").n(1).keepResults(0).awaitTasksAtExit(false).build();
+        BackgroundPool pool = BackgroundPool.builder()
+                .name("limits")
+                .n(1)
+                .keepResults(0)
+                .awaitTasksAtExit(false)
+                .build();
         Task<Void> blocker = pool.run(() -> hold.await()); // the only worker is busy
         AsyncFunction<Integer, Integer> limited = pool.task((Integer i) -> i).limit(1);
         List<Task<Integer>> calls = new ArrayList<>();
@@ -43,12 +48,17 @@ class ShutdownNowWithLimitsTest {
     void shutdownNowListsTheCallsThatWaitedAtALimit() throws Exception {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch hold = new CountDownLatch(1);
-        BackgroundPool pool = BackgroundPool.builder().name("limits-listed").n(2).awaitTasksAtExit(false).build();
+        BackgroundPool pool = BackgroundPool.builder()
+                .name("limits-listed")
+                .n(2)
+                .awaitTasksAtExit(false)
+                .build();
         AsyncCallable<Integer> limited = pool.task(() -> {
-            running.countDown();
-            hold.await();
-            return 1;
-        }).limit(1);
+                    running.countDown();
+                    hold.await();
+                    return 1;
+                })
+                .limit(1);
         Task<Integer> first = limited.call();
         assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
         List<Task<Integer>> waiting = List.of(limited.call(), limited.call(), limited.call());
@@ -56,11 +66,13 @@ class ShutdownNowWithLimitsTest {
         List<Runnable> neverStarted = pool.shutdownNow();
         hold.countDown();
 
-        assertThat(List.<Object>copyOf(neverStarted)).containsExactlyInAnyOrder(waiting.toArray())
+        assertThat(List.<Object>copyOf(neverStarted))
+                .containsExactlyInAnyOrder(waiting.toArray())
                 .doesNotContain(first);
         assertThat(waiting).allMatch(Task::isCancelled);
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(first.state()).as("the running call was interrupted (or cancelled first)")
+        assertThat(first.state())
+                .as("the running call was interrupted (or cancelled first)")
                 .isIn(Future.State.FAILED, Future.State.CANCELLED);
     }
 
@@ -72,24 +84,28 @@ class ShutdownNowWithLimitsTest {
     void aRunningCallThatSwallowsTheInterruptStillEndsCancelled() throws Exception {
         for (boolean virtual : new boolean[] {false, true}) {
             for (int i = 0; i < 50; i++) {
-                BackgroundPool.Builder b = BackgroundPool.builder().name("swallow").n(1).awaitTasksAtExit(false);
+                BackgroundPool.Builder b =
+                        BackgroundPool.builder().name("swallow").n(1).awaitTasksAtExit(false);
                 BackgroundPool pool = (virtual ? b.virtualThreads() : b.threads()).build();
                 CountDownLatch started = new CountDownLatch(1);
                 Task<String> swallower = pool.task(() -> {
-                    started.countDown();
-                    try {
-                        new CountDownLatch(1).await();
-                        return "not interrupted";
-                    } catch (InterruptedException e) {
-                        return "swallowed the interrupt";
-                    }
-                }).call();
+                            started.countDown();
+                            try {
+                                new CountDownLatch(1).await();
+                                return "not interrupted";
+                            } catch (InterruptedException e) {
+                                return "swallowed the interrupt";
+                            }
+                        })
+                        .call();
                 assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
 
                 pool.shutdownNow();
 
                 assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-                assertThat(swallower.state()).as("virtual=%s, round %d", virtual, i).isEqualTo(Future.State.CANCELLED);
+                assertThat(swallower.state())
+                        .as("virtual=%s, round %d", virtual, i)
+                        .isEqualTo(Future.State.CANCELLED);
             }
         }
     }

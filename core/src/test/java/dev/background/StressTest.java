@@ -91,15 +91,18 @@ class StressTest {
                 t.join();
             }
             pool.shutdown();
-            assertThat(pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
-            assertThat(pool.results()).as("results() stays bounded").hasSizeLessThanOrEqualTo(2 * BackgroundPool.DEFAULT_KEEP_RESULTS);
+            assertThat(pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES))
+                    .isTrue();
+            assertThat(pool.results())
+                    .as("results() stays bounded")
+                    .hasSizeLessThanOrEqualTo(2 * BackgroundPool.DEFAULT_KEEP_RESULTS);
         }
         assertThat(failuresSeen).hasValue(total / 10);
         assertThat(callbackFailures).hasValue(total / 10);
         for (int id = 0; id < total; id++) {
             if (results.get(id) != 1 || callbacks.get(id) != 1) {
-                throw new AssertionError("task " + id + ": result counted " + results.get(id)
-                        + " times, callback run " + callbacks.get(id) + " times");
+                throw new AssertionError("task " + id + ": result counted " + results.get(id) + " times, callback run "
+                        + callbacks.get(id) + " times");
             }
         }
     }
@@ -126,7 +129,8 @@ class StressTest {
         AtomicInteger violations = new AtomicInteger(), interrupted = new AtomicInteger();
         AtomicInteger maxSeen = new AtomicInteger();
         ExecutorKind executorKind = kind.equals("virtual") ? ExecutorKind.virtualThreads() : ExecutorKind.threads();
-        try (BackgroundPool pool = BackgroundPool.builder().name("resize").kind(executorKind).n(2).build()) {
+        try (BackgroundPool pool =
+                BackgroundPool.builder().name("resize").kind(executorKind).n(2).build()) {
             var work = pool.task((Integer i) -> {
                 int now = running.incrementAndGet();
                 maxSeen.accumulateAndGet(now, Math::max);
@@ -181,8 +185,8 @@ class StressTest {
     @Test
     void mapOverTenMillionLazilyGeneratedInputsRunsInASmallHeap() throws Exception {
         long count = 10_000_000;
-        var child = ChildJvm.run(MapTenMillion.class, List.of("-Xmx64m"), Map.of(), Duration.ofMinutes(5),
-                String.valueOf(count));
+        var child = ChildJvm.run(
+                MapTenMillion.class, List.of("-Xmx64m"), Map.of(), Duration.ofMinutes(5), String.valueOf(count));
 
         assertThat(child.exitCode()).as(child.output()).isZero();
         assertThat(child.output()).contains("count=" + count + " sum=" + (count * (count + 1) / 2));

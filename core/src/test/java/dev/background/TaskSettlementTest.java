@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * CompletableFuture's contracts), which the broader contract tests never looked at.
  */
 class TaskSettlementTest {
-    private final BackgroundPool pool = BackgroundPool.builder().name("settle").n(1).build();
+    private final BackgroundPool pool =
+            BackgroundPool.builder().name("settle").n(1).build();
     private final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach
@@ -91,7 +92,10 @@ class TaskSettlementTest {
     void aNamedTaskGivesItsWorkerItsNameBackWhenItEnds() {
         String plainName = pool.run(() -> Thread.currentThread().getName()).result();
 
-        String namedName = pool.task(() -> Thread.currentThread().getName()).named("fetch").call().result();
+        String namedName = pool.task(() -> Thread.currentThread().getName())
+                .named("fetch")
+                .call()
+                .result();
         String afterwards = pool.run(() -> Thread.currentThread().getName()).result();
 
         assertThat(namedName).isEqualTo(plainName + "/fetch");
@@ -102,7 +106,7 @@ class TaskSettlementTest {
     void onDoneReturnsTheTaskItself() {
         Task<Integer> t = pool.run(() -> 1);
 
-        assertThat((Object) t.onDone(x -> { })).isSameAs(t);
+        assertThat((Object) t.onDone(x -> {})).isSameAs(t);
     }
 
     @Test
@@ -116,7 +120,8 @@ class TaskSettlementTest {
                 got.set(e);
             }
         });
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> waiter.getState() == Thread.State.TIMED_WAITING || got.get() != null);
 
         release.countDown();
@@ -128,7 +133,9 @@ class TaskSettlementTest {
     @Test
     void aWrappedFunctionIsASupplierOfTasksAndKeepsItsOptionsAtEveryArity() {
         assertThat(pool.task(() -> 1).get().result()).isEqualTo(1);
-        Task<Integer> named = pool.task((Integer a, Integer b, Integer c) -> a + b + c).named("tri").apply(1, 2, 3);
+        Task<Integer> named = pool.task((Integer a, Integer b, Integer c) -> a + b + c)
+                .named("tri")
+                .apply(1, 2, 3);
         assertThat(named.result()).isEqualTo(6);
         assertThat(named.name()).isEqualTo("tri");
     }
@@ -138,7 +145,8 @@ class TaskSettlementTest {
         Task<Integer> t = blocked();
         for (java.util.function.Consumer<Task<Integer>> wait : List.<java.util.function.Consumer<Task<Integer>>>of(
                 x -> x.result(Duration.ofDays(1)), x -> x.exception(Duration.ofDays(1)))) {
-            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicReference<Throwable> thrown =
+                    new java.util.concurrent.atomic.AtomicReference<>();
             java.util.concurrent.atomic.AtomicBoolean statusKept = new java.util.concurrent.atomic.AtomicBoolean();
             Thread waiter = Thread.ofPlatform().start(() -> {
                 try {
@@ -148,7 +156,8 @@ class TaskSettlementTest {
                     statusKept.set(Thread.currentThread().isInterrupted());
                 }
             });
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
             waiter.interrupt();
             waiter.join(Duration.ofSeconds(30));

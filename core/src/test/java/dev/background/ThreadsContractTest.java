@@ -18,8 +18,10 @@ class ThreadsContractTest extends InJvmPoolContract {
         try (BackgroundPool pool = BackgroundPool.builder().build()) {
             assertThat(pool.kind()).isSameAs(ExecutorKind.threads());
             assertThat(pool.n()).isEqualTo(Runtime.getRuntime().availableProcessors());
-            assertThat(pool.run(() -> Thread.currentThread().isVirtual()).result()).isFalse();
-            assertThat(pool.run(() -> Thread.currentThread().isDaemon()).result()).isTrue();
+            assertThat(pool.run(() -> Thread.currentThread().isVirtual()).result())
+                    .isFalse();
+            assertThat(pool.run(() -> Thread.currentThread().isDaemon()).result())
+                    .isTrue();
         }
     }
 }

@@ -25,7 +25,8 @@ class VirtualEngineResizeTest {
         AtomicInteger blockersRunning = new AtomicInteger();
         AtomicInteger active = new AtomicInteger();
         AtomicInteger maxActive = new AtomicInteger();
-        try (BackgroundPool pool = BackgroundPool.builder().name("lower").virtualThreads().n(4).build()) {
+        try (BackgroundPool pool =
+                BackgroundPool.builder().name("lower").virtualThreads().n(4).build()) {
             List<Task<?>> all = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 all.add(pool.run(() -> {
@@ -46,14 +47,17 @@ class VirtualEngineResizeTest {
             Tasks.awaitAll(all);
             assertThat(all).allMatch(t -> t.state() == java.util.concurrent.Future.State.SUCCESS);
         }
-        assertThat(maxActive).as("queued tasks running at once after n was lowered to 1").hasValue(1);
+        assertThat(maxActive)
+                .as("queued tasks running at once after n was lowered to 1")
+                .hasValue(1);
     }
 
     @Test
     void aRaiseStartsQueuedTasksWhileTheRunningOnesStillRun() throws Exception {
         CountDownLatch hold = new CountDownLatch(1);
         CountDownLatch twoMoreStarted = new CountDownLatch(2);
-        try (BackgroundPool pool = BackgroundPool.builder().name("raise").virtualThreads().n(1).build()) {
+        try (BackgroundPool pool =
+                BackgroundPool.builder().name("raise").virtualThreads().n(1).build()) {
             pool.run(() -> hold.await());
             for (int i = 0; i < 2; i++) {
                 pool.run(() -> {
@@ -63,7 +67,9 @@ class VirtualEngineResizeTest {
             }
             assertThat(twoMoreStarted.getCount()).isEqualTo(2);
             pool.n(3);
-            assertThat(twoMoreStarted.await(10, TimeUnit.SECONDS)).as("queued tasks started by the raise").isTrue();
+            assertThat(twoMoreStarted.await(10, TimeUnit.SECONDS))
+                    .as("queued tasks started by the raise")
+                    .isTrue();
             hold.countDown();
         }
     }
@@ -71,7 +77,8 @@ class VirtualEngineResizeTest {
     @Test
     void anInterruptStatusAJobLeavesSetDoesNotReachTheNextJobOnTheSameThread() throws Exception {
         CountDownLatch hold = new CountDownLatch(1);
-        try (BackgroundPool pool = BackgroundPool.builder().name("stray").virtualThreads().n(1).build()) {
+        try (BackgroundPool pool =
+                BackgroundPool.builder().name("stray").virtualThreads().n(1).build()) {
             Task<Void> first = pool.run(() -> {
                 hold.await();
                 Thread.currentThread().interrupt(); // the usual "restore the status" idiom
@@ -79,17 +86,22 @@ class VirtualEngineResizeTest {
             Task<Boolean> second = pool.run(() -> Thread.currentThread().isInterrupted()); // queued behind: same thread
             hold.countDown();
             first.result();
-            assertThat(second.result()).as("second job saw the first job's interrupt").isFalse();
+            assertThat(second.result())
+                    .as("second job saw the first job's interrupt")
+                    .isFalse();
         }
     }
 
     @Test
     void aTimedOutTaskIsSettledOffTheSharedTimerThread() throws Exception {
-        try (BackgroundPool pool = BackgroundPool.builder().name("timeouts").n(1).build()) {
+        try (BackgroundPool pool =
+                BackgroundPool.builder().name("timeouts").n(1).build()) {
             Task<Integer> slow = pool.task(() -> {
-                Thread.sleep(60_000);
-                return 1;
-            }).timeout(Duration.ofMillis(50)).call();
+                        Thread.sleep(60_000);
+                        return 1;
+                    })
+                    .timeout(Duration.ofMillis(50))
+                    .call();
             java.util.concurrent.CompletableFuture<String> settledOn = new java.util.concurrent.CompletableFuture<>();
             slow.onDone(t -> settledOn.complete(Thread.currentThread().getName()));
             assertThat(settledOn.get(10, TimeUnit.SECONDS)).isNotEqualTo("background-timer");

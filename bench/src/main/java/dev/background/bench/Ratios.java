@@ -39,12 +39,22 @@ public final class Ratios {
             System.err.println("usage: Ratios JMH_RESULTS.json");
             System.exit(2);
         }
-        List<?> runs = (List<?>) Objects.requireNonNull(new Json(Files.readString(Path.of(args[0]))).value(), "no results");
+        List<?> runs =
+                (List<?>) Objects.requireNonNull(new Json(Files.readString(Path.of(args[0]))).value(), "no results");
         Map<String, String> baselineTarget = new HashMap<>();
         Map<String, double[]> baselines = new HashMap<>();
         Map<String, List<Double>> repeated = new LinkedHashMap<>();
-        System.out.printf(Locale.ROOT, "%-40s %-13s %13s %11s %13s %-6s %7s %7s%n",
-                "benchmark", "target", "mean", "error", "median", "unit", "mean", "median");
+        System.out.printf(
+                Locale.ROOT,
+                "%-40s %-13s %13s %11s %13s %-6s %7s %7s%n",
+                "benchmark",
+                "target",
+                "mean",
+                "error",
+                "median",
+                "unit",
+                "mean",
+                "median");
         for (Object o : runs) {
             Map<?, ?> run = (Map<?, ?>) o;
             Map<?, ?> params = run.get("params") instanceof Map<?, ?> p ? p : Map.of();
@@ -59,17 +69,29 @@ public final class Ratios {
             String target = params.containsKey("target") ? String.valueOf(params.get("target")) : "";
             double mean = number(metric.get("score"));
             double error = number(metric.get("scoreError"));
-            double median = number(((Map<?, ?>) Objects.requireNonNull(metric.get("scorePercentiles"), "scorePercentiles")).get("50.0"));
+            double median =
+                    number(((Map<?, ?>) Objects.requireNonNull(metric.get("scorePercentiles"), "scorePercentiles"))
+                            .get("50.0"));
             // The latest run of the baseline target is the baseline: with targets repeated
             // (-p target=tpe,bg-run,tpe,bg-run), each is compared with the run next to it in time.
             if (baselineTarget.computeIfAbsent(key.toString(), k -> target).equals(target)) {
                 baselines.put(key.toString(), new double[] {mean, median});
             }
-            double[] base = Objects.requireNonNull(baselines.get(key.toString()), "a benchmark's first run is its baseline");
-            System.out.printf(Locale.ROOT, "%-40s %-13s %13s %11s %13s %-6s %6.2fx %6.2fx%n", key,
-                    target, fmt(mean), Double.isNaN(error) ? "" : "± " + fmt(error), fmt(median),
-                    metric.get("scoreUnit"), mean / base[0], median / base[1]);
-            repeated.computeIfAbsent(key + "\t" + target, k -> new ArrayList<>()).add(median / base[1]);
+            double[] base =
+                    Objects.requireNonNull(baselines.get(key.toString()), "a benchmark's first run is its baseline");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-40s %-13s %13s %11s %13s %-6s %6.2fx %6.2fx%n",
+                    key,
+                    target,
+                    fmt(mean),
+                    Double.isNaN(error) ? "" : "± " + fmt(error),
+                    fmt(median),
+                    metric.get("scoreUnit"),
+                    mean / base[0],
+                    median / base[1]);
+            repeated.computeIfAbsent(key + "\t" + target, k -> new ArrayList<>())
+                    .add(median / base[1]);
         }
         if (repeated.values().stream().anyMatch(r -> r.size() > 1)) {
             System.out.printf(Locale.ROOT, "%nMedian over repeats of the ratio of medians:%n");
@@ -78,9 +100,16 @@ public final class Ratios {
                 int m = sorted.size() / 2;
                 double median = sorted.size() % 2 == 1 ? sorted.get(m) : (sorted.get(m - 1) + sorted.get(m)) / 2;
                 String[] kt = k.split("\t", -1);
-                System.out.printf(Locale.ROOT, "%-40s %-13s %6.2fx  (%d runs: %s)%n", kt[0], kt[1],
-                        median, r.size(), r.stream()
-                                .map(x -> String.format(Locale.ROOT, "%.2f", x)).toList());
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-40s %-13s %6.2fx  (%d runs: %s)%n",
+                        kt[0],
+                        kt[1],
+                        median,
+                        r.size(),
+                        r.stream()
+                                .map(x -> String.format(Locale.ROOT, "%.2f", x))
+                                .toList());
             });
         }
     }
@@ -102,7 +131,8 @@ public final class Ratios {
             this.s = s;
         }
 
-        @Nullable Object value() {
+        @Nullable
+        Object value() {
             skipSpace();
             char c = s.charAt(i);
             switch (c) {

@@ -41,21 +41,29 @@ class RatiosTest {
 
     @Test
     void eachTargetIsDividedByTheBenchmarksFirstTarget() throws Exception {
-        List<String> out = ratiosOf(tmp,
+        List<String> out = ratiosOf(
+                tmp,
                 run("SubmitCost.submit", "tpe", 100, 80),
                 run("SubmitCost.submit", "bg-run", 150, 200),
                 run("RoundTrip.submitAndWait", "tpe", 10, 5));
 
-        assertThat(out).anySatisfy(l -> assertThat(l)
-                .startsWith("core.SubmitCost.submit").contains("bg-run").endsWith("1.50x   2.50x"));
-        assertThat(out).anySatisfy(l -> assertThat(l)
-                .startsWith("core.RoundTrip.submitAndWait").contains("tpe").endsWith("1.00x   1.00x"));
+        assertThat(out)
+                .anySatisfy(l -> assertThat(l)
+                        .startsWith("core.SubmitCost.submit")
+                        .contains("bg-run")
+                        .endsWith("1.50x   2.50x"));
+        assertThat(out)
+                .anySatisfy(l -> assertThat(l)
+                        .startsWith("core.RoundTrip.submitAndWait")
+                        .contains("tpe")
+                        .endsWith("1.00x   1.00x"));
         assertThat(out).noneMatch(l -> l.startsWith("Median over repeats"));
     }
 
     @Test
     void repeatedTargetsArePairedWithTheLatestBaselineAndSummarisedByTheMedianRatio() throws Exception {
-        List<String> out = ratiosOf(tmp,
+        List<String> out = ratiosOf(
+                tmp,
                 run("SubmitCost.submit", "tpe", 100, 100),
                 run("SubmitCost.submit", "bg-run", 200, 200),
                 run("SubmitCost.submit", "tpe", 50, 50),
@@ -66,14 +74,15 @@ class RatiosTest {
         assertThat(out.stream().filter(l -> l.contains("bg-run") && !l.contains("runs:")))
                 .extracting(l -> l.substring(l.length() - 7).trim())
                 .containsExactly("2.00x", "3.00x", "1.20x");
-        assertThat(out).anySatisfy(l -> assertThat(l)
-                .contains("bg-run").contains("2.00x").contains("(3 runs: [2.00, 3.00, 1.20])"));
+        assertThat(out)
+                .anySatisfy(l ->
+                        assertThat(l).contains("bg-run").contains("2.00x").contains("(3 runs: [2.00, 3.00, 1.20])"));
     }
 
     @Test
     void jsonParsesJmhsValues() {
         Map<?, ?> v = (Map<?, ?>) new Ratios.Json(
-                "{\"a\": [1, -2.5e1, \"x\\\"y\\u0041\"], \"b\": {\"c\": null, \"d\": true}, \"e\": \"NaN\"}")
+                        "{\"a\": [1, -2.5e1, \"x\\\"y\\u0041\"], \"b\": {\"c\": null, \"d\": true}, \"e\": \"NaN\"}")
                 .value();
 
         assertThat(v.get("a")).isEqualTo(List.of(1.0, -25.0, "x\"yA"));

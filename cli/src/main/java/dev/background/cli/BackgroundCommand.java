@@ -24,10 +24,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * and what is accepted, no stack trace), 1 when a command fails while running (its error and
  * stack trace on standard error).
  */
-@Command(name = "background",
+@Command(
+        name = "background",
         mixinStandardHelpOptions = true,
-        description = {"Run work in the background and get futures back: the command line of the background"
-                + " library.", "", "Start with: background demo", ""},
+        description = {
+            "Run work in the background and get futures back: the command line of the background" + " library.",
+            "",
+            "Start with: background demo",
+            ""
+        },
         commandListHeading = "%nCommands:%n",
         subcommands = {DemoCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
 public final class BackgroundCommand {
@@ -68,8 +73,7 @@ public final class BackgroundCommand {
         CommandLine cl = new CommandLine(new BackgroundCommand(terminal));
         withVersion(cl);
         // The handlers write to `err` itself: a subcommand added later has picocli's default streams.
-        return cl
-                .setOut(out)
+        return cl.setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler((ex, args) -> badInput(ex, err))
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -89,8 +93,10 @@ public final class BackgroundCommand {
         CommandSpec spec = cl.getCommandSpec();
         spec.versionProvider(new Version());
         if (spec.findOption("--version") == null) {
-            spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
-                    .description("Print version information and exit.").build());
+            spec.addOption(OptionSpec.builder("-V", "--version")
+                    .versionHelp(true)
+                    .description("Print version information and exit.")
+                    .build());
         }
         cl.getSubcommands().values().forEach(BackgroundCommand::withVersion);
     }
@@ -108,8 +114,10 @@ public final class BackgroundCommand {
         String commands = String.join(", ", cmd.getSubcommands().keySet());
         if (!commands.isEmpty() && message.startsWith("Missing required subcommand")) {
             message = "a command is needed; use one of " + commands;
-        } else if (!commands.isEmpty() && ex instanceof UnmatchedArgumentException u
-                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+        } else if (!commands.isEmpty()
+                && ex instanceof UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")) {
             message = "'" + u.getUnmatched().get(0) + "' is not a command; use one of " + commands;
         } else if (ex instanceof UnmatchedArgumentException u) {
             List<String> suggestions = u.getSuggestions();
@@ -129,8 +137,9 @@ public final class BackgroundCommand {
     static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"background " + project() + ", Java " + Runtime.version()
-                    + " (" + System.getProperty("java.home") + ")"};
+            return new String[] {
+                "background " + project() + ", Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")"
+            };
         }
 
         /** The version, such as {@code 0.1.0}. */

@@ -29,8 +29,9 @@ final class Converters {
             try {
                 n = Integer.parseInt(value.strip());
             } catch (NumberFormatException e) {
-                throw new TypeConversionException("'" + value + "' is not a whole number; use a whole number of at least 1"
-                        + (max < Integer.MAX_VALUE ? " and at most " + max : ""));
+                throw new TypeConversionException(
+                        "'" + value + "' is not a whole number; use a whole number of at least 1"
+                                + (max < Integer.MAX_VALUE ? " and at most " + max : ""));
             }
             if (n < 1) {
                 throw new TypeConversionException(n + " is too small; use a whole number of at least 1");
@@ -62,8 +63,8 @@ final class Converters {
                 throw new TypeConversionException(e.getMessage());
             }
             if (d.isNegative()) {
-                throw new TypeConversionException("'" + value + "' is negative; use zero or more, as "
-                        + Durations.ACCEPTED);
+                throw new TypeConversionException(
+                        "'" + value + "' is negative; use zero or more, as " + Durations.ACCEPTED);
             }
             return d;
         }

@@ -5,15 +5,16 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code background demo}: the seed post's story with real timings; see {@link Story}.
  */
-@Command(name = "demo",
+@Command(
+        name = "demo",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
@@ -28,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "The defaults keep it short: 10 calls of 1s, 10 at once, done in about one second."
                     + " --sleep 10s tells the post's story exactly (10 s instead of 100 s).",
-            ""},
+            ""
+        },
         optionListHeading = "Options:%n",
         footerHeading = "%nExamples:%n",
         footer = {
@@ -36,7 +38,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  background demo --n 3                4 waves: about 4 s",
             "  background demo --sleep 10s          the post, exactly",
             "  background demo --crank              100 calls at n = one per CPU, then 100",
-            "  background demo --executor virtual --runs 10000 --n 10000 --sleep 2s"})
+            "  background demo --executor virtual --runs 10000 --n 10000 --sleep 2s"
+        })
 final class DemoCommand implements Callable<Integer> {
     /** The post calls long_func ten times. */
     static final int DEFAULT_RUNS = 10;
@@ -55,29 +58,43 @@ final class DemoCommand implements Callable<Integer> {
     @ParentCommand
     private BackgroundCommand parent;
 
-    @Option(names = "--runs", paramLabel = "<runs>", converter = Converters.Runs.class,
+    @Option(
+            names = "--runs",
+            paramLabel = "<runs>",
+            converter = Converters.Runs.class,
             description = "How many calls of long_func (the post's n_runs), at most 1000000."
                     + " Default: 10; 100 with --crank.")
     private @Nullable Integer runs;
 
-    @Option(names = "--n", paramLabel = "<n>", converter = Converters.PositiveInt.class,
+    @Option(
+            names = "--n",
+            paramLabel = "<n>",
+            converter = Converters.PositiveInt.class,
             description = "How many calls run at once (the post's background.n). Default: 10, so that the"
                     + " 10 default calls run in one wave, as on the post's machine. With --crank: first the"
                     + " executor's own default (threads: one per CPU), then 100.")
     private @Nullable Integer n;
 
-    @Option(names = "--sleep", paramLabel = "<duration>", converter = Converters.NonNegativeDuration.class,
+    @Option(
+            names = "--sleep",
+            paramLabel = "<duration>",
+            converter = Converters.NonNegativeDuration.class,
             description = "How long each call sleeps: " + Durations.ACCEPTED
                     + ". Default: 1s; 100ms with --crank. --sleep 10s is the post's.")
     private @Nullable Duration sleep;
 
-    @Option(names = "--executor", paramLabel = "<kind>", converter = ExecutorChoice.Converter.class,
-            completionCandidates = ExecutorChoice.Names.class, defaultValue = "threads",
+    @Option(
+            names = "--executor",
+            paramLabel = "<kind>",
+            converter = ExecutorChoice.Converter.class,
+            completionCandidates = ExecutorChoice.Names.class,
+            defaultValue = "threads",
             description = "What the calls run on: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}"
                     + " (platform threads, like Python's background); virtual threads suit calls that mostly wait.")
     private ExecutorChoice executor;
 
-    @Option(names = "--crank",
+    @Option(
+            names = "--crank",
             description = "\"Crank it up\": 100 calls at the executor's default n, then at n = 100, side by side.")
     private boolean crank;
 
@@ -87,11 +104,12 @@ final class DemoCommand implements Callable<Integer> {
         boolean terminal = parent != null && parent.terminal();
         if (crank) {
             int before = n != null ? n : executor.kind().defaultN();
-            Story.Settings s = new Story.Settings(orElse(runs, CRANK_RUNS), before, orElse(sleep, CRANK_SLEEP), executor);
+            Story.Settings s =
+                    new Story.Settings(orElse(runs, CRANK_RUNS), before, orElse(sleep, CRANK_SLEEP), executor);
             Story.crank(s, CRANK_N, out, terminal);
         } else {
-            Story.Settings s = new Story.Settings(orElse(runs, DEFAULT_RUNS), orElse(n, DEFAULT_N),
-                    orElse(sleep, DEFAULT_SLEEP), executor);
+            Story.Settings s = new Story.Settings(
+                    orElse(runs, DEFAULT_RUNS), orElse(n, DEFAULT_N), orElse(sleep, DEFAULT_SLEEP), executor);
             Story.tell(s, out, terminal, true);
             out.println();
             out.println("Next: background demo --crank   (what raising n does; --help for the options)");

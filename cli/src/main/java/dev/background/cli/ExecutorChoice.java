@@ -22,12 +22,16 @@ public enum ExecutorChoice {
     /** Virtual threads: cheap, for calls that mostly wait. */
     VIRTUAL("virtual", "virtual threads", ExecutorKind::virtualThreads),
     /** One worker JVM per unit of n, isolated from the demo's own JVM. */
-    PROCESSES("processes", "worker JVM processes", () -> ProcessKind.builder().jvmOptions("-Xmx256m").build()),
+    PROCESSES(
+            "processes",
+            "worker JVM processes",
+            () -> ProcessKind.builder().jvmOptions("-Xmx256m").build()),
     /** Two worker JVMs on this machine, started for the run and stopped after it: a Hazelcast cluster. */
     CLUSTER("cluster", "a local cluster of two worker JVMs", () -> LocalCluster.selfStarting(2, 256));
 
     private final String label;
     private final String description;
+
     @SuppressWarnings("ImmutableEnumChecker") // the suppliers are stateless lambdas
     private final Supplier<ExecutorKind> kind;
 

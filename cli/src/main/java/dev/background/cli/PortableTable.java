@@ -40,8 +40,7 @@ final class PortableTable extends Table implements Serializable {
     /** The serial form: plain JDK values only. */
     private record Form(String name, List<Col> columns) implements Serializable {
         @SuppressWarnings("ArrayRecordComponent") // written and read once, never compared
-        private record Col(String name, String type, Object[] values) implements Serializable {
-        }
+        private record Col(String name, String type, Object[] values) implements Serializable {}
 
         @Serial
         private Object readResolve() {

@@ -1,9 +1,9 @@
 package dev.background.cli;
 
-import dev.background.function.AsyncFunction;
 import dev.background.BackgroundPool;
 import dev.background.Task;
 import dev.background.Tasks;
+import dev.background.function.AsyncFunction;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,13 +125,23 @@ public final class Story {
      */
     public static Batch tell(Settings s, PrintWriter out, boolean terminal, boolean printTable) {
         warmUp();
-        out.printf("longFunc(i) sleeps %s, then returns a Table with one row: number_squared = i*i.%n",
+        out.printf(
+                "longFunc(i) sleeps %s, then returns a Table with one row: number_squared = i*i.%n",
                 Durations.format(s.sleep()));
-        out.printf("%d calls on %s, n = %d at once. One after another they would take %d x %s = %s.%n%n",
-                s.runs(), s.executor().description(), s.n(), s.runs(), Durations.format(s.sleep()),
+        out.printf(
+                "%d calls on %s, n = %d at once. One after another they would take %d x %s = %s.%n%n",
+                s.runs(),
+                s.executor().description(),
+                s.n(),
+                s.runs(),
+                Durations.format(s.sleep()),
                 Durations.format(sequentialNanos(s.runs(), s.sleep())));
-        try (BackgroundPool pool = BackgroundPool.builder().name("demo").kind(s.executor().kind()).n(s.n())
-                .awaitTasksAtExit(false).build()) {
+        try (BackgroundPool pool = BackgroundPool.builder()
+                .name("demo")
+                .kind(s.executor().kind())
+                .n(s.n())
+                .awaitTasksAtExit(false)
+                .build()) {
             Duration sleep = s.sleep();
             AsyncFunction<Integer, Table> call = pool.task((Integer i) -> longFunc(i, sleep));
 
@@ -177,7 +187,8 @@ public final class Story {
      */
     public static List<Batch> crank(Settings before, int afterN, PrintWriter out, boolean terminal) {
         Settings after = before.withN(afterN);
-        out.printf("Crank it up: %d calls at n = %d, then at n = %d (like the post's background.n = %d).%n%n",
+        out.printf(
+                "Crank it up: %d calls at n = %d, then at n = %d (like the post's background.n = %d).%n%n",
                 before.runs(), before.n(), afterN, afterN);
         out.printf("=== n = %d ===%n", before.n());
         Batch a = tell(before, out, terminal, false);
@@ -186,21 +197,38 @@ public final class Story {
         out.println();
         String row = "%-26s %-14s %-14s%n";
         out.printf(row, "", "n = " + before.n(), "n = " + afterN);
-        out.printf(row, "submits (wall)", Durations.format(a.submits().wallNanos()), Durations.format(b.submits().wallNanos()));
-        out.printf(row, "whole (wall)", Durations.format(a.whole().wallNanos()), Durations.format(b.whole().wallNanos()));
-        out.printf(row, "waves of " + Durations.format(before.sleep()), waves(before.runs(), before.n()), waves(after.runs(), afterN));
-        out.printf(row, "speed-up over " + Durations.format(sequentialNanos(before.runs(), before.sleep())),
-                times(a.speedUp()), times(b.speedUp()));
+        out.printf(
+                row,
+                "submits (wall)",
+                Durations.format(a.submits().wallNanos()),
+                Durations.format(b.submits().wallNanos()));
+        out.printf(
+                row,
+                "whole (wall)",
+                Durations.format(a.whole().wallNanos()),
+                Durations.format(b.whole().wallNanos()));
+        out.printf(
+                row,
+                "waves of " + Durations.format(before.sleep()),
+                waves(before.runs(), before.n()),
+                waves(after.runs(), afterN));
+        out.printf(
+                row,
+                "speed-up over " + Durations.format(sequentialNanos(before.runs(), before.sleep())),
+                times(a.speedUp()),
+                times(b.speedUp()));
         out.printf(row, "table rows", a.table().rowCount(), b.table().rowCount());
         out.println();
         long wavesBefore = waves(before.runs(), before.n());
         long wavesAfter = waves(after.runs(), afterN);
         if (wavesBefore == wavesAfter) {
-            out.printf("Both ran the %d calls in %d wave%s: n = %d was already enough. Try a smaller --n with --crank.%n",
+            out.printf(
+                    "Both ran the %d calls in %d wave%s: n = %d was already enough. Try a smaller --n with --crank.%n",
                     before.runs(), wavesBefore, wavesBefore == 1 ? "" : "s", before.n());
         } else {
             double gain = (double) a.whole().wallNanos() / Math.max(1, b.whole().wallNanos());
-            out.printf("Going from n = %d to n = %d made the same %d calls %s faster: %d waves became %d.%n",
+            out.printf(
+                    "Going from n = %d to n = %d made the same %d calls %s faster: %d waves became %d.%n",
                     before.n(), afterN, before.runs(), times(gain), wavesBefore, wavesAfter);
         }
         out.flush();
@@ -224,8 +252,12 @@ public final class Story {
             return "Speed-up: none to show: calls that sleep 0 s have nothing to overlap; the times above are the library's own cost.";
         }
         long waves = waves(runs, n);
-        String head = String.format(Locale.ROOT, "Speed-up: %s over one call after another (%s -> %s). ",
-                times(speedUp(runs, sleep, wallNanos)), Durations.format(sequential), Durations.format(wallNanos));
+        String head = String.format(
+                Locale.ROOT,
+                "Speed-up: %s over one call after another (%s -> %s). ",
+                times(speedUp(runs, sleep, wallNanos)),
+                Durations.format(sequential),
+                Durations.format(wallNanos));
         return explainWaves(head, runs, n, waves, sleep) + startUpNote(waves, sleep, wallNanos);
     }
 
@@ -239,22 +271,39 @@ public final class Story {
         if (extra < Math.max(ideal / 2, 200_000_000L)) {
             return "";
         }
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 " Beyond those waves, %s went to getting the workers ready (starting worker JVMs, loading classes in them):"
-                        + " a pool pays it once, not per batch.", Durations.format(extra));
+                        + " a pool pays it once, not per batch.",
+                Durations.format(extra));
     }
 
     private static String explainWaves(String head, int runs, int n, long waves, Duration sleep) {
         if (waves == 1) {
-            return head + String.format(Locale.ROOT,
-                    "n = %d >= runs = %d: all %d calls ran at once, so the batch took about one call's time (1 wave of %s).",
-                    n, runs, runs, Durations.format(sleep));
+            return head
+                    + String.format(
+                            Locale.ROOT,
+                            "n = %d >= runs = %d: all %d calls ran at once, so the batch took about one call's time (1 wave of %s).",
+                            n,
+                            runs,
+                            runs,
+                            Durations.format(sleep));
         }
-        return head + String.format(Locale.ROOT,
-                "n = %d < runs = %d: at most %d calls ran at once, so the batch took ceil(%d/%d) = %d waves of %s,"
-                        + " %s at best (a speed-up of at most %s); n = %d would run it in one wave.",
-                n, runs, n, runs, n, waves, Durations.format(sleep), Durations.format(sequentialNanos((int) waves, sleep)),
-                times((double) runs / waves), runs);
+        return head
+                + String.format(
+                        Locale.ROOT,
+                        "n = %d < runs = %d: at most %d calls ran at once, so the batch took ceil(%d/%d) = %d waves of %s,"
+                                + " %s at best (a speed-up of at most %s); n = %d would run it in one wave.",
+                        n,
+                        runs,
+                        n,
+                        runs,
+                        n,
+                        waves,
+                        Durations.format(sleep),
+                        Durations.format(sequentialNanos((int) waves, sleep)),
+                        times((double) runs / waves),
+                        runs);
     }
 
     static long waves(int runs, int n) {
@@ -280,7 +329,11 @@ public final class Story {
      * not of the JVM loading classes. Takes a fraction of a second the first time, nothing after.
      */
     public static void warmUp() {
-        try (BackgroundPool pool = BackgroundPool.builder().name("warm-up").n(1).awaitTasksAtExit(false).build()) {
+        try (BackgroundPool pool = BackgroundPool.builder()
+                .name("warm-up")
+                .n(1)
+                .awaitTasksAtExit(false)
+                .build()) {
             AsyncFunction<Integer, Table> call = pool.task((Integer i) -> longFunc(i, Duration.ZERO));
             List<Task<Table>> futures = List.of(call.apply(0), call.apply(1));
             for (Task<Table> ignored : Tasks.asCompleted(futures)) {

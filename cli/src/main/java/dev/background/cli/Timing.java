@@ -65,8 +65,7 @@ public final class Timing {
         long[] ticks1 = sampledTicks();
         long userTicks = ticks1[0] - ticks0[0];
         long sysTicks = ticks1[1] - ticks0[1];
-        long user = userTicks + sysTicks <= 0 ? total
-                : (long) (total * ((double) userTicks / (userTicks + sysTicks)));
+        long user = userTicks + sysTicks <= 0 ? total : (long) (total * ((double) userTicks / (userTicks + sysTicks)));
         return new Measurement(wall, user, total - user, processDelta);
     }
 
@@ -109,7 +108,11 @@ public final class Timing {
                 return t;
             }
         }
-        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+        return ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .map(Duration::toNanos)
+                .orElse(-1L);
     }
 
     /**
@@ -140,7 +143,8 @@ public final class Timing {
         public String cpuLine() {
             return "CPU times: user " + Durations.format(userNanos) + ", sys " + Durations.format(sysNanos)
                     + ", total " + Durations.format(totalNanos())
-                    + " (this thread; whole JVM: " + (processCpuNanos == 0 ? "< 10 ms" : Durations.format(processCpuNanos)) + ")";
+                    + " (this thread; whole JVM: "
+                    + (processCpuNanos == 0 ? "< 10 ms" : Durations.format(processCpuNanos)) + ")";
         }
 
         /**

@@ -24,13 +24,17 @@ import picocli.CommandLine.Spec;
  * the same class path and the same arguments; its output is this command's, it stops when this
  * command is stopped, and its exit code is this command's.
  */
-@Command(name = "worker",
+@Command(
+        name = "worker",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = {"Start a cluster member that runs background tasks sent by pools of the cluster kind.",
-                "It binds to 127.0.0.1 unless --bind says otherwise, and joins only the members listed.", "",
-                "Example:",
-                "  background worker --cluster render --members 127.0.0.1:5701,127.0.0.1:5702 --n 4 --port 5701"})
+        description = {
+            "Start a cluster member that runs background tasks sent by pools of the cluster kind.",
+            "It binds to 127.0.0.1 unless --bind says otherwise, and joins only the members listed.",
+            "",
+            "Example:",
+            "  background worker --cluster render --members 127.0.0.1:5701,127.0.0.1:5702 --n 4 --port 5701"
+        })
 public final class WorkerCommand implements Callable<Integer> {
     /** Set in the child JVM, which has the opens: it must never start another. */
     static final String CHILD = "background.worker.child";
@@ -38,36 +42,56 @@ public final class WorkerCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--cluster", required = true, paramLabel = "<name>",
+    @Option(
+            names = "--cluster",
+            required = true,
+            paramLabel = "<name>",
             description = "The cluster's name; pools use the same one.")
     private String cluster;
 
-    @Option(names = "--members", required = true, paramLabel = "<host:port,...>",
+    @Option(
+            names = "--members",
+            required = true,
+            paramLabel = "<host:port,...>",
             description = "Addresses of the cluster's members, this one included or not.")
     private String members;
 
-    @Option(names = "--n", paramLabel = "<n>",
+    @Option(
+            names = "--n",
+            paramLabel = "<n>",
             description = "Tasks this worker runs at once (default: " + ClusterKind.DEFAULT_N + ").")
     private @Nullable Integer n;
 
-    @Option(names = "--port", paramLabel = "<port>",
+    @Option(
+            names = "--port",
+            paramLabel = "<port>",
             description = "Port to listen on (default: 5701, or the next free one).")
     private @Nullable Integer port;
 
-    @Option(names = "--bind", paramLabel = "<address>",
+    @Option(
+            names = "--bind",
+            paramLabel = "<address>",
             description = "Address to listen on (default: 127.0.0.1). Anything else lets other machines"
                     + " send this worker code to run, without authentication: trusted networks only.")
     private @Nullable String bind;
 
-    @Option(names = "--class-path", paramLabel = "<path>",
-            description = "Jars and directories with your tasks' classes, separated by the platform's path separator (':' on Unix).")
+    @Option(
+            names = "--class-path",
+            paramLabel = "<path>",
+            description =
+                    "Jars and directories with your tasks' classes, separated by the platform's path separator (':' on Unix).")
     private @Nullable String classPath;
 
-    @Option(names = "--allow", paramLabel = "<package>", split = ",",
+    @Option(
+            names = "--allow",
+            paramLabel = "<package>",
+            split = ",",
             description = "Packages (and subpackages) your tasks' classes are in, for the deserialisation allowlist.")
     private List<String> allow = new ArrayList<>();
 
-    @Option(names = "--hazelcast-logging", paramLabel = "<type>",
+    @Option(
+            names = "--hazelcast-logging",
+            paramLabel = "<type>",
             description = "Where Hazelcast's own log lines go: jdk, slf4j, log4j2, log4j or none, for this member only"
                     + " (default: Hazelcast's, java.util.logging at INFO).")
     private @Nullable String hazelcastLogging;
@@ -93,7 +117,9 @@ public final class WorkerCommand implements Callable<Integer> {
     ClusterWorker.Builder builder() {
         ClusterWorker.Builder b = ClusterWorker.builder();
         try {
-            b.clusterName(cluster).members(members).allowPackages(allow.toArray(String[]::new))
+            b.clusterName(cluster)
+                    .members(members)
+                    .allowPackages(allow.toArray(String[]::new))
                     .hazelcastLogging(hazelcastLogging);
             if (n != null) {
                 b.n(n);
@@ -125,7 +151,9 @@ public final class WorkerCommand implements Callable<Integer> {
      * there again, as here), with the opens, in a JVM of the same class path.
      */
     List<String> childCommand() {
-        String java = ProcessHandle.current().info().command()
+        String java = ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
@@ -138,14 +166,16 @@ public final class WorkerCommand implements Callable<Integer> {
 
     private static int runInChildJvm(List<String> command) throws IOException, InterruptedException {
         Process child = new ProcessBuilder(command).inheritIO().start();
-        Thread stopChild = new Thread(() -> {
-            child.destroy();
-            try {
-                child.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "background-worker-stop");
+        Thread stopChild = new Thread(
+                () -> {
+                    child.destroy();
+                    try {
+                        child.waitFor();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "background-worker-stop");
         Runtime.getRuntime().addShutdownHook(stopChild);
         try {
             return child.waitFor();

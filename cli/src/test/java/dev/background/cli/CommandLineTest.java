@@ -3,10 +3,10 @@ package dev.background.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import picocli.CommandLine.ParseResult;
 
 class CommandLineTest {
@@ -15,8 +15,12 @@ class CommandLineTest {
         String[] all = new String[args.length + 1];
         all[0] = "demo";
         System.arraycopy(args, 0, all, 1, args.length);
-        return BackgroundCommand.commandLine(new java.io.PrintWriter(java.io.Writer.nullWriter()),
-                new java.io.PrintWriter(java.io.Writer.nullWriter()), false).parseArgs(all).subcommand();
+        return BackgroundCommand.commandLine(
+                        new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                        new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                        false)
+                .parseArgs(all)
+                .subcommand();
     }
 
     @Test
@@ -35,33 +39,40 @@ class CommandLineTest {
         ParseResult demo = parseDemo();
 
         assertThat(demo.hasMatchedOption("--runs")).isFalse();
-        assertThat(demo.commandSpec().findOption("--executor").<ExecutorChoice>getValue()).isEqualTo(ExecutorChoice.THREADS);
+        assertThat(demo.commandSpec().findOption("--executor").<ExecutorChoice>getValue())
+                .isEqualTo(ExecutorChoice.THREADS);
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "demo --runs 0          | '--runs': 0 is too small; use a whole number of at least 1",
-        "demo --runs -5         | '--runs': -5 is too small; use a whole number of at least 1",
-        "demo --runs ten        | '--runs': 'ten' is not a whole number; use a whole number of at least 1 and at most 1000000",
-        "demo --runs 1000001    | '--runs': 1000001 is too large; use at most 1000000",
-        "demo --n 1.5           | '--n': '1.5' is not a whole number; use a whole number of at least 1",
-        "demo --n 0             | '--n': 0 is too small; use a whole number of at least 1",
-        "demo --n -1            | '--n': -1 is too small",
-        "demo --executor fibers | '--executor': 'fibers' is not an executor; use one of threads, virtual, processes, cluster",
-        "demo --sleep soon      | '--sleep': 'soon' is not a duration; use a number and a unit (500ms, 1s, 1.5s, 2m, 1h) or ISO-8601 (PT1.5S)",
-        "demo --sleep 10        | '--sleep': '10' is not a duration",
-        "demo --sleep PT-1S     | '--sleep': 'PT-1S' is negative; use zero or more",
-        "demo --rusn 3          | Unknown options: '--rusn', '3'; did you mean --runs?",
-        "demo --runs            | Missing required parameter for option '--runs'",
-        "frobnicate             | 'frobnicate' is not a command; use one of demo, worker, help",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "demo --runs 0          | '--runs': 0 is too small; use a whole number of at least 1",
+                "demo --runs -5         | '--runs': -5 is too small; use a whole number of at least 1",
+                "demo --runs ten        | '--runs': 'ten' is not a whole number; use a whole number of at least 1 and at most 1000000",
+                "demo --runs 1000001    | '--runs': 1000001 is too large; use at most 1000000",
+                "demo --n 1.5           | '--n': '1.5' is not a whole number; use a whole number of at least 1",
+                "demo --n 0             | '--n': 0 is too small; use a whole number of at least 1",
+                "demo --n -1            | '--n': -1 is too small",
+                "demo --executor fibers | '--executor': 'fibers' is not an executor; use one of threads, virtual, processes, cluster",
+                "demo --sleep soon      | '--sleep': 'soon' is not a duration; use a number and a unit (500ms, 1s, 1.5s, 2m, 1h) or ISO-8601 (PT1.5S)",
+                "demo --sleep 10        | '--sleep': '10' is not a duration",
+                "demo --sleep PT-1S     | '--sleep': 'PT-1S' is negative; use zero or more",
+                "demo --rusn 3          | Unknown options: '--rusn', '3'; did you mean --runs?",
+                "demo --runs            | Missing required parameter for option '--runs'",
+                "frobnicate             | 'frobnicate' is not a command; use one of demo, worker, help",
+            })
     void badInputGetsOneLineSayingWhatIsWrongAndExitCode2(String args, String expected) {
         Run run = Run.of(args.trim().split("\\s+"));
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
         assertThat(run.err().lines()).hasSize(1);
-        assertThat(run.err()).contains(expected.trim()).contains("--help").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(run.err())
+                .contains(expected.trim())
+                .contains("--help")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
     }
 
     @Test
@@ -69,8 +80,9 @@ class CommandLineTest {
         Run run = Run.of();
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("background: a command is needed; use one of demo, worker, help (see 'background --help')"
-                + System.lineSeparator());
+        assertThat(run.err())
+                .isEqualTo("background: a command is needed; use one of demo, worker, help (see 'background --help')"
+                        + System.lineSeparator());
     }
 
     @ParameterizedTest
@@ -87,10 +99,15 @@ class CommandLineTest {
         Run run = Run.of("demo", "--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("Usage: background demo")
-                .contains("--runs=<runs>").contains("Default: 10; 100 with --crank")
-                .contains("--n=<n>").contains("--sleep=<duration>").contains("--sleep 10s is")
-                .contains("--executor=<kind>").contains("threads, virtual")
+        assertThat(run.out())
+                .contains("Usage: background demo")
+                .contains("--runs=<runs>")
+                .contains("Default: 10; 100 with --crank")
+                .contains("--n=<n>")
+                .contains("--sleep=<duration>")
+                .contains("--sleep 10s is")
+                .contains("--executor=<kind>")
+                .contains("threads, virtual")
                 .contains("--crank");
         assertThat(Run.of("help", "demo").out()).isEqualTo(run.out());
     }
@@ -107,8 +124,10 @@ class CommandLineTest {
     @Test
     void aFailureWhileRunningExitsWith1AndShowsTheErrorWithItsStackTrace() {
         java.io.StringWriter err = new java.io.StringWriter();
-        int code = BackgroundCommand.commandLine(new java.io.PrintWriter(java.io.Writer.nullWriter()),
-                new java.io.PrintWriter(err), false).addSubcommand(new Boom()).execute("boom");
+        int code = BackgroundCommand.commandLine(
+                        new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(err), false)
+                .addSubcommand(new Boom())
+                .execute("boom");
 
         assertThat(code).isEqualTo(1);
         assertThat(err.toString())
@@ -121,7 +140,9 @@ class CommandLineTest {
         Run run = Run.of("--version");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).startsWith("background ").contains("Java " + Runtime.version().feature());
+        assertThat(run.out())
+                .startsWith("background ")
+                .contains("Java " + Runtime.version().feature());
     }
 
     /** Regression: a subcommand's --version and -V printed nothing (no version provider of its own). */
@@ -129,10 +150,18 @@ class CommandLineTest {
     @ValueSource(strings = {"", "demo", "worker", "help"})
     void everyCommandPrintsTheBuildsVersionWithVersionAndV(String command) {
         String expected = System.getProperty("background.test.version");
-        assertThat(expected).as("the build's version, given to the tests").isNotBlank().doesNotContain("${");
-        assertThat(BackgroundCommand.commandLine(new java.io.PrintWriter(java.io.Writer.nullWriter()),
-                new java.io.PrintWriter(java.io.Writer.nullWriter()), false).getSubcommands().keySet())
-                .as("the commands this test covers").containsExactlyInAnyOrder("demo", "worker", "help");
+        assertThat(expected)
+                .as("the build's version, given to the tests")
+                .isNotBlank()
+                .doesNotContain("${");
+        assertThat(BackgroundCommand.commandLine(
+                                new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                                new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                                false)
+                        .getSubcommands()
+                        .keySet())
+                .as("the commands this test covers")
+                .containsExactlyInAnyOrder("demo", "worker", "help");
 
         for (String option : new String[] {"--version", "-V"}) {
             Run run = command.isEmpty() ? Run.of(option) : Run.of(command, option);

@@ -37,16 +37,22 @@ class DemoTest {
 
     /** Processes and the cluster start fresh worker JVMs whose first calls load classes: tested on their own, below. */
     @ParameterizedTest
-    @EnumSource(value = ExecutorChoice.class, names = {"THREADS", "VIRTUAL"})
+    @EnumSource(
+            value = ExecutorChoice.class,
+            names = {"THREADS", "VIRTUAL"})
     void withRunsEqualToNTheReportedSpeedUpIsWellAboveOne(ExecutorChoice executor) {
         Run run = Run.of("demo", "--runs", "10", "--n", "10", "--sleep", "200ms", "--executor", executor.label());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         // Ten calls of 200 ms at once: ideally 10x; 2x leaves room for a loaded machine.
         assertThat(reportedSpeedUp(run.out())).isGreaterThan(2);
-        assertThat(run.out()).contains("n = 10 >= runs = 10: all 10 calls ran at once")
-                .contains("%time").contains("CPU times: user ").contains("Wall time: ")
-                .contains("results: 10/10").contains("number_squared");
+        assertThat(run.out())
+                .contains("n = 10 >= runs = 10: all 10 calls ran at once")
+                .contains("%time")
+                .contains("CPU times: user ")
+                .contains("Wall time: ")
+                .contains("results: 10/10")
+                .contains("number_squared");
     }
 
     @Test
@@ -54,7 +60,9 @@ class DemoTest {
         Run run = Run.of("demo", "--executor", "cluster", "--runs", "6", "--n", "3", "--sleep", "100ms");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("6 calls on a local cluster of two worker JVMs").contains("results: 6/6");
+        assertThat(run.out())
+                .contains("6 calls on a local cluster of two worker JVMs")
+                .contains("results: 6/6");
         List<Long> printed = printedColumn(run.out());
         assertThat(printed).isEqualTo(squares(6));
     }
@@ -81,8 +89,11 @@ class DemoTest {
     @Test
     void theTableHoldsExactlyTheSquaresInCallOrderWhateverOrderTheCallsEnd() {
         // Zero sleep and four workers: calls end in any order; the table must not.
-        Story.Batch batch = Story.tell(new Story.Settings(200, 4, Duration.ZERO, ExecutorChoice.THREADS),
-                new PrintWriter(new StringWriter()), false, false);
+        Story.Batch batch = Story.tell(
+                new Story.Settings(200, 4, Duration.ZERO, ExecutorChoice.THREADS),
+                new PrintWriter(new StringWriter()),
+                false,
+                false);
 
         assertThat(batch.table().columnNames()).containsExactly("number_squared");
         assertThat(batch.table().longColumn("number_squared").asList()).isEqualTo(squares(200));
@@ -93,7 +104,9 @@ class DemoTest {
         Run run = Run.of("demo", "--runs", "4", "--n", "2", "--sleep", "50ms");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("n = 2 < runs = 4: at most 2 calls ran at once, so the batch took ceil(4/2) = 2 waves of 50.0 ms");
+        assertThat(run.out())
+                .contains(
+                        "n = 2 < runs = 4: at most 2 calls ran at once, so the batch took ceil(4/2) = 2 waves of 50.0 ms");
         assertThat(reportedSpeedUp(run.out())).isPositive().isLessThanOrEqualTo(2.1);
     }
 
@@ -102,8 +115,10 @@ class DemoTest {
         Run run = Run.of("demo", "--crank", "--runs", "4", "--n", "1", "--sleep", "50ms");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("Crank it up: 4 calls at n = 1, then at n = 100")
-                .contains("=== n = 1 ===").contains("=== n = 100 ===")
+        assertThat(run.out())
+                .contains("Crank it up: 4 calls at n = 1, then at n = 100")
+                .contains("=== n = 1 ===")
+                .contains("=== n = 100 ===")
                 .containsPattern("waves of 50.0 ms\\s+4\\s+1")
                 .containsPattern("table rows\\s+4\\s+4")
                 .contains("4 waves became 1");
@@ -121,18 +136,25 @@ class DemoTest {
     void crankStartsFromTheExecutorsDefaultN() {
         List<Story.Batch> batches = Story.crank(
                 new Story.Settings(3, ExecutorChoice.THREADS.kind().defaultN(), Duration.ZERO, ExecutorChoice.THREADS),
-                100, new PrintWriter(new StringWriter()), false);
+                100,
+                new PrintWriter(new StringWriter()),
+                false);
 
-        assertThat(batches).extracting(b -> b.settings().n())
+        assertThat(batches)
+                .extracting(b -> b.settings().n())
                 .containsExactly(Runtime.getRuntime().availableProcessors(), 100);
-        assertThat(batches).allSatisfy(b -> assertThat(b.table().longColumn("number_squared").asList()).isEqualTo(squares(3)));
+        assertThat(batches)
+                .allSatisfy(
+                        b -> assertThat(b.table().longColumn("number_squared").asList())
+                                .isEqualTo(squares(3)));
     }
 
     @Test
     void verdictExplainsTheSpeedUpByWaves() {
         assertThat(Story.verdict(10, 4, Duration.ofSeconds(1), 3_000_000_000L))
                 .startsWith("Speed-up: 3.3x over one call after another (10.0 s -> 3.00 s).")
-                .contains("ceil(10/4) = 3 waves of 1.00 s, 3.00 s at best (a speed-up of at most 3.3x); n = 10 would run it in one wave.");
+                .contains(
+                        "ceil(10/4) = 3 waves of 1.00 s, 3.00 s at best (a speed-up of at most 3.3x); n = 10 would run it in one wave.");
         assertThat(Story.verdict(10, 10, Duration.ofSeconds(10), 10_010_000_000L))
                 .startsWith("Speed-up: 10.0x")
                 .endsWith("all 10 calls ran at once, so the batch took about one call's time (1 wave of 10.0 s).");

@@ -33,9 +33,19 @@ class PlaygroundTest {
                 """);
         Path log = dir.resolve("jshell.log");
 
-        Process p = new ProcessBuilder(jshell.toString(), "--class-path", System.getProperty("java.class.path"),
-                "-R-Dslf4j.internal.verbosity=ERROR", "--startup", "DEFAULT", "--startup", script.toString(), user.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        Process p = new ProcessBuilder(
+                        jshell.toString(),
+                        "--class-path",
+                        System.getProperty("java.class.path"),
+                        "-R-Dslf4j.internal.verbosity=ERROR",
+                        "--startup",
+                        "DEFAULT",
+                        "--startup",
+                        script.toString(),
+                        user.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         boolean ended = p.waitFor(2, TimeUnit.MINUTES);
         if (!ended) {
@@ -44,12 +54,14 @@ class PlaygroundTest {
         String out = Files.readString(log, StandardCharsets.UTF_8);
 
         assertThat(ended).as("jshell ended; its output:%n%s", out).isTrue();
-        assertThat(out).contains("background playground.")
+        assertThat(out)
+                .contains("background playground.")
                 .contains("4 calls of longFunc (20.0 ms each) at n = 4")
                 .contains("Wall time: ")
                 .contains("Speed-up: ")
                 .contains("rows=4 squares=" + List.of(0L, 1L, 4L, 9L))
                 .contains("one=49")
-                .doesNotContain("Error:").doesNotContain("Exception");
+                .doesNotContain("Error:")
+                .doesNotContain("Exception");
     }
 }

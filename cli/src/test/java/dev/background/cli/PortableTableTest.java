@@ -30,6 +30,8 @@ class PortableTableTest {
         assertThat(back.name()).isEqualTo("long_func");
         assertThat(back.column("number_squared").type()).isEqualTo(ColumnType.LONG);
         assertThat(back.longColumn("number_squared").get(0)).isEqualTo(49L);
-        assertThat(Story.concat(java.util.List.of(back, Story.longFunc(2, Duration.ZERO))).rowCount()).isEqualTo(2);
+        assertThat(Story.concat(java.util.List.of(back, Story.longFunc(2, Duration.ZERO)))
+                        .rowCount())
+                .isEqualTo(2);
     }
 }

@@ -9,7 +9,8 @@ record Run(int exitCode, String out, String err) {
     static Run of(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = BackgroundCommand.commandLine(new PrintWriter(out), new PrintWriter(err), false).execute(args);
+        int code = BackgroundCommand.commandLine(new PrintWriter(out), new PrintWriter(err), false)
+                .execute(args);
         return new Run(code, out.toString(), err.toString());
     }
 }

@@ -21,8 +21,9 @@ class TimingTest {
         assertThat(m.userNanos()).isNotNegative();
         assertThat(m.sysNanos()).isNotNegative();
         assertThat(m.wallNanos()).isPositive();
-        assertThat(m.toString()).matches("(?s)CPU times: user .+, sys .+, total .+ \\(this thread; whole JVM: .+\\)\\R"
-                + "Wall time: .+");
+        assertThat(m.toString())
+                .matches("(?s)CPU times: user .+, sys .+, total .+ \\(this thread; whole JVM: .+\\)\\R"
+                        + "Wall time: .+");
     }
 
     @Test

@@ -17,7 +17,10 @@ class WorkerCommandTest {
         Run run = Run.of("worker");
 
         assertThat(run.exitCode()).isEqualTo(BackgroundCommand.BAD_INPUT);
-        assertThat(run.err()).startsWith("background worker: ").contains("--cluster").contains("--members");
+        assertThat(run.err())
+                .startsWith("background worker: ")
+                .contains("--cluster")
+                .contains("--members");
     }
 
     @Test
@@ -49,27 +52,50 @@ class WorkerCommandTest {
         Run run = Run.of("worker", "--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("--cluster").contains("--members").contains("--n").contains("--class-path")
-                .contains("--allow").contains("--bind").contains("127.0.0.1");
+        assertThat(run.out())
+                .contains("--cluster")
+                .contains("--members")
+                .contains("--n")
+                .contains("--class-path")
+                .contains("--allow")
+                .contains("--bind")
+                .contains("127.0.0.1");
     }
 
     @Test
     void picocliReadsTheOptionsStraightIntoTheWorkersBuilder() {
-        WorkerCommand worker = parse("worker", "--cluster", "render", "--members", "127.0.0.1:5701,127.0.0.1:5702",
-                "--n", "3", "--port", "5801", "--bind", "127.0.0.2", "--allow", "com.example,org.example",
-                "--hazelcast-logging", "none");
+        WorkerCommand worker = parse(
+                "worker",
+                "--cluster",
+                "render",
+                "--members",
+                "127.0.0.1:5701,127.0.0.1:5702",
+                "--n",
+                "3",
+                "--port",
+                "5801",
+                "--bind",
+                "127.0.0.2",
+                "--allow",
+                "com.example,org.example",
+                "--hazelcast-logging",
+                "none");
 
-        assertThat(worker.builder()).hasToString("ClusterWorker.Builder[cluster=render, members=[127.0.0.1:5701,"
-                + " 127.0.0.1:5702], n=3, port=5801, bind=127.0.0.2, allow=[com.example., org.example.], classLoader=null,"
-                + " hazelcastLogging=none]");
+        assertThat(worker.builder())
+                .hasToString("ClusterWorker.Builder[cluster=render, members=[127.0.0.1:5701,"
+                        + " 127.0.0.1:5702], n=3, port=5801, bind=127.0.0.2, allow=[com.example., org.example.], classLoader=null,"
+                        + " hazelcastLogging=none]");
     }
 
     @Test
     void unsetOptionsKeepTheBuildersDefaults() {
         WorkerCommand worker = parse("worker", "--cluster", "c", "--members", "127.0.0.1:5701");
 
-        assertThat(worker.builder()).hasToString(ClusterWorker.builder().clusterName("c").members("127.0.0.1:5701")
-                .toString());
+        assertThat(worker.builder())
+                .hasToString(ClusterWorker.builder()
+                        .clusterName("c")
+                        .members("127.0.0.1:5701")
+                        .toString());
     }
 
     @Test
@@ -91,13 +117,19 @@ class WorkerCommandTest {
         assertThat(cmd).containsSubsequence(ClusterWorker.jvmOptions());
         assertThat(cmd).contains("-D" + WorkerCommand.CHILD + "=true");
         assertThat(cmd.subList(cmd.size() - args.length - 1, cmd.size()))
-                .containsExactly(BackgroundCommand.class.getName(), "worker", "--members=127.0.0.1:5701", "--cluster", "c",
-                        "--allow", "a,b");
+                .containsExactly(
+                        BackgroundCommand.class.getName(),
+                        "worker",
+                        "--members=127.0.0.1:5701",
+                        "--cluster",
+                        "c",
+                        "--allow",
+                        "a,b");
     }
 
     private static WorkerCommand parse(String... args) {
-        CommandLine cl = BackgroundCommand.commandLine(new PrintWriter(Writer.nullWriter()),
-                new PrintWriter(Writer.nullWriter()), false);
+        CommandLine cl = BackgroundCommand.commandLine(
+                new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()), false);
         cl.parseArgs(args);
         return cl.getSubcommands().get("worker").getCommand();
     }

@@ -131,8 +131,7 @@ public final class ClusterKind implements ExecutorKind {
         private boolean recordSubmitSites = true;
         private @Nullable String hazelcastLogging;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The cluster's name, as given to the workers with {@code --cluster}. Required.
@@ -172,7 +171,8 @@ public final class ClusterKind implements ExecutorKind {
         public Builder members(List<String> addresses) {
             Objects.requireNonNull(addresses, "addresses");
             for (String a : addresses) {
-                members.add(Settings.checkAddress(Objects.requireNonNull(a, "address").strip()));
+                members.add(Settings.checkAddress(
+                        Objects.requireNonNull(a, "address").strip()));
             }
             return this;
         }
@@ -264,13 +264,16 @@ public final class ClusterKind implements ExecutorKind {
          */
         public ClusterKind build() {
             if (clusterName == null) {
-                throw new IllegalStateException("clusterName(..) is required: the name given to the workers with --cluster");
+                throw new IllegalStateException(
+                        "clusterName(..) is required: the name given to the workers with --cluster");
             }
             if (members.isEmpty()) {
                 throw new IllegalStateException("members(..) is required: the host:port of at least one worker");
             }
-            return new ClusterKind(new Settings(clusterName, List.copyOf(members), connectTimeout, memberWait, prefetch,
-                    hazelcastLogging), recordSubmitSites);
+            return new ClusterKind(
+                    new Settings(
+                            clusterName, List.copyOf(members), connectTimeout, memberWait, prefetch, hazelcastLogging),
+                    recordSubmitSites);
         }
     }
 }

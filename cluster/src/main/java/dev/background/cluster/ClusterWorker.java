@@ -88,12 +88,18 @@ public final class ClusterWorker implements AutoCloseable {
      */
     public static List<String> jvmOptions() {
         List<String> o = new ArrayList<>(List.of(
-                "--add-modules", "java.se",
-                "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                "--add-modules",
+                "java.se",
+                "--add-exports",
+                "java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--add-opens",
+                "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens",
+                "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens",
+                "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens",
+                "jdk.management/com.sun.management.internal=ALL-UNNAMED",
                 "-Dhazelcast.socket.bind.any=false",
                 "-Djava.net.preferIPv4Stack=true"));
         if (Runtime.version().feature() >= 24) { // only known to JDK 23+; quiets Unsafe warnings
@@ -151,7 +157,8 @@ public final class ClusterWorker implements AutoCloseable {
      */
     @Override
     public String toString() {
-        return "member " + address + " of cluster '" + clusterName + "', n=" + n + ", pid=" + ProcessHandle.current().pid();
+        return "member " + address + " of cluster '" + clusterName + "', n=" + n + ", pid="
+                + ProcessHandle.current().pid();
     }
 
     /**
@@ -181,8 +188,7 @@ public final class ClusterWorker implements AutoCloseable {
         private @Nullable ClassLoader classLoader;
         private @Nullable String hazelcastLogging;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The cluster's name; members and clients of the same name form one cluster. Required.
@@ -310,8 +316,8 @@ public final class ClusterWorker implements AutoCloseable {
                     throw new IllegalArgumentException("bad class path entry: " + entry, e);
                 }
             }
-            return classLoader(new URLClassLoader("background-worker-classes", urls.toArray(URL[]::new),
-                    ClusterWorker.class.getClassLoader()));
+            return classLoader(new URLClassLoader(
+                    "background-worker-classes", urls.toArray(URL[]::new), ClusterWorker.class.getClassLoader()));
         }
 
         /**
@@ -358,7 +364,8 @@ public final class ClusterWorker implements AutoCloseable {
         Config config() {
             Config c = new Config();
             c.setClusterName(clusterName);
-            c.setInstanceName("background-worker-" + (port > 0 ? port : DEFAULT_PORT) + "-" + ProcessHandle.current().pid());
+            c.setInstanceName("background-worker-" + (port > 0 ? port : DEFAULT_PORT) + "-"
+                    + ProcessHandle.current().pid());
             boolean any = bind.equals("0.0.0.0");
             c.setProperty("hazelcast.socket.bind.any", String.valueOf(any));
             c.setProperty("hazelcast.phone.home.enabled", "false");

@@ -12,30 +12,39 @@ class BadInputTest {
     @Test
     void aKindNeedsAClusterNameAndMembers() {
         assertThatThrownBy(() -> ClusterKind.builder().members("127.0.0.1:5701").build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("clusterName");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("clusterName");
         assertThatThrownBy(() -> ClusterKind.builder().clusterName("x").build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("members");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("members");
     }
 
     @Test
     void badAddressesAndDurationsAreRefusedWithTheValue() {
         assertThatThrownBy(() -> ClusterKind.builder().members("127.0.0.1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'127.0.0.1'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'127.0.0.1'");
         assertThatThrownBy(() -> ClusterKind.builder().members("host:99999"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host:99999");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("host:99999");
         assertThatThrownBy(() -> ClusterKind.builder().memberWait(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("memberWait");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("memberWait");
         assertThatThrownBy(() -> ClusterKind.builder().prefetch(-1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
-        assertThatThrownBy(() -> ClusterKind.builder().clusterName(" "))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-1");
+        assertThatThrownBy(() -> ClusterKind.builder().clusterName(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ClusterKind.builder().clusterName(null))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("name");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("name");
     }
 
     @Test
     void aKindSaysWhatItIs() {
-        ClusterKind kind = ClusterKind.builder().clusterName("c").members("127.0.0.1:5701, 127.0.0.1:5702").build();
+        ClusterKind kind = ClusterKind.builder()
+                .clusterName("c")
+                .members("127.0.0.1:5701, 127.0.0.1:5702")
+                .build();
 
         assertThat(kind.name()).isEqualTo("cluster");
         assertThat(kind.defaultN()).isEqualTo(ClusterKind.DEFAULT_N);
@@ -47,47 +56,74 @@ class BadInputTest {
     @Test
     void workerOptionsAreCheckedWithTheOffendingValue() {
         assertThatThrownBy(() -> ClusterWorker.builder().n(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("n must be at least 1: 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("n must be at least 1: 0");
         assertThatThrownBy(() -> ClusterWorker.builder().port(70_000))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("70000");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("70000");
         assertThatThrownBy(() -> ClusterWorker.builder().members("nonsense"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'nonsense'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'nonsense'");
         assertThatThrownBy(() -> ClusterWorker.builder().classPath("/no/such.jar"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/no/such.jar");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("/no/such.jar");
         assertThatThrownBy(() -> ClusterWorker.builder().hazelcastLogging("loud"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'loud'").hasMessageContaining("none");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'loud'")
+                .hasMessageContaining("none");
         assertThatThrownBy(() -> ClusterWorker.builder().clusterName("c").start())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("--members");
-        assertThatThrownBy(() -> ClusterWorker.builder().members("127.0.0.1:5701").start())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("--cluster");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("--members");
+        assertThatThrownBy(
+                        () -> ClusterWorker.builder().members("127.0.0.1:5701").start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("--cluster");
     }
 
     @Test
     void workersBindToLoopbackWithExplicitJoinAndAnAllowlist() {
-        var config = ClusterWorker.builder().clusterName("c").members("127.0.0.1:5701").allowPackages("com.example")
+        var config = ClusterWorker.builder()
+                .clusterName("c")
+                .members("127.0.0.1:5701")
+                .allowPackages("com.example")
                 .config();
 
         assertThat(config.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
         assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
-        assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
-        assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).containsExactly("127.0.0.1:5701");
-        assertThat(config.getSerializationConfig().getJavaSerializationFilterConfig().getWhitelist().getPrefixes())
+        assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled())
+                .isFalse();
+        assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
+                .containsExactly("127.0.0.1:5701");
+        assertThat(config.getSerializationConfig()
+                        .getJavaSerializationFilterConfig()
+                        .getWhitelist()
+                        .getPrefixes())
                 .contains("java.", "dev.background.", "com.example.");
     }
 
     @Test
     void hazelcastsLoggingTypeIsSetOnAWorkersOwnConfigOnlyWhenAsked() {
-        var quiet = ClusterWorker.builder().clusterName("c").members("127.0.0.1:5701").hazelcastLogging("none").config();
-        var plain = ClusterWorker.builder().clusterName("c").members("127.0.0.1:5701").config();
+        var quiet = ClusterWorker.builder()
+                .clusterName("c")
+                .members("127.0.0.1:5701")
+                .hazelcastLogging("none")
+                .config();
+        var plain = ClusterWorker.builder()
+                .clusterName("c")
+                .members("127.0.0.1:5701")
+                .config();
 
         assertThat(quiet.getProperty("hazelcast.logging.type")).isEqualTo("none");
         assertThat(plain.getProperty("hazelcast.logging.type")).isNull();
-        assertThat(System.getProperty("hazelcast.logging.type")).as("nothing global").isNull();
+        assertThat(System.getProperty("hazelcast.logging.type"))
+                .as("nothing global")
+                .isNull();
     }
 
     @Test
     void aKindRefusesAnUnknownHazelcastLoggingType() {
         assertThatThrownBy(() -> ClusterKind.builder().hazelcastLogging("verbose"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'verbose'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'verbose'");
     }
 }

@@ -1,8 +1,8 @@
 package dev.background.cluster;
 
 import dev.background.BackgroundPool;
-import dev.background.testkit.PoolContract;
 import dev.background.cluster.testing.LocalCluster;
+import dev.background.testkit.PoolContract;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

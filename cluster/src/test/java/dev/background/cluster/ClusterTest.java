@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.background.BackgroundPool;
 import dev.background.RemoteTaskException;
-import dev.background.function.CheckedCallable;
 import dev.background.Task;
 import dev.background.TaskException;
 import dev.background.TaskTransferException;
 import dev.background.cluster.testing.LocalCluster;
+import dev.background.function.CheckedCallable;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -46,7 +46,11 @@ class ClusterTest {
     @BeforeAll
     void startCluster() {
         cluster = LocalCluster.builder().members(3).n(4).start();
-        pool = BackgroundPool.builder().name("cluster-test").kind(cluster.kind()).n(4).build();
+        pool = BackgroundPool.builder()
+                .name("cluster-test")
+                .kind(cluster.kind())
+                .n(4)
+                .build();
     }
 
     @AfterAll
@@ -62,8 +66,10 @@ class ClusterTest {
     @Test
     void tenThousandTasksOverThreeMembersAllComeBackRight() {
         long self = ProcessHandle.current().pid();
-        var square = pool.task((Integer i) -> List.of((long) i * i, ProcessHandle.current().pid()));
-        List<Task<List<Long>>> tasks = IntStream.range(0, 10_000).mapToObj(square::apply).toList();
+        var square = pool.task(
+                (Integer i) -> List.of((long) i * i, ProcessHandle.current().pid()));
+        List<Task<List<Long>>> tasks =
+                IntStream.range(0, 10_000).mapToObj(square::apply).toList();
 
         Set<Long> pids = new HashSet<>();
         for (int i = 0; i < tasks.size(); i++) {
@@ -83,18 +89,22 @@ class ClusterTest {
      */
     @Test
     void aFloodOfTasksStartsNoPlatformThreadPerTask() {
-        assertThat(ForkJoinPool.getCommonPoolParallelism()).as("the condition this guards").isEqualTo(1);
+        assertThat(ForkJoinPool.getCommonPoolParallelism())
+                .as("the condition this guards")
+                .isEqualTo(1);
         var noOp = pool.task(() -> null);
         noOp.call().result(Duration.ofSeconds(30)); // proxies and connections exist before counting
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long before = threads.getTotalStartedThreadCount();
 
-        List<Task<Object>> tasks = IntStream.range(0, 2_000).mapToObj(i -> noOp.call()).toList();
+        List<Task<Object>> tasks =
+                IntStream.range(0, 2_000).mapToObj(i -> noOp.call()).toList();
         for (Task<Object> t : tasks) {
             assertThat(t.result(Duration.ofSeconds(60))).isNull();
         }
 
-        assertThat(threads.getTotalStartedThreadCount() - before).as("platform threads started for 2,000 tasks")
+        assertThat(threads.getTotalStartedThreadCount() - before)
+                .as("platform threads started for 2,000 tasks")
                 .isLessThan(100);
     }
 
@@ -106,16 +116,23 @@ class ClusterTest {
      */
     @Test
     void aTimedTaskIsNotSentAheadOfAFreeThreadEvenAfterAFloodOfTinyTasks() {
-        try (BackgroundPool fresh = BackgroundPool.builder().name("cluster-timed").kind(cluster.kind()).n(4).build()) {
+        try (BackgroundPool fresh = BackgroundPool.builder()
+                .name("cluster-timed")
+                .kind(cluster.kind())
+                .n(4)
+                .build()) {
             var noOp = fresh.task(() -> null);
-            List<Task<Object>> flood = IntStream.range(0, 2_000).mapToObj(i -> noOp.call()).toList();
+            List<Task<Object>> flood =
+                    IntStream.range(0, 2_000).mapToObj(i -> noOp.call()).toList();
             flood.forEach(t -> t.result(Duration.ofSeconds(60))); // the pool now sends tiny tasks far ahead
 
             var sleeper = fresh.task((Integer ms) -> {
-                Thread.sleep(ms);
-                return ms;
-            }).timeout(Duration.ofSeconds(1));
-            List<Task<Integer>> timed = IntStream.range(0, 48).mapToObj(i -> sleeper.apply(300)).toList();
+                        Thread.sleep(ms);
+                        return ms;
+                    })
+                    .timeout(Duration.ofSeconds(1));
+            List<Task<Integer>> timed =
+                    IntStream.range(0, 48).mapToObj(i -> sleeper.apply(300)).toList();
 
             for (Task<Integer> t : timed) {
                 assertThat(t.result(Duration.ofSeconds(30))).isEqualTo(300);
@@ -129,12 +146,17 @@ class ClusterTest {
      */
     @Test
     void aCallbackWaitingForAnotherTasksResultDoesNotHangThePool() throws Exception {
-        BackgroundPool own = BackgroundPool.builder().name("cluster-callback-waits").kind(cluster.kind()).n(4).build();
+        BackgroundPool own = BackgroundPool.builder()
+                .name("cluster-callback-waits")
+                .kind(cluster.kind())
+                .n(4)
+                .build();
         try {
             Task<Integer> slow = own.task(() -> {
-                Thread.sleep(300);
-                return 2;
-            }).call();
+                        Thread.sleep(300);
+                        return 2;
+                    })
+                    .call();
             CompletableFuture<Integer> sum = new CompletableFuture<>();
             own.task(() -> 1).call().onDone(quick -> sum.complete(quick.resultNow() + slow.result()));
 
@@ -148,23 +170,30 @@ class ClusterTest {
     @Test
     void aTasksExceptionArrivesWithItsRemoteStackAndTheSubmitSite() {
         Task<Object> t = pool.task((CheckedCallable<Object>) () -> {
-            throw new IllegalStateException("boom on a member");
-        }).call();
+                    throw new IllegalStateException("boom on a member");
+                })
+                .call();
 
         Throwable e = t.exception(Duration.ofSeconds(30));
-        assertThat(e).isInstanceOf(IllegalStateException.class).hasMessage("boom on a member").hasNoSuppressedExceptions();
+        assertThat(e)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("boom on a member")
+                .hasNoSuppressedExceptions();
         List<String> frames = frames(e);
         int separator = separator(frames);
         assertThat(frames.subList(0, separator)).as("the remote frames").anyMatch(f -> f.contains("RemoteCall.call"));
-        assertThat(frames.get(separator)).as("names the member it ran on")
+        assertThat(frames.get(separator))
+                .as("names the member it ran on")
                 .matches("------ submitted from ------\\.\\(ran on member 127\\.0\\.0\\.1:\\d+\\)");
         assertThat(frames.get(separator + 1)).contains("aTasksExceptionArrivesWithItsRemoteStackAndTheSubmitSite");
     }
 
     static final class Unsendable extends RuntimeException {
         private static final long serialVersionUID = 1L;
+
         @SuppressWarnings("unused")
         private final transient Object fine = null;
+
         @SuppressWarnings({"unused", "serial"}) // never read: there to make the exception unserialisable
         private final Thread notSerialisable = new Thread();
 
@@ -176,13 +205,17 @@ class ClusterTest {
     @Test
     void anExceptionThatCannotComeBackArrivesAsRemoteTaskExceptionWithTheSubmitSite() {
         Throwable e = pool.task((CheckedCallable<Object>) () -> {
-            throw new Unsendable("stuck on the member");
-        }).call().exception(Duration.ofSeconds(30));
+                    throw new Unsendable("stuck on the member");
+                })
+                .call()
+                .exception(Duration.ofSeconds(30));
 
         assertThat(e).isInstanceOfSatisfying(RemoteTaskException.class, r -> {
             assertThat(r.remoteClassName()).isEqualTo(Unsendable.class.getName());
             assertThat(r).hasMessage(Unsendable.class.getName() + ": stuck on the member");
-            assertThat(r.getCause()).isInstanceOf(RemoteTaskException.class).hasMessage("java.lang.ArithmeticException: root");
+            assertThat(r.getCause())
+                    .isInstanceOf(RemoteTaskException.class)
+                    .hasMessage("java.lang.ArithmeticException: root");
         });
         List<String> frames = frames(e);
         assertThat(frames.get(separator(frames) + 1))
@@ -190,11 +223,15 @@ class ClusterTest {
     }
 
     private static List<String> frames(Throwable t) {
-        return java.util.Arrays.stream(t.getStackTrace()).map(StackTraceElement::toString).toList();
+        return java.util.Arrays.stream(t.getStackTrace())
+                .map(StackTraceElement::toString)
+                .toList();
     }
 
     private static int separator(List<String> frames) {
-        List<String> separators = frames.stream().filter(f -> f.startsWith("------ submitted from ------")).toList();
+        List<String> separators = frames.stream()
+                .filter(f -> f.startsWith("------ submitted from ------"))
+                .toList();
         assertThat(separators).as("separator frames in %s", frames).hasSize(1);
         return frames.indexOf(separators.get(0));
     }
@@ -202,11 +239,15 @@ class ClusterTest {
     @Test
     void aCheckedExceptionIsWrappedOnceByResult() {
         Task<Object> t = pool.task((CheckedCallable<Object>) () -> {
-            throw new IOException("disk gone");
-        }).call();
+                    throw new IOException("disk gone");
+                })
+                .call();
 
-        assertThatThrownBy(t::result).isInstanceOf(TaskException.class)
-                .cause().isInstanceOf(IOException.class).hasMessage("disk gone");
+        assertThatThrownBy(t::result)
+                .isInstanceOf(TaskException.class)
+                .cause()
+                .isInstanceOf(IOException.class)
+                .hasMessage("disk gone");
     }
 
     @Test
@@ -215,8 +256,10 @@ class ClusterTest {
         Task<String> t = pool.task(() -> notSerialisable.toString()).call();
 
         assertThat(t.isDone()).as("failed at submit, without a round trip").isTrue();
-        assertThat(t.exceptionNow()).isInstanceOf(TaskTransferException.class)
-                .hasMessageContaining("java.lang.Thread").hasMessageContaining("Serializable");
+        assertThat(t.exceptionNow())
+                .isInstanceOf(TaskTransferException.class)
+                .hasMessageContaining("java.lang.Thread")
+                .hasMessageContaining("Serializable");
     }
 
     @Test
@@ -227,16 +270,21 @@ class ClusterTest {
                     public String call() { return "ran"; }
                 }
                 """);
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+        try (URLClassLoader loader = new URLClassLoader(
+                new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
             @SuppressWarnings("unchecked")
-            CheckedCallable<String> missing = (CheckedCallable<String>) loader.loadClass("dev.background.cluster.gen.Missing")
-                    .getConstructor().newInstance();
+            CheckedCallable<String> missing =
+                    (CheckedCallable<String>) loader.loadClass("dev.background.cluster.gen.Missing")
+                            .getConstructor()
+                            .newInstance();
             assertThat(missing.call()).as("runs here").isEqualTo("ran");
 
             Throwable e = pool.task(missing).call().exception(Duration.ofSeconds(30));
 
-            assertThat(e).isInstanceOf(TaskTransferException.class)
-                    .hasMessageContaining("dev.background.cluster.gen.Missing").hasMessageContaining("--class-path");
+            assertThat(e)
+                    .isInstanceOf(TaskTransferException.class)
+                    .hasMessageContaining("dev.background.cluster.gen.Missing")
+                    .hasMessageContaining("--class-path");
         }
     }
 
@@ -244,8 +292,10 @@ class ClusterTest {
     void aClassOutsideTheMembersAllowlistIsRefused() {
         Throwable e = pool.task(new Outside()).call().exception(Duration.ofSeconds(30));
 
-        assertThat(e).isInstanceOf(TaskTransferException.class)
-                .hasMessageContaining("allowlist").hasMessageContaining("--allow");
+        assertThat(e)
+                .isInstanceOf(TaskTransferException.class)
+                .hasMessageContaining("allowlist")
+                .hasMessageContaining("--allow");
     }
 
     @Test
@@ -259,7 +309,8 @@ class ClusterTest {
     void cancelInterruptsTheTaskOnTheMember(@TempDir Path dir) {
         String marker = dir.resolve("interrupted").toString();
         String started = dir.resolve("started").toString();
-        Task<String> t = pool.task(() -> sleepRecordingInterrupt(started, marker)).call();
+        Task<String> t =
+                pool.task(() -> sleepRecordingInterrupt(started, marker)).call();
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(Path.of(started)));
 
         assertThat(t.cancel(true)).isTrue();
@@ -273,7 +324,8 @@ class ClusterTest {
         String marker = dir.resolve("interrupted").toString();
         String started = dir.resolve("started").toString();
         Task<String> t = pool.task(() -> sleepRecordingInterrupt(started, marker))
-                .timeout(Duration.ofMillis(500)).call();
+                .timeout(Duration.ofMillis(500))
+                .call();
 
         assertThat(t.exception(Duration.ofSeconds(30))).isInstanceOf(TimeoutException.class);
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(Path.of(marker)));
@@ -293,10 +345,11 @@ class ClusterTest {
     @Test
     void aPerFunctionLimitHoldsAcrossMembers() {
         var span = pool.task((Integer i) -> {
-            long start = System.currentTimeMillis();
-            Thread.sleep(50);
-            return new long[] {start, System.currentTimeMillis()};
-        }).limit(1);
+                    long start = System.currentTimeMillis();
+                    Thread.sleep(50);
+                    return new long[] {start, System.currentTimeMillis()};
+                })
+                .limit(1);
         List<Task<long[]>> tasks = IntStream.range(0, 6).mapToObj(span::apply).toList();
 
         List<long[]> spans = new ArrayList<>();
@@ -305,7 +358,8 @@ class ClusterTest {
         }
         spans.sort((a, b) -> Long.compare(a[0], b[0]));
         for (int i = 1; i < spans.size(); i++) {
-            assertThat(spans.get(i)[0]).as("task %d started after the one before ended", i)
+            assertThat(spans.get(i)[0])
+                    .as("task %d started after the one before ended", i)
                     .isGreaterThanOrEqualTo(spans.get(i - 1)[1]);
         }
     }
@@ -313,7 +367,11 @@ class ClusterTest {
     /** Stress: submitters on several threads, cancellations racing with sends and answers. */
     @Test
     void concurrentSubmittersAndCancellationsLeaveEveryFutureSettledOnce() throws Exception {
-        try (BackgroundPool own = BackgroundPool.builder().name("stress").kind(cluster.kind()).n(3).build()) {
+        try (BackgroundPool own = BackgroundPool.builder()
+                .name("stress")
+                .kind(cluster.kind())
+                .n(3)
+                .build()) {
             java.util.Map<Task<?>, Integer> settled = new java.util.concurrent.ConcurrentHashMap<>();
             own.callback(t -> settled.merge(t, 1, Integer::sum));
             var echo = own.task((Integer i) -> i);
@@ -341,7 +399,9 @@ class ClusterTest {
                 for (int i = 0; i < each; i++) {
                     Task<Integer> t = mine.get(i);
                     if (t.isCancelled()) {
-                        assertThat(i % 7).as("only tasks cancelled by the test are cancelled").isZero();
+                        assertThat(i % 7)
+                                .as("only tasks cancelled by the test are cancelled")
+                                .isZero();
                     } else {
                         assertThat(t.result(Duration.ofSeconds(60))).isEqualTo(i);
                     }

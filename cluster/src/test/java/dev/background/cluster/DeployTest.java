@@ -3,8 +3,8 @@ package dev.background.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.background.BackgroundPool;
-import dev.background.function.CheckedCallable;
 import dev.background.cluster.testing.LocalCluster;
+import dev.background.function.CheckedCallable;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -27,13 +27,19 @@ class DeployTest {
                 }
                 """);
 
-        try (LocalCluster cluster = LocalCluster.builder().members(1).n(1)
-                     .userClassPath(classes.toString()).allowPackages("com.example").start();
-             BackgroundPool pool = BackgroundPool.builder().kind(cluster.kind()).n(1).build();
-             URLClassLoader app = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .members(1)
+                        .n(1)
+                        .userClassPath(classes.toString())
+                        .allowPackages("com.example")
+                        .start();
+                BackgroundPool pool =
+                        BackgroundPool.builder().kind(cluster.kind()).n(1).build();
+                URLClassLoader app = new URLClassLoader(
+                        new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
             @SuppressWarnings("unchecked")
-            CheckedCallable<String> report = (CheckedCallable<String>) app.loadClass("com.example.app.Report")
-                    .getConstructor().newInstance();
+            CheckedCallable<String> report = (CheckedCallable<String>)
+                    app.loadClass("com.example.app.Report").getConstructor().newInstance();
 
             String answer = pool.task(report).call().result(Duration.ofSeconds(60));
 

@@ -23,7 +23,9 @@ class LoggingTest {
     void aWorkerAndAPoolInThisJvmChangeNoLogLevel() throws IOException {
         String[] hazelcastLoggers = {"com.hazelcast", "com.hazelcast.client"};
         for (String name : hazelcastLoggers) {
-            assertThat(Logger.getLogger(name).getLevel()).as("level of %s before", name).isNull();
+            assertThat(Logger.getLogger(name).getLevel())
+                    .as("level of %s before", name)
+                    .isNull();
         }
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
@@ -31,13 +33,25 @@ class LoggingTest {
         }
         String cluster = "logging-" + UUID.randomUUID();
 
-        try (ClusterWorker worker = ClusterWorker.builder().clusterName(cluster).members("127.0.0.1:" + port)
-                .port(port).n(1).start();
-             BackgroundPool pool = BackgroundPool.builder().name("logging").n(1)
-                     .kind(ClusterKind.builder().clusterName(cluster).members(worker.address()).build()).build()) {
-            assertThat(pool.task(() -> "ran").call().result(Duration.ofSeconds(60))).isEqualTo("ran");
-            assertThat(worker).hasToString("member 127.0.0.1:" + port + " of cluster '" + cluster + "', n=1, pid="
-                    + ProcessHandle.current().pid());
+        try (ClusterWorker worker = ClusterWorker.builder()
+                        .clusterName(cluster)
+                        .members("127.0.0.1:" + port)
+                        .port(port)
+                        .n(1)
+                        .start();
+                BackgroundPool pool = BackgroundPool.builder()
+                        .name("logging")
+                        .n(1)
+                        .kind(ClusterKind.builder()
+                                .clusterName(cluster)
+                                .members(worker.address())
+                                .build())
+                        .build()) {
+            assertThat(pool.task(() -> "ran").call().result(Duration.ofSeconds(60)))
+                    .isEqualTo("ran");
+            assertThat(worker)
+                    .hasToString("member 127.0.0.1:" + port + " of cluster '" + cluster + "', n=1, pid="
+                            + ProcessHandle.current().pid());
 
             for (String name : hazelcastLoggers) {
                 Logger logger = Logger.getLogger(name); // JUL holds loggers weakly: take it anew

@@ -41,14 +41,19 @@ class MemberLossTest {
     void killingAMemberMidRunLosesNothingAndSettlesEveryFutureOnce(@TempDir Path dir) throws IOException {
         int count = 300;
         try (LocalCluster cluster = LocalCluster.builder().members(3).n(4).start();
-             BackgroundPool pool = BackgroundPool.builder().name("kill-test").kind(cluster.kind()).n(4).build()) {
+                BackgroundPool pool = BackgroundPool.builder()
+                        .name("kill-test")
+                        .kind(cluster.kind())
+                        .n(4)
+                        .build()) {
             Map<Task<?>, Integer> settlements = new ConcurrentHashMap<>();
             pool.callback(t -> settlements.merge(t, 1, Integer::sum));
             Path started = Files.createDirectory(dir.resolve("started"));
             String d = started.toString();
             String go = dir.resolve("go").toString();
             var work = pool.task((Integer i) -> noteAndSquare(d, go, i));
-            List<Task<List<Long>>> tasks = IntStream.range(0, count).mapToObj(work::apply).toList();
+            List<Task<List<Long>>> tasks =
+                    IntStream.range(0, count).mapToObj(work::apply).toList();
             long victim = cluster.pid(1);
             await().atMost(Duration.ofSeconds(60)).until(() -> startedOn(started, victim) == 4);
 
@@ -65,15 +70,19 @@ class MemberLossTest {
             assertThat(settlements.values()).as("each future settled once").allMatch(n -> n == 1);
             // The victim had tasks in hand when it died: they were sent again and answered elsewhere.
             long movedOn = IntStream.range(0, count)
-                    .filter(i -> ranOn.get(i) != victim && startedOn(started, victim, i)).count();
-            assertThat(movedOn).as("tasks the killed member held (n = 4), answered by the others").isEqualTo(4);
+                    .filter(i -> ranOn.get(i) != victim && startedOn(started, victim, i))
+                    .count();
+            assertThat(movedOn)
+                    .as("tasks the killed member held (n = 4), answered by the others")
+                    .isEqualTo(4);
             assertThat(ranOn).as("nothing answered by the killed member").doesNotContain(victim);
         }
     }
 
     private static long startedOn(Path dir, long pid) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().contains("-" + pid + "-")).count();
+            return files.filter(f -> f.getFileName().toString().contains("-" + pid + "-"))
+                    .count();
         }
     }
 
@@ -88,23 +97,31 @@ class MemberLossTest {
     @Test
     void whenEveryMemberIsGoneFuturesFailFastAndNewTasksFailAtOnce() {
         try (LocalCluster cluster = LocalCluster.builder().members(1).n(2).start();
-             BackgroundPool pool = BackgroundPool.builder().name("all-gone").n(2)
-                     .kind(cluster.kindBuilder().memberWait(Duration.ofSeconds(2)).build()).build()) {
+                BackgroundPool pool = BackgroundPool.builder()
+                        .name("all-gone")
+                        .n(2)
+                        .kind(cluster.kindBuilder()
+                                .memberWait(Duration.ofSeconds(2))
+                                .build())
+                        .build()) {
             var sleepy = pool.task((Integer ms) -> {
                 Thread.sleep(ms);
                 return ms;
             });
             assertThat(sleepy.apply(1).result(Duration.ofSeconds(30))).isEqualTo(1);
-            List<Task<Integer>> tasks = IntStream.range(0, 10).mapToObj(i -> sleepy.apply(60_000)).toList();
+            List<Task<Integer>> tasks =
+                    IntStream.range(0, 10).mapToObj(i -> sleepy.apply(60_000)).toList();
 
             cluster.kill(0);
 
             for (Task<Integer> t : tasks) {
-                assertThat(t.exception(Duration.ofSeconds(30))).isInstanceOf(ClusterUnavailableException.class)
+                assertThat(t.exception(Duration.ofSeconds(30)))
+                        .isInstanceOf(ClusterUnavailableException.class)
                         .hasMessageContaining(cluster.clusterName());
             }
             Task<Integer> late = sleepy.apply(1);
-            assertThat(late.exception(Duration.ofSeconds(5))).as("submitted during the outage")
+            assertThat(late.exception(Duration.ofSeconds(5)))
+                    .as("submitted during the outage")
                     .isInstanceOf(ClusterUnavailableException.class);
         }
     }
@@ -112,8 +129,13 @@ class MemberLossTest {
     @Test
     void theClientReconnectsWhenAMemberComesBack() {
         try (LocalCluster cluster = LocalCluster.builder().members(1).n(2).start();
-             BackgroundPool pool = BackgroundPool.builder().name("reconnect").n(2)
-                     .kind(cluster.kindBuilder().memberWait(Duration.ofSeconds(60)).build()).build()) {
+                BackgroundPool pool = BackgroundPool.builder()
+                        .name("reconnect")
+                        .n(2)
+                        .kind(cluster.kindBuilder()
+                                .memberWait(Duration.ofSeconds(60))
+                                .build())
+                        .build()) {
             var pid = pool.task(() -> ProcessHandle.current().pid());
             long first = pid.call().result(Duration.ofSeconds(30));
             assertThat(first).isEqualTo(cluster.pid(0));
@@ -124,18 +146,24 @@ class MemberLossTest {
 
             long second = cluster.pid(0);
             assertThat(second).isNotEqualTo(first);
-            assertThat(duringOutage.result(Duration.ofSeconds(60))).as("queued during the outage, ran after").isEqualTo(second);
+            assertThat(duringOutage.result(Duration.ofSeconds(60)))
+                    .as("queued during the outage, ran after")
+                    .isEqualTo(second);
             assertThat(pid.call().result(Duration.ofSeconds(60))).isEqualTo(second);
         }
     }
 
     @Test
     void buildingAPoolWithNoWorkerFailsWithAClearError() {
-        ClusterKind nowhere = ClusterKind.builder().clusterName("nobody-" + ProcessHandle.current().pid())
-                .members("127.0.0.1:1").connectTimeout(Duration.ofSeconds(1)).build();
+        ClusterKind nowhere = ClusterKind.builder()
+                .clusterName("nobody-" + ProcessHandle.current().pid())
+                .members("127.0.0.1:1")
+                .connectTimeout(Duration.ofSeconds(1))
+                .build();
 
         assertThatThrownBy(() -> BackgroundPool.builder().kind(nowhere).build())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("no background worker").hasMessageContaining("background worker --cluster");
+                .hasMessageContaining("no background worker")
+                .hasMessageContaining("background worker --cluster");
     }
 }

@@ -9,8 +9,7 @@ import javax.tools.ToolProvider;
 
 /** Compiles a class at run time, into a directory that no worker has on its class path. */
 final class RuntimeClasses {
-    private RuntimeClasses() {
-    }
+    private RuntimeClasses() {}
 
     /**
      * Compiles {@code source}, the class {@code className}, against this JVM's class path.
@@ -22,8 +21,16 @@ final class RuntimeClasses {
         Files.createDirectories(src.getParent());
         Files.writeString(src, source);
         Path classes = Files.createDirectories(dir.resolve("classes"));
-        int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
-                "-cp", System.getProperty("java.class.path"), src.toString());
+        int rc = ToolProvider.getSystemJavaCompiler()
+                .run(
+                        null,
+                        null,
+                        null,
+                        "-d",
+                        classes.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        src.toString());
         assertThat(rc).as("javac exit code").isZero();
         return classes;
     }

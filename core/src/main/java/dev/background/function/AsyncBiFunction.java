@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param <B> the second argument type
  * @param <R> the result type
  */
-public interface AsyncBiFunction<A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> extends BiFunction<A, B, Task<R>> {
+public interface AsyncBiFunction<A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object>
+        extends BiFunction<A, B, Task<R>> {
 
     /**
      * Submits one call.

@@ -17,7 +17,11 @@ import org.jspecify.annotations.Nullable;
  * @param <C> the third argument type
  * @param <R> the result type
  */
-public interface AsyncTriFunction<A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> {
+public interface AsyncTriFunction<
+        A extends @Nullable Object,
+        B extends @Nullable Object,
+        C extends @Nullable Object,
+        R extends @Nullable Object> {
 
     /**
      * Submits one call.

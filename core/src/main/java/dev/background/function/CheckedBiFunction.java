@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface CheckedBiFunction<A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> extends Serializable {
+public interface CheckedBiFunction<A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object>
+        extends Serializable {
     /**
      * Runs the function.
      *

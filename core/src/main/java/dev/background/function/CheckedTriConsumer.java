@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param <C> the third argument type
  */
 @FunctionalInterface
-public interface CheckedTriConsumer<A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object> extends Serializable {
+public interface CheckedTriConsumer<A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object>
+        extends Serializable {
     /**
      * Runs the function.
      *

@@ -18,7 +18,12 @@ import org.jspecify.annotations.Nullable;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface CheckedTriFunction<A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> extends Serializable {
+public interface CheckedTriFunction<
+                A extends @Nullable Object,
+                B extends @Nullable Object,
+                C extends @Nullable Object,
+                R extends @Nullable Object>
+        extends Serializable {
     /**
      * Runs the function.
      *

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param timeoutNanos the run-time limit in nanoseconds, or 0 for none
  * @param gate the per-function concurrency limit, or null for none
  */
-public record CallOptions(@Nullable String name, long timeoutNanos, @Nullable Gate gate) {
+public record CallOptions(
+        @Nullable String name, long timeoutNanos, @Nullable Gate gate) {
 
     /** No name, no time limit, no concurrency limit. */
     public static final CallOptions DEFAULT = new CallOptions(null, 0, null);

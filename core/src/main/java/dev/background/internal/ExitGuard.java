@@ -17,8 +17,8 @@ final class ExitGuard {
     private static final Set<PoolCore> OPEN = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(
-                Thread.ofPlatform().name("background-exit").unstarted(ExitGuard::awaitAll));
+        Runtime.getRuntime()
+                .addShutdownHook(Thread.ofPlatform().name("background-exit").unstarted(ExitGuard::awaitAll));
     }
 
     private ExitGuard() {}

@@ -60,6 +60,7 @@ abstract class InJvmEngine implements Engine {
     private static final int OPEN = 0, SHUTDOWN = 1, STOPPED = 2;
     /** {@code ctl} once terminated: its slot count, -1, is never below its n, -1, so no slot is taken. */
     private static final long TERMINATED = -1L;
+
     private static final VarHandle CTL;
     private static final VarHandle STATE;
     private static final VarHandle CLAIMED;
@@ -348,7 +349,7 @@ abstract class InJvmEngine implements Engine {
     @Override
     public String toString() {
         long c = ctl;
-        return getClass().getSimpleName() + "[" + poolName + ", n=" + nOf(c) + ", running=" + heldOf(c)
-                + ", queued=" + queue.size() + "]";
+        return getClass().getSimpleName() + "[" + poolName + ", n=" + nOf(c) + ", running=" + heldOf(c) + ", queued="
+                + queue.size() + "]";
     }
 }

@@ -18,8 +18,7 @@ public final class Log {
         try {
             callback.accept(task);
         } catch (Throwable t) {
-            warn("a background callback threw; the task and the other callbacks are unaffected ("
-                    + task + ")", t);
+            warn("a background callback threw; the task and the other callbacks are unaffected (" + task + ")", t);
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.background.internal;
 
-import dev.background.function.AsyncFunction;
 import dev.background.Task;
+import dev.background.function.AsyncFunction;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -36,11 +36,10 @@ final class OrderedMap<A extends @Nullable Object, R extends @Nullable Object> i
         this.window = new ArrayDeque<>(Math.min(maxInFlight, 1024));
     }
 
-    static <A extends @Nullable Object, R extends @Nullable Object> Stream<R> map(AsyncFunction<A, R> fn, Iterator<? extends A> inputs, int maxInFlight,
-                                @Nullable BaseStream<?, ?> source) {
+    static <A extends @Nullable Object, R extends @Nullable Object> Stream<R> map(
+            AsyncFunction<A, R> fn, Iterator<? extends A> inputs, int maxInFlight, @Nullable BaseStream<?, ?> source) {
         OrderedMap<A, R> it = new OrderedMap<>(fn, inputs, maxInFlight);
-        Stream<R> out = StreamSupport.stream(
-                Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED), false);
+        Stream<R> out = StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED), false);
         out = out.onClose(it::cancelInFlight);
         return source == null ? out : out.onClose(source::close);
     }

@@ -1,8 +1,8 @@
 package dev.background.internal;
 
-import dev.background.function.CheckedCallable;
 import dev.background.ExecutorKind;
 import dev.background.Task;
+import dev.background.function.CheckedCallable;
 import dev.background.spi.Engine;
 import dev.background.spi.Job;
 import java.util.ArrayList;
@@ -60,13 +60,19 @@ public final class PoolCore {
     private final Set<TaskFuture<?>> gated = ConcurrentHashMap.newKeySet();
     /** Opens once shutdown is set and no task is unfinished; the engine is shut down then. */
     private final CountDownLatch drained = new CountDownLatch(1);
+
     private volatile int n;
     private final boolean recordSubmitSite;
     private final boolean awaitAtExit;
     private static final StackWalker SUBMIT_SITE = StackWalker.getInstance();
 
-    public PoolCore(String name, ExecutorKind kind, int n, int keepResults,
-                    List<Consumer<? super Task<?>>> initialCallbacks, boolean awaitAtExit) {
+    public PoolCore(
+            String name,
+            ExecutorKind kind,
+            int n,
+            int keepResults,
+            List<Consumer<? super Task<?>>> initialCallbacks,
+            boolean awaitAtExit) {
         this.name = name;
         this.kind = kind;
         this.n = n;
@@ -118,17 +124,21 @@ public final class PoolCore {
      */
     @SuppressWarnings("FutureReturnValueIgnored") // execute() gives no future; shutdownNow lists the command
     public void execute(Runnable command) {
-        submit(new TaskFuture<@Nullable Void>(this, () -> {
-            command.run();
-            return null;
-        }, CallOptions.DEFAULT, command));
+        submit(new TaskFuture<@Nullable Void>(
+                this,
+                () -> {
+                    command.run();
+                    return null;
+                },
+                CallOptions.DEFAULT,
+                command));
     }
 
     private <T extends @Nullable Object> TaskFuture<T> submit(TaskFuture<T> task) {
         if (recordSubmitSite) {
-            task.submitSite = SUBMIT_SITE.walk(frames -> frames
-                    .dropWhile(f -> isLibraryFrame(f.getClassName()))
-                    .limit(32).map(StackWalker.StackFrame::toStackTraceElement)
+            task.submitSite = SUBMIT_SITE.walk(frames -> frames.dropWhile(f -> isLibraryFrame(f.getClassName()))
+                    .limit(32)
+                    .map(StackWalker.StackFrame::toStackTraceElement)
                     .toArray(StackTraceElement[]::new));
         }
         unfinished.incrementAndGet();

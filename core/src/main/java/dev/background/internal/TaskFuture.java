@@ -1,9 +1,9 @@
 package dev.background.internal;
 
-import dev.background.function.CheckedCallable;
 import dev.background.Task;
 import dev.background.TaskException;
 import dev.background.WaitTimeoutException;
+import dev.background.function.CheckedCallable;
 import dev.background.spi.Engine;
 import dev.background.spi.Job;
 import java.lang.invoke.MethodHandles;
@@ -74,6 +74,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     private final @Nullable Runnable given;
     /** The thread running the call, or the remote interrupter. Written before RUNNING. */
     private @Nullable Object interrupter;
+
     private volatile int runState;
     /** True while this task holds a permit of its function's {@link Gate}. */
     private volatile boolean permitHeld;
@@ -82,6 +83,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
      * {@link #CLOSED} once the task has ended and the hooks were taken to run.
      */
     private volatile Runnable @Nullable [] watchers;
+
     private static final Runnable[] NO_WATCHERS = {};
     private static final Runnable[] CLOSED = {};
     /** Set only for tasks with a time limit, once they start. */
@@ -98,7 +100,8 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
         this.given = given;
     }
 
-    @Nullable Gate gate() {
+    @Nullable
+    Gate gate() {
         return options.gate();
     }
 
@@ -226,8 +229,10 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
 
     private void timeOut() {
         Duration limit = Duration.ofNanos(options.timeoutNanos());
-        if (settle(null, new TimeoutException("task '" + name() + "' of pool '" + pool.name()
-                + "' ran past its time limit of " + limit + " and was interrupted"))) {
+        if (settle(
+                null,
+                new TimeoutException("task '" + name() + "' of pool '" + pool.name() + "' ran past its time limit of "
+                        + limit + " and was interrupted"))) {
             interruptIfRunning();
         }
     }
@@ -334,7 +339,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
             Runnable[] current = watchers;
             if (current == CLOSED) {
                 hook.run(); // ended: the hooks were already taken
-                return () -> { };
+                return () -> {};
             }
             Runnable[] base = current == null ? NO_WATCHERS : current;
             Runnable[] next = Arrays.copyOf(base, base.length + 1);
@@ -449,8 +454,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
 
     private boolean cancelWon(boolean mayInterruptIfRunning) {
         neverBegin();
-        boolean won = super.completeExceptionally(
-                new CancellationException("task '" + name() + "' was cancelled"));
+        boolean won = super.completeExceptionally(new CancellationException("task '" + name() + "' was cancelled"));
         if (won) {
             if (mayInterruptIfRunning) {
                 interruptIfRunning();
@@ -490,8 +494,8 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
 
     /** Unsupported: a task completes by running its call, through its pool. */
     @Override
-    public CompletableFuture<T> completeAsync(java.util.function.Supplier<? extends T> supplier,
-                                              java.util.concurrent.Executor executor) {
+    public CompletableFuture<T> completeAsync(
+            java.util.function.Supplier<? extends T> supplier, java.util.concurrent.Executor executor) {
         throw new UnsupportedOperationException("a task completes by running its call; use complete(value)");
     }
 

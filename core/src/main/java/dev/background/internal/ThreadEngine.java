@@ -54,9 +54,12 @@ public final class ThreadEngine extends InJvmEngine {
 
     private ThreadEngine(String poolName, int n) {
         super(poolName, n);
-        this.threads = Thread.ofPlatform().daemon().name("background-" + poolName + "-", 1).factory();
-        this.executor = new ThreadPoolExecutor(threadsFor(n), threadsFor(n), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threads);
+        this.threads = Thread.ofPlatform()
+                .daemon()
+                .name("background-" + poolName + "-", 1)
+                .factory();
+        this.executor = new ThreadPoolExecutor(
+                threadsFor(n), threadsFor(n), 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
         executor.allowCoreThreadTimeOut(true);
     }
 

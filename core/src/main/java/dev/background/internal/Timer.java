@@ -16,8 +16,8 @@ final class Timer {
         static final ScheduledThreadPoolExecutor TIMER = create();
 
         private static ScheduledThreadPoolExecutor create() {
-            var t = new ScheduledThreadPoolExecutor(1,
-                    Thread.ofPlatform().daemon().name("background-timer").factory());
+            var t = new ScheduledThreadPoolExecutor(
+                    1, Thread.ofPlatform().daemon().name("background-timer").factory());
             t.setRemoveOnCancelPolicy(true); // cancelled limits must not pile up in the queue
             return t;
         }

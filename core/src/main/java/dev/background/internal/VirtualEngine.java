@@ -22,20 +22,22 @@ final class VirtualEngine extends InJvmEngine {
 
     VirtualEngine(String poolName, int n) {
         super(poolName, n);
-        this.threads = Thread.ofVirtual().name("background-" + poolName + "-", 1).factory();
+        this.threads =
+                Thread.ofVirtual().name("background-" + poolName + "-", 1).factory();
     }
 
     @Override
     void startThread(Runnable worker) {
         threads.newThread(() -> {
-            Thread self = Thread.currentThread();
-            live.add(self);
-            try {
-                worker.run();
-            } finally {
-                live.remove(self);
-            }
-        }).start();
+                    Thread self = Thread.currentThread();
+                    live.add(self);
+                    try {
+                        worker.run();
+                    } finally {
+                        live.remove(self);
+                    }
+                })
+                .start();
     }
 
     @Override

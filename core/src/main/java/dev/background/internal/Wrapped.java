@@ -1,5 +1,6 @@
 package dev.background.internal;
 
+import dev.background.Task;
 import dev.background.function.AsyncBiFunction;
 import dev.background.function.AsyncCallable;
 import dev.background.function.AsyncFunction;
@@ -8,7 +9,6 @@ import dev.background.function.CheckedBiFunction;
 import dev.background.function.CheckedCallable;
 import dev.background.function.CheckedFunction;
 import dev.background.function.CheckedTriFunction;
-import dev.background.Task;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -64,19 +64,27 @@ public abstract sealed class Wrapped<F> {
         return new Callable0<>(pool, CallOptions.DEFAULT, fn);
     }
 
-    public static <A extends @Nullable Object, R extends @Nullable Object> AsyncFunction<A, R> of(PoolCore pool, CheckedFunction<A, R> fn) {
+    public static <A extends @Nullable Object, R extends @Nullable Object> AsyncFunction<A, R> of(
+            PoolCore pool, CheckedFunction<A, R> fn) {
         return new Function1<>(pool, CallOptions.DEFAULT, fn);
     }
 
-    public static <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> AsyncBiFunction<A, B, R> of(PoolCore pool, CheckedBiFunction<A, B, R> fn) {
+    public static <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object>
+            AsyncBiFunction<A, B, R> of(PoolCore pool, CheckedBiFunction<A, B, R> fn) {
         return new Function2<>(pool, CallOptions.DEFAULT, fn);
     }
 
-    public static <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> AsyncTriFunction<A, B, C, R> of(PoolCore pool, CheckedTriFunction<A, B, C, R> fn) {
+    public static <
+                    A extends @Nullable Object,
+                    B extends @Nullable Object,
+                    C extends @Nullable Object,
+                    R extends @Nullable Object>
+            AsyncTriFunction<A, B, C, R> of(PoolCore pool, CheckedTriFunction<A, B, C, R> fn) {
         return new Function3<>(pool, CallOptions.DEFAULT, fn);
     }
 
-    static final class Callable0<R extends @Nullable Object> extends Wrapped<AsyncCallable<R>> implements AsyncCallable<R> {
+    static final class Callable0<R extends @Nullable Object> extends Wrapped<AsyncCallable<R>>
+            implements AsyncCallable<R> {
         private final CheckedCallable<R> fn;
 
         Callable0(PoolCore pool, CallOptions options, CheckedCallable<R> fn) {
@@ -95,7 +103,8 @@ public abstract sealed class Wrapped<F> {
         }
     }
 
-    static final class Function1<A extends @Nullable Object, R extends @Nullable Object> extends Wrapped<AsyncFunction<A, R>> implements AsyncFunction<A, R> {
+    static final class Function1<A extends @Nullable Object, R extends @Nullable Object>
+            extends Wrapped<AsyncFunction<A, R>> implements AsyncFunction<A, R> {
         private final CheckedFunction<A, R> fn;
 
         Function1(PoolCore pool, CallOptions options, CheckedFunction<A, R> fn) {
@@ -140,8 +149,8 @@ public abstract sealed class Wrapped<F> {
         }
     }
 
-    static final class Function2<A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> extends Wrapped<AsyncBiFunction<A, B, R>>
-            implements AsyncBiFunction<A, B, R> {
+    static final class Function2<A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object>
+            extends Wrapped<AsyncBiFunction<A, B, R>> implements AsyncBiFunction<A, B, R> {
         private final CheckedBiFunction<A, B, R> fn;
 
         Function2(PoolCore pool, CallOptions options, CheckedBiFunction<A, B, R> fn) {
@@ -161,8 +170,12 @@ public abstract sealed class Wrapped<F> {
         }
     }
 
-    static final class Function3<A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> extends Wrapped<AsyncTriFunction<A, B, C, R>>
-            implements AsyncTriFunction<A, B, C, R> {
+    static final class Function3<
+                    A extends @Nullable Object,
+                    B extends @Nullable Object,
+                    C extends @Nullable Object,
+                    R extends @Nullable Object>
+            extends Wrapped<AsyncTriFunction<A, B, C, R>> implements AsyncTriFunction<A, B, C, R> {
         private final CheckedTriFunction<A, B, C, R> fn;
 
         Function3(PoolCore pool, CallOptions options, CheckedTriFunction<A, B, C, R> fn) {

@@ -13,8 +13,7 @@ public final class SubmitSite {
     /** The class name of the separator frame, as Hazelcast prints its own. */
     static final String SEPARATOR = "------ submitted from ------";
 
-    private SubmitSite() {
-    }
+    private SubmitSite() {}
 
     /**
      * Appends the job's {@linkplain Job#submitSite() submit site} to {@code failure}'s stack

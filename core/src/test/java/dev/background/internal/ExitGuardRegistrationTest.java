@@ -18,12 +18,14 @@ class ExitGuardRegistrationTest {
     @SuppressWarnings("unchecked")
     private static Set<PoolCore> open() throws ReflectiveOperationException {
         return (Set<PoolCore>) MethodHandles.privateLookupIn(ExitGuard.class, MethodHandles.lookup())
-                .findStaticVarHandle(ExitGuard.class, "OPEN", Set.class).get();
+                .findStaticVarHandle(ExitGuard.class, "OPEN", Set.class)
+                .get();
     }
 
     private static PoolCore core(BackgroundPool pool) throws ReflectiveOperationException {
         return (PoolCore) MethodHandles.privateLookupIn(BackgroundPool.class, MethodHandles.lookup())
-                .findVarHandle(BackgroundPool.class, "core", PoolCore.class).get(pool);
+                .findVarHandle(BackgroundPool.class, "core", PoolCore.class)
+                .get(pool);
     }
 
     @Test
@@ -39,7 +41,11 @@ class ExitGuardRegistrationTest {
 
     @Test
     void aPoolThatDoesNotAwaitItsTasksAtExitIsNeverWatched() throws Exception {
-        BackgroundPool pool = BackgroundPool.builder().name("exit-free").n(1).awaitTasksAtExit(false).build();
+        BackgroundPool pool = BackgroundPool.builder()
+                .name("exit-free")
+                .n(1)
+                .awaitTasksAtExit(false)
+                .build();
 
         assertThat(open()).doesNotContain(core(pool));
         pool.close();

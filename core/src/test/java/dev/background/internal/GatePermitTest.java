@@ -42,12 +42,10 @@ class GatePermitTest {
         }
 
         @Override
-        public void resize(int n) {
-        }
+        public void resize(int n) {}
 
         @Override
-        public void shutdown() {
-        }
+        public void shutdown() {}
 
         @Override
         public List<Job> shutdownNow() {
@@ -76,7 +74,9 @@ class GatePermitTest {
         assertThat(engine.handed).containsExactly(first);
 
         first.cancel(false);
-        assertThat(engine.handed.poll().start(() -> { })).as("the engine finds it cancelled").isFalse();
+        assertThat(engine.handed.poll().start(() -> {}))
+                .as("the engine finds it cancelled")
+                .isFalse();
 
         assertThat(engine.handed).as("the permit went to the waiting call").containsExactly(second);
     }
@@ -88,13 +88,13 @@ class GatePermitTest {
         TaskFuture<Integer> third = pool.submit(() -> 3, limitOne);
 
         Job job = engine.handed.poll();
-        assertThat(job.start(() -> { })).isTrue();
+        assertThat(job.start(() -> {})).isTrue();
         job.succeed(10);
         assertThat(first.join()).isEqualTo(10);
         assertThat(engine.handed).containsExactly(second);
 
         job = engine.handed.poll();
-        assertThat(job.start(() -> { })).isTrue();
+        assertThat(job.start(() -> {})).isTrue();
         job.fail(new IllegalStateException("remote"));
         assertThat(second.exceptionNow()).hasMessage("remote");
         assertThat(engine.handed).containsExactly(third);

@@ -71,7 +71,9 @@ class InJvmEngineLimitTest {
         assertThat(bRan).as("b began while a ran, after n(1) returned").isFalse();
         assertThat(engine.toString()).contains("running=1", "queued=1");
         aOut.countDown();
-        assertThat(bDone.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).as("b runs once a has ended").isTrue();
+        assertThat(bDone.await(PATIENCE_SECONDS, TimeUnit.SECONDS))
+                .as("b runs once a has ended")
+                .isTrue();
         a.join();
     }
 }

@@ -47,12 +47,10 @@ class InJvmEnginesTest {
         }
 
         @Override
-        public void succeed(Object value) {
-        }
+        public void succeed(Object value) {}
 
         @Override
-        public void fail(Throwable error) {
-        }
+        public void fail(Throwable error) {}
 
         @Override
         public boolean isDone() {
@@ -85,7 +83,9 @@ class InJvmEnginesTest {
         List<Job> neverStarted = engine.shutdownNow();
 
         assertThat(neverStarted).containsExactly(queued1, queued2);
-        assertThat(interrupted.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).as("the running job was interrupted").isTrue();
+        assertThat(interrupted.await(PATIENCE_SECONDS, TimeUnit.SECONDS))
+                .as("the running job was interrupted")
+                .isTrue();
         assertThat(engine.awaitTermination(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();
         assertThat(engine.isTerminated()).isTrue();
         assertThat(queuedRan.get()).as("a job returned by shutdownNow ran").isFalse();
@@ -113,7 +113,9 @@ class InJvmEnginesTest {
         engine.resize(2);
 
         assertThat(twoStarted.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();
-        assertThat(engine.shutdownNow()).as("the job over the new n is still queued").containsExactly(third);
+        assertThat(engine.shutdownNow())
+                .as("the job over the new n is still queued")
+                .containsExactly(third);
         release.countDown();
         assertThat(engine.awaitTermination(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();
     }
@@ -172,7 +174,7 @@ class InJvmEnginesTest {
 
         assertThat(engine.awaitTermination(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();
         assertThat(engine.isTerminated()).isTrue();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.execute(new PlainJob("late", () -> { })))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.execute(new PlainJob("late", () -> {})))
                 .isInstanceOf(java.util.concurrent.RejectedExecutionException.class)
                 .hasMessageContaining("engine-idle-" + kind.name());
     }

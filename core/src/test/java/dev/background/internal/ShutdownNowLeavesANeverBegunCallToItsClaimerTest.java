@@ -29,10 +29,12 @@ class ShutdownNowLeavesANeverBegunCallToItsClaimerTest {
         // limited: the call waits at its function's limit; unlimited: in the engine's queue
         CallOptions options = limited ? CallOptions.DEFAULT.withLimit(1) : CallOptions.DEFAULT;
         CountDownLatch hold = new CountDownLatch(1);
-        TaskFuture<Object> blocker = pool.submit(() -> {
-            hold.await();
-            return null;
-        }, options);
+        TaskFuture<Object> blocker = pool.submit(
+                () -> {
+                    hold.await();
+                    return null;
+                },
+                options);
         TaskFuture<Object> waiting = pool.submit(() -> "ran", options);
         runState.setVolatile(waiting, NEVER); // the submit's CAS in refuseIfNotBegun
 
@@ -40,9 +42,13 @@ class ShutdownNowLeavesANeverBegunCallToItsClaimerTest {
         boolean refused = waiting.settle(null, new RejectedExecutionException("refused at its submit"));
 
         assertThat(listed).as("listed by shutdownNow").doesNotContain(waiting);
-        assertThat(refused).as("the submit's refusal settles the call it claimed").isTrue();
+        assertThat(refused)
+                .as("the submit's refusal settles the call it claimed")
+                .isTrue();
         assertThat(waiting.isCancelled()).isFalse();
-        assertThat(blocker.isCancelled()).as("the running call is cancelled as before").isTrue();
+        assertThat(blocker.isCancelled())
+                .as("the running call is cancelled as before")
+                .isTrue();
         hold.countDown();
     }
 }

@@ -2,8 +2,8 @@ package dev.background.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.background.function.AsyncCallable;
 import dev.background.BackgroundPool;
+import dev.background.function.AsyncCallable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,7 +52,8 @@ class TaskWatchStressTest {
     @Test
     void aRemovedHookNeverRunsAndAKeptOneRunsOnce() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        BackgroundPool pool = BackgroundPool.builder().name("watch-removed").n(1).build();
+        BackgroundPool pool =
+                BackgroundPool.builder().name("watch-removed").n(1).build();
         TaskFuture<?> t = (TaskFuture<?>) pool.run(() -> release.await());
         AtomicInteger kept = new AtomicInteger();
         AtomicInteger removed = new AtomicInteger();

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * nothing is left on the task. Deterministic companion of {@link TaskWatchStressTest}.
  */
 class TaskWatchTest {
-    private final BackgroundPool pool = BackgroundPool.builder().name("watch").n(1).build();
+    private final BackgroundPool pool =
+            BackgroundPool.builder().name("watch").n(1).build();
     private final CountDownLatch release = new CountDownLatch(1);
     private final TaskFuture<?> pending = (TaskFuture<?>) pool.run(() -> release.await());
 
@@ -39,8 +40,9 @@ class TaskWatchTest {
 
     @Test
     void removingOneHookKeepsTheOthersWhereverItSits() throws Exception {
-        AtomicInteger[] runs = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger(),
-                new AtomicInteger(), new AtomicInteger()};
+        AtomicInteger[] runs = {
+            new AtomicInteger(), new AtomicInteger(), new AtomicInteger(), new AtomicInteger(), new AtomicInteger()
+        };
         Runnable[] removers = new Runnable[runs.length];
         for (int i = 0; i < runs.length; i++) {
             removers[i] = pending.watch(runs[i]::incrementAndGet);

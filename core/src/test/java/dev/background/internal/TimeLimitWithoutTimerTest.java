@@ -34,10 +34,12 @@ class TimeLimitWithoutTimerTest {
             ((ScheduledThreadPoolExecutor) timer.get(null)).shutdown();
             PoolCore pool = new PoolCore("no-timer", ThreadEngine.PLATFORM, 1, 16, List.of(), false);
             boolean[] ran = {false};
-            TaskFuture<Object> t = pool.submit(() -> {
-                ran[0] = true;
-                return null;
-            }, CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(5)));
+            TaskFuture<Object> t = pool.submit(
+                    () -> {
+                        ran[0] = true;
+                        return null;
+                    },
+                    CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(5)));
             try {
                 t.get(20, TimeUnit.SECONDS);
                 System.out.println("succeeded");

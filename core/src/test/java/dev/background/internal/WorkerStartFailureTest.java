@@ -77,7 +77,8 @@ class WorkerStartFailureTest {
         AtomicInteger runs = new AtomicInteger();
 
         assertThatCode(() -> engine.execute(new PlainJob("a", runs::incrementAndGet)))
-                .as("its job ran: the submit stands").doesNotThrowAnyException();
+                .as("its job ran: the submit stands")
+                .doesNotThrowAnyException();
 
         assertThat(runs).hasValue(1);
         assertThat(engine.toString()).contains("n=1, running=0");
@@ -88,7 +89,9 @@ class WorkerStartFailureTest {
         engine.failing = false;
         CountDownLatch ran = new CountDownLatch(1);
         engine.execute(new PlainJob("b", ran::countDown));
-        assertThat(ran.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).as("a later job runs").isTrue();
+        assertThat(ran.await(PATIENCE_SECONDS, TimeUnit.SECONDS))
+                .as("a later job runs")
+                .isTrue();
         assertThat(engine.isTerminated()).isFalse();
         engine.shutdown();
         assertThat(engine.awaitTermination(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();

@@ -23,7 +23,8 @@ class SubmitSiteTest {
         IllegalStateException failure = new IllegalStateException("no such page");
         StackTraceElement[] own = failure.getStackTrace();
 
-        assertThat(SubmitSite.appendTo(failure, job(SITE), "member 10.0.0.5:5701")).isSameAs(failure);
+        assertThat(SubmitSite.appendTo(failure, job(SITE), "member 10.0.0.5:5701"))
+                .isSameAs(failure);
 
         StackTraceElement[] all = failure.getStackTrace();
         assertThat(Arrays.copyOfRange(all, 0, own.length)).isEqualTo(own);
@@ -38,15 +39,19 @@ class SubmitSiteTest {
 
         new TaskException("task 'x' failed", failure).printStackTrace(new PrintWriter(printed));
 
-        assertThat(printed.toString()).containsSubsequence("Caused by: java.lang.IllegalStateException: boom",
-                "\tat ------ submitted from ------.(ran on worker w-1)", "\tat com.example.Site.build(Site.java:17)");
+        assertThat(printed.toString())
+                .containsSubsequence(
+                        "Caused by: java.lang.IllegalStateException: boom",
+                        "\tat ------ submitted from ------.(ran on worker w-1)",
+                        "\tat com.example.Site.build(Site.java:17)");
     }
 
     @Test
     void withoutAPlaceTheSeparatorSaysNone() {
         Throwable failure = SubmitSite.appendTo(new RuntimeException(), job(SITE), null);
 
-        assertThat(failure.getStackTrace()).contains(new StackTraceElement("------ submitted from ------", "", null, -1));
+        assertThat(failure.getStackTrace())
+                .contains(new StackTraceElement("------ submitted from ------", "", null, -1));
     }
 
     @Test
@@ -63,9 +68,11 @@ class SubmitSiteTest {
     @Test
     void nullsAreRefusedByName() {
         assertThatThrownBy(() -> SubmitSite.appendTo(null, job(SITE), "m"))
-                .isInstanceOf(NullPointerException.class).hasMessage("failure");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("failure");
         assertThatThrownBy(() -> SubmitSite.appendTo(new RuntimeException(), null, "m"))
-                .isInstanceOf(NullPointerException.class).hasMessage("job");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("job");
     }
 
     private static Job job(StackTraceElement[] site) {
@@ -81,8 +88,7 @@ class SubmitSiteTest {
             }
 
             @Override
-            public void run() {
-            }
+            public void run() {}
 
             @Override
             public boolean start(Runnable interrupter) {
@@ -90,12 +96,10 @@ class SubmitSiteTest {
             }
 
             @Override
-            public void succeed(Object value) {
-            }
+            public void succeed(Object value) {}
 
             @Override
-            public void fail(Throwable error) {
-            }
+            public void fail(Throwable error) {}
 
             @Override
             public boolean isDone() {

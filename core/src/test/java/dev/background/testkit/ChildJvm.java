@@ -38,8 +38,9 @@ public final class ChildJvm {
      * @param args the program's arguments
      * @return its exit code and output
      */
-    public static Result run(Class<?> main, List<String> jvmArgs, Map<String, String> env, Duration patience,
-                             String... args) throws IOException, InterruptedException {
+    public static Result run(
+            Class<?> main, List<String> jvmArgs, Map<String, String> env, Duration patience, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.add("-cp");
@@ -49,7 +50,8 @@ public final class ChildJvm {
         command.addAll(List.of(args));
         Path out = Files.createTempFile("child-jvm", ".out");
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+            ProcessBuilder pb =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
             pb.environment().remove("BACKGROUND_N"); // the child sees only what the test sets
             env.forEach((k, v) -> {
                 if (v == null) {

@@ -3,11 +3,11 @@ package dev.background.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.background.function.AsyncCallable;
 import dev.background.BackgroundPool;
-import dev.background.function.CheckedCallable;
 import dev.background.Task;
 import dev.background.Tasks;
+import dev.background.function.AsyncCallable;
+import dev.background.function.CheckedCallable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -61,7 +61,9 @@ public abstract class InJvmPoolContract extends PoolContract {
     @Test
     void poolCallbacksRunInTheWorkerThatEndedTheTaskOrInTheCancellingThread() throws Exception {
         AtomicReference<String> ranIn = new AtomicReference<>();
-        BackgroundPool pool = build(newPoolBuilder().n(1).callback(t -> ranIn.set(Thread.currentThread().getName())));
+        BackgroundPool pool = build(newPoolBuilder()
+                .n(1)
+                .callback(t -> ranIn.set(Thread.currentThread().getName())));
         pool.run(() -> 1).result();
         eventually().until(() -> ranIn.get() != null);
         assertThat(ranIn.get()).startsWith("background-" + pool.name() + "-");
@@ -75,7 +77,8 @@ public abstract class InJvmPoolContract extends PoolContract {
         started.await();
         ranIn.set(null);
         blocked.cancel(true);
-        assertThat(ranIn.get()).as("the cancelling thread ran it before cancel returned")
+        assertThat(ranIn.get())
+                .as("the cancelling thread ran it before cancel returned")
                 .isEqualTo(Thread.currentThread().getName());
     }
 
@@ -89,20 +92,24 @@ public abstract class InJvmPoolContract extends PoolContract {
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean interrupted = new AtomicBoolean();
         Task<String> stubborn = pool.task(() -> {
-            while (true) {
-                try {
-                    release.await();
-                    return "late";
-                } catch (InterruptedException ignored) {
-                    interrupted.set(true);
-                }
-            }
-        }).timeout(SHORT).call();
+                    while (true) {
+                        try {
+                            release.await();
+                            return "late";
+                        } catch (InterruptedException ignored) {
+                            interrupted.set(true);
+                        }
+                    }
+                })
+                .timeout(SHORT)
+                .call();
         Task<String> next = pool.run(() -> "next");
 
         assertThat(stubborn.exception(PATIENCE)).isInstanceOf(java.util.concurrent.TimeoutException.class);
         eventually().untilTrue(interrupted);
-        assertThat(next.isDone()).as("the timed-out call still holds the only worker").isFalse();
+        assertThat(next.isDone())
+                .as("the timed-out call still holds the only worker")
+                .isFalse();
         release.countDown();
         assertThat(next.result()).isEqualTo("next");
         assertThat(stubborn.exceptionNow()).isInstanceOf(java.util.concurrent.TimeoutException.class);

@@ -4,19 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.background.function.AsyncBiFunction;
-import dev.background.function.AsyncCallable;
-import dev.background.function.AsyncFunction;
 import dev.background.BackgroundPool;
-import dev.background.function.CheckedBiFunction;
-import dev.background.function.CheckedCallable;
-import dev.background.function.CheckedFunction;
 import dev.background.Registration;
 import dev.background.Task;
 import dev.background.TaskException;
 import dev.background.Tasks;
 import dev.background.Tasks.Until;
 import dev.background.WaitTimeoutException;
+import dev.background.function.AsyncBiFunction;
+import dev.background.function.AsyncCallable;
+import dev.background.function.AsyncFunction;
+import dev.background.function.CheckedBiFunction;
+import dev.background.function.CheckedCallable;
+import dev.background.function.CheckedFunction;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -116,7 +116,8 @@ public abstract class PoolContract {
         }
         for (BackgroundPool p : pools) {
             assertThat(p.awaitTermination(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
-                    .as("pool %s terminates after shutdownNow", p).isTrue();
+                    .as("pool %s terminates after shutdownNow", p)
+                    .isTrue();
         }
     }
 
@@ -212,9 +213,11 @@ public abstract class PoolContract {
         Task<Void> t0 = pool.task(() -> s0.fire("zero")).call();
         Task<Void> t1 = pool.task((Signal s) -> s.fire("one")).apply(s1);
         Task<Void> t2 = pool.task((Signal s, String v) -> s.fire(v)).apply(s2, "two");
-        Task<Void> t3 = pool.task((Signal s, String v, Integer i) -> s.fire(v + i)).apply(s3, "three", 3);
+        Task<Void> t3 =
+                pool.task((Signal s, String v, Integer i) -> s.fire(v + i)).apply(s3, "three", 3);
 
-        assertThat(List.of(t0, t1, t2, t3)).allSatisfy(t -> assertThat(t.result()).isNull());
+        assertThat(List.of(t0, t1, t2, t3))
+                .allSatisfy(t -> assertThat(t.result()).isNull());
         assertThat(List.of(s0.value(), s1.value(), s2.value(), s3.value()))
                 .containsExactly("zero", "one", "two", "three3");
     }
@@ -227,11 +230,16 @@ public abstract class PoolContract {
         assertThat(pool.run(() -> "r0").result()).isEqualTo("r0");
         assertThat(pool.run((Integer a) -> a * 2, 21).result()).isEqualTo(42);
         assertThat(pool.run((Integer a, Integer b) -> a - b, 50, 8).result()).isEqualTo(42);
-        assertThat(pool.run((Integer a, Integer b, Integer c) -> a + b + c, 40, 1, 1).result()).isEqualTo(42);
+        assertThat(pool.run((Integer a, Integer b, Integer c) -> a + b + c, 40, 1, 1)
+                        .result())
+                .isEqualTo(42);
         assertThat(pool.run(() -> s0.fire("v0")).result()).isNull();
         assertThat(pool.run((Signal s) -> s.fire("v1"), s1).result()).isNull();
-        assertThat(pool.run((Signal s, String v) -> s.fire(v), s2, "v2").result()).isNull();
-        assertThat(pool.run((Signal s, String v, String w) -> s.fire(v + w), s3, "v", "3").result()).isNull();
+        assertThat(pool.run((Signal s, String v) -> s.fire(v), s2, "v2").result())
+                .isNull();
+        assertThat(pool.run((Signal s, String v, String w) -> s.fire(v + w), s3, "v", "3")
+                        .result())
+                .isNull();
         assertThat(List.of(s0.value(), s1.value(), s2.value(), s3.value())).containsExactly("v0", "v1", "v2", "v3");
     }
 
@@ -262,8 +270,11 @@ public abstract class PoolContract {
         assertThat(thrown).isInstanceOf(TaskException.class).hasCauseInstanceOf(IOException.class);
         assertThat(thrown.getCause()).hasMessage("disk full");
         assertThat(t.exception()).isInstanceOf(IOException.class).hasMessage("disk full");
-        assertThatThrownBy(t::get).isInstanceOf(ExecutionException.class).cause()
-                .isInstanceOf(IOException.class).hasMessage("disk full");
+        assertThatThrownBy(t::get)
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(IOException.class)
+                .hasMessage("disk full");
     }
 
     @Test
@@ -277,9 +288,11 @@ public abstract class PoolContract {
         };
 
         assertThatThrownBy(pool.run(throwsUnchecked)::result)
-                .isExactlyInstanceOf(IllegalStateException.class).hasMessage("boom");
+                .isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("boom");
         assertThatThrownBy(pool.run(throwsError)::result)
-                .isExactlyInstanceOf(AssertionError.class).hasMessage("bad");
+                .isExactlyInstanceOf(AssertionError.class)
+                .hasMessage("bad");
     }
 
     @Test
@@ -291,9 +304,11 @@ public abstract class PoolContract {
         Throwable failure = t.exception();
         assertThat(failure).isInstanceOf(IOException.class).hasMessage("deep");
         assertThat(hasFrameOf(failure, PoolContract.class.getName(), "failDeep"))
-                .as("stack trace of %s names the method that threw", failure).isTrue();
+                .as("stack trace of %s names the method that threw", failure)
+                .isTrue();
         assertThat(hasFrameOf(failure, PoolContract.class.getName(), "lambda$"))
-                .as("and the task's lambda that called it").isTrue();
+                .as("and the task's lambda that called it")
+                .isTrue();
     }
 
     @Test
@@ -322,10 +337,13 @@ public abstract class PoolContract {
     void resultWithATimeoutThrowsWaitTimeoutExceptionAndTheTaskGoesOn() {
         BackgroundPool pool = pool(1);
         Signal started = signal("started"), gate = signal("gate");
-        Task<String> t = pool.task(blocking(started, gate, "late")).named("slowpoke").call();
+        Task<String> t =
+                pool.task(blocking(started, gate, "late")).named("slowpoke").call();
         started.await();
 
-        assertThatThrownBy(() -> t.result(SHORT)).isInstanceOf(WaitTimeoutException.class).hasMessageContaining("slowpoke");
+        assertThatThrownBy(() -> t.result(SHORT))
+                .isInstanceOf(WaitTimeoutException.class)
+                .hasMessageContaining("slowpoke");
         assertThatThrownBy(() -> t.result(Duration.ZERO)).isInstanceOf(WaitTimeoutException.class);
         assertThat(t.isDone()).isFalse();
 
@@ -342,10 +360,14 @@ public abstract class PoolContract {
         Map<String, Throwable> thrown = new ConcurrentHashMap<>();
         Map<String, Boolean> statusKept = new ConcurrentHashMap<>();
         Map<String, Runnable> waits = Map.of(
-                "result", blocked::result,
-                "exception", blocked::exception,
-                "gather", () -> Tasks.gather(List.of(blocked)),
-                "asCompleted", () -> Tasks.asCompleted(List.of(blocked)).iterator().next());
+                "result",
+                blocked::result,
+                "exception",
+                blocked::exception,
+                "gather",
+                () -> Tasks.gather(List.of(blocked)),
+                "asCompleted",
+                () -> Tasks.asCompleted(List.of(blocked)).iterator().next());
         for (var wait : waits.entrySet()) {
             Thread waiter = Thread.ofPlatform().start(() -> {
                 try {
@@ -355,15 +377,24 @@ public abstract class PoolContract {
                     statusKept.put(wait.getKey(), Thread.currentThread().isInterrupted());
                 }
             });
-            eventually().alias(wait.getKey() + " blocks").until(() -> waiter.getState() == Thread.State.WAITING
-                    || waiter.getState() == Thread.State.TIMED_WAITING || !waiter.isAlive());
-            assertThat(waiter.isAlive()).as(wait.getKey() + " blocked: " + thrown).isTrue();
+            eventually()
+                    .alias(wait.getKey() + " blocks")
+                    .until(() -> waiter.getState() == Thread.State.WAITING
+                            || waiter.getState() == Thread.State.TIMED_WAITING
+                            || !waiter.isAlive());
+            assertThat(waiter.isAlive())
+                    .as(wait.getKey() + " blocked: " + thrown)
+                    .isTrue();
             waiter.interrupt();
             waiter.join(PATIENCE.toMillis());
         }
 
-        assertThat(thrown).hasSize(4).allSatisfy((wait, t) -> assertThat(t).as(wait)
-                .isInstanceOf(TaskException.class).hasCauseInstanceOf(InterruptedException.class));
+        assertThat(thrown)
+                .hasSize(4)
+                .allSatisfy((wait, t) -> assertThat(t)
+                        .as(wait)
+                        .isInstanceOf(TaskException.class)
+                        .hasCauseInstanceOf(InterruptedException.class));
         assertThat(statusKept).hasSize(4).containsOnlyKeys(waits.keySet()).doesNotContainValue(false);
         assertThat(blocked.isDone()).as("the task goes on").isFalse();
     }
@@ -378,7 +409,9 @@ public abstract class PoolContract {
 
         assertThat(pool.run(() -> 1).exception()).isNull();
         assertThat(pool.run(() -> 1).exception(PATIENCE)).isNull();
-        assertThat(pool.run(fails).exception()).isInstanceOf(IllegalArgumentException.class).hasMessage("nope");
+        assertThat(pool.run(fails).exception())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("nope");
         assertThat(pool.run(fails).exception(PATIENCE)).isInstanceOf(IllegalArgumentException.class);
 
         Task<String> blocked = pool.run(blocking(started, gate, "x"));
@@ -410,7 +443,9 @@ public abstract class PoolContract {
         Task<String> failed = pool.run(fails);
         failed.exception();
         assertThat(failed.state()).isEqualTo(Future.State.FAILED);
-        assertThat(failed.exceptionNow()).isInstanceOf(IllegalStateException.class).hasMessage("f");
+        assertThat(failed.exceptionNow())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("f");
         assertThatThrownBy(failed::resultNow).isInstanceOf(IllegalStateException.class);
 
         running.cancel(true);
@@ -429,7 +464,8 @@ public abstract class PoolContract {
         CheckedCallable<Integer> fails = () -> {
             throw new IllegalStateException("stage");
         };
-        assertThat(pool.run(fails).exceptionally(e -> -1).toCompletableFuture().join()).isEqualTo(-1);
+        assertThat(pool.run(fails).exceptionally(e -> -1).toCompletableFuture().join())
+                .isEqualTo(-1);
     }
 
     @Test
@@ -562,7 +598,9 @@ public abstract class PoolContract {
             probes.add(next);
         }
 
-        assertThat(Tasks.gather(probes)).as("interrupted at the start of the next task").containsOnly(false);
+        assertThat(Tasks.gather(probes))
+                .as("interrupted at the start of the next task")
+                .containsOnly(false);
     }
 
     /** Regression: careless code that returns with the interrupt status set must not pass it on. */
@@ -642,18 +680,23 @@ public abstract class PoolContract {
     @Test
     void aThrowingPoolCallbackIsLoggedAndHarmsNoTaskAndNoOtherCallback() {
         AtomicInteger counted = new AtomicInteger();
-        BackgroundPool pool = build(newPoolBuilder().n(1)
+        BackgroundPool pool = build(newPoolBuilder()
+                .n(1)
                 .callback(t -> {
                     throw new IllegalStateException("callback bug");
                 })
                 .callback(t -> counted.incrementAndGet()));
         try (LogCapture log = LogCapture.start()) {
-            List<Task<Integer>> tasks = IntStream.range(0, 5).mapToObj(i -> pool.run((Integer x) -> x, i)).toList();
+            List<Task<Integer>> tasks = IntStream.range(0, 5)
+                    .mapToObj(i -> pool.run((Integer x) -> x, i))
+                    .toList();
 
             assertThat(Tasks.gather(tasks)).containsExactly(0, 1, 2, 3, 4);
             eventually().until(() -> counted.get() == 5);
-            assertThat(log.records()).filteredOn(r -> r.getThrown() != null
-                    && "callback bug".equals(r.getThrown().getMessage())).hasSize(5)
+            assertThat(log.records())
+                    .filteredOn(r -> r.getThrown() != null
+                            && "callback bug".equals(r.getThrown().getMessage()))
+                    .hasSize(5)
                     .allSatisfy(r -> assertThat(r.getLevel()).isEqualTo(Level.WARNING));
         }
     }
@@ -684,15 +727,18 @@ public abstract class PoolContract {
         assertThat(results).doesNotContainAnyElementsOf(finished.subList(0, finished.size() - 2 * keep));
         List<Task<?>> submitted = new ArrayList<>(pending);
         submitted.addAll(finished);
-        assertThat(results).as("oldest first").isSortedAccordingTo(
-                java.util.Comparator.comparingInt(submitted::indexOf));
+        assertThat(results)
+                .as("oldest first")
+                .isSortedAccordingTo(java.util.Comparator.comparingInt(submitted::indexOf));
         assertThatThrownBy(() -> results.add(pending.get(0))).isInstanceOf(UnsupportedOperationException.class);
 
         gate.fire();
         pending.forEach(Task::result);
         eventually().until(() -> pool.pending() == 0);
-        assertThat(pool.results()).as("old tasks are forgotten once they end")
-                .doesNotContainAnyElementsOf(pending).hasSizeLessThanOrEqualTo(2 * keep);
+        assertThat(pool.results())
+                .as("old tasks are forgotten once they end")
+                .doesNotContainAnyElementsOf(pending)
+                .hasSizeLessThanOrEqualTo(2 * keep);
     }
 
     // ================================================================ per-function options (item 8)
@@ -702,31 +748,39 @@ public abstract class PoolContract {
         BackgroundPool pool = pool(1);
         Signal started = signal("started"), interrupted = signal("interrupted");
 
-        Task<String> t = pool.task(untilInterrupted(started, interrupted)).named("stuck").timeout(SHORT).call();
+        Task<String> t = pool.task(untilInterrupted(started, interrupted))
+                .named("stuck")
+                .timeout(SHORT)
+                .call();
 
         // Exactly as the javadoc of timeout(..) and the README's "Per-function options" say.
         Throwable failure = t.exception(PATIENCE);
-        assertThat(failure).isInstanceOf(TimeoutException.class)
-                .hasMessage("task 'stuck' of pool '" + pool.name() + "' ran past its time limit of PT0.05S and was interrupted");
+        assertThat(failure)
+                .isInstanceOf(TimeoutException.class)
+                .hasMessage("task 'stuck' of pool '" + pool.name()
+                        + "' ran past its time limit of PT0.05S and was interrupted");
         assertThat(t.state()).isEqualTo(Future.State.FAILED);
         assertThat(t.isCancelled()).isFalse();
-        assertThatThrownBy(t::result).isInstanceOf(TaskException.class).hasCause(failure)
+        assertThatThrownBy(t::result)
+                .isInstanceOf(TaskException.class)
+                .hasCause(failure)
                 .hasMessage(failure.toString());
         assertThatThrownBy(t::get).isInstanceOf(ExecutionException.class).hasCause(failure);
-        assertThatThrownBy(t.toCompletableFuture()::join).isInstanceOf(java.util.concurrent.CompletionException.class)
+        assertThatThrownBy(t.toCompletableFuture()::join)
+                .isInstanceOf(java.util.concurrent.CompletionException.class)
                 .hasCause(failure);
         interrupted.await();
         assertThat(pool.run(() -> Thread.currentThread().isInterrupted()).result())
-                .as("the interrupt does not reach the next task").isFalse();
+                .as("the interrupt does not reach the next task")
+                .isFalse();
     }
 
     @Test
     void aTimeLimitCountsRunTimeNotTimeSpentQueued() {
         BackgroundPool pool = pool(1);
         Signal started = signal("started"), interrupted = signal("interrupted");
-        CheckedFunction<Boolean, String> slowOrQuick = slow -> slow
-                ? untilInterrupted(started, interrupted).call()
-                : "quick";
+        CheckedFunction<Boolean, String> slowOrQuick =
+                slow -> slow ? untilInterrupted(started, interrupted).call() : "quick";
         AsyncFunction<Boolean, String> limited = pool.task(slowOrQuick).timeout(timeLimitMetByQuickCalls());
 
         Task<String> slow = limited.apply(true);
@@ -741,12 +795,15 @@ public abstract class PoolContract {
         BackgroundPool pool = pool(3);
         Counter inside = counter("inside");
         Signal gate = signal("gate");
-        AsyncFunction<Integer, Integer> limited = pool.task(PoolContract.<Integer>countedUntil(inside, gate)).limit(2);
+        AsyncFunction<Integer, Integer> limited =
+                pool.task(PoolContract.<Integer>countedUntil(inside, gate)).limit(2);
 
-        List<Task<Integer>> calls = IntStream.range(0, 6).mapToObj(limited::apply).toList();
+        List<Task<Integer>> calls =
+                IntStream.range(0, 6).mapToObj(limited::apply).toList();
         eventually().until(() -> inside.current() == 2);
         assertThat(pool.run(() -> "other").result(PATIENCE))
-                .as("a third worker is free: waiting calls hold none").isEqualTo("other");
+                .as("a third worker is free: waiting calls hold none")
+                .isEqualTo("other");
         gate.fire();
 
         assertThat(Tasks.gather(calls)).containsExactly(0, 1, 2, 3, 4, 5);
@@ -778,7 +835,8 @@ public abstract class PoolContract {
         Task<Integer> third = limited.apply(3, gate2);
         eventually().until(() -> inside.current() == 1);
         assertThat(pool.run(() -> "free").result(PATIENCE))
-                .as("the other worker is free: the third call still waits for the limit").isEqualTo("free");
+                .as("the other worker is free: the third call still waits for the limit")
+                .isEqualTo("free");
         gate2.fire();
 
         assertThat(Tasks.gather(List.of(second, third))).containsExactly(2, 3);
@@ -789,10 +847,12 @@ public abstract class PoolContract {
     @Test
     void aNamedFunctionRunsInAThreadWhoseNameContainsItsName() {
         BackgroundPool pool = pool(1);
-        AsyncCallable<String> threadName = pool.task(() -> Thread.currentThread().getName());
+        AsyncCallable<String> threadName =
+                pool.task(() -> Thread.currentThread().getName());
 
         assertThat(threadName.named("resize-images").call().result()).contains("resize-images");
-        assertThat(threadName.call().result()).as("the name is the function's only while it runs")
+        assertThat(threadName.call().result())
+                .as("the name is the function's only while it runs")
                 .doesNotContain("resize-images");
     }
 
@@ -824,7 +884,8 @@ public abstract class PoolContract {
         done.result();
         Task<Integer> blocked = pool.run(blocking(s, gate, 2));
 
-        Iterator<Task<Integer>> it = Tasks.asCompleted(List.of(blocked, done), SHORT).iterator();
+        Iterator<Task<Integer>> it =
+                Tasks.asCompleted(List.of(blocked, done), SHORT).iterator();
 
         assertThat((Object) it.next()).isSameAs(done);
         assertThatThrownBy(it::next).isInstanceOf(WaitTimeoutException.class).hasMessageContaining("1 task");
@@ -840,7 +901,8 @@ public abstract class PoolContract {
         Task<Integer> blocked = pool.run(blocking(s, gate, 2));
         done.result();
 
-        Iterator<Task<Integer>> it = Tasks.asCompleted(List.of(done, blocked, done, blocked)).iterator();
+        Iterator<Task<Integer>> it =
+                Tasks.asCompleted(List.of(done, blocked, done, blocked)).iterator();
         assertThat((Object) it.next()).isSameAs(done);
         gate.fire();
         assertThat((Object) it.next()).isSameAs(blocked);
@@ -877,7 +939,9 @@ public abstract class PoolContract {
         assertThat(blocked.isDone()).isTrue();
         var noFailure = Tasks.await(List.of(blocked, quick), Until.FIRST_FAILURE, PATIENCE);
         assertThat(noFailure.done()).as("no failure: waits for all").containsExactly(blocked, quick);
-        assertThat(Tasks.await(List.<Task<?>>of(), Until.ALL_COMPLETED, PATIENCE).done()).isEmpty();
+        assertThat(Tasks.await(List.<Task<?>>of(), Until.ALL_COMPLETED, PATIENCE)
+                        .done())
+                .isEmpty();
     }
 
     @Test
@@ -897,8 +961,8 @@ public abstract class PoolContract {
     void gatherReturnsResultsInSubmissionOrderWhateverTheOrderTheyEnd() {
         BackgroundPool pool = pool(3);
         Signal s = signal("s"), g1 = signal("g1"), g2 = signal("g2"), g3 = signal("g3");
-        List<Task<String>> tasks = List.of(pool.run(blocking(s, g1, "a")), pool.run(blocking(s, g2, "b")),
-                pool.run(blocking(s, g3, "c")));
+        List<Task<String>> tasks =
+                List.of(pool.run(blocking(s, g1, "a")), pool.run(blocking(s, g2, "b")), pool.run(blocking(s, g3, "c")));
         g3.fire();
         tasks.get(2).result();
         g2.fire();
@@ -920,7 +984,10 @@ public abstract class PoolContract {
         Task<String> failing = pool.run(fails);
 
         assertThatThrownBy(() -> Tasks.gather(List.of(forever, failing)))
-                .isInstanceOf(TaskException.class).cause().isInstanceOf(IOException.class).hasMessage("first failure");
+                .isInstanceOf(TaskException.class)
+                .cause()
+                .isInstanceOf(IOException.class)
+                .hasMessage("first failure");
         assertThat(forever.isDone()).isFalse();
     }
 
@@ -946,8 +1013,11 @@ public abstract class PoolContract {
         int maxInFlight = 3;
         Stream<Integer> inputs = Stream.iterate(0, i -> i + 1).limit(30).peek(i -> generated.incrementAndGet());
 
-        Stream<Integer> results = pool.task(PoolContract.<Integer>countedUntil(inside, open)).map(inputs, maxInFlight);
-        assertThat(generated).as("nothing read before the first result is asked for").hasValue(0);
+        Stream<Integer> results =
+                pool.task(PoolContract.<Integer>countedUntil(inside, open)).map(inputs, maxInFlight);
+        assertThat(generated)
+                .as("nothing read before the first result is asked for")
+                .hasValue(0);
         Iterator<Integer> it = results.iterator();
         long consumed = 0;
         while (it.hasNext()) {
@@ -982,7 +1052,8 @@ public abstract class PoolContract {
         BackgroundPool pool = pool(3);
         Signal never = signal("never");
         Counter inside = counter("inside");
-        CheckedFunction<Integer, Integer> firstOnly = i -> i == 0 ? 0 : PoolContract.<Integer>countedUntil(inside, never).apply(i);
+        CheckedFunction<Integer, Integer> firstOnly = i ->
+                i == 0 ? 0 : PoolContract.<Integer>countedUntil(inside, never).apply(i);
 
         try (Stream<Integer> results = pool.task(firstOnly).map(Stream.iterate(0, i -> i + 1), 3)) {
             assertThat(results.iterator().next()).isZero();
@@ -1024,12 +1095,15 @@ public abstract class PoolContract {
                 firstInside.exit();
             }
         };
-        List<Task<Integer>> running = IntStream.range(0, 3).mapToObj(i -> pool.run(first, i)).toList();
+        List<Task<Integer>> running =
+                IntStream.range(0, 3).mapToObj(i -> pool.run(first, i)).toList();
         eventually().until(() -> firstInside.current() == 3);
 
         pool.n(1);
         List<Task<Integer>> queued = IntStream.range(0, 4)
-                .mapToObj(i -> pool.task(PoolContract.<Integer>countedUntil(secondInside, secondGate)).apply(i)).toList();
+                .mapToObj(i -> pool.task(PoolContract.<Integer>countedUntil(secondInside, secondGate))
+                        .apply(i))
+                .toList();
         assertThat(firstInside.current()).as("lowering interrupts none").isEqualTo(3);
         firstGate.fire();
         assertThat(Tasks.gather(running)).as("none interrupted").containsExactly(0, 1, 2);
@@ -1037,7 +1111,9 @@ public abstract class PoolContract {
         secondGate.fire();
 
         assertThat(Tasks.gather(queued)).containsExactly(0, 1, 2, 3);
-        assertThat(secondInside.max()).as("once the running tasks ended, one at a time").isEqualTo(1);
+        assertThat(secondInside.max())
+                .as("once the running tasks ended, one at a time")
+                .isEqualTo(1);
     }
 
     /**
@@ -1054,7 +1130,8 @@ public abstract class PoolContract {
             Signal warmGate = signal("warmGate" + round), gate = signal("gate" + round);
             pool.n(3);
             AsyncFunction<Integer, Integer> warm = pool.task(PoolContract.<Integer>countedUntil(warmInside, warmGate));
-            List<Task<Integer>> warmCalls = IntStream.range(0, 3).mapToObj(warm::apply).toList();
+            List<Task<Integer>> warmCalls =
+                    IntStream.range(0, 3).mapToObj(warm::apply).toList();
             eventually().until(() -> warmInside.current() == 3); // three workers, idle together below
             warmGate.fire();
             Tasks.gather(warmCalls);
@@ -1062,12 +1139,18 @@ public abstract class PoolContract {
             pool.n(1);
             AsyncFunction<Integer, Integer> f = pool.task(PoolContract.<Integer>countedUntil(inside, gate));
             List<Task<Integer>> calls = IntStream.range(0, 3).mapToObj(f::apply).toList();
-            eventually().failFast("round " + round + ": two calls ran at once after n(1) on an idle pool",
-                    () -> inside.current() > 1).during(SHORT).until(() -> inside.current() == 1);
+            eventually()
+                    .failFast(
+                            "round " + round + ": two calls ran at once after n(1) on an idle pool",
+                            () -> inside.current() > 1)
+                    .during(SHORT)
+                    .until(() -> inside.current() == 1);
             gate.fire();
 
             assertThat(Tasks.gather(calls)).containsExactly(0, 1, 2);
-            assertThat(inside.max()).as("round %d: calls at once after n(1) on an idle pool", round).isEqualTo(1);
+            assertThat(inside.max())
+                    .as("round %d: calls at once after n(1) on an idle pool", round)
+                    .isEqualTo(1);
         }
     }
 
@@ -1080,7 +1163,7 @@ public abstract class PoolContract {
 
         Task<Integer> c = pool.submit((Callable<Integer> & Serializable) () -> 7);
         Task<String> r = pool.submit((Runnable & Serializable) () -> ran.fire("r"), "result");
-        Future<?> plain = pool.submit((Runnable & Serializable) () -> { });
+        Future<?> plain = pool.submit((Runnable & Serializable) () -> {});
         pool.execute((Runnable & Serializable) executed::fire);
 
         assertThat(c.result()).isEqualTo(7);
@@ -1103,16 +1186,22 @@ public abstract class PoolContract {
 
         assertThat(pool.isShutdown()).isTrue();
         assertThat(pool.isTerminated()).isFalse();
-        assertThat(pool.awaitTermination(SHORT.toMillis(), TimeUnit.MILLISECONDS)).isFalse();
-        List<Runnable> submits = List.of(f::call, () -> pool.run(() -> 1),
+        assertThat(pool.awaitTermination(SHORT.toMillis(), TimeUnit.MILLISECONDS))
+                .isFalse();
+        List<Runnable> submits = List.of(
+                f::call,
+                () -> pool.run(() -> 1),
                 () -> pool.submit((Callable<Integer> & Serializable) () -> 1),
-                () -> pool.execute((Runnable & Serializable) () -> { }),
-                () -> pool.map((Integer i) -> i, List.of(1)).forEach(i -> { }));
-        assertThat(submits).allSatisfy(submit -> assertThatThrownBy(submit::run)
-                .isInstanceOf(RejectedExecutionException.class).hasMessageContaining(pool.name()));
+                () -> pool.execute((Runnable & Serializable) () -> {}),
+                () -> pool.map((Integer i) -> i, List.of(1)).forEach(i -> {}));
+        assertThat(submits)
+                .allSatisfy(submit -> assertThatThrownBy(submit::run)
+                        .isInstanceOf(RejectedExecutionException.class)
+                        .hasMessageContaining(pool.name()));
         gate.fire();
 
-        assertThat(pool.awaitTermination(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(pool.awaitTermination(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
+                .isTrue();
         assertThat(pool.isTerminated()).isTrue();
         assertThat(running.resultNow()).isEqualTo("running");
         assertThat(queued.resultNow()).isEqualTo("queued");
@@ -1123,14 +1212,17 @@ public abstract class PoolContract {
         BackgroundPool pool = pool(2);
         Counter inside = counter("inside");
         Signal gate = signal("gate");
-        AsyncFunction<Integer, Integer> limited = pool.task(PoolContract.<Integer>countedUntil(inside, gate)).limit(1);
-        List<Task<Integer>> calls = IntStream.range(0, 3).mapToObj(limited::apply).toList();
+        AsyncFunction<Integer, Integer> limited =
+                pool.task(PoolContract.<Integer>countedUntil(inside, gate)).limit(1);
+        List<Task<Integer>> calls =
+                IntStream.range(0, 3).mapToObj(limited::apply).toList();
         eventually().until(() -> inside.current() == 1);
 
         pool.shutdown();
         gate.fire();
 
-        assertThat(pool.awaitTermination(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(pool.awaitTermination(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
+                .isTrue();
         assertThat(calls).allSatisfy(t -> assertThat(t.state()).isEqualTo(Future.State.SUCCESS));
         assertThat(inside.total()).isEqualTo(3);
     }
@@ -1140,19 +1232,24 @@ public abstract class PoolContract {
         BackgroundPool pool = pool(1);
         Signal started = signal("started"), interrupted = signal("interrupted"), ran = signal("ran");
         Task<String> running = pool.run(untilInterrupted(started, interrupted));
-        List<Task<Void>> queued = IntStream.range(0, 3).mapToObj(i -> pool.run(() -> ran.fire())).toList();
+        List<Task<Void>> queued =
+                IntStream.range(0, 3).mapToObj(i -> pool.run(() -> ran.fire())).toList();
         started.await();
 
         List<Runnable> neverStarted = pool.shutdownNow();
 
         assertThat(neverStarted).hasSize(3).allSatisfy(r -> assertThat(r).isInstanceOf(Task.class));
-        assertThat(neverStarted).containsExactlyInAnyOrderElementsOf(List.<Runnable>copyOf(queued.stream().map(Runnable.class::cast).toList()));
+        assertThat(neverStarted)
+                .containsExactlyInAnyOrderElementsOf(List.<Runnable>copyOf(
+                        queued.stream().map(Runnable.class::cast).toList()));
         assertThat(queued).allSatisfy(t -> assertThat(t.isCancelled()).isTrue());
         interrupted.await();
-        assertThat(pool.awaitTermination(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(pool.awaitTermination(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
+                .isTrue();
         assertThat(running.isDone()).isTrue();
         assertThat(ran.isFired()).isFalse();
-        assertThatThrownBy(() -> pool.run(() -> 1)).isInstanceOf(RejectedExecutionException.class)
+        assertThatThrownBy(() -> pool.run(() -> 1))
+                .isInstanceOf(RejectedExecutionException.class)
                 .hasMessageContaining(pool.name());
     }
 
@@ -1176,7 +1273,8 @@ public abstract class PoolContract {
         assertThat(List.<Object>copyOf(neverStarted)).containsExactlyInAnyOrder(executed, submitted);
         assertThat(submitted.isCancelled()).isTrue();
         interrupted.await();
-        assertThat(pool.awaitTermination(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(pool.awaitTermination(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
+                .isTrue();
         assertThat(ran.isFired()).isFalse();
     }
 
@@ -1193,8 +1291,9 @@ public abstract class PoolContract {
             doneWhenClosed.set(t.isDone() && queued.isDone());
         });
 
-        eventually().until(() -> closer.getState() == Thread.State.WAITING
-                || closer.getState() == Thread.State.TIMED_WAITING);
+        eventually()
+                .until(() ->
+                        closer.getState() == Thread.State.WAITING || closer.getState() == Thread.State.TIMED_WAITING);
         assertThat(doneWhenClosed.get()).as("close has not returned").isNull();
         gate.fire();
         closer.join(PATIENCE.toMillis());
@@ -1216,13 +1315,16 @@ public abstract class PoolContract {
             pool.close();
             interruptStatusAfterClose.set(Thread.currentThread().isInterrupted());
         });
-        eventually().until(() -> closer.getState() == Thread.State.WAITING
-                || closer.getState() == Thread.State.TIMED_WAITING);
+        eventually()
+                .until(() ->
+                        closer.getState() == Thread.State.WAITING || closer.getState() == Thread.State.TIMED_WAITING);
 
         closer.interrupt();
         closer.join(PATIENCE.toMillis());
 
-        assertThat(interruptStatusAfterClose.get()).as("close returned, interrupt status kept").isTrue();
+        assertThat(interruptStatusAfterClose.get())
+                .as("close returned, interrupt status kept")
+                .isTrue();
         interrupted.await();
         assertThat(stuck.isDone()).isTrue();
         assertThat(queued.isCancelled()).isTrue();
@@ -1254,7 +1356,8 @@ public abstract class PoolContract {
     @Test
     void invokeAllReturnsEveryFutureDoneInTheOrderGiven() throws Exception {
         BackgroundPool pool = pool(2);
-        List<Callable<String>> calls = List.of((Callable<String> & Serializable) () -> "a",
+        List<Callable<String>> calls = List.of(
+                (Callable<String> & Serializable) () -> "a",
                 (Callable<String> & Serializable) () -> {
                     throw new IOException("b");
                 },
@@ -1264,7 +1367,9 @@ public abstract class PoolContract {
 
         assertThat(futures).hasSize(3).allSatisfy(f -> assertThat(f.isDone()).isTrue());
         assertThat(futures.get(0).get()).isEqualTo("a");
-        assertThatThrownBy(futures.get(1)::get).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IOException.class);
+        assertThatThrownBy(futures.get(1)::get)
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(IOException.class);
         assertThat(futures.get(2).get()).isEqualTo("c");
     }
 
@@ -1273,8 +1378,8 @@ public abstract class PoolContract {
         BackgroundPool pool = pool(2);
         Signal started = signal("started"), interrupted = signal("interrupted");
         CheckedCallable<String> stuck = untilInterrupted(started, interrupted);
-        List<Callable<String>> calls = List.of((Callable<String> & Serializable) () -> "quick",
-                (Callable<String> & Serializable) stuck::call);
+        List<Callable<String>> calls =
+                List.of((Callable<String> & Serializable) () -> "quick", (Callable<String> & Serializable) stuck::call);
 
         List<Future<String>> futures = pool.invokeAll(calls, SHORT.toMillis(), TimeUnit.MILLISECONDS);
 
@@ -1317,9 +1422,13 @@ public abstract class PoolContract {
                     throw new IOException("two");
                 });
 
-        assertThatThrownBy(() -> pool.invokeAny(allFail)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> pool.invokeAny(allFail))
+                .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(IOException.class);
-        assertThatThrownBy(() -> pool.invokeAny(List.of((Callable<String> & Serializable) stuck::call),
-                SHORT.toMillis(), TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        assertThatThrownBy(() -> pool.invokeAny(
+                        List.of((Callable<String> & Serializable) stuck::call),
+                        SHORT.toMillis(),
+                        TimeUnit.MILLISECONDS))
+                .isInstanceOf(TimeoutException.class);
     }
 }

@@ -1,7 +1,7 @@
 package dev.background.testkit;
 
-import dev.background.function.CheckedCallable;
 import dev.background.ExecutorKind;
+import dev.background.function.CheckedCallable;
 import dev.background.spi.Engine;
 import dev.background.spi.Job;
 import java.io.ByteArrayInputStream;
@@ -199,8 +199,8 @@ public final class SerializingKind implements ExecutorKind {
             try (var out = new ObjectOutputStream(bytes)) {
                 out.writeObject(o);
             } catch (NotSerializableException e) {
-                throw new NotSerializableException("not serialisable (a task may capture only serialisable values): "
-                        + e.getMessage());
+                throw new NotSerializableException(
+                        "not serialisable (a task may capture only serialisable values): " + e.getMessage());
             }
             return bytes.toByteArray();
         }

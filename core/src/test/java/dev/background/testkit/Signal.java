@@ -39,7 +39,8 @@ public record Signal(String path) implements Serializable {
      * @param value what {@link #value()} returns
      */
     public void fire(String value) {
-        File tmp = new File(path + "." + ProcessHandle.current().pid() + "." + Thread.currentThread().threadId() + ".tmp");
+        File tmp = new File(path + "." + ProcessHandle.current().pid() + "."
+                + Thread.currentThread().threadId() + ".tmp");
         try (FileOutputStream out = new FileOutputStream(tmp)) {
             out.write(value.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -82,7 +83,9 @@ public record Signal(String path) implements Serializable {
      * @return the value it was fired with
      */
     public String await() {
-        Awaitility.await("signal " + new File(path).getName()).atMost(PATIENCE).pollInterval(Duration.ofMillis(5))
+        Awaitility.await("signal " + new File(path).getName())
+                .atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(5))
                 .until(this::isFired);
         return value();
     }

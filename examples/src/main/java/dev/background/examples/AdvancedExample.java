@@ -1,7 +1,7 @@
 package dev.background.examples;
 
-import dev.background.function.AsyncFunction;
 import dev.background.Background;
+import dev.background.function.AsyncFunction;
 import java.time.Duration;
 
 /**

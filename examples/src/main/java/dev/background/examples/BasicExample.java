@@ -1,9 +1,9 @@
 package dev.background.examples;
 
-import dev.background.function.AsyncCallable;
 import dev.background.Background;
 import dev.background.Task;
 import dev.background.Tasks;
+import dev.background.function.AsyncCallable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,12 +51,14 @@ public final class BasicExample {
         for (int i = 0; i < 100; i++) {
             calls.add(work.call());
         }
-        System.out.printf("Submitted 100 calls of work() in %.3f ms; they run in the background, %d at a time.%n",
+        System.out.printf(
+                "Submitted 100 calls of work() in %.3f ms; they run in the background, %d at a time.%n",
                 (System.nanoTime() - t0) / 1e6, Background.n());
 
         // Python's interpreter waits for them at exit, and so would the JVM; waiting here lets us time them.
         Tasks.awaitAll(calls);
-        System.out.printf("All %d calls of work() done after %d ms (one after another: %d ms).%n",
+        System.out.printf(
+                "All %d calls of work() done after %d ms (one after another: %d ms).%n",
                 DONE.get(), (System.nanoTime() - t0) / 1_000_000, 100 * WORK.toMillis());
     }
 }

@@ -1,8 +1,8 @@
 package dev.background.examples;
 
-import dev.background.function.AsyncFunction;
 import dev.background.Background;
 import dev.background.Task;
+import dev.background.function.AsyncFunction;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -46,7 +46,8 @@ public final class DataScienceExample {
         Table.create("warm-up"); // Tablesaw's first use scans the class path: not part of the story's time
 
         long t0 = System.nanoTime();
-        List<Task<Table>> futures = IntStream.range(0, 10).mapToObj(longFunc::apply).toList();
+        List<Task<Table>> futures =
+                IntStream.range(0, 10).mapToObj(longFunc::apply).toList();
         long submitted = System.nanoTime();
 
         // pd.concat([future.result() for future in futures]): result() waits for each call.
@@ -56,7 +57,8 @@ public final class DataScienceExample {
         }
         long done = System.nanoTime();
 
-        System.out.printf("10 calls submitted in %.3f ms; all 10 results concatenated after %d ms"
+        System.out.printf(
+                "10 calls submitted in %.3f ms; all 10 results concatenated after %d ms"
                         + " (one call: %d ms; one after another: %d ms).%n",
                 (submitted - t0) / 1e6, (done - t0) / 1_000_000, SLEEP.toMillis(), 10 * SLEEP.toMillis());
         System.out.println(all.printAll());

@@ -27,9 +27,14 @@ class ExamplesTest {
     private String run(Class<?> main) throws IOException, InterruptedException {
         Path out = dir.resolve(main.getSimpleName() + ".out");
         Path err = dir.resolve(main.getSimpleName() + ".err");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dslf4j.internal.verbosity=ERROR", "-cp", System.getProperty("java.class.path"), main.getName())
-                .redirectOutput(out.toFile()).redirectError(err.toFile())
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Dslf4j.internal.verbosity=ERROR",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        main.getName())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         boolean ended = p.waitFor(1, TimeUnit.MINUTES);
@@ -38,7 +43,9 @@ class ExamplesTest {
         }
         String stdout = Files.readString(out, StandardCharsets.UTF_8);
         String stderr = Files.readString(err, StandardCharsets.UTF_8);
-        assertThat(ended).as("%s ended; output:%n%s%n%s", main.getSimpleName(), stdout, stderr).isTrue();
+        assertThat(ended)
+                .as("%s ended; output:%n%s%n%s", main.getSimpleName(), stdout, stderr)
+                .isTrue();
         assertThat(p.exitValue()).as("exit code; stderr:%n%s", stderr).isZero();
         assertThat(stderr).doesNotContain("Exception");
         return stdout;
@@ -48,7 +55,9 @@ class ExamplesTest {
     void basicExampleRunsAHundredCallsOfWork() throws Exception {
         String out = run(BasicExample.class);
 
-        assertThat(out).containsPattern("Submitted 100 calls of work\\(\\) in [\\d.]+ ms; they run in the background, \\d+ at a time\\.")
+        assertThat(out)
+                .containsPattern(
+                        "Submitted 100 calls of work\\(\\) in [\\d.]+ ms; they run in the background, \\d+ at a time\\.")
                 .containsPattern("All 100 calls of work\\(\\) done after \\d+ ms \\(one after another: 2000 ms\\)\\.");
         assertThat(out.lines()).hasSize(2);
     }
@@ -60,10 +69,17 @@ class ExamplesTest {
         List<String> lines = out.lines().toList();
         assertThat(lines).contains("Submitted 100 calls, 40 at a time; each result is printed as its call ends.");
         Pattern result = Pattern.compile("work\\((\\d+)\\) = (\\d+)");
-        List<Integer> inputs = lines.stream().map(result::matcher).filter(Matcher::matches)
-                .peek(m -> assertThat(Long.parseLong(m.group(2))).isEqualTo(Long.parseLong(m.group(1)) * Long.parseLong(m.group(1))))
-                .map(m -> Integer.parseInt(m.group(1))).sorted().toList();
-        assertThat(inputs).as("one printed result per call").isEqualTo(IntStream.range(0, 100).boxed().toList());
+        List<Integer> inputs = lines.stream()
+                .map(result::matcher)
+                .filter(Matcher::matches)
+                .peek(m -> assertThat(Long.parseLong(m.group(2)))
+                        .isEqualTo(Long.parseLong(m.group(1)) * Long.parseLong(m.group(1))))
+                .map(m -> Integer.parseInt(m.group(1)))
+                .sorted()
+                .toList();
+        assertThat(inputs)
+                .as("one printed result per call")
+                .isEqualTo(IntStream.range(0, 100).boxed().toList());
         assertThat(lines).hasSize(101);
     }
 
@@ -71,11 +87,15 @@ class ExamplesTest {
     void dataScienceExampleConcatenatesTheSquaresInOrder() throws Exception {
         String out = run(DataScienceExample.class);
 
-        assertThat(out).containsPattern("10 calls submitted in [\\d.]+ ms; all 10 results concatenated after \\d+ ms"
-                + " \\(one call: 100 ms; one after another: 1000 ms\\)\\.");
+        assertThat(out)
+                .containsPattern("10 calls submitted in [\\d.]+ ms; all 10 results concatenated after \\d+ ms"
+                        + " \\(one call: 100 ms; one after another: 1000 ms\\)\\.");
         assertThat(out).contains("number_squared");
-        List<Long> column = out.lines().filter(l -> l.matches("\\s*\\d+\\s*\\|\\s*"))
-                .map(l -> Long.parseLong(l.replace("|", "").strip())).toList();
-        assertThat(column).isEqualTo(LongStream.range(0, 10).map(i -> i * i).boxed().toList());
+        List<Long> column = out.lines()
+                .filter(l -> l.matches("\\s*\\d+\\s*\\|\\s*"))
+                .map(l -> Long.parseLong(l.replace("|", "").strip()))
+                .toList();
+        assertThat(column)
+                .isEqualTo(LongStream.range(0, 10).map(i -> i * i).boxed().toList());
     }
 }

@@ -45,13 +45,17 @@ class ReadmeTest {
         assertThat(blocks).as("java blocks in %s", README).isNotEmpty();
 
         for (List<String> block : blocks) {
-            List<String> imports = block.stream().filter(l -> l.startsWith("import ")).toList();
-            List<String> code = trimBlankEnds(block.stream().filter(l -> !l.startsWith("import ")).toList());
+            List<String> imports =
+                    block.stream().filter(l -> l.startsWith("import ")).toList();
+            List<String> code = trimBlankEnds(
+                    block.stream().filter(l -> !l.startsWith("import ")).toList());
             boolean found = sources.values().stream()
                     .anyMatch(src -> src.containsAll(imports) && Collections.indexOfSubList(src, code) >= 0);
             assertThat(found)
-                    .as("This block of %s is in no file of %s/src/main/java (with its imports, its lines one after"
-                            + " another); change both together:%n%s", README, CONSUMER, String.join("\n", block))
+                    .as(
+                            "This block of %s is in no file of %s/src/main/java (with its imports, its lines one after"
+                                    + " another); change both together:%n%s",
+                            README, CONSUMER, String.join("\n", block))
                     .isTrue();
         }
     }
@@ -69,8 +73,10 @@ class ReadmeTest {
             for (String line : block.stream().filter(l -> !l.isEmpty()).toList()) {
                 int found = pom.subList(at, pom.size()).indexOf(line);
                 assertThat(found)
-                        .as("Line '%s' of this block of %s is not in %s/pom.xml (in order, with the build's version);"
-                                + " change both together:%n%s", line, README, CONSUMER, String.join("\n", block))
+                        .as(
+                                "Line '%s' of this block of %s is not in %s/pom.xml (in order, with the build's version);"
+                                        + " change both together:%n%s",
+                                line, README, CONSUMER, String.join("\n", block))
                         .isNotNegative();
                 at += found + 1;
             }

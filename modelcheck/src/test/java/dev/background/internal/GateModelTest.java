@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 public class GateModelTest {
     private static final int LIMIT = 1;
     private final HeldJobs engine = new HeldJobs();
-    private final PoolCore pool = engine.pool(t -> { });
+    private final PoolCore pool = engine.pool(t -> {});
     private final CallOptions limited = CallOptions.DEFAULT.withLimit(LIMIT);
     private final List<TaskFuture<Integer>> submitted = new CopyOnWriteArrayList<>();
     private final AtomicInteger running = new AtomicInteger();
@@ -30,15 +30,17 @@ public class GateModelTest {
 
     @Operation
     public void submit() {
-        submitted.add(pool.submit(() -> {
-            calls.incrementAndGet();
-            int now = running.incrementAndGet();
-            running.decrementAndGet();
-            if (now > LIMIT) {
-                throw new AssertionError(now + " calls at once, limit " + LIMIT);
-            }
-            return now;
-        }, limited));
+        submitted.add(pool.submit(
+                () -> {
+                    calls.incrementAndGet();
+                    int now = running.incrementAndGet();
+                    running.decrementAndGet();
+                    if (now > LIMIT) {
+                        throw new AssertionError(now + " calls at once, limit " + LIMIT);
+                    }
+                    return now;
+                },
+                limited));
         checkEngineHoldsNoMoreThanTheLimit();
     }
 

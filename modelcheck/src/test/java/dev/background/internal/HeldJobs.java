@@ -55,12 +55,10 @@ final class HeldJobs implements ExecutorKind, Engine {
     }
 
     @Override
-    public void resize(int n) {
-    }
+    public void resize(int n) {}
 
     @Override
-    public void shutdown() {
-    }
+    public void shutdown() {}
 
     @Override
     public List<Job> shutdownNow() {

@@ -28,15 +28,20 @@ public class TaskStateMachineModelTest {
     private final HeldJobs engine = new HeldJobs();
     private final AtomicInteger poolCallbacks = new AtomicInteger();
     private final PoolCore pool = engine.pool(t -> poolCallbacks.incrementAndGet());
+
     @SuppressWarnings("StaticAssignmentOfThrowable") // compared by identity; its stack trace is never read
     private static final IllegalStateException FAILURE = new IllegalStateException("model");
+
     private final AtomicInteger calls = new AtomicInteger();
-    private final TaskFuture<Integer> task = pool.submit(() -> {
-        calls.incrementAndGet();
-        return 42;
-    }, CallOptions.DEFAULT);
+    private final TaskFuture<Integer> task = pool.submit(
+            () -> {
+                calls.incrementAndGet();
+                return 42;
+            },
+            CallOptions.DEFAULT);
     /** An engine starts a job once: the first runner takes it, the others find nothing. */
     private final Job job = engine.poll();
+
     private final AtomicBoolean taken = new AtomicBoolean();
     private final AtomicInteger remoteInterrupts = new AtomicInteger();
     private final AtomicInteger keptHooks = new AtomicInteger();
@@ -132,24 +137,32 @@ public class TaskStateMachineModelTest {
     @Validate
     public void endedOnceAsItsWinnerSaysAndEveryHookRanOnce() {
         int ended = task.isDone() ? 1 : 0;
-        check(poolCallbacks.get() == ended, "pool callback ran " + poolCallbacks + " times, task done: " + task.isDone());
+        check(
+                poolCallbacks.get() == ended,
+                "pool callback ran " + poolCallbacks + " times, task done: " + task.isDone());
         check(pool.unfinished() == 1 - ended, "unfinished is " + pool.unfinished() + ", task done: " + task.isDone());
         check(keptHookRuns.get() == keptHooks.get() * ended, "kept hooks ran " + keptHookRuns + " of " + keptHooks);
-        check(removedHookRuns.get() <= removedHooks.get() * ended,
+        check(
+                removedHookRuns.get() <= removedHooks.get() * ended,
                 removedHookRuns + " runs of " + removedHooks + " removed hooks, task done: " + task.isDone());
         check(onDoneRuns.get() == onDones.get() * ended, "onDone ran " + onDoneRuns + " of " + onDones);
         check(calls.get() <= 1, "the call ran " + calls + " times");
         check(leakedInterrupts.get() == 0, "an interrupt meant for the task outlived its run on the worker");
         check(!saidNeverBegan || calls.get() == 0, "shutdownNow said never began, but the call ran");
         check(remoteInterrupts.get() <= 1, "interrupted " + remoteInterrupts + " times");
-        check(remoteInterrupts.get() == 0 || (calls.get() == 1 && task.isCancelled()),
+        check(
+                remoteInterrupts.get() == 0 || (calls.get() == 1 && task.isCancelled()),
                 "an interrupt reached a call that was not running, or whose task was not cancelled");
         // Exactly one way to end won, and the task's state is the winner's.
-        int winners = completeWon.get() + failWon.get() + (task.isCancelled() ? 1 : 0)
+        int winners = completeWon.get()
+                + failWon.get()
+                + (task.isCancelled() ? 1 : 0)
                 + (task.state() == Future.State.SUCCESS && task.resultNow() == 42 ? 1 : 0);
         check(winners == ended, winners + " winners for one task, done: " + task.isDone());
         check(completeWon.get() == 0 || task.resultNow() == 7, "complete won but the result is not its value");
-        check(failWon.get() == 0 || task.exceptionNow() == FAILURE, "completeExceptionally won but the failure is not its");
+        check(
+                failWon.get() == 0 || task.exceptionNow() == FAILURE,
+                "completeExceptionally won but the failure is not its");
         check(cancelSaidCancelled.get() == 0 || task.isCancelled(), "cancel returned true on a task not cancelled");
         check(cancelSaidNot.get() == 0 || !task.isCancelled(), "cancel returned false on a cancelled task");
         check(!saidNeverBegan || task.isCancelled(), "shutdownNow said never began, but did not cancel");

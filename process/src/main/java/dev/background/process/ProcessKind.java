@@ -316,8 +316,16 @@ public final class ProcessKind implements ExecutorKind {
          * @return a new, immutable kind
          */
         public ProcessKind build() {
-            return new ProcessKind(new WorkerConfig(List.copyOf(jvmOptions), Map.copyOf(systemProperties),
-                    eager, maxTasksPerWorker, idleTimeout, retries, cancelGracePeriod, prefetch, serialFilter));
+            return new ProcessKind(new WorkerConfig(
+                    List.copyOf(jvmOptions),
+                    Map.copyOf(systemProperties),
+                    eager,
+                    maxTasksPerWorker,
+                    idleTimeout,
+                    retries,
+                    cancelGracePeriod,
+                    prefetch,
+                    serialFilter));
         }
     }
 }

@@ -28,8 +28,11 @@ class EngineStressTest {
     @Test
     void concurrentSubmittersCancelsAndDyingWorkersLoseNoTaskAndMixNoResult() throws Exception {
         String markers = dir.toString();
-        try (var pool = BackgroundPool.builder().name("stress").n(2)
-                .kind(ProcessKind.builder().retriesOnWorkerDeath(1).prefetch(4).build()).build()) {
+        try (var pool = BackgroundPool.builder()
+                .name("stress")
+                .n(2)
+                .kind(ProcessKind.builder().retriesOnWorkerDeath(1).prefetch(4).build())
+                .build()) {
             var f = pool.task((Integer i) -> {
                 if (i % 700 == 13) { // dies the first time, succeeds when retried
                     Path m = Path.of(markers, "died-" + i);
@@ -70,7 +73,9 @@ class EngineStressTest {
                     cancelledCount++;
                     assertThat(sub.task().isCancelled()).isTrue();
                 } else {
-                    assertThat(sub.task().result(Duration.ofMinutes(2))).as("task %d", sub.i()).isEqualTo(sub.i() * 3L);
+                    assertThat(sub.task().result(Duration.ofMinutes(2)))
+                            .as("task %d", sub.i())
+                            .isEqualTo(sub.i() * 3L);
                 }
             }
             assertThat(cancelledCount).as("some tasks were cancelled").isPositive();

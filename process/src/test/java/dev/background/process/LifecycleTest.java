@@ -23,9 +23,13 @@ class LifecycleTest {
     @Test
     void eagerWorkersStartAtBuildAndNoneIsAliveAfterClose() {
         List<Long> pids;
-        try (var pool = BackgroundPool.builder().name("eager").n(2)
-                .kind(ProcessKind.builder().eager(true).build()).build()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> Markers.workerPids("eager").size() == 2);
+        try (var pool = BackgroundPool.builder()
+                .name("eager")
+                .n(2)
+                .kind(ProcessKind.builder().eager(true).build())
+                .build()) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Markers.workerPids("eager").size() == 2);
             pids = Markers.workerPids("eager");
             assertThat(pool.task(() -> 1).call().result()).isEqualTo(1);
         }
@@ -37,7 +41,11 @@ class LifecycleTest {
 
     @Test
     void lazyWorkersStartOnlyWhenNeeded() {
-        try (var pool = BackgroundPool.builder().name("lazy").n(2).kind(ProcessKind.processes()).build()) {
+        try (var pool = BackgroundPool.builder()
+                .name("lazy")
+                .n(2)
+                .kind(ProcessKind.processes())
+                .build()) {
             assertThat(Markers.workerPids("lazy")).isEmpty();
             assertThat(pool.task(() -> 1).call().result()).isEqualTo(1);
             assertThat(Markers.workerPids("lazy")).hasSize(1);
@@ -47,12 +55,17 @@ class LifecycleTest {
     @Test
     void closeWaitsForRunningTasksAndThenStopsEveryWorker() {
         List<Task<Long>> tasks = new ArrayList<>();
-        try (var pool = BackgroundPool.builder().name("drain").n(2).kind(ProcessKind.processes()).build()) {
+        try (var pool = BackgroundPool.builder()
+                .name("drain")
+                .n(2)
+                .kind(ProcessKind.processes())
+                .build()) {
             for (int i = 0; i < 6; i++) {
                 tasks.add(pool.task(() -> {
-                    Thread.sleep(100);
-                    return ProcessHandle.current().pid();
-                }).call());
+                            Thread.sleep(100);
+                            return ProcessHandle.current().pid();
+                        })
+                        .call());
             }
         }
         for (Task<Long> t : tasks) {
@@ -63,13 +76,18 @@ class LifecycleTest {
 
     @Test
     void shutdownNowCancelsQueuedAndRunningTasksAndStopsWorkers() {
-        var pool = BackgroundPool.builder().name("now").n(1).kind(ProcessKind.builder().prefetch(0).build()).build();
+        var pool = BackgroundPool.builder()
+                .name("now")
+                .n(1)
+                .kind(ProcessKind.builder().prefetch(0).build())
+                .build();
         String pidFile = Markers.newPath(dir, "pid");
         Task<Object> running = pool.task(() -> {
-            Markers.writePid(pidFile);
-            Thread.sleep(60_000);
-            return null;
-        }).call();
+                    Markers.writePid(pidFile);
+                    Thread.sleep(60_000);
+                    return null;
+                })
+                .call();
         Task<Integer> queued = pool.task(() -> 2).call();
         long pid = Markers.awaitPid(pidFile);
         List<Runnable> neverStarted = pool.shutdownNow();
@@ -83,36 +101,47 @@ class LifecycleTest {
     /** Regression: a task sent ahead to a busy worker and cancelled there must never begin. */
     @Test
     void aTaskCancelledWhileWaitingInItsWorkerNeverRuns() throws Exception {
-        try (var pool = BackgroundPool.builder().name("ahead").n(1).kind(ProcessKind.builder().prefetch(4).build()).build()) {
+        try (var pool = BackgroundPool.builder()
+                .name("ahead")
+                .n(1)
+                .kind(ProcessKind.builder().prefetch(4).build())
+                .build()) {
             for (int round = 0; round < 20; round++) {
                 String started = Markers.newPath(dir, "started-" + round);
                 String gate = Markers.newPath(dir, "gate-" + round);
                 String ran = Markers.newPath(dir, "ran-" + round);
                 Task<Object> blocker = pool.task(() -> {
-                    Markers.writePid(started);
-                    while (!java.nio.file.Files.exists(Path.of(gate))) {
-                        Thread.onSpinWait();
-                    }
-                    return null;
-                }).call();
+                            Markers.writePid(started);
+                            while (!java.nio.file.Files.exists(Path.of(gate))) {
+                                Thread.onSpinWait();
+                            }
+                            return null;
+                        })
+                        .call();
                 Markers.awaitPid(started);
                 Task<Object> queued = pool.task(() -> {
-                    java.nio.file.Files.writeString(Path.of(ran), "ran");
-                    return null;
-                }).call();
+                            java.nio.file.Files.writeString(Path.of(ran), "ran");
+                            return null;
+                        })
+                        .call();
                 assertThat(queued.cancel(false)).isTrue();
                 java.nio.file.Files.writeString(Path.of(gate), "go");
                 blocker.result();
                 assertThat(pool.task(() -> "after").call().result()).isEqualTo("after");
-                assertThat(java.nio.file.Files.exists(Path.of(ran))).as("round %d: the cancelled task ran", round).isFalse();
+                assertThat(java.nio.file.Files.exists(Path.of(ran)))
+                        .as("round %d: the cancelled task ran", round)
+                        .isFalse();
             }
         }
     }
 
     @Test
     void workersAreRecycledAfterMaxTasks() {
-        try (var pool = BackgroundPool.builder().name("recycle").n(1)
-                .kind(ProcessKind.builder().maxTasksPerWorker(3).build()).build()) {
+        try (var pool = BackgroundPool.builder()
+                .name("recycle")
+                .n(1)
+                .kind(ProcessKind.builder().maxTasksPerWorker(3).build())
+                .build()) {
             List<Long> pids = new ArrayList<>();
             for (int i = 0; i < 7; i++) {
                 pids.add(pool.task(() -> ProcessHandle.current().pid()).call().result());
@@ -128,8 +157,11 @@ class LifecycleTest {
 
     @Test
     void idleWorkersExitAfterTheIdleTimeoutAndComeBackOnDemand() {
-        try (var pool = BackgroundPool.builder().name("idle").n(1)
-                .kind(ProcessKind.builder().idleTimeout(Duration.ofMillis(300)).build()).build()) {
+        try (var pool = BackgroundPool.builder()
+                .name("idle")
+                .n(1)
+                .kind(ProcessKind.builder().idleTimeout(Duration.ofMillis(300)).build())
+                .build()) {
             long first = pool.task(() -> ProcessHandle.current().pid()).call().result();
             Markers.awaitDead(first);
             long second = pool.task(() -> ProcessHandle.current().pid()).call().result();
@@ -139,22 +171,33 @@ class LifecycleTest {
 
     @Test
     void resizeStartsAndRetiresWorkers() {
-        try (var pool = BackgroundPool.builder().name("resize").n(1)
-                .kind(ProcessKind.builder().eager(true).build()).build()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> Markers.workerPids("resize").size() == 1);
+        try (var pool = BackgroundPool.builder()
+                .name("resize")
+                .n(1)
+                .kind(ProcessKind.builder().eager(true).build())
+                .build()) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Markers.workerPids("resize").size() == 1);
             pool.n(3);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Markers.workerPids("resize").size() == 3);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Markers.workerPids("resize").size() == 3);
             pool.n(1);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Markers.workerPids("resize").size() == 1);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Markers.workerPids("resize").size() == 1);
             assertThat(pool.task(() -> "ok").call().result()).isEqualTo("ok");
         }
     }
 
     @Test
     void workersExitWhenTheirParentIsKilled() throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ParentProgram.class.getName());
-        Process parent = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                ParentProgram.class.getName());
+        Process parent = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         List<Long> pids = new ArrayList<>();
         try (var out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -178,7 +221,11 @@ class LifecycleTest {
     /** A parent JVM that opens a pool, reports its workers' pids, and waits to be killed. */
     public static final class ParentProgram {
         public static void main(String[] args) throws Exception {
-            var pool = BackgroundPool.builder().name("orphans").n(2).kind(ProcessKind.builder().eager(true).build()).build();
+            var pool = BackgroundPool.builder()
+                    .name("orphans")
+                    .n(2)
+                    .kind(ProcessKind.builder().eager(true).build())
+                    .build();
             var pid = pool.task(() -> {
                 Thread.sleep(300);
                 return ProcessHandle.current().pid();

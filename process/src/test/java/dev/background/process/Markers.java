@@ -48,10 +48,14 @@ final class Markers {
 
     /** The worker processes of a pool, found among this JVM's children by their id argument. */
     static java.util.List<Long> workerPids(String poolName) {
-        return ProcessHandle.current().children()
+        return ProcessHandle.current()
+                .children()
                 .filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().arguments().map(a -> java.util.Arrays.stream(a)
-                        .anyMatch(s -> s.startsWith(poolName + "-worker-"))).orElse(false))
-                .map(ProcessHandle::pid).toList();
+                .filter(h -> h.info()
+                        .arguments()
+                        .map(a -> java.util.Arrays.stream(a).anyMatch(s -> s.startsWith(poolName + "-worker-")))
+                        .orElse(false))
+                .map(ProcessHandle::pid)
+                .toList();
     }
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 @ExtendWith(ProcessPoolContractTest.NotForProcesses.class)
 class ProcessPoolContractTest extends PoolContract {
     /** One kind for all tests: workers start lazily, and a stuck task is killed soon. */
-    private static final ProcessKind KIND = ProcessKind.builder().cancelGracePeriod(Duration.ofSeconds(1)).build();
+    private static final ProcessKind KIND =
+            ProcessKind.builder().cancelGracePeriod(Duration.ofSeconds(1)).build();
 
     @Override
     protected BackgroundPool.Builder newPoolBuilder() {
@@ -34,8 +35,10 @@ class ProcessPoolContractTest extends PoolContract {
 
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            String why = context.getTestMethod().map(m -> SKIPPED.get(m.getName())).orElse(null);
-            return why == null ? ConditionEvaluationResult.enabled("runs on processes")
+            String why =
+                    context.getTestMethod().map(m -> SKIPPED.get(m.getName())).orElse(null);
+            return why == null
+                    ? ConditionEvaluationResult.enabled("runs on processes")
                     : ConditionEvaluationResult.disabled(why);
         }
     }

@@ -41,8 +41,13 @@ class ProcessPoolTest {
 
     @BeforeAll
     static void open() {
-        pool = BackgroundPool.builder().name(POOL).n(2)
-                .kind(ProcessKind.builder().eager(true).cancelGracePeriod(Duration.ofSeconds(5)).build())
+        pool = BackgroundPool.builder()
+                .name(POOL)
+                .n(2)
+                .kind(ProcessKind.builder()
+                        .eager(true)
+                        .cancelGracePeriod(Duration.ofSeconds(5))
+                        .build())
                 .callback(seenByCallback::add)
                 .build();
     }
@@ -72,34 +77,42 @@ class ProcessPoolTest {
     @Test
     void exceptionReachesCallerWithTypeMessageRemoteTraceAndSubmitSite() {
         Task<Object> t = pool.task(() -> {
-            throw new IllegalStateException("boom in worker");
-        }).call();
+                    throw new IllegalStateException("boom in worker");
+                })
+                .call();
         assertThatThrownBy(t::result).isInstanceOf(IllegalStateException.class).hasMessage("boom in worker");
         List<String> frames = frames(t.exceptionNow());
         int separator = separatorIndex(frames);
-        assertThat(frames.get(separator)).as("the separator names the worker the frames above ran on")
+        assertThat(frames.get(separator))
+                .as("the separator names the worker the frames above ran on")
                 .matches("------ submitted from ------\\.\\(ran on worker " + POOL + "-worker-\\d+\\)");
         assertThat(frames.subList(0, separator)).anyMatch(f -> f.contains("lambda$exceptionReachesCaller"));
         assertThat(frames.subList(separator + 1, frames.size()))
-                .first().asString().contains("exceptionReachesCallerWithTypeMessageRemoteTraceAndSubmitSite");
+                .first()
+                .asString()
+                .contains("exceptionReachesCallerWithTypeMessageRemoteTraceAndSubmitSite");
     }
 
     /** The submit site is in the exception's own frames, so it prints also where the exception is a cause. */
     @Test
     void theSubmitSiteOfACheckedExceptionSurvivesAsTheCauseOfResultsWrapper() {
         Task<Object> t = pool.task(() -> {
-            throw new IOException("disk");
-        }).call();
+                    throw new IOException("disk");
+                })
+                .call();
 
         Throwable wrapper = org.assertj.core.api.Assertions.catchThrowable(t::result);
 
         assertThat(wrapper).isInstanceOf(TaskException.class);
         List<String> frames = frames(wrapper.getCause());
-        assertThat(frames.subList(separatorIndex(frames) + 1, frames.size())).first().asString()
+        assertThat(frames.subList(separatorIndex(frames) + 1, frames.size()))
+                .first()
+                .asString()
                 .contains("theSubmitSiteOfACheckedExceptionSurvivesAsTheCauseOfResultsWrapper");
         java.io.StringWriter printed = new java.io.StringWriter();
         wrapper.printStackTrace(new java.io.PrintWriter(printed));
-        assertThat(printed.toString()).contains("Caused by: java.io.IOException: disk")
+        assertThat(printed.toString())
+                .contains("Caused by: java.io.IOException: disk")
                 .contains("at ------ submitted from ------.(ran on worker ");
     }
 
@@ -108,14 +121,19 @@ class ProcessPoolTest {
     }
 
     private static int separatorIndex(List<String> frames) {
-        int i = frames.indexOf(frames.stream().filter(f -> f.startsWith("------ submitted from ------"))
-                .findFirst().orElseThrow(() -> new AssertionError("no separator frame in " + frames)));
-        assertThat(frames.stream().filter(f -> f.startsWith("------ submitted from"))).as("one separator").hasSize(1);
+        int i = frames.indexOf(frames.stream()
+                .filter(f -> f.startsWith("------ submitted from ------"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no separator frame in " + frames)));
+        assertThat(frames.stream().filter(f -> f.startsWith("------ submitted from")))
+                .as("one separator")
+                .hasSize(1);
         return i;
     }
 
     static final class UnserializableException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+
         @SuppressWarnings({"unused", "serial"}) // never read: there to make the exception unserialisable
         private final Unserializable field = new Unserializable();
 
@@ -127,16 +145,22 @@ class ProcessPoolTest {
     @Test
     void exceptionThatCannotBeSerialisedArrivesAsRemoteTaskException() {
         Task<Object> t = pool.task(() -> {
-            throw new UnserializableException("cannot travel");
-        }).call();
+                    throw new UnserializableException("cannot travel");
+                })
+                .call();
         assertThatThrownBy(t::result).isInstanceOfSatisfying(RemoteTaskException.class, e -> {
             assertThat(e.remoteClassName()).isEqualTo(UnserializableException.class.getName());
             assertThat(e.getMessage()).isEqualTo(UnserializableException.class.getName() + ": cannot travel");
-            assertThat(e.getCause()).isInstanceOf(RemoteTaskException.class).hasMessage("java.lang.ArithmeticException: root");
+            assertThat(e.getCause())
+                    .isInstanceOf(RemoteTaskException.class)
+                    .hasMessage("java.lang.ArithmeticException: root");
             List<String> frames = frames(e);
             int separator = separatorIndex(frames);
-            assertThat(frames.subList(0, separator)).as("the remote frames").anyMatch(f -> f.contains("lambda$exceptionThatCannotBe"));
-            assertThat(frames.get(separator + 1)).contains("exceptionThatCannotBeSerialisedArrivesAsRemoteTaskException");
+            assertThat(frames.subList(0, separator))
+                    .as("the remote frames")
+                    .anyMatch(f -> f.contains("lambda$exceptionThatCannotBe"));
+            assertThat(frames.get(separator + 1))
+                    .contains("exceptionThatCannotBeSerialisedArrivesAsRemoteTaskException");
         });
     }
 
@@ -145,7 +169,8 @@ class ProcessPoolTest {
         Unserializable captured = new Unserializable();
         Task<Integer> t = pool.task(() -> captured.value).call();
         assertThat(t.isDone()).as("failed on the submitting thread").isTrue();
-        assertThatThrownBy(t::result).isInstanceOf(TaskTransferException.class)
+        assertThatThrownBy(t::result)
+                .isInstanceOf(TaskTransferException.class)
                 .hasMessageContaining(Unserializable.class.getName())
                 .hasMessageContaining("implement java.io.Serializable");
     }
@@ -153,7 +178,8 @@ class ProcessPoolTest {
     @Test
     void resultThatCannotComeBackFailsClearlyAndTheWorkerLivesOn() {
         Task<Object> t = pool.task(() -> (Object) new Unserializable()).call();
-        assertThatThrownBy(t::result).isInstanceOf(TaskTransferException.class)
+        assertThatThrownBy(t::result)
+                .isInstanceOf(TaskTransferException.class)
                 .hasMessageContaining("result, of class " + Unserializable.class.getName());
         assertThat(pool.task(() -> 1).call().result()).isEqualTo(1);
     }
@@ -162,12 +188,14 @@ class ProcessPoolTest {
     void hundredMegabyteResult() {
         int size = 100 * 1024 * 1024;
         byte[] big = pool.task((Integer n) -> {
-            byte[] b = new byte[n];
-            for (int i = 0; i < n; i++) {
-                b[i] = (byte) (i * 31);
-            }
-            return b;
-        }).apply(size).result();
+                    byte[] b = new byte[n];
+                    for (int i = 0; i < n; i++) {
+                        b[i] = (byte) (i * 31);
+                    }
+                    return b;
+                })
+                .apply(size)
+                .result();
         assertThat(big).hasSize(size);
         for (int i = 0; i < size; i += 4099) {
             assertThat(big[i]).isEqualTo((byte) (i * 31));
@@ -177,7 +205,8 @@ class ProcessPoolTest {
     @Test
     void tenThousandTasksAcrossTwoWorkersEveryResultRight() {
         var square = pool.task((Integer x) -> (long) x * x + 1);
-        List<Long> results = square.map(IntStream.range(0, 10_000).boxed().toList()).toList();
+        List<Long> results =
+                square.map(IntStream.range(0, 10_000).boxed().toList()).toList();
         assertThat(results).hasSize(10_000);
         for (int i = 0; i < 10_000; i++) {
             assertThat(results.get(i)).isEqualTo((long) i * i + 1);
@@ -190,7 +219,10 @@ class ProcessPoolTest {
         for (Task<Long> t : Tasks.asCompleted(tasks, Duration.ofMinutes(1))) {
             sum += t.result();
         }
-        assertThat(sum).isEqualTo(IntStream.range(0, 2_000).mapToLong(i -> (long) i * i + 1).sum());
+        assertThat(sum)
+                .isEqualTo(IntStream.range(0, 2_000)
+                        .mapToLong(i -> (long) i * i + 1)
+                        .sum());
     }
 
     @Test
@@ -208,16 +240,21 @@ class ProcessPoolTest {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             pool.task(() -> {
-                System.out.println("line one from task");
-                System.out.print("two");
-                System.out.println(" parts");
-                System.err.println("warning from task");
-                return null;
-            }).call().result();
-            await().atMost(Duration.ofSeconds(10)).until(() -> err.toString(StandardCharsets.UTF_8).contains("warning from task"));
-            assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("\\[" + POOL + "-worker-\\d+] line one from task")
+                        System.out.println("line one from task");
+                        System.out.print("two");
+                        System.out.println(" parts");
+                        System.err.println("warning from task");
+                        return null;
+                    })
+                    .call()
+                    .result();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> err.toString(StandardCharsets.UTF_8).contains("warning from task"));
+            assertThat(out.toString(StandardCharsets.UTF_8))
+                    .containsPattern("\\[" + POOL + "-worker-\\d+] line one from task")
                     .containsPattern("\\[" + POOL + "-worker-\\d+] two parts");
-            assertThat(err.toString(StandardCharsets.UTF_8)).containsPattern("\\[" + POOL + "-worker-\\d+] warning from task");
+            assertThat(err.toString(StandardCharsets.UTF_8))
+                    .containsPattern("\\[" + POOL + "-worker-\\d+] warning from task");
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
@@ -227,9 +264,11 @@ class ProcessPoolTest {
     @Test
     void timeLimitInterruptsTheTaskInsideItsWorker() {
         Task<String> t = pool.task(() -> {
-            Thread.sleep(60_000);
-            return "never";
-        }).timeout(Duration.ofMillis(300)).call();
+                    Thread.sleep(60_000);
+                    return "never";
+                })
+                .timeout(Duration.ofMillis(300))
+                .call();
         assertThat(t.exception()).isInstanceOf(TimeoutException.class);
         assertThat(pool.task(() -> "still working").call().result()).isEqualTo("still working");
     }
@@ -239,25 +278,29 @@ class ProcessPoolTest {
         String started = Markers.newPath(dir, "started");
         String stopped = Markers.newPath(dir, "stopped");
         Task<Object> t = pool.task(() -> {
-            Markers.writePid(started);
-            long spins = 0;
-            while (!Thread.currentThread().isInterrupted()) {
-                spins++;
-            }
-            Files.writeString(Path.of(stopped), "after " + spins);
-            return null;
-        }).call();
+                    Markers.writePid(started);
+                    long spins = 0;
+                    while (!Thread.currentThread().isInterrupted()) {
+                        spins++;
+                    }
+                    Files.writeString(Path.of(stopped), "after " + spins);
+                    return null;
+                })
+                .call();
         long pid = Markers.awaitPid(started);
         assertThat(t.cancel(true)).isTrue();
         assertThatThrownBy(t::result).isInstanceOf(CancellationException.class);
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(Path.of(stopped)));
-        assertThat(Markers.isAlive(pid)).as("an interruptible task does not cost its worker").isTrue();
+        assertThat(Markers.isAlive(pid))
+                .as("an interruptible task does not cost its worker")
+                .isTrue();
     }
 
     @Test
     void perFunctionLimitHoldsAcrossWorkers() {
         var f = pool.task((Integer x) -> x + 1).limit(1);
         List<Task<Integer>> ts = IntStream.range(0, 50).mapToObj(f::apply).toList();
-        assertThat(ts.stream().mapToInt(Task::result).sum()).isEqualTo(IntStream.range(1, 51).sum());
+        assertThat(ts.stream().mapToInt(Task::result).sum())
+                .isEqualTo(IntStream.range(1, 51).sum());
     }
 }

@@ -4,11 +4,11 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
-import dev.background.function.AsyncCallable;
 import dev.background.BackgroundPool;
-import dev.background.function.CheckedCallable;
 import dev.background.Task;
 import dev.background.cluster.testing.LocalCluster;
+import dev.background.function.AsyncCallable;
+import dev.background.function.CheckedCallable;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -42,8 +42,7 @@ public final class ClusterBench {
     private static final int THROUGHPUT_TASKS = 100_000;
     private static final int ROUNDS = 3;
 
-    private ClusterBench() {
-    }
+    private ClusterBench() {}
 
     /** A serialisable no-op, the same shape for both sides: a lambda of this class. */
     static Callable<Object> rawNoOp() {
@@ -63,11 +62,21 @@ public final class ClusterBench {
             cc.getNetworkConfig().setAddresses(Arrays.asList(cluster.members().split(",")));
             HazelcastInstance client = HazelcastClient.newHazelcastClient(cc);
             IExecutorService raw = client.getExecutorService("background");
-            try (BackgroundPool pool = BackgroundPool.builder().name("bench").kind(cluster.kind()).n(N).build();
-                 BackgroundPool ahead = BackgroundPool.builder().name("bench-prefetch").n(N)
-                         .kind(cluster.kindBuilder().prefetch(4 * N).build()).build();
-                 BackgroundPool siteless = BackgroundPool.builder().name("bench-no-sites").n(N)
-                         .kind(cluster.kindBuilder().recordSubmitSites(false).build()).build()) {
+            try (BackgroundPool pool = BackgroundPool.builder()
+                            .name("bench")
+                            .kind(cluster.kind())
+                            .n(N)
+                            .build();
+                    BackgroundPool ahead = BackgroundPool.builder()
+                            .name("bench-prefetch")
+                            .n(N)
+                            .kind(cluster.kindBuilder().prefetch(4 * N).build())
+                            .build();
+                    BackgroundPool siteless = BackgroundPool.builder()
+                            .name("bench-no-sites")
+                            .n(N)
+                            .kind(cluster.kindBuilder().recordSubmitSites(false).build())
+                            .build()) {
                 AsyncCallable<@Nullable Object> ours = pool.task(noOp());
                 AsyncCallable<@Nullable Object> oursAhead = ahead.task(noOp());
                 AsyncCallable<@Nullable Object> oursSiteless = siteless.task(noOp());
@@ -134,23 +143,52 @@ public final class ClusterBench {
 
                 System.out.println("| measurement | raw IExecutorService | background cluster kind | ratio |");
                 System.out.println("|---|---|---|---|");
-                System.out.printf(Locale.ROOT, "| no-op round trip p50 | %.0f µs | %.0f µs | %.2fx |%n",
-                        rawRt[0], ourRt[0], rawRt[0] / ourRt[0]);
-                System.out.printf(Locale.ROOT, "| no-op round trip p99 | %.0f µs | %.0f µs | %.2fx |%n",
-                        rawRt[1], ourRt[1], rawRt[1] / ourRt[1]);
-                System.out.printf(Locale.ROOT, "| throughput, 100,000 no-ops | %.0f tasks/s | %.0f tasks/s | %.2fx |%n",
-                        rawTp, ourTp, ourTp / rawTp);
-                System.out.printf(Locale.ROOT, "| same, with prefetch(%d) | | %.0f tasks/s | %.2fx |%n",
-                        4 * N, aheadTp, aheadTp / rawTp);
-                System.out.printf(Locale.ROOT, "| no-op round trip p50, recordSubmitSites(false) | | %.0f µs | %.2fx |%n",
-                        sitelessRt[0], rawRt[0] / sitelessRt[0]);
-                System.out.printf(Locale.ROOT, "| throughput, recordSubmitSites(false) | | %.0f tasks/s | %.2fx |%n",
-                        sitelessTp, sitelessTp / rawTp);
-                System.out.printf(Locale.ROOT, "| 10 × sleep 1 s, 2 members of n = 5 (worst of 2) | %.2f s | %.2f s | |%n",
-                        rawSleep, ourSleep);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| no-op round trip p50 | %.0f µs | %.0f µs | %.2fx |%n",
+                        rawRt[0],
+                        ourRt[0],
+                        rawRt[0] / ourRt[0]);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| no-op round trip p99 | %.0f µs | %.0f µs | %.2fx |%n",
+                        rawRt[1],
+                        ourRt[1],
+                        rawRt[1] / ourRt[1]);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| throughput, 100,000 no-ops | %.0f tasks/s | %.0f tasks/s | %.2fx |%n",
+                        rawTp,
+                        ourTp,
+                        ourTp / rawTp);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| same, with prefetch(%d) | | %.0f tasks/s | %.2fx |%n",
+                        4 * N,
+                        aheadTp,
+                        aheadTp / rawTp);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| no-op round trip p50, recordSubmitSites(false) | | %.0f µs | %.2fx |%n",
+                        sitelessRt[0],
+                        rawRt[0] / sitelessRt[0]);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| throughput, recordSubmitSites(false) | | %.0f tasks/s | %.2fx |%n",
+                        sitelessTp,
+                        sitelessTp / rawTp);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| 10 × sleep 1 s, 2 members of n = 5 (worst of 2) | %.2f s | %.2f s | |%n",
+                        rawSleep,
+                        ourSleep);
                 for (int i = 0; i < 2; i++) {
-                    System.out.printf(Locale.ROOT, "%nworker %d: start-up (launch to joined) %d ms, resident memory %s%n",
-                            i, cluster.startTime(i).toMillis(), rss(cluster.pid(i)));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%nworker %d: start-up (launch to joined) %d ms, resident memory %s%n",
+                            i,
+                            cluster.startTime(i).toMillis(),
+                            rss(cluster.pid(i)));
                 }
             }
             client.shutdown();

@@ -41,8 +41,13 @@ public final class QueuedTaskHeap {
         for (String t : targets) { // warm-up: class loading and lazy statics do not count
             measure(t, Math.min(count, 10_000), held);
         }
-        System.out.printf(Locale.ROOT, "Heap held per queued task (%,d queued tasks behind one blocked worker, "
-                + "median of %d rounds, JDK %s, %s)%n", count, rounds, Runtime.version(),
+        System.out.printf(
+                Locale.ROOT,
+                "Heap held per queued task (%,d queued tasks behind one blocked worker, "
+                        + "median of %d rounds, JDK %s, %s)%n",
+                count,
+                rounds,
+                Runtime.version(),
                 ManagementFactory.getRuntimeMXBean().getInputArguments());
         System.out.printf(Locale.ROOT, "%-12s %14s %10s%n", "target", "bytes/task", "vs tpe");
         double baseline = Double.NaN;
@@ -56,7 +61,11 @@ public final class QueuedTaskHeap {
             if (t.equals("tpe")) {
                 baseline = median;
             }
-            System.out.printf(Locale.ROOT, "%-12s %14.1f %10s%n", t, median,
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-12s %14.1f %10s%n",
+                    t,
+                    median,
                     Double.isNaN(baseline) ? "-" : String.format(Locale.ROOT, "%.2fx", median / baseline));
         }
     }

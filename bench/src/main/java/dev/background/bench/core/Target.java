@@ -1,7 +1,7 @@
 package dev.background.bench.core;
 
-import dev.background.function.AsyncFunction;
 import dev.background.BackgroundPool;
+import dev.background.function.AsyncFunction;
 import dev.background.function.CheckedFunction;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,8 +78,16 @@ public final class Target implements AutoCloseable {
      */
     public static Target open(String name, int n, CheckedFunction<Integer, Integer> fn) {
         return switch (name) {
-            case "tpe" -> raw(new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                    Thread.ofPlatform().daemon().name("raw-tpe-", 1).factory()), fn);
+            case "tpe" ->
+                raw(
+                        new ThreadPoolExecutor(
+                                n,
+                                n,
+                                60,
+                                TimeUnit.SECONDS,
+                                new LinkedBlockingQueue<>(),
+                                Thread.ofPlatform().daemon().name("raw-tpe-", 1).factory()),
+                        fn);
             case "fjp" -> raw(new ForkJoinPool(n), fn);
             case "vthreads" -> raw(Executors.newVirtualThreadPerTaskExecutor(), fn);
             case "tpe-vthreads" -> raw(virtualTpe(n), fn);
@@ -110,7 +118,12 @@ public final class Target implements AutoCloseable {
     }
 
     private static ThreadPoolExecutor virtualTpe(int n) {
-        var tpe = new ThreadPoolExecutor(n, n, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        var tpe = new ThreadPoolExecutor(
+                n,
+                n,
+                1,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
                 Thread.ofVirtual().name("raw-vtpe-", 1).factory());
         tpe.allowCoreThreadTimeOut(true);
         return tpe;

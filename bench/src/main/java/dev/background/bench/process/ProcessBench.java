@@ -24,20 +24,33 @@ public final class ProcessBench {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        System.out.printf(Locale.ROOT, "java %s, %d processors%n", Runtime.version(), Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                Locale.ROOT,
+                "java %s, %d processors%n",
+                Runtime.version(),
+                Runtime.getRuntime().availableProcessors());
 
-        // 1. A worker ready: a fresh lazy pool, time to the first answer (spawn, JVM boot, class loading, one round trip).
+        // 1. A worker ready: a fresh lazy pool, time to the first answer (spawn, JVM boot, class loading, one round
+        // trip).
         long[] firstAnswer = new long[5];
         for (int i = 0; i < firstAnswer.length; i++) {
-            try (var pool = BackgroundPool.builder().name("start").n(1).kind(ProcessKind.processes()).build()) {
+            try (var pool = BackgroundPool.builder()
+                    .name("start")
+                    .n(1)
+                    .kind(ProcessKind.processes())
+                    .build()) {
                 long t0 = System.nanoTime();
                 pool.task(() -> 1).call().result();
                 firstAnswer[i] = System.nanoTime() - t0;
             }
         }
         Arrays.sort(firstAnswer);
-        System.out.printf(Locale.ROOT, "first answer from a new worker: median %.0f ms (min %.0f, max %.0f)%n",
-                firstAnswer[2] / 1e6, firstAnswer[0] / 1e6, firstAnswer[4] / 1e6);
+        System.out.printf(
+                Locale.ROOT,
+                "first answer from a new worker: median %.0f ms (min %.0f, max %.0f)%n",
+                firstAnswer[2] / 1e6,
+                firstAnswer[0] / 1e6,
+                firstAnswer[4] / 1e6);
 
         for (int r = 1; r <= rounds; r++) {
             System.out.printf("--- round %d%n", r);
@@ -45,14 +58,22 @@ public final class ProcessBench {
             roundTrip("processes", ProcessKind.processes());
             throughput("threads", ExecutorKind.threads(), 200_000);
             for (int prefetch : new int[] {0, 2, 8, 16, 32}) {
-                throughput("processes prefetch=" + prefetch, ProcessKind.builder().prefetch(prefetch).build(), 200_000);
+                throughput(
+                        "processes prefetch=" + prefetch,
+                        ProcessKind.builder().prefetch(prefetch).build(),
+                        200_000);
             }
         }
     }
 
     /** Submit one no-op, wait for it, repeat: p50 and p99 over 20,000 after 5,000 of warm-up. */
     private static void roundTrip(String label, ExecutorKind kind) {
-        try (var pool = BackgroundPool.builder().name("rt").n(1).kind(kind).keepResults(0).build()) {
+        try (var pool = BackgroundPool.builder()
+                .name("rt")
+                .n(1)
+                .kind(kind)
+                .keepResults(0)
+                .build()) {
             var noop = pool.task(() -> 0);
             for (int i = 0; i < 5_000; i++) {
                 noop.call().result();
@@ -64,14 +85,24 @@ public final class ProcessBench {
                 times[i] = System.nanoTime() - t0;
             }
             Arrays.sort(times);
-            System.out.printf(Locale.ROOT, "round trip %-22s p50 %7.1f us   p90 %7.1f us   p99 %7.1f us%n", label,
-                    times[times.length / 2] / 1e3, times[times.length * 9 / 10] / 1e3, times[times.length * 99 / 100] / 1e3);
+            System.out.printf(
+                    Locale.ROOT,
+                    "round trip %-22s p50 %7.1f us   p90 %7.1f us   p99 %7.1f us%n",
+                    label,
+                    times[times.length / 2] / 1e3,
+                    times[times.length * 9 / 10] / 1e3,
+                    times[times.length * 99 / 100] / 1e3);
         }
     }
 
     /** Submit {@code count} no-ops to n = 2 from one thread and wait for all: tasks per second. */
     private static void throughput(String label, ExecutorKind kind, int count) {
-        try (var pool = BackgroundPool.builder().name("tp").n(2).kind(kind).keepResults(0).build()) {
+        try (var pool = BackgroundPool.builder()
+                .name("tp")
+                .n(2)
+                .kind(kind)
+                .keepResults(0)
+                .build()) {
             var noop = pool.task((Integer x) -> x);
             run(noop, 20_000); // warm-up, workers started
             long t0 = System.nanoTime();

@@ -88,16 +88,18 @@ public final class ClusterEngine implements Engine {
     static final long TICK_MILLIS = 200;
     /** Most jobs taken from the queue in one lock hold. */
     private static final int MAX_TAKE = 64;
+
     private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     private final Settings settings;
     private final String poolName;
     /** Runs completions on virtual threads, at most as many as the pool runs tasks at once. */
-    private final CompletionRunner completer = new CompletionRunner("background-cluster-completion",
-            () -> this.n * Math.max(1, this.members));
+    private final CompletionRunner completer =
+            new CompletionRunner("background-cluster-completion", () -> this.n * Math.max(1, this.members));
     /** One virtual thread per cancel: each may retry for a while. */
     private final Executor canceller = Thread.ofVirtual().name("background-cluster-cancel")::start;
+
     private final ScheduledExecutorService ticker;
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -111,9 +113,11 @@ public final class ClusterEngine implements Engine {
     private volatile int n;
     /** How many slots there are; written under lock, read without it by {@link #completer}. */
     private volatile int members;
+
     private int inFlight;
     /** Written under lock; volatile so that {@link #maybeTerminate} can skip the lock until then. */
     private volatile boolean shutdown;
+
     private boolean terminating;
     /** Whether the client is connected to the cluster (and so may create proxies and send). */
     private boolean connected;
@@ -131,6 +135,7 @@ public final class ClusterEngine implements Engine {
      * why), but creating it registers the executor with the cluster; non-null means ready to send.
      */
     private volatile @Nullable IExecutorService executor;
+
     @SuppressWarnings("NullAway.Init") // set by open() before the engine is returned
     private volatile MemberInvocation.Client sender;
     /** The client's serialisation; {@code sender.codec()}. */
@@ -143,6 +148,7 @@ public final class ClusterEngine implements Engine {
         final Set<Dispatch> running = new HashSet<>();
         /** The worker's own limit (its {@code --n}); MAX_VALUE if it did not say. */
         final int threads;
+
         long suspectUntil;
         /** Whether its prefetch is full and is left to run down to half before topping up. */
         boolean draining;
@@ -167,6 +173,7 @@ public final class ClusterEngine implements Engine {
         boolean answered;
         /** When it was last sent, and whether its member had a free thread then (under lock). */
         long sentAt;
+
         boolean clean;
         volatile @Nullable MemberInvocation future;
         volatile boolean interrupted;
@@ -182,8 +189,10 @@ public final class ClusterEngine implements Engine {
         this.poolName = poolName;
         this.pacing = new Pacing(settings.prefetch());
         this.n = n;
-        this.ticker = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("background-" + poolName + "-cluster-tick").factory());
+        this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .daemon()
+                .name("background-" + poolName + "-cluster-tick")
+                .factory());
     }
 
     /**
@@ -216,7 +225,8 @@ public final class ClusterEngine implements Engine {
             Thread.currentThread().interrupt();
             engine.ticker.shutdownNow();
             client.shutdown();
-            throw new IllegalStateException("interrupted while connecting to cluster '" + settings.clusterName() + "'", e);
+            throw new IllegalStateException(
+                    "interrupted while connecting to cluster '" + settings.clusterName() + "'", e);
         }
         engine.ticker.scheduleWithFixedDelay(engine::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         return engine;
@@ -237,9 +247,13 @@ public final class ClusterEngine implements Engine {
         cc.getNetworkConfig().setAddresses(new ArrayList<>(settings.members()));
         // Start without blocking, and never give up reconnecting: this engine decides when
         // tasks fail (memberWait), and invocations while cut off fail at once instead of blocking.
-        cc.getConnectionStrategyConfig().setAsyncStart(true).setReconnectMode(ReconnectMode.ASYNC)
-                .getConnectionRetryConfig().setClusterConnectTimeoutMillis(-1)
-                .setInitialBackoffMillis(100).setMaxBackoffMillis(1_000);
+        cc.getConnectionStrategyConfig()
+                .setAsyncStart(true)
+                .setReconnectMode(ReconnectMode.ASYNC)
+                .getConnectionRetryConfig()
+                .setClusterConnectTimeoutMillis(-1)
+                .setInitialBackoffMillis(100)
+                .setMaxBackoffMillis(1_000);
         // The pool waits for its tasks at JVM exit; Hazelcast must not pull the client away first.
         cc.setProperty("hazelcast.client.shutdownhook.enabled", "false");
         if (settings.hazelcastLogging() != null) {
@@ -288,8 +302,8 @@ public final class ClusterEngine implements Engine {
         lock.lock();
         try {
             if (shutdown) {
-                throw new RejectedExecutionException("background pool '" + poolName
-                        + "' is shut down and takes no new tasks");
+                throw new RejectedExecutionException(
+                        "background pool '" + poolName + "' is shut down and takes no new tasks");
             }
             if (unsendable != null) {
                 unavailable = false;
@@ -363,8 +377,8 @@ public final class ClusterEngine implements Engine {
             lock.unlock();
         }
         for (Dispatch d : startedBefore) {
-            d.job.fail(new CancellationException("task '" + d.job.name() + "' was stopped: pool '"
-                    + poolName + "' was shut down now"));
+            d.job.fail(new CancellationException(
+                    "task '" + d.job.name() + "' was stopped: pool '" + poolName + "' was shut down now"));
         }
         running.forEach(this::cancel);
         maybeTerminate();
@@ -403,8 +417,7 @@ public final class ClusterEngine implements Engine {
      * One job taken from the queue: the member it goes to (null if it ended while it waited),
      * and whether the taker must start it (it had not been started before).
      */
-    private record Take(Dispatch d, @Nullable Slot s, boolean start) {
-    }
+    private record Take(Dispatch d, @Nullable Slot s, boolean start) {}
 
     /**
      * Takes up to {@value #MAX_TAKE} queued jobs for members with room; the caller sends them
@@ -449,7 +462,7 @@ public final class ClusterEngine implements Engine {
             if (t.s() != null) {
                 send(t.d(), t.s(), t.start());
             } else if (t.start()) {
-                t.d().job.start(() -> { }); // false, and so the job gives back what it holds (its limit's permit)
+                t.d().job.start(() -> {}); // false, and so the job gives back what it holds (its limit's permit)
                 maybeTerminate();
             }
         }
@@ -547,8 +560,8 @@ public final class ClusterEngine implements Engine {
                 lostOne(d, s, true);
                 return;
             } else if (cause instanceof HazelcastSerializationException) {
-                d.job.fail(SubmitSite.appendTo(Transfer.cannotReadResult(d.job.name(),
-                        Wire.address(s.member), cause), d.job, null));
+                d.job.fail(SubmitSite.appendTo(
+                        Transfer.cannotReadResult(d.job.name(), Wire.address(s.member), cause), d.job, null));
             } else {
                 d.job.fail(SubmitSite.appendTo(cause, d.job, ranOn(s)));
             }
@@ -576,7 +589,8 @@ public final class ClusterEngine implements Engine {
         try {
             value = outcome.value(codec);
         } catch (RuntimeException e) {
-            d.job.fail(SubmitSite.appendTo(Transfer.cannotReadResult(d.job.name(), Wire.address(s.member), e), d.job, null));
+            d.job.fail(SubmitSite.appendTo(
+                    Transfer.cannotReadResult(d.job.name(), Wire.address(s.member), e), d.job, null));
             return;
         }
         d.job.succeed(value);
@@ -738,8 +752,7 @@ public final class ClusterEngine implements Engine {
                 reconcile();
                 pump();
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -802,8 +815,8 @@ public final class ClusterEngine implements Engine {
             pump();
             maybeTerminate();
         } catch (RuntimeException | Error e) {
-            Log.LOGGER.log(System.Logger.Level.WARNING,
-                    "background pool '" + poolName + "': cluster housekeeping failed", e);
+            Log.LOGGER.log(
+                    System.Logger.Level.WARNING, "background pool '" + poolName + "': cluster housekeeping failed", e);
         }
     }
 
@@ -847,16 +860,19 @@ public final class ClusterEngine implements Engine {
             lock.unlock();
         }
         ticker.shutdownNow();
-        Thread.ofPlatform().daemon().name("background-" + poolName + "-cluster-close").start(() -> {
-            try {
-                HazelcastInstance c = client;
-                if (c != null) {
-                    c.shutdown();
-                }
-            } finally {
-                terminated.countDown();
-            }
-        });
+        Thread.ofPlatform()
+                .daemon()
+                .name("background-" + poolName + "-cluster-close")
+                .start(() -> {
+                    try {
+                        HazelcastInstance c = client;
+                        if (c != null) {
+                            c.shutdown();
+                        }
+                    } finally {
+                        terminated.countDown();
+                    }
+                });
     }
 
     private static int workerThreads(Member m) {
@@ -871,10 +887,14 @@ public final class ClusterEngine implements Engine {
 
     private static boolean memberLoss(Throwable t) {
         for (int i = 0; t != null && i < 5; t = t.getCause(), i++) {
-            if (t instanceof MemberLeftException || t instanceof TargetNotMemberException
-                    || t instanceof TargetDisconnectedException || t instanceof HazelcastInstanceNotActiveException
-                    || t instanceof HazelcastClientOfflineException || t instanceof HazelcastClientNotActiveException
-                    || t instanceof IOException || t instanceof RejectedExecutionException) {
+            if (t instanceof MemberLeftException
+                    || t instanceof TargetNotMemberException
+                    || t instanceof TargetDisconnectedException
+                    || t instanceof HazelcastInstanceNotActiveException
+                    || t instanceof HazelcastClientOfflineException
+                    || t instanceof HazelcastClientNotActiveException
+                    || t instanceof IOException
+                    || t instanceof RejectedExecutionException) {
                 return true;
             }
         }

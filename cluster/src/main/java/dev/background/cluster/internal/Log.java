@@ -4,6 +4,5 @@ package dev.background.cluster.internal;
 final class Log {
     static final System.Logger LOGGER = System.getLogger("dev.background.cluster");
 
-    private Log() {
-    }
+    private Log() {}
 }

@@ -96,8 +96,8 @@ final class MemberInvocation {
             // cancel); UUID.randomUUID() would take SecureRandom's lock on every send.
             ThreadLocalRandom random = ThreadLocalRandom.current();
             UUID id = new UUID(random.nextLong(), random.nextLong());
-            ClientMessage request = ExecutorServiceSubmitToMemberCodec.encodeRequest(Wire.EXECUTOR, id,
-                    codec.ss.toData(call), member.getUuid());
+            ClientMessage request = ExecutorServiceSubmitToMemberCodec.encodeRequest(
+                    Wire.EXECUTOR, id, codec.ss.toData(call), member.getUuid());
             ClientInvocationFuture f = new ClientInvocation(impl, request, Wire.EXECUTOR, member.getUuid()).invoke();
             return new MemberInvocation(this, member.getUuid(), f, id);
         }
@@ -116,24 +116,26 @@ final class MemberInvocation {
      */
     @SuppressWarnings("FutureReturnValueIgnored") // the stage only hands the answer to action, which sees every failure
     void whenDone(BiConsumer<Outcome, Throwable> action, Executor executor) {
-        future.whenCompleteAsync((ClientMessage response, Throwable error) -> {
-            if (error != null) {
-                action.accept(null, error);
-                return;
-            }
-            Outcome outcome;
-            try {
-                outcome = client.codec.ss.toObject(ExecutorServiceSubmitToMemberCodec.decodeResponse(response));
-            } catch (RuntimeException e) {
-                action.accept(null, e);
-                return;
-            }
-            if (outcome == null) {
-                action.accept(null, new IllegalStateException("member " + member + " answered nothing"));
-                return;
-            }
-            action.accept(outcome, null);
-        }, executor);
+        future.whenCompleteAsync(
+                (ClientMessage response, Throwable error) -> {
+                    if (error != null) {
+                        action.accept(null, error);
+                        return;
+                    }
+                    Outcome outcome;
+                    try {
+                        outcome = client.codec.ss.toObject(ExecutorServiceSubmitToMemberCodec.decodeResponse(response));
+                    } catch (RuntimeException e) {
+                        action.accept(null, e);
+                        return;
+                    }
+                    if (outcome == null) {
+                        action.accept(null, new IllegalStateException("member " + member + " answered nothing"));
+                        return;
+                    }
+                    action.accept(outcome, null);
+                },
+                executor);
     }
 
     boolean isDone() {
@@ -151,7 +153,9 @@ final class MemberInvocation {
         ClientMessage request = ExecutorServiceCancelOnMemberCodec.encodeRequest(id, member, true);
         try {
             return ExecutorServiceCancelOnMemberCodec.decodeResponse(
-                    new ClientInvocation(client.impl, request, Wire.EXECUTOR, member).invoke().get());
+                    new ClientInvocation(client.impl, request, Wire.EXECUTOR, member)
+                            .invoke()
+                            .get());
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not cancel on member " + member, e.getCause());
         } catch (InterruptedException e) {

@@ -21,8 +21,7 @@ public final class Outcome implements IdentifiedDataSerializable {
     private byte @Nullable [] standIn;
     private long nanos;
 
-    Outcome() {
-    }
+    Outcome() {}
 
     static Outcome success(byte @Nullable [] value) {
         Outcome o = new Outcome();
@@ -59,12 +58,14 @@ public final class Outcome implements IdentifiedDataSerializable {
     }
 
     /** The member that ran the task, for failures; null for successes. */
-    @Nullable String member() {
+    @Nullable
+    String member() {
         return member;
     }
 
     /** The result, rebuilt by the submitter; throws what deserialisation throws. */
-    @Nullable Object value(MemberInvocation.Codec codec) {
+    @Nullable
+    Object value(MemberInvocation.Codec codec) {
         return data == null ? null : codec.toObject(data);
     }
 

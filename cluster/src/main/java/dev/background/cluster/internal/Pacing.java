@@ -25,10 +25,12 @@ final class Pacing {
     static final int MAX_AUTO = 256;
     /** Shorter service times count as this much (tasks never take zero time on a member). */
     private static final double MIN_SERVICE_NANOS = 1_000;
+
     private static final double DECAY = 1.0 / 16;
 
     /** The user's fixed prefetch, or -1 for the automatic rule. */
     private final int fixed;
+
     private double service = Double.NaN;
     private double overhead = Double.NaN;
 
@@ -75,8 +77,12 @@ final class Pacing {
 
     @Override
     public String toString() {
-        return fixed >= 0 ? "prefetch " + fixed
-                : String.format(java.util.Locale.ROOT, "auto prefetch (service %.0f µs, round trip %.0f µs)",
-                        service / 1e3, overhead / 1e3);
+        return fixed >= 0
+                ? "prefetch " + fixed
+                : String.format(
+                        java.util.Locale.ROOT,
+                        "auto prefetch (service %.0f µs, round trip %.0f µs)",
+                        service / 1e3,
+                        overhead / 1e3);
     }
 }

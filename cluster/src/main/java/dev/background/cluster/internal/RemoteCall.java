@@ -19,12 +19,12 @@ import java.util.concurrent.Callable;
 public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerializable, HazelcastInstanceAware {
     private String name;
     private byte[] payload;
+
     @SuppressWarnings("NullAway.Init") // set by Hazelcast, through setHazelcastInstance, before call()
     private transient HazelcastInstance member;
 
     @SuppressWarnings("NullAway.Init") // for Hazelcast, which then calls readData
-    RemoteCall() {
-    }
+    RemoteCall() {}
 
     RemoteCall(String name, byte[] payload) {
         this.name = name;

@@ -16,18 +16,24 @@ import org.jspecify.annotations.Nullable;
  * @param prefetch tasks sent ahead per member beyond n (0: none), or -1 to let {@link Pacing} decide
  * @param hazelcastLogging the {@value #HAZELCAST_LOGGING_TYPE} of the pools' clients, or null for Hazelcast's default
  */
-public record Settings(String clusterName, List<String> members, Duration connectTimeout,
-                       Duration memberWait, int prefetch, @Nullable String hazelcastLogging) {
+public record Settings(
+        String clusterName,
+        List<String> members,
+        Duration connectTimeout,
+        Duration memberWait,
+        int prefetch,
+        @Nullable String hazelcastLogging) {
 
     /** The Hazelcast property, set on one instance's configuration, that says where it logs. */
     public static final String HAZELCAST_LOGGING_TYPE = "hazelcast.logging.type";
+
     private static final Set<String> LOGGING_TYPES = Set.of("jdk", "log4j", "log4j2", "slf4j", "none");
 
     /** Checks a {@value #HAZELCAST_LOGGING_TYPE} value: null, or one Hazelcast knows; returns it. */
     public static @Nullable String checkLoggingType(@Nullable String type) {
         if (type != null && !LOGGING_TYPES.contains(type)) {
-            throw new IllegalArgumentException("Hazelcast logging type must be one of jdk, log4j, log4j2, slf4j, none: '"
-                    + type + "'");
+            throw new IllegalArgumentException(
+                    "Hazelcast logging type must be one of jdk, log4j, log4j2, slf4j, none: '" + type + "'");
         }
         return type;
     }

@@ -7,8 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 /** The messages of {@link TaskTransferException}: which class, why, and what to do. */
 final class Transfer {
-    private Transfer() {
-    }
+    private Transfer() {}
 
     /** The submitting side could not serialise the task. */
     static TaskTransferException notSerialisable(String task, String cluster, Throwable t) {
@@ -16,10 +15,12 @@ final class Transfer {
         String what = nse != null
                 ? "it captures or takes an argument of class " + nse.getMessage() + ", which is not Serializable"
                 : "it cannot be serialised (" + innermost(t) + ")";
-        return new TaskTransferException("task '" + task + "' cannot be sent to cluster '" + cluster
-                + "': " + what + ". Make every value the task captures or takes as an argument Serializable,"
-                + " or capture less (a lambda in an instance method captures 'this'; copy the fields it"
-                + " needs into local variables first)", t);
+        return new TaskTransferException(
+                "task '" + task + "' cannot be sent to cluster '" + cluster
+                        + "': " + what + ". Make every value the task captures or takes as an argument Serializable,"
+                        + " or capture less (a lambda in an instance method captures 'this'; copy the fields it"
+                        + " needs into local variables first)",
+                t);
     }
 
     /** A member could not rebuild the task. */
@@ -43,22 +44,25 @@ final class Transfer {
         } else {
             why = "it could not be deserialised (" + innermost(t) + ")";
         }
-        return new TaskTransferException("task '" + task + "' cannot run on member " + member + ": " + why,
-                null);
+        return new TaskTransferException("task '" + task + "' cannot run on member " + member + ": " + why, null);
     }
 
     /** The member could not serialise a task's result. */
     static TaskTransferException resultNotSerialisable(String task, String member, Object value, Throwable t) {
-        return new TaskTransferException("task '" + task + "' ran on member " + member
-                + " but its result of class " + value.getClass().getName() + " cannot be sent back: "
-                + innermost(t) + ". Return a Serializable value", null);
+        return new TaskTransferException(
+                "task '" + task + "' ran on member " + member
+                        + " but its result of class " + value.getClass().getName() + " cannot be sent back: "
+                        + innermost(t) + ". Return a Serializable value",
+                null);
     }
 
     /** The submitter could not rebuild a result. */
     static TaskTransferException cannotReadResult(String task, @Nullable String member, Throwable t) {
-        return new TaskTransferException("task '" + task + "' ran on member " + member
-                + " but its result cannot be read here: " + innermost(t)
-                + ". Put the result's class on this JVM's class path", t);
+        return new TaskTransferException(
+                "task '" + task + "' ran on member " + member
+                        + " but its result cannot be read here: " + innermost(t)
+                        + ". Put the result's class on this JVM's class path",
+                t);
     }
 
     static <T extends Throwable> @Nullable T find(@Nullable Throwable t, Class<T> type) {

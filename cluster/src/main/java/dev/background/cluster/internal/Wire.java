@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 public final class Wire {
     /** Our factory id; any id unused by the application works, this one spells "bg". */
     public static final int FACTORY_ID = 0x6267;
+
     static final int REMOTE_CALL = 1;
     static final int OUTCOME = 2;
     /** The name of the Hazelcast executor that runs background tasks on the members. */
@@ -23,8 +24,7 @@ public final class Wire {
     /** Member attribute that marks a member as a background worker; its value is the worker's n. */
     public static final String WORKER_ATTRIBUTE = "background.worker.n";
 
-    private Wire() {
-    }
+    private Wire() {}
 
     /** Registers our types with a member's or a client's serialisation. */
     public static void register(SerializationConfig config) {

@@ -16,10 +16,10 @@ public final class WorkerMain {
 
     private static final String USAGE = "usage: ClusterWorker --cluster NAME --members host:port[,host:port...]"
             + " [--n 4] [--port 5701] [--bind 127.0.0.1] [--allow com.example[,org.example]]"
-            + " [--class-path app.jar[" + File.pathSeparator + "lib.jar]] [--hazelcast-logging jdk|slf4j|log4j2|log4j|none]";
+            + " [--class-path app.jar[" + File.pathSeparator
+            + "lib.jar]] [--hazelcast-logging jdk|slf4j|log4j2|log4j|none]";
 
-    private WorkerMain() {
-    }
+    private WorkerMain() {}
 
     /** Runs {@link ClusterWorker#main}; exits with status 2 on bad arguments. */
     public static void run(String[] args) throws InterruptedException {

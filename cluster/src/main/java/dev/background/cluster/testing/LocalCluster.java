@@ -47,7 +47,10 @@ import org.jspecify.annotations.Nullable;
 public final class LocalCluster implements AutoCloseable {
     /** How long to wait for the workers to join: long, for busy machines. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-    private static final String JAVA = ProcessHandle.current().info().command()
+
+    private static final String JAVA = ProcessHandle.current()
+            .info()
+            .command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 
     private final Builder config;
@@ -100,7 +103,9 @@ public final class LocalCluster implements AutoCloseable {
      */
     public ClusterKind.Builder kindBuilder() {
         // Workers that have just started on a busy machine may take a while to answer a client.
-        return ClusterKind.builder().clusterName(config.clusterName).members(members())
+        return ClusterKind.builder()
+                .clusterName(config.clusterName)
+                .members(members())
                 .connectTimeout(Duration.ofSeconds(60));
     }
 
@@ -145,7 +150,8 @@ public final class LocalCluster implements AutoCloseable {
             public Engine open(String poolName, int poolN) {
                 LocalCluster local = builder().members(members).n(n).start(); // a new name each time
                 try {
-                    return new OwningEngine(local.kindBuilder().hazelcastLogging("none").build().open(poolName, poolN), local);
+                    return new OwningEngine(
+                            local.kindBuilder().hazelcastLogging("none").build().open(poolName, poolN), local);
                 } catch (RuntimeException | Error e) {
                     local.close();
                     throw e;
@@ -293,8 +299,10 @@ public final class LocalCluster implements AutoCloseable {
                 startTimes.set(i, Duration.ofNanos(System.nanoTime() - started.get(k)));
             } catch (TimeoutException | ExecutionException e) {
                 close();
-                throw new IllegalStateException("worker " + i + " of local cluster '" + config.clusterName
-                        + "' did not start within " + START_TIMEOUT + "; its output:\n" + tail(logs.get(i)), e);
+                throw new IllegalStateException(
+                        "worker " + i + " of local cluster '" + config.clusterName + "' did not start within "
+                                + START_TIMEOUT + "; its output:\n" + tail(logs.get(i)),
+                        e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 close();
@@ -311,8 +319,15 @@ public final class LocalCluster implements AutoCloseable {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(ClusterWorker.class.getName());
-        cmd.addAll(List.of("--cluster", config.clusterName, "--members", members(),
-                "--port", String.valueOf(ports.get(i)), "--n", String.valueOf(config.n)));
+        cmd.addAll(List.of(
+                "--cluster",
+                config.clusterName,
+                "--members",
+                members(),
+                "--port",
+                String.valueOf(ports.get(i)),
+                "--n",
+                String.valueOf(config.n)));
         if (!config.allow.isEmpty()) {
             cmd.addAll(List.of("--allow", String.join(",", config.allow)));
         }
@@ -325,7 +340,10 @@ public final class LocalCluster implements AutoCloseable {
             logs.set(i, log);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             processes.set(i, p);
-            Thread.ofPlatform().daemon().name("background-local-worker-" + i + "-output").start(() -> pipe(p, log, ready));
+            Thread.ofPlatform()
+                    .daemon()
+                    .name("background-local-worker-" + i + "-output")
+                    .start(() -> pipe(p, log, ready));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start worker " + i + ": " + cmd, e);
         }
@@ -335,7 +353,7 @@ public final class LocalCluster implements AutoCloseable {
     /** Copies a worker's output to its log, completing {@code ready} at its ready line. */
     private static void pipe(Process p, Path log, CompletableFuture<Void> ready) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-             Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+                Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
             for (String line; (line = in.readLine()) != null; ) {
                 out.write(line);
                 out.write('\n');
@@ -364,12 +382,12 @@ public final class LocalCluster implements AutoCloseable {
     public static final class Builder {
         private int members = 2;
         private int n = ClusterKind.DEFAULT_N;
-        private final String clusterName = "background-local-" + UUID.randomUUID().toString().substring(0, 8);
+        private final String clusterName =
+                "background-local-" + UUID.randomUUID().toString().substring(0, 8);
         private final List<String> allow = new ArrayList<>();
         private @Nullable String userClassPath;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * How many workers. Default 2.

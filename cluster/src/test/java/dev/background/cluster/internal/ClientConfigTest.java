@@ -16,7 +16,9 @@ class ClientConfigTest {
 
         assertThat(quiet.getProperty("hazelcast.logging.type")).isEqualTo("none");
         assertThat(plain.getProperty("hazelcast.logging.type")).isNull();
-        assertThat(System.getProperty("hazelcast.logging.type")).as("nothing global").isNull();
+        assertThat(System.getProperty("hazelcast.logging.type"))
+                .as("nothing global")
+                .isNull();
     }
 
     @Test
@@ -29,7 +31,12 @@ class ClientConfigTest {
     }
 
     private static Settings settings(String hazelcastLogging) {
-        return new Settings("render", List.of("127.0.0.1:5701", "127.0.0.1:5702"), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), -1, hazelcastLogging);
+        return new Settings(
+                "render",
+                List.of("127.0.0.1:5701", "127.0.0.1:5702"),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                -1,
+                hazelcastLogging);
     }
 }

@@ -45,7 +45,9 @@ class CompletionRunnerTest {
         for (Thread t : submitters) {
             t.join();
         }
-        assertThat(done.await(30, TimeUnit.SECONDS)).as("every command ran; none stranded").isTrue();
+        assertThat(done.await(30, TimeUnit.SECONDS))
+                .as("every command ran; none stranded")
+                .isTrue();
         for (int i = 0; i < runs.length(); i++) {
             assertThat(runs.get(i)).as("runs of command %d", i).isEqualTo(1);
         }
@@ -86,10 +88,12 @@ class CompletionRunnerTest {
         assertThat(firstRunning.await(10, TimeUnit.SECONDS)).isTrue();
         runner.execute(secondRan::countDown);
 
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> {
-            runner.nudge(); // what the engine's tick does
-            return secondRan.getCount() == 0;
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    runner.nudge(); // what the engine's tick does
+                    return secondRan.getCount() == 0;
+                });
         assertThat(firstDone.await(10, TimeUnit.SECONDS)).isTrue();
     }
 

@@ -23,10 +23,13 @@ class HazelcastInternalsTest {
         Path sources = Path.of("src", "main", "java");
         List<Path> users;
         try (Stream<Path> files = Files.walk(sources)) {
-            users = files.filter(p -> p.toString().endsWith(".java")).filter(HazelcastInternalsTest::usesInternals).toList();
+            users = files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(HazelcastInternalsTest::usesInternals)
+                    .toList();
         }
 
-        assertThat(users).as("sources that use Hazelcast's internals")
+        assertThat(users)
+                .as("sources that use Hazelcast's internals")
                 .containsExactly(sources.resolve("dev/background/cluster/internal/MemberInvocation.java"));
     }
 

@@ -57,9 +57,12 @@ class PacingTest {
     void keepsNExactWhenTheWorkerHasMoreThreadsThanThePoolsN() {
         Pacing p = new Pacing(-1);
         feed(p, 2 * MICRO, 150 * MICRO);
-        assertThat(p.prefetch(2, 8)).as("sent-ahead tasks would run at once on the worker's spare threads")
+        assertThat(p.prefetch(2, 8))
+                .as("sent-ahead tasks would run at once on the worker's spare threads")
                 .isZero();
-        assertThat(p.prefetch(8, 2)).as("2 threads × 148 µs round trip / 2 µs a task").isEqualTo(148);
+        assertThat(p.prefetch(8, 2))
+                .as("2 threads × 148 µs round trip / 2 µs a task")
+                .isEqualTo(148);
     }
 
     @Test

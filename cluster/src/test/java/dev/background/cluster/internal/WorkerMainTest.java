@@ -10,28 +10,49 @@ class WorkerMainTest {
 
     @Test
     void everyOptionReachesTheBuilder() {
-        var b = WorkerMain.parse(new String[] {"--cluster", "c", "--members", "127.0.0.1:5701,127.0.0.1:5702",
-                "--n", "3", "--port", "5801", "--bind", "127.0.0.2", "--allow", "com.example,org.example",
-                "--hazelcast-logging", "none"});
+        var b = WorkerMain.parse(new String[] {
+            "--cluster",
+            "c",
+            "--members",
+            "127.0.0.1:5701,127.0.0.1:5702",
+            "--n",
+            "3",
+            "--port",
+            "5801",
+            "--bind",
+            "127.0.0.2",
+            "--allow",
+            "com.example,org.example",
+            "--hazelcast-logging",
+            "none"
+        });
 
-        assertThat(b).hasToString("ClusterWorker.Builder[cluster=c, members=[127.0.0.1:5701, 127.0.0.1:5702], n=3,"
-                + " port=5801, bind=127.0.0.2, allow=[com.example., org.example.], classLoader=null, hazelcastLogging=none]");
+        assertThat(b)
+                .hasToString(
+                        "ClusterWorker.Builder[cluster=c, members=[127.0.0.1:5701, 127.0.0.1:5702], n=3,"
+                                + " port=5801, bind=127.0.0.2, allow=[com.example., org.example.], classLoader=null, hazelcastLogging=none]");
     }
 
     @Test
     void badOptionsAreNamedWithTheirValue() {
         assertThatThrownBy(() -> WorkerMain.parse(new String[] {"--n", "many"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'many'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'many'");
         assertThatThrownBy(() -> WorkerMain.parse(new String[] {"--colour", "red"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--colour");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--colour");
         assertThatThrownBy(() -> WorkerMain.parse(new String[] {"--cluster"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--cluster");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--cluster");
         assertThatThrownBy(() -> WorkerMain.parse(new String[] {"--n", "0"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0");
         assertThatThrownBy(() -> WorkerMain.parse(new String[] {"--class-path", "/no/such.jar"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/no/such.jar");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("/no/such.jar");
         assertThatThrownBy(() -> WorkerMain.parse(new String[] {"--cluster", "c"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--members");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--members");
     }
 
     @Test

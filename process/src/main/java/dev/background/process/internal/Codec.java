@@ -98,7 +98,8 @@ final class Codec {
         return decode(p, 0, filter);
     }
 
-    private static @Nullable Object decode(byte[] p, int off, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+    private static @Nullable Object decode(byte[] p, int off, ObjectInputFilter filter)
+            throws IOException, ClassNotFoundException {
         if (p.length <= off) {
             throw new Frames.MalformedFrameException("empty payload");
         }

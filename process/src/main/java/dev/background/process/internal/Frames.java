@@ -18,6 +18,7 @@ final class Frames {
     // application -> worker
     /** A task the application counts as started: the worker runs it as soon as it is free. */
     static final byte TASK = 1;
+
     static final byte INTERRUPT = 2;
     /** A task sent ahead to a busy worker: it reports STARTED when it begins it. */
     static final byte TASK_AHEAD = 3;
@@ -52,7 +53,8 @@ final class Frames {
     }
 
     /** Writes one frame, without flushing. The caller holds the stream's lock. */
-    static void write(DataOutputStream out, byte type, long id, byte @Nullable [] payload, int length) throws IOException {
+    static void write(DataOutputStream out, byte type, long id, byte @Nullable [] payload, int length)
+            throws IOException {
         out.writeByte(MARK);
         out.writeByte(type);
         out.writeLong(id);

@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -63,8 +63,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ProcessEngine implements Engine {
 
-    private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1,
-            Thread.ofPlatform().daemon().name("background-process-timer").factory());
+    private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().daemon().name("background-process-timer").factory());
 
     static {
         TIMER.setRemoveOnCancelPolicy(true);
@@ -80,13 +80,17 @@ public final class ProcessEngine implements Engine {
         // engine lock
         /** Job.start was called (when sent to an idle worker, or when its worker reported STARTED). */
         boolean started;
+
         long startedNanos;
         /** A RECALL is on its way to its worker. */
         boolean recalling;
         /** Listens for its settlement, to take it back from its worker if not begun. */
         boolean listening;
+
         int attempts;
-        @Nullable WorkerProcess worker;
+
+        @Nullable
+        WorkerProcess worker;
 
         Rec(Job job, Codec.Buffer payload, long id, ProcessEngine engine) {
             this.job = job;
@@ -104,6 +108,7 @@ public final class ProcessEngine implements Engine {
     private final List<WorkerProcess> workers = new ArrayList<>();
     /** Every worker whose exit has not been observed yet, open or closed. */
     private final Set<WorkerProcess> alive = new HashSet<>();
+
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final @Nullable ScheduledFuture<?> idleCheck;
     private final @Nullable ScheduledFuture<?> stealCheck;
@@ -135,7 +140,8 @@ public final class ProcessEngine implements Engine {
         } else {
             idleCheck = null;
         }
-        stealCheck = config.prefetch() == 0 ? null
+        stealCheck = config.prefetch() == 0
+                ? null
                 : TIMER.scheduleWithFixedDelay(this::stealForIdleWorkers, 20, 20, TimeUnit.MILLISECONDS);
     }
 
@@ -182,12 +188,12 @@ public final class ProcessEngine implements Engine {
         String what = e instanceof NotSerializableException ns ? ns.getMessage() : null;
         String message = what != null
                 ? "task '" + job.name() + "' cannot be sent to a worker process: it holds an object of class " + what
-                + ", which is not serializable (captured by the lambda or passed as an argument). Make " + what
-                + " implement java.io.Serializable, or capture only serialisable values: copy what the task needs"
-                + " into local variables of serialisable types before the lambda (a lambda that uses a field or"
-                + " method of its enclosing object captures that object)"
+                        + ", which is not serializable (captured by the lambda or passed as an argument). Make " + what
+                        + " implement java.io.Serializable, or capture only serialisable values: copy what the task needs"
+                        + " into local variables of serialisable types before the lambda (a lambda that uses a field or"
+                        + " method of its enclosing object captures that object)"
                 : "task '" + job.name() + "' cannot be sent to a worker process: serialising it failed with " + e
-                + ". Capture and pass only serialisable values";
+                        + ". Capture and pass only serialisable values";
         return new TaskTransferException(message, e);
     }
 
@@ -235,7 +241,8 @@ public final class ProcessEngine implements Engine {
                 r.listening = true; // a task cancelled while it waits in a worker must never begin
                 stage.whenComplete((v, e) -> {
                     if (Thread.holdsLock(this)) {
-                        TIMER.execute(() -> takeBackIfNotBegun(r)); // settled during this dispatch: never write under the lock
+                        TIMER.execute(() ->
+                                takeBackIfNotBegun(r)); // settled during this dispatch: never write under the lock
                     } else {
                         takeBackIfNotBegun(r); // in the cancelling thread: the worker hears of it before cancel returns
                     }
@@ -251,7 +258,8 @@ public final class ProcessEngine implements Engine {
             if (sends == null) {
                 sends = new LinkedHashMap<>();
             }
-            sends.computeIfAbsent(w, k -> new ArrayList<>()).add(new Out(ahead ? Frames.TASK_AHEAD : Frames.TASK, r.id, r));
+            sends.computeIfAbsent(w, k -> new ArrayList<>())
+                    .add(new Out(ahead ? Frames.TASK_AHEAD : Frames.TASK, r.id, r));
         }
         if (queue.isEmpty()) {
             sends = stealLocked(sends);
@@ -337,7 +345,8 @@ public final class ProcessEngine implements Engine {
         WorkerProcess best = null;
         for (WorkerProcess w : workers) {
             int load = w.inflight.size();
-            if (!w.closing && load <= prefetch
+            if (!w.closing
+                    && load <= prefetch
                     && (load <= prefetch / 2 || (filling != null && filling.containsKey(w)))
                     && (best == null || load < best.inflight.size())) {
                 best = w;
@@ -371,7 +380,10 @@ public final class ProcessEngine implements Engine {
         WorkerProcess w = new WorkerProcess(id, p, flags);
         workers.add(w);
         alive.add(w);
-        w.stderrPump = Thread.ofPlatform().daemon().name("background-" + id + "-stderr").start(w::pumpStderr);
+        w.stderrPump = Thread.ofPlatform()
+                .daemon()
+                .name("background-" + id + "-stderr")
+                .start(w::pumpStderr);
         Thread.ofPlatform().daemon().name("background-" + id + "-reader").start(() -> readLoop(w));
         return w;
     }
@@ -389,9 +401,13 @@ public final class ProcessEngine implements Engine {
      */
     private void settleDropped(List<Rec> dropped) {
         for (Rec r : dropped) {
-            r.job.fail(r.job.isDone() ? new CancellationException("task '" + r.job.name() + "' was cancelled")
-                    : new IllegalStateException("background pool '" + poolName + "' could not start a worker process"
-                    + " for task '" + r.job.name() + "': " + spawnError, spawnError));
+            r.job.fail(
+                    r.job.isDone()
+                            ? new CancellationException("task '" + r.job.name() + "' was cancelled")
+                            : new IllegalStateException(
+                                    "background pool '" + poolName + "' could not start a worker process"
+                                            + " for task '" + r.job.name() + "': " + spawnError,
+                                    spawnError));
         }
     }
 
@@ -401,8 +417,16 @@ public final class ProcessEngine implements Engine {
         String malformed = null;
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(w.process.getInputStream(), 1 << 16))) {
             Frames.Frame f;
-            while ((f = Frames.read(in, Frames.READY, Frames.RESULT, Frames.ERROR, Frames.CANCELLED, Frames.OUT,
-                    Frames.STARTED, Frames.RECALLED)) != null) {
+            while ((f = Frames.read(
+                            in,
+                            Frames.READY,
+                            Frames.RESULT,
+                            Frames.ERROR,
+                            Frames.CANCELLED,
+                            Frames.OUT,
+                            Frames.STARTED,
+                            Frames.RECALLED))
+                    != null) {
                 switch (f.type()) {
                     case Frames.READY -> w.readyNanos = System.nanoTime();
                     case Frames.OUT -> w.echoOut(f.payload());
@@ -517,12 +541,16 @@ public final class ProcessEngine implements Engine {
     private TaskTransferException undecodable(Rec r, WorkerProcess w, String what, Throwable e) {
         if (SerialFilter.isRejection(e)) {
             kill(w, "it sent a " + what + " that the deserialisation filter rejected, and was stopped");
-            return new TaskTransferException("the " + what + " of task '" + r.job.name() + "' from worker "
-                    + w + " was refused by the deserialisation filter (" + SerialFilter.describe(e) + "); the worker was"
-                    + " stopped. Allow the classes with ProcessKind.builder().serialFilter(..) if they are yours", e);
+            return new TaskTransferException(
+                    "the " + what + " of task '" + r.job.name() + "' from worker "
+                            + w + " was refused by the deserialisation filter (" + SerialFilter.describe(e)
+                            + "); the worker was"
+                            + " stopped. Allow the classes with ProcessKind.builder().serialFilter(..) if they are yours",
+                    e);
         }
-        return new TaskTransferException("the " + what + " of task '" + r.job.name() + "' from worker "
-                + w + " could not be deserialised: " + e, e);
+        return new TaskTransferException(
+                "the " + what + " of task '" + r.job.name() + "' from worker " + w + " could not be deserialised: " + e,
+                e);
     }
 
     /** Closes a worker that is closing (or idle after shutdown) and has nothing left to run. */
@@ -605,12 +633,20 @@ public final class ProcessEngine implements Engine {
     }
 
     private WorkerDiedException died(WorkerProcess w, int code, Rec victim) {
-        StringBuilder m = new StringBuilder("worker process ").append(w).append(" of pool '").append(poolName)
+        StringBuilder m = new StringBuilder("worker process ")
+                .append(w)
+                .append(" of pool '")
+                .append(poolName)
                 .append(w.readyNanos == 0 ? "' could not start, for task '" : "' died while running task '")
-                .append(victim.job.name()).append("': ");
+                .append(victim.job.name())
+                .append("': ");
         if (code > 128 && code < 128 + 65) {
-            m.append("killed by signal ").append(code - 128).append(signalName(code - 128))
-                    .append(" (exit code ").append(code).append(')');
+            m.append("killed by signal ")
+                    .append(code - 128)
+                    .append(signalName(code - 128))
+                    .append(" (exit code ")
+                    .append(code)
+                    .append(')');
         } else {
             m.append("exit code ").append(code);
         }
@@ -620,7 +656,8 @@ public final class ProcessEngine implements Engine {
         }
         List<String> tail = w.stderrTail();
         if (tail.stream().anyMatch(l -> l.contains("OutOfMemoryError"))) {
-            m.append("; it ran out of memory: give workers more heap with ProcessKind.builder().jvmOptions(\"-Xmx..\")");
+            m.append(
+                    "; it ran out of memory: give workers more heap with ProcessKind.builder().jvmOptions(\"-Xmx..\")");
         }
         if (victim.attempts > 0) {
             m.append("; tried ").append(victim.attempts + 1).append(" times");
@@ -681,11 +718,19 @@ public final class ProcessEngine implements Engine {
                 return;
             }
         }
-        String reason = "it was killed because task '" + r.job.name() + "' did not stop within "
-                + config.cancelGrace() + " of being interrupted";
-        note(r.job, new WorkerDiedException("worker process " + w + " of pool '" + poolName + "' was killed and"
-                + " replaced: task '" + r.job.name() + "' did not stop within the cancel grace period of "
-                + config.cancelGrace() + " after it was interrupted", w.id, w.pid, -1, List.of()));
+        String reason = "it was killed because task '" + r.job.name() + "' did not stop within " + config.cancelGrace()
+                + " of being interrupted";
+        note(
+                r.job,
+                new WorkerDiedException(
+                        "worker process " + w + " of pool '" + poolName + "' was killed and"
+                                + " replaced: task '" + r.job.name()
+                                + "' did not stop within the cancel grace period of "
+                                + config.cancelGrace() + " after it was interrupted",
+                        w.id,
+                        w.pid,
+                        -1,
+                        List.of()));
         kill(w, reason);
     }
 
@@ -714,7 +759,8 @@ public final class ProcessEngine implements Engine {
     }
 
     private void retireIdle() {
-        long limit = Objects.requireNonNull(config.idleTimeout(), "scheduled only with an idle timeout").toNanos();
+        long limit = Objects.requireNonNull(config.idleTimeout(), "scheduled only with an idle timeout")
+                .toNanos();
         List<WorkerProcess> idle = new ArrayList<>();
         long now = System.nanoTime();
         synchronized (this) {
@@ -819,8 +865,8 @@ public final class ProcessEngine implements Engine {
         send(drops);
         for (Rec r : running) {
             if (r.worker == null) {
-                r.job.fail(new CancellationException("task '" + r.job.name() + "' was cancelled: pool '" + poolName
-                        + "' was shut down now"));
+                r.job.fail(new CancellationException(
+                        "task '" + r.job.name() + "' was cancelled: pool '" + poolName + "' was shut down now"));
             } else {
                 interrupt(r);
             }
@@ -873,7 +919,8 @@ public final class ProcessEngine implements Engine {
         static List<String> of(WorkerConfig c, String id, String flagsFile) {
             List<String> cmd = new ArrayList<>();
             boolean windows = System.getProperty("os.name", "").startsWith("Windows");
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java").toString());
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java")
+                    .toString());
             // The channel is standard output: keep everything the JVM itself prints on standard error.
             cmd.add("-Xlog:disable");
             cmd.add("-Xlog:all=warning:stderr");

@@ -39,8 +39,10 @@ final class SerialFilter implements ObjectInputFilter {
         if (user != null) {
             Status s = user.checkInput(info);
             if (s == Status.REJECTED) {
-                return reject(info.serialClass() == null ? "a limit of the filter pattern"
-                        : "class " + info.serialClass().getName() + ", by the filter pattern");
+                return reject(
+                        info.serialClass() == null
+                                ? "a limit of the filter pattern"
+                                : "class " + info.serialClass().getName() + ", by the filter pattern");
             }
             if (s == Status.ALLOWED && info.serialClass() != null) {
                 return s;
@@ -61,10 +63,12 @@ final class SerialFilter implements ObjectInputFilter {
         }
         ClassLoader loader = c.getClassLoader();
         if (loader == null || loader == platform) {
-            return c.getModule().isExported(c.getPackageName()) ? Status.ALLOWED
+            return c.getModule().isExported(c.getPackageName())
+                    ? Status.ALLOWED
                     : reject("class " + c.getName() + ", internal to the JDK (package not exported)");
         }
-        return loader == app || loader == SerialFilter.class.getClassLoader() ? Status.ALLOWED
+        return loader == app || loader == SerialFilter.class.getClassLoader()
+                ? Status.ALLOWED
                 : reject("class " + c.getName() + ", not from the class path (loaded by " + loader + ")");
     }
 
@@ -75,7 +79,8 @@ final class SerialFilter implements ObjectInputFilter {
 
     /** True if the exception is a rejection by a filter (as opposed to a broken stream). */
     static boolean isRejection(Throwable e) {
-        return e instanceof java.io.InvalidClassException ice && String.valueOf(ice.getMessage()).contains("REJECTED");
+        return e instanceof java.io.InvalidClassException ice
+                && String.valueOf(ice.getMessage()).contains("REJECTED");
     }
 
     /** Describes this thread's last rejection. */

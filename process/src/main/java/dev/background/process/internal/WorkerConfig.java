@@ -18,9 +18,16 @@ import org.jspecify.annotations.Nullable;
  * @param prefetch tasks sent ahead to a busy worker
  * @param serialFilter a user filter pattern, or null
  */
-public record WorkerConfig(List<String> jvmOptions, Map<String, String> systemProperties, boolean eager,
-                           int maxTasksPerWorker, @Nullable Duration idleTimeout, int retries, Duration cancelGrace,
-                           int prefetch, @Nullable String serialFilter) {
+public record WorkerConfig(
+        List<String> jvmOptions,
+        Map<String, String> systemProperties,
+        boolean eager,
+        int maxTasksPerWorker,
+        @Nullable Duration idleTimeout,
+        int retries,
+        Duration cancelGrace,
+        int prefetch,
+        @Nullable String serialFilter) {
     @Override
     public String toString() {
         return "[jvmOptions=" + jvmOptions + ", systemProperties=" + systemProperties + ", eager=" + eager

@@ -1,8 +1,8 @@
 package dev.background.process.internal;
 
-import dev.background.function.CheckedCallable;
 import dev.background.RemoteTaskException;
 import dev.background.TaskTransferException;
+import dev.background.function.CheckedCallable;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -55,11 +55,14 @@ public final class WorkerMain {
     private long currentId = -1;
     /** Whether the current task has begun; until then an interrupt for it means "skip it". Lock. */
     private boolean begun;
+
     private boolean skipCurrent;
     /** Cancellations of tasks sent ahead, shared with the application; null if not given. */
     private @Nullable CancelFlags cancelled;
+
     @SuppressWarnings("NullAway.Init") // started by main() before the first frame is read
     private Thread executor;
+
     private final DataOutputStream out;
     private final SerialFilter filter;
     private final String id;
@@ -81,8 +84,8 @@ public final class WorkerMain {
         String id = args[1];
         String flagsFile = args[2];
         String pattern = args.length > 3 ? args[3] : null;
-        DataOutputStream channel = new DataOutputStream(
-                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
+        DataOutputStream channel =
+                new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
         InputStream stdin = new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16);
         System.setIn(InputStream.nullInputStream());
         WorkerMain w = new WorkerMain(channel, new SerialFilter(pattern), id);
@@ -90,9 +93,10 @@ public final class WorkerMain {
             w.cancelled = CancelFlags.open(Path.of(flagsFile));
         }
         System.setOut(new PrintStream(new BufferedOutputStream(w.new OutFrames(), 8192), true));
-        ProcessHandle.of(parentPid).ifPresentOrElse(
-                p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)),
-                () -> Runtime.getRuntime().halt(0));
+        ProcessHandle.of(parentPid)
+                .ifPresentOrElse(
+                        p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)),
+                        () -> Runtime.getRuntime().halt(0));
         w.executor = Thread.ofPlatform().name("background-worker-task").start(w::runTasks);
         w.send(Frames.READY, ProcessHandle.current().pid(), null, 0);
         w.flush();
@@ -131,9 +135,10 @@ public final class WorkerMain {
         try {
             task = Codec.decodeTask(f.payload(), filter);
         } catch (Exception | LinkageError | StackOverflowError e) {
-            throw new Frames.MalformedFrameException("task " + f.id() + ": " + (SerialFilter.isRejection(e)
-                    ? "the deserialisation filter " + SerialFilter.describe(e)
-                    : "it could not be deserialised: " + e));
+            throw new Frames.MalformedFrameException("task " + f.id() + ": "
+                    + (SerialFilter.isRejection(e)
+                            ? "the deserialisation filter " + SerialFilter.describe(e)
+                            : "it could not be deserialised: " + e));
         }
         if (!(task.call() instanceof CheckedCallable<?> c)) {
             throw new Frames.MalformedFrameException("task " + f.id() + ": it could not be deserialised: a "
@@ -271,10 +276,13 @@ public final class WorkerMain {
                 payload = Codec.encode(value);
             } catch (Exception | StackOverflowError e) {
                 type = Frames.ERROR;
-                failure = new TaskTransferException("the task's result, of class " + Objects.requireNonNull(value).getClass().getName()
-                        + ", cannot be sent back from the worker process: " + e
-                        + ". Return a serialisable value (implement java.io.Serializable, or copy the data into"
-                        + " a record, String, List or Map of serialisable values)", null);
+                failure = new TaskTransferException(
+                        "the task's result, of class "
+                                + Objects.requireNonNull(value).getClass().getName()
+                                + ", cannot be sent back from the worker process: " + e
+                                + ". Return a serialisable value (implement java.io.Serializable, or copy the data into"
+                                + " a record, String, List or Map of serialisable values)",
+                        null);
                 payload = encodeFailure(failure);
             }
         } else {

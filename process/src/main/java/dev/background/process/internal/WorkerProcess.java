@@ -31,10 +31,12 @@ final class WorkerProcess {
     final long pid;
     /** Cancellations of tasks sent ahead, shared with the worker. */
     final CancelFlags flags;
+
     private final DataOutputStream stdin;
     private final ArrayDeque<String> tail = new ArrayDeque<>();
     private final ByteArrayOutputStream partialLine = new ByteArrayOutputStream();
     private final byte[] prefix;
+
     @SuppressWarnings("NullAway.Init") // started by ProcessEngine.spawnLocked before the worker is used
     Thread stderrPump;
 
@@ -45,9 +47,11 @@ final class WorkerProcess {
     boolean closing;
     /** Its input is closed (or about to be): it exits, and that is expected. */
     boolean closed;
+
     long idleSinceNanos = System.nanoTime();
     /** Why the engine killed it, for the message of the death; null if it was not killed. */
     volatile @Nullable String killReason;
+
     volatile long readyNanos;
 
     WorkerProcess(String id, Process process, CancelFlags flags) {
@@ -90,7 +94,8 @@ final class WorkerProcess {
 
     /** Echoes standard error line by line with the worker's id, keeping the last lines. */
     void pumpStderr() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), Charset.defaultCharset()))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getErrorStream(), Charset.defaultCharset()))) {
             String line;
             while ((line = r.readLine()) != null) {
                 synchronized (tail) {

@@ -127,7 +127,8 @@ class HostileFrameTest {
 
     @Test
     void jdkInternalGadgetClassIsRejectedBeforeItIsInstantiated() throws Exception {
-        String err = rejects(start(null), taskFrame(forged("com.sun.org.apache.xalan.internal.xsltc.trax.TemplatesImpl")));
+        String err =
+                rejects(start(null), taskFrame(forged("com.sun.org.apache.xalan.internal.xsltc.trax.TemplatesImpl")));
         assertThat(err).contains("TemplatesImpl", "internal to the JDK");
     }
 
@@ -140,20 +141,24 @@ class HostileFrameTest {
     @Test
     void deepObjectGraphIsRejected() throws Exception {
         byte[][] frame = new byte[1][];
-        Thread deepStack = new Thread(null, () -> { // serialising 1,200 levels needs a deep stack
-            Object[] deep = new Object[1];
-            Object[] cur = deep;
-            for (int i = 0; i < 1_200; i++) {
-                Object[] next = new Object[1];
-                cur[0] = next;
-                cur = next;
-            }
-            try {
-                frame[0] = taskFrame(javaPayload(deep));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, "deep", 256L << 20);
+        Thread deepStack = new Thread(
+                null,
+                () -> { // serialising 1,200 levels needs a deep stack
+                    Object[] deep = new Object[1];
+                    Object[] cur = deep;
+                    for (int i = 0; i < 1_200; i++) {
+                        Object[] next = new Object[1];
+                        cur[0] = next;
+                        cur = next;
+                    }
+                    try {
+                        frame[0] = taskFrame(javaPayload(deep));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                },
+                "deep",
+                256L << 20);
         deepStack.start();
         deepStack.join();
         assertThat(rejects(start(null), frame[0])).contains("deeper than 1000");
@@ -161,21 +166,31 @@ class HostileFrameTest {
 
     @Test
     void aTaskWhoseFrameIsNotACallableEndsTheWorker() throws Exception {
-        assertThat(rejects(start(null), taskFrame(javaPayload("just a string")))).contains("could not be deserialised");
+        assertThat(rejects(start(null), taskFrame(javaPayload("just a string"))))
+                .contains("could not be deserialised");
     }
 
     @Test
     void hostileBytesWrittenIntoAPoolWorkerFailItsTaskAndTheWorkerIsReplaced() throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs Linux /proc");
-        try (var pool = BackgroundPool.builder().name("hostile").n(1).kind(ProcessKind.processes()).build()) {
+        try (var pool = BackgroundPool.builder()
+                .name("hostile")
+                .n(1)
+                .kind(ProcessKind.processes())
+                .build()) {
             String pidFile = dir.resolve("pid").toString();
             Task<Object> t = pool.task(() -> {
-                Files.writeString(Path.of(pidFile + ".tmp"), Long.toString(ProcessHandle.current().pid()));
-                Files.move(Path.of(pidFile + ".tmp"), Path.of(pidFile));
-                Thread.sleep(60_000);
-                return null;
-            }).call();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(Path.of(pidFile)));
+                        Files.writeString(
+                                Path.of(pidFile + ".tmp"),
+                                Long.toString(ProcessHandle.current().pid()));
+                        Files.move(Path.of(pidFile + ".tmp"), Path.of(pidFile));
+                        Thread.sleep(60_000);
+                        return null;
+                    })
+                    .call();
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.exists(Path.of(pidFile)));
             long pid = Long.parseLong(Files.readString(Path.of(pidFile)));
             try (OutputStream stdin = new FileOutputStream("/proc/" + pid + "/fd/0")) { // another writer on the pipe
                 stdin.write(taskFrame(forged("com.sun.org.apache.xalan.internal.xsltc.trax.TemplatesImpl")));
@@ -198,10 +213,18 @@ class HostileFrameTest {
 
     @Test
     void aResultRefusedByTheApplicationsFilterFailsTheTaskAndStopsTheWorker() {
-        try (var pool = BackgroundPool.builder().name("refused").n(1).kind(ProcessKind.processes()).build()) {
-            Task<Object> t = pool.task(() -> Proxy.newProxyInstance(Handler.class.getClassLoader(),
-                    new Class<?>[] {Runnable.class, Serializable.class}, new Handler("x"))).call();
-            assertThatThrownBy(t::result).isInstanceOf(TaskTransferException.class)
+        try (var pool = BackgroundPool.builder()
+                .name("refused")
+                .n(1)
+                .kind(ProcessKind.processes())
+                .build()) {
+            Task<Object> t = pool.task(() -> Proxy.newProxyInstance(
+                            Handler.class.getClassLoader(),
+                            new Class<?>[] {Runnable.class, Serializable.class},
+                            new Handler("x")))
+                    .call();
+            assertThatThrownBy(t::result)
+                    .isInstanceOf(TaskTransferException.class)
                     .hasMessageContaining("refused by the deserialisation filter")
                     .hasMessageContaining("dynamic proxy class");
             assertThat(pool.task(() -> "next").call().result()).isEqualTo("next");
