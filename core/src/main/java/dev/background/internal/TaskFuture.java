@@ -85,6 +85,10 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     private volatile Runnable @Nullable [] watchers;
 
     private static final Runnable[] NO_WATCHERS = {};
+    /** Settles timed-out calls off the shared timer thread, carrying no inherited values. */
+    private static final Thread.Builder TIME_OUTS =
+            Thread.ofVirtual().inheritInheritableThreadLocals(false).name("background-time-limit");
+
     private static final Runnable[] CLOSED = {};
     /** Set only for tasks with a time limit, once they start. */
     private volatile @Nullable ScheduledFuture<?> timeoutHandle;
@@ -184,7 +188,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
         if (limit > 0) {
             try {
                 // The timer thread is shared: settling runs callbacks, so it happens elsewhere.
-                timeoutHandle = Timer.schedule(() -> Thread.startVirtualThread(this::timeOut), limit);
+                timeoutHandle = Timer.schedule(() -> TIME_OUTS.start(this::timeOut), limit);
             } catch (RuntimeException | Error noTimer) { // the timer thread could not start (out of memory)
                 finishRun(); // not left RUNNING: the call is not run without its limit, and fails
                 settle(null, noTimer);

@@ -56,6 +56,7 @@ public final class ThreadEngine extends InJvmEngine {
         super(poolName, n);
         this.threads = Thread.ofPlatform()
                 .daemon()
+                .inheritInheritableThreadLocals(false) // a pool thread must not carry its starter's values
                 .name("background-" + poolName + "-", 1)
                 .factory();
         this.executor = new ThreadPoolExecutor(

@@ -17,7 +17,12 @@ final class Timer {
 
         private static ScheduledThreadPoolExecutor create() {
             var t = new ScheduledThreadPoolExecutor(
-                    1, Thread.ofPlatform().daemon().name("background-timer").factory());
+                    1,
+                    Thread.ofPlatform()
+                            .daemon()
+                            .inheritInheritableThreadLocals(false) // nor its callers' values
+                            .name("background-timer")
+                            .factory());
             t.setRemoveOnCancelPolicy(true); // cancelled limits must not pile up in the queue
             return t;
         }

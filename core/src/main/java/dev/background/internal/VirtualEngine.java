@@ -22,8 +22,10 @@ final class VirtualEngine extends InJvmEngine {
 
     VirtualEngine(String poolName, int n) {
         super(poolName, n);
-        this.threads =
-                Thread.ofVirtual().name("background-" + poolName + "-", 1).factory();
+        this.threads = Thread.ofVirtual()
+                .inheritInheritableThreadLocals(false) // a worker must not carry its starter's values
+                .name("background-" + poolName + "-", 1)
+                .factory();
     }
 
     @Override
