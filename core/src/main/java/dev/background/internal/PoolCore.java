@@ -277,6 +277,11 @@ public final class PoolCore {
         }
     }
 
+    /** How many limited calls the pool tracks for {@code shutdownNow}: those not yet ended. */
+    int limitedCallsTracked() {
+        return gated.size();
+    }
+
     boolean isStopped() {
         return stopped;
     }

@@ -22,7 +22,7 @@ class WorkerStartFailureTest {
     private static final long PATIENCE_SECONDS = 30;
 
     /** Hands the worker on, then throws; the worker runs before the throw or only when asked. */
-    static final class FailingStartEngine extends InJvmEngine {
+    static class FailingStartEngine extends InJvmEngine {
         final AtomicReference<Runnable> handedOn = new AtomicReference<>();
         volatile boolean runBeforeThrowing;
         volatile boolean failing = true;
@@ -83,6 +83,31 @@ class WorkerStartFailureTest {
         assertThat(runs).hasValue(1);
         assertThat(engine.toString()).contains("n=1, running=0");
         stillWorks(engine);
+    }
+
+    @Test
+    void aCallQueuedWhileAStartWasFailingIsStartedByTheFailedSubmit() throws Exception {
+        CountDownLatch queuedRan = new CountDownLatch(1);
+        FailingStartEngine engine = new FailingStartEngine() {
+            @Override
+            void startThread(Runnable worker) {
+                if (failing) {
+                    failing = false; // the next start works
+                    // Another submit arrives while this start is failing: the slot is taken, so it queues.
+                    execute(new PlainJob("queued", queuedRan::countDown));
+                    throw new OutOfMemoryError("unable to create native thread (test)");
+                }
+                super.startThread(worker);
+            }
+        };
+
+        assertThatThrownBy(() -> engine.execute(new PlainJob("a", () -> {}))).isInstanceOf(OutOfMemoryError.class);
+
+        assertThat(queuedRan.await(PATIENCE_SECONDS, TimeUnit.SECONDS))
+                .as("the queued call runs without waiting for another submit")
+                .isTrue();
+        engine.shutdown();
+        assertThat(engine.awaitTermination(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();
     }
 
     private static void stillWorks(FailingStartEngine engine) throws InterruptedException {
