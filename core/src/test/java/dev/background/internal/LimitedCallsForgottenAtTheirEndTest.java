@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,11 +21,23 @@ class LimitedCallsForgottenAtTheirEndTest {
         var pool = new PoolCore("forget", ThreadEngine.PLATFORM, 2, 0, List.of(), false);
         try {
             var limitOne = CallOptions.DEFAULT.withLimit(1);
+            var release = new CountDownLatch(1);
+            TaskFuture<Integer> holder = pool.submit(
+                    () -> {
+                        release.await();
+                        return -1;
+                    },
+                    limitOne);
             List<TaskFuture<Integer>> calls = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 int v = i;
                 calls.add(pool.submit(() -> v, limitOne));
             }
+            assertThat(pool.limitedCallsTracked())
+                    .as("the running call and the 20 waiting at the limit")
+                    .isEqualTo(21);
+            release.countDown();
+            assertThat(holder.join()).isEqualTo(-1);
             for (int i = 0; i < 20; i++) {
                 assertThat(calls.get(i).join()).isEqualTo(i);
             }
