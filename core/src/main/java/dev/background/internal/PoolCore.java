@@ -23,12 +23,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Maintainers' overview.
  * <ul>
- * <li>{@code unfinished} counts tasks submitted and not yet settled. A submit increments it
- * <em>before</em> reading {@code shutdown}; a shutdown sets {@code shutdown} before reading it. So
- * either the submit sees the shutdown and backs out, or the shutdown sees the task.
- * <li>The engine itself is shut down only when {@code unfinished} reaches zero after
- * {@code shutdown}: tasks waiting for a per-function {@link Gate} permit are handed to the engine
- * later than their submit, and must not be rejected by an engine that stopped early.
+ * <li>{@code ctl} holds, in one word, the count of tasks submitted and not yet settled and, in its
+ * sign bit, whether the pool is shut down. A submit counts itself by a CAS that fails if the bit
+ * is set, so either the submit sees the shutdown and is refused, or the shutdown sees the task.
+ * <li>The engine itself is shut down exactly once, by whoever moves {@code ctl} to "shut down,
+ * none unfinished": the shutdown when nothing is unfinished, else the end of the last task. Tasks
+ * waiting for a per-function {@link Gate} permit are handed to the engine later than their submit
+ * and must not be refused by an engine that stopped early; and since the count and the bit change
+ * together, a task's end can never read a zero count and then a shutdown set after a submit
+ * counted itself (that race once failed an accepted task with a refusal).
  * <li>Callbacks are a copy-on-write list: registration is rare, iteration happens for every task.
  * They run in the thread that settles the task, after the future is complete.
  * <li><b>shutdownNow is exact</b>: every submitted task is refused at its submit, listed by
@@ -52,8 +55,10 @@ public final class PoolCore {
     private final Engine engine;
     private final RecentTasks recent;
     private final CopyOnWriteArrayList<Consumer<? super Task<?>>> callbacks = new CopyOnWriteArrayList<>();
-    private final AtomicLong unfinished = new AtomicLong();
-    private volatile boolean shutdown;
+    /** The shut-down bit of {@code ctl}; the other bits count unfinished tasks. */
+    private static final long SHUT_DOWN = Long.MIN_VALUE;
+    /** Unfinished tasks, and {@link #SHUT_DOWN}; see the class comment. */
+    private final AtomicLong ctl = new AtomicLong();
     /** Set by shutdownNow, before it looks for tasks that have not begun. */
     private volatile boolean stopped;
     /** Tasks of functions with a limit, from their submit to their end; see the class comment. */
@@ -141,13 +146,13 @@ public final class PoolCore {
                     .map(StackWalker.StackFrame::toStackTraceElement)
                     .toArray(StackTraceElement[]::new));
         }
-        unfinished.incrementAndGet();
-        if (shutdown) {
-            if (unfinished.decrementAndGet() == 0) {
-                onDrained();
+        long c;
+        do {
+            c = ctl.get();
+            if (c < 0) {
+                throw rejected();
             }
-            throw rejected();
-        }
+        } while (!ctl.compareAndSet(c, c + 1));
         recent.add(task);
         Gate gate = task.gate();
         if (gate != null) {
@@ -196,7 +201,7 @@ public final class PoolCore {
         for (Consumer<? super Task<?>> cb : callbacks) {
             Log.runCallback(cb, task);
         }
-        if (unfinished.decrementAndGet() == 0 && shutdown) {
+        if (ctl.decrementAndGet() == SHUT_DOWN) {
             onDrained();
         }
     }
@@ -219,14 +224,13 @@ public final class PoolCore {
     }
 
     public long unfinished() {
-        return unfinished.get();
+        return ctl.get() & ~SHUT_DOWN;
     }
 
     // ---------------------------------------------------------------- lifecycle
 
     public void shutdown() {
-        shutdown = true;
-        if (unfinished.get() == 0) {
+        if (ctl.getAndUpdate(c -> c | SHUT_DOWN) == 0) {
             onDrained();
         }
     }
@@ -236,8 +240,8 @@ public final class PoolCore {
      * cancelled (as given to {@link #execute}, for those); see the class comment.
      */
     public List<Runnable> shutdownNow() {
-        shutdown = true;
         stopped = true;
+        shutdown();
         List<Runnable> neverStarted = new ArrayList<>();
         // Running calls are marked cancelled now, but interrupted only once the engine has stopped
         // (its workers then take no queued call), so that their end is a cancellation.
@@ -259,9 +263,6 @@ public final class PoolCore {
             }
         }
         running.forEach(TaskFuture::interruptAfterCancel);
-        if (unfinished.get() == 0) {
-            onDrained();
-        }
         return neverStarted;
     }
 
@@ -287,11 +288,11 @@ public final class PoolCore {
     }
 
     public boolean isShutdown() {
-        return shutdown;
+        return ctl.get() < 0;
     }
 
     public boolean isTerminated() {
-        return shutdown && unfinished.get() == 0 && engine.isTerminated();
+        return ctl.get() == SHUT_DOWN && engine.isTerminated();
     }
 
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {

@@ -19,6 +19,8 @@ final class HeldJobs implements ExecutorKind, Engine {
     private final ConcurrentLinkedQueue<Job> handed = new ConcurrentLinkedQueue<>();
     /** Jobs handed to the engine and not yet taken back, for invariants on what the engine holds. */
     final AtomicInteger inEngine = new AtomicInteger();
+    /** Set by {@link #shutdown()}: from then on the engine refuses jobs, as a real one does. */
+    private volatile boolean shut;
 
     /** A pool on this engine, not watched at exit, whose callback counts task ends. */
     PoolCore pool(Consumer<? super Task<?>> callback) {
@@ -35,6 +37,9 @@ final class HeldJobs implements ExecutorKind, Engine {
 
     @Override
     public void execute(Job job) {
+        if (shut) {
+            throw new java.util.concurrent.RejectedExecutionException("model engine is shut down");
+        }
         inEngine.incrementAndGet();
         handed.add(job);
     }
@@ -58,7 +63,9 @@ final class HeldJobs implements ExecutorKind, Engine {
     public void resize(int n) {}
 
     @Override
-    public void shutdown() {}
+    public void shutdown() {
+        shut = true;
+    }
 
     @Override
     public List<Job> shutdownNow() {
