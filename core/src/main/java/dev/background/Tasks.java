@@ -45,7 +45,7 @@ public final class Tasks {
 
     /**
      * What {@link #await} saw when it returned: the tasks that had ended and those still pending,
-     * each in the order given.
+     * each in the order given, each task once (a task given twice is listed once).
      *
      * @param done the tasks that had ended
      * @param pending the tasks that had not
@@ -108,7 +108,7 @@ public final class Tasks {
     public static <F extends Task<?>> Outcome<F> await(Collection<? extends F> tasks, Until until, Duration timeout) {
         Objects.requireNonNull(until, "until");
         long nanos = Waits.checkTimeout(timeout);
-        List<F> copy = snapshot(tasks);
+        List<F> copy = distinct(tasks);
         CountDownLatch met = new CountDownLatch(1);
         AtomicInteger remaining = new AtomicInteger(copy.size());
         if (copy.isEmpty()) {
