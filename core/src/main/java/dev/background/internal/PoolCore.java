@@ -5,6 +5,8 @@ import dev.background.ExecutorKind;
 import dev.background.PoolEvent;
 import dev.background.PoolListener;
 import dev.background.Task;
+import dev.background.context.ContextPropagator;
+import dev.background.context.ContextPropagator.Scope;
 import dev.background.function.CheckedCallable;
 import dev.background.spi.Engine;
 import dev.background.spi.EngineEvents;
@@ -59,6 +61,10 @@ import org.jspecify.annotations.Nullable;
  * when it is empty. Engine events that arrive before the pool is attached (while its engine
  * opens) wait in {@code early} and are delivered at {@link #attach}, under the same lock, so
  * none is lost or reordered.
+ * <li><b>Context.</b> {@code propagators} is an immutable array swapped whole (the default pool's
+ * can change); a submit reads it once and captures with what it read. A capture that throws
+ * fails that task at once, after the same bookkeeping as any task (listeners see it submitted
+ * and ended, its callbacks run, {@code ctl} stays exact).
  * </ul>
  */
 public final class PoolCore {
@@ -71,6 +77,7 @@ public final class PoolCore {
     private static final long SHUT_DOWN = Long.MIN_VALUE;
     /** Unfinished tasks, and {@link #SHUT_DOWN}; see the class comment. */
     private final AtomicLong ctl = new AtomicLong();
+
     private final AtomicBoolean shutDownReported = new AtomicBoolean();
     /** Set by shutdownNow, before it looks for tasks that have not begun. */
     private volatile boolean stopped;
@@ -80,6 +87,8 @@ public final class PoolCore {
     private final CountDownLatch drained = new CountDownLatch(1);
 
     private volatile int n;
+    private volatile ContextPropagator<?>[] propagators = NO_PROPAGATORS;
+    private static final ContextPropagator<?>[] NO_PROPAGATORS = {};
     private final boolean recordSubmitSite;
     private final boolean awaitAtExit;
     private static final StackWalker SUBMIT_SITE = StackWalker.getInstance();
@@ -153,6 +162,11 @@ public final class PoolCore {
         return n;
     }
 
+    /** Sets the propagators for tasks submitted from now on (checked by the caller). */
+    public void propagators(ContextPropagator<?>[] checked) {
+        propagators = checked.length == 0 ? NO_PROPAGATORS : checked.clone();
+    }
+
     public void resize(int newN) {
         synchronized (this) {
             n = newN;
@@ -207,6 +221,16 @@ public final class PoolCore {
         if (ls.length != 0) {
             taskSubmitted(ls, task);
         }
+        ContextPropagator<?>[] ps = propagators;
+        if (ps.length > 0) {
+            try {
+                task.context = Context.capture(ps);
+            } catch (RuntimeException | Error captureFailed) {
+                // As for a job the engine cannot take: the submit stands, its task fails at once.
+                task.settle(null, captureFailed);
+                return task;
+            }
+        }
         Gate gate = task.gate();
         if (gate != null) {
             gated.add(task);
@@ -256,8 +280,15 @@ public final class PoolCore {
             taskEnded(ls, task);
         }
         Jfr.taskEnded(this, task);
-        for (Consumer<? super Task<?>> cb : callbacks) {
-            Log.runCallback(cb, task);
+        if (!callbacks.isEmpty()) {
+            Scope context = task.callbackScope();
+            try {
+                for (Consumer<? super Task<?>> cb : callbacks) {
+                    Log.runCallback(cb, task);
+                }
+            } finally {
+                context.close();
+            }
         }
         if (ctl.decrementAndGet() == SHUT_DOWN) {
             onDrained();

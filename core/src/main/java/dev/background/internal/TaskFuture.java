@@ -4,6 +4,8 @@ import dev.background.Task;
 import dev.background.TaskException;
 import dev.background.TaskTimings;
 import dev.background.WaitTimeoutException;
+import dev.background.context.CarriedContext;
+import dev.background.context.ContextPropagator.Scope;
 import dev.background.function.CheckedCallable;
 import dev.background.spi.Engine;
 import dev.background.spi.Job;
@@ -56,6 +58,10 @@ import org.jspecify.annotations.Nullable;
  * (volatile) by a settling thread before it completes the future and after the CAS out of NEW, so
  * a reader that sees the task done sees it, and it is never before a start that won that CAS.
  * Racing settlers may each write it; they are nanoseconds apart.
+ * <li><b>Context.</b> {@code context} is written by the submitting thread before the task is
+ * published (to the engine, to {@code results()}) and never again; the worker restores it
+ * around the call only, and the settling thread around the callbacks ({@link #onDone},
+ * {@link PoolCore#taskEnded}), each with its own scope on its own thread.
  * </ul>
  */
 public final class TaskFuture<T extends @Nullable Object> extends CompletableFuture<T> implements Task<T>, Job {
@@ -104,6 +110,9 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     long seq;
     /** Where the task was submitted, for kinds that ask for it; else null. */
     StackTraceElement @Nullable [] submitSite;
+    /** The submitter's context, if the pool propagates any; written once before publication. */
+    @Nullable
+    Context context;
 
     private final long submitNanos = System.nanoTime();
     /** When and where the call began; meaningful once the run state has left NEW for RUNNING. */
@@ -157,11 +166,19 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
             String oldName = options.name() == null ? null : rename(self);
             T value = null;
             Throwable failure = null;
+            Context c = context;
+            Scope scope = null;
             try {
+                if (c != null) {
+                    scope = c.restore(); // a propagator that throws fails the task; the call does not run
+                }
                 value = callable.call();
             } catch (Throwable t) {
                 failure = t;
             } finally {
+                if (scope != null) {
+                    scope.close(); // logs, never throws
+                }
                 if (oldName != null) {
                     self.setName(oldName);
                 }
@@ -305,6 +322,18 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     @Override
     public long timeLimitNanos() {
         return options.timeoutNanos();
+    }
+
+    @Override
+    public @Nullable CarriedContext carriedContext() {
+        Context c = context;
+        return c == null ? null : c.carried();
+    }
+
+    /** The task's context made current for its callbacks, on the calling thread; NONE if it has none. */
+    Scope callbackScope() {
+        Context c = context;
+        return c == null ? Scope.NONE : c.restoreForCallbacks(this);
     }
 
     // ---------------------------------------------------------------- settlement
@@ -631,7 +660,14 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     @SuppressWarnings("FutureReturnValueIgnored") // the stage ends with this task; runCallback logs failures
     public Task<T> onDone(Consumer<? super Task<T>> callback) {
         Objects.requireNonNull(callback, "callback");
-        whenComplete((v, e) -> Log.runCallback(callback, this));
+        whenComplete((v, e) -> {
+            Scope context = callbackScope();
+            try {
+                Log.runCallback(callback, this);
+            } finally {
+                context.close();
+            }
+        });
         return this;
     }
 
