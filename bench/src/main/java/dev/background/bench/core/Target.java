@@ -1,8 +1,16 @@
 package dev.background.bench.core;
 
 import dev.background.BackgroundPool;
+import dev.background.context.ThreadLocalPropagator;
 import dev.background.function.AsyncFunction;
 import dev.background.function.CheckedFunction;
+import dev.background.opentelemetry.OpenTelemetryPropagator;
+import dev.background.slf4j.MdcPropagator;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
@@ -11,6 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.slf4j.MDC;
 
 /**
  * One way of running a call in the background, behind one face, so that a benchmark measures
@@ -37,13 +46,22 @@ import java.util.function.Function;
  * <li>{@code bg-keep16k}: as {@code bg-run} with {@code keepResults(16384)}, more than a
  * benchmark's batch, so that no task is pushed out of the recent-tasks ring while still pending
  * (diagnostic; in no default list: pass {@code -p target=...});
- * <li>{@code bg-vthreads}: {@link BackgroundPool#run(CheckedFunction, Object)}, virtual-threads kind.
+ * <li>{@code bg-vthreads}: {@link BackgroundPool#run(CheckedFunction, Object)}, virtual-threads kind;
+ * <li>{@code bg-tl}, {@code bg-mdc}, {@code bg-otel}: as {@code bg-run} with one context
+ * propagator (a {@link ThreadLocalPropagator}, the {@link MdcPropagator} over logback's MDC, the
+ * {@link OpenTelemetryPropagator}), its context set on the submitting thread (a string; two MDC
+ * entries; a span and no baggage), so each task captures, restores and puts back a real value
+ * (diagnostic; in no default list: pass {@code -p target=...}).
  * </ul>
  */
 public final class Target implements AutoCloseable {
 
     /** The raw baselines and background's pools, in the order tables list them. */
-    public static final String ALL = "tpe,fjp,vthreads,tpe-vthreads,bg-run,bg-task,bg-nokeep,bg-keep16k,bg-vthreads";
+    public static final String ALL =
+            "tpe,fjp,vthreads,tpe-vthreads,bg-run,bg-task,bg-nokeep,bg-keep16k,bg-vthreads,bg-tl,bg-mdc,bg-otel";
+
+    /** The thread-local of {@code bg-tl}. */
+    private static final ThreadLocal<String> REQUEST = new ThreadLocal<>();
 
     /** The argument every benchmark passes: one cached Integer, so no task allocates a box. */
     public static final Integer ARG = 1;
@@ -100,8 +118,40 @@ public final class Target implements AutoCloseable {
             case "bg-nokeep" -> run(pool(n).threads().keepResults(0).build(), fn);
             case "bg-keep16k" -> run(pool(n).threads().keepResults(16_384).build(), fn);
             case "bg-vthreads" -> run(pool(n).virtualThreads().build(), fn);
+            case "bg-tl" -> {
+                REQUEST.set("request-42"); // on the thread that opens the target and submits
+                yield run(
+                        pool(n).threads()
+                                .propagate(new ThreadLocalPropagator<>("request", REQUEST))
+                                .build(),
+                        fn);
+            }
+            case "bg-mdc" -> {
+                MDC.put("requestId", "request-42");
+                MDC.put("user", "ada");
+                yield run(pool(n).threads().propagate(new MdcPropagator()).build(), fn);
+            }
+            case "bg-otel" -> {
+                makeTraceCurrent();
+                yield run(
+                        pool(n).threads()
+                                .propagate(new OpenTelemetryPropagator())
+                                .build(),
+                        fn);
+            }
             default -> throw new IllegalArgumentException("unknown target: " + name + "; known: " + ALL);
         };
+    }
+
+    /** Makes a sampled span current on this thread, for good: the benchmark's thread is its request. */
+    @SuppressWarnings("MustBeClosedChecker") // left open on purpose, for the whole trial
+    private static void makeTraceCurrent() {
+        Span span = Span.wrap(SpanContext.create(
+                "4bf92f3577b34da6a3ce929d0e0e4736",
+                "00f067aa0ba902b7",
+                TraceFlags.getSampled(),
+                TraceState.getDefault()));
+        Context.root().with(span).makeCurrent();
     }
 
     /** The identity: the no-op body of most benchmarks. */
