@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.background.BackgroundPool;
 import dev.background.PoolEvent;
 import dev.background.PoolListener;
+import dev.background.Progress;
 import dev.background.Task;
 import dev.background.TaskTimings;
 import java.time.Duration;
@@ -42,6 +43,24 @@ class ProcessObservationTest {
                 assertThat(timings.attempt()).isEqualTo(1);
             }
         }
+    }
+
+    @Test
+    void progressCountsTasksOfWorkerProcesses() {
+        StringBuilder out = new StringBuilder();
+        try (var pool = BackgroundPool.builder()
+                .name("progress")
+                .n(2)
+                .kind(ProcessKind.builder().build())
+                .build()) {
+            var square = pool.task((Integer i) -> i * i);
+            List<Task<Integer>> tasks = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                tasks.add(square.apply(i));
+            }
+            Progress.of(tasks).named("squares").to(out).terminal(false).await();
+        }
+        assertThat(out.toString()).contains("squares: 30/30 100% ");
     }
 
     @Test
