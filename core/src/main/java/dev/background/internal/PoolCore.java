@@ -44,6 +44,13 @@ import org.jspecify.annotations.Nullable;
  * before it reads {@code stopped}, and {@code shutdownNow} sets {@code stopped} before it reads
  * {@code gated}, so one of them sees the other. A limited call that the stopped engine refuses
  * on its way from the limit is not failed: whoever claims it settles it.
+ * <li><b>Timed hand-offs.</b> A delayed call, a retry after its backoff and the next run of a
+ * periodic task wait on the shared {@link Timer}, in {@code delayed}, holding no worker; they stay
+ * unfinished meanwhile, so the engine outlives them. They are added to {@code delayed} before
+ * {@code stopped} is read and removed only after their hand-off, so {@code shutdownNow} (which
+ * sets {@code stopped} before it reads {@code delayed}) finds each of them, or they see it stopped.
+ * <li><b>Periodic tasks</b> are cancelled by {@code shutdown} (the JDK's default for
+ * {@code ScheduledThreadPoolExecutor}); delayed one-shot calls still run.
  * </ul>
  */
 public final class PoolCore {
@@ -60,6 +67,15 @@ public final class PoolCore {
     private final Set<TaskFuture<?>> gated = ConcurrentHashMap.newKeySet();
     /** Opens once shutdown is set and no task is unfinished; the engine is shut down then. */
     private final CountDownLatch drained = new CountDownLatch(1);
+    /** Tasks waiting on the timer to be handed to the workers; see the class comment. */
+    private final Set<TaskFuture<?>> delayed = ConcurrentHashMap.newKeySet();
+    /** Periodic tasks not yet ended, which {@code shutdown} cancels. */
+    private final Set<TaskFuture<?>> periodic = ConcurrentHashMap.newKeySet();
+    /** Retries of every task whose function sets none; null for none. Set once, before use. */
+    private @Nullable RetryRules defaultRetry;
+    /** Hands timed tasks on off the shared timer thread (the engine may serialise user objects). */
+    private static final Thread.Builder HAND_OFFS =
+            Thread.ofVirtual().inheritInheritableThreadLocals(false).name("background-timed-hand-off");
 
     private volatile int n;
     private final boolean recordSubmitSite;
@@ -100,6 +116,36 @@ public final class PoolCore {
 
     public int n() {
         return n;
+    }
+
+    /** Sets the pool's default retry rules; called once, right after construction. */
+    public void defaultRetry(@Nullable RetryRules rules) {
+        this.defaultRetry = rules;
+    }
+
+    @Nullable
+    RetryRules defaultRetry() {
+        return defaultRetry;
+    }
+
+    /**
+     * Submits {@code command} to run after {@code initialDelayNanos}, then again every
+     * {@code periodNanos} (from the planned start of the last run) if positive, or that long after
+     * the end of the last run if negative, until it throws or is cancelled.
+     *
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public TaskFuture<@Nullable Void> submitPeriodic(Runnable command, long initialDelayNanos, long periodNanos) {
+        TaskFuture<@Nullable Void> task = new TaskFuture<>(
+                this,
+                () -> {
+                    command.run();
+                    return null;
+                },
+                CallOptions.DEFAULT.withDelay(Math.max(0, initialDelayNanos)),
+                null,
+                periodNanos);
+        return submit(task);
     }
 
     public synchronized void resize(int newN) {
@@ -149,6 +195,24 @@ public final class PoolCore {
             throw rejected();
         }
         recent.add(task);
+        if (task.rerun != null && (task.rerun.periodNanos != 0 || task.nanosUntilRun() > 0)) {
+            if (task.gate() != null) {
+                gated.add(task);
+            }
+            if (task.rerun.periodNanos != 0) {
+                periodic.add(task);
+                if (shutdown) { // shutdown came after the check above and may have missed it
+                    task.cancel(false);
+                }
+            }
+            if (!handOffLater(task, Math.max(0, task.nanosUntilRun()))) {
+                RejectedExecutionException refusal = rejected();
+                if (task.refuseIfNotBegun(refusal)) {
+                    throw refusal;
+                }
+            }
+            return task;
+        }
         Gate gate = task.gate();
         if (gate != null) {
             gated.add(task);
@@ -177,6 +241,57 @@ public final class PoolCore {
         return task;
     }
 
+    /**
+     * Hands {@code task} to the workers (through its gate, if any) after {@code delayNanos}, from
+     * a thread of its own; see the class comment.
+     *
+     * @return false if the pool was stopped by {@code shutdownNow} (the caller claims the task)
+     */
+    boolean handOffLater(TaskFuture<?> task, long delayNanos) {
+        delayed.add(task);
+        if (task.isDone()) { // settled meanwhile: its end may have looked for it before the add
+            delayed.remove(task);
+            return true;
+        }
+        if (stopped) {
+            delayed.remove(task);
+            return false;
+        }
+        Rerun r = task.rerun;
+        try {
+            if (r != null) {
+                r.timer = Timer.schedule(() -> HAND_OFFS.start(() -> handOff(task)), delayNanos);
+                if (task.isDone()) {
+                    r.cancelTimer();
+                    delayed.remove(task);
+                }
+            }
+        } catch (RuntimeException | Error noTimer) { // the timer thread could not start (out of memory)
+            delayed.remove(task);
+            task.settle(null, noTimer);
+        }
+        return true;
+    }
+
+    private void handOff(TaskFuture<?> task) {
+        try {
+            if (!task.isDone()) {
+                Gate gate = task.gate();
+                if (gate != null) {
+                    gate.submit(task, engine);
+                } else {
+                    engine.execute(task);
+                }
+            }
+        } catch (RuntimeException | Error refused) {
+            // Refused by a stopped engine: shutdownNow found it in delayed and cancelled it
+            // already, so this loses. Otherwise the engine cannot take it, and it fails with why.
+            task.settle(null, refused);
+        } finally {
+            delayed.remove(task);
+        }
+    }
+
     private static boolean isLibraryFrame(String className) {
         return className.startsWith("dev.background.internal.")
                 || className.equals("dev.background.BackgroundPool")
@@ -192,6 +307,10 @@ public final class PoolCore {
     void taskEnded(TaskFuture<?> task) {
         if (task.gate() != null) {
             gated.remove(task);
+        }
+        if (task.rerun != null) {
+            delayed.remove(task);
+            periodic.remove(task);
         }
         for (Consumer<? super Task<?>> cb : callbacks) {
             Log.runCallback(cb, task);
@@ -226,6 +345,9 @@ public final class PoolCore {
 
     public void shutdown() {
         shutdown = true;
+        for (TaskFuture<?> t : periodic) {
+            t.cancel(false); // the JDK's default: periodic tasks end at shutdown, delayed calls still run
+        }
         if (unfinished.get() == 0) {
             onDrained();
         }
@@ -243,6 +365,12 @@ public final class PoolCore {
         // (its workers then take no queued call), so that their end is a cancellation.
         List<TaskFuture<?>> running = new ArrayList<>();
         for (TaskFuture<?> t : gated) {
+            cancelOrMarkRunning(t, neverStarted, running);
+        }
+        for (TaskFuture<?> t : delayed) {
+            cancelOrMarkRunning(t, neverStarted, running);
+        }
+        for (TaskFuture<?> t : periodic) {
             cancelOrMarkRunning(t, neverStarted, running);
         }
         for (Task<?> t : recent.snapshot()) {
