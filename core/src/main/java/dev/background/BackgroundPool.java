@@ -17,6 +17,7 @@ import dev.background.internal.CallOptions;
 import dev.background.internal.Context;
 import dev.background.internal.Listeners;
 import dev.background.internal.PoolCore;
+import dev.background.internal.RetryRules;
 import dev.background.internal.Waits;
 import dev.background.internal.Wrapped;
 import java.time.Duration;
@@ -31,6 +32,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -75,10 +78,23 @@ import org.jspecify.annotations.Nullable;
  * callbacks, on every kind (see {@link ContextPropagator}). Without any, a task sees none of its
  * submitter's thread-locals, and pool threads inherit no {@link InheritableThreadLocal} values.
  *
+ * <p><b>ScheduledExecutorService.</b> {@link #schedule(Callable, long, TimeUnit) schedule},
+ * {@link #scheduleAtFixedRate scheduleAtFixedRate} and
+ * {@link #scheduleWithFixedDelay scheduleWithFixedDelay} keep that interface's contracts on
+ * every kind: a call waits for its time on the library's timer thread, holding no worker, and is
+ * then queued like any other (on worker processes and clusters it then runs remotely). The
+ * futures they return are {@link Task}s too. After {@link #shutdown()}, delayed one-shot calls
+ * still run when their time comes and periodic tasks are cancelled, the defaults of
+ * {@link java.util.concurrent.ScheduledThreadPoolExecutor}; {@link #shutdownNow()} cancels both.
+ * Wrapped functions have the same as a one-liner: {@code fn.after(Duration.ofMinutes(5)).apply(x)}.
+ *
+ * <p><b>Retries.</b> A {@link RetryPolicy} set on the builder ({@link Builder#retry}) applies to
+ * every call of the pool whose function sets none, periodic tasks excepted.
+ *
  * <p><b>Memory consistency.</b> Actions in a thread before it submits a call happen-before the
  * call runs; the call's actions happen-before its task completes (see {@link Task}).
  */
-public final class BackgroundPool implements ExecutorService {
+public final class BackgroundPool implements ScheduledExecutorService {
 
     /**
      * Default of {@link Builder#keepResults(int)}: large enough that a batch of this many calls
@@ -99,6 +115,7 @@ public final class BackgroundPool implements ExecutorService {
         int n = b.n > 0 ? b.n : kind.defaultN();
         this.core = new PoolCore(b.name, kind, n, b.keepResults, List.copyOf(b.callbacks), b.awaitAtExit);
         core.propagators(b.propagators.toArray(ContextPropagator<?>[]::new));
+        core.defaultRetry(b.retry == null ? null : RetryRules.of(b.retry));
         core.attach(this);
     }
 
@@ -586,6 +603,95 @@ public final class BackgroundPool implements ExecutorService {
         core.execute(Objects.requireNonNull(command, "command"));
     }
 
+    // ------------------------------------------------------------------ ScheduledExecutorService
+
+    /**
+     * Runs {@code command} once after {@code delay}; see
+     * {@link ScheduledExecutorService#schedule(Runnable, long, TimeUnit)}. Zero and negative
+     * delays mean at once. The command waits on the library's timer thread, holding no worker,
+     * and is then queued as {@link #submit(Runnable)} would queue it.
+     *
+     * @return the call's future, which is also a {@link Task}; its {@code get()} returns null
+     * @throws NullPointerException if {@code command} or {@code unit} is null
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    @Override
+    public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(unit, "unit");
+        return core.<@Nullable Void>submit(
+                () -> {
+                    command.run();
+                    return null;
+                },
+                delayed(unit.toNanos(delay)));
+    }
+
+    /**
+     * Calls {@code callable} once after {@code delay}; see
+     * {@link ScheduledExecutorService#schedule(Callable, long, TimeUnit)}. Zero and negative
+     * delays mean at once. The call waits on the library's timer thread, holding no worker, and
+     * is then queued as {@link #submit(Callable)} would queue it; a pool's default
+     * {@link RetryPolicy} applies to it.
+     *
+     * @return the call's future, which is also a {@link Task}
+     * @throws NullPointerException if {@code callable} or {@code unit} is null
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    @Override
+    public <V extends @Nullable Object> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+        Objects.requireNonNull(callable, "callable");
+        Objects.requireNonNull(unit, "unit");
+        return core.submit(callable::call, delayed(unit.toNanos(delay)));
+    }
+
+    private static CallOptions delayed(long nanos) {
+        return nanos > 0 ? CallOptions.DEFAULT.withDelay(nanos) : CallOptions.DEFAULT;
+    }
+
+    /**
+     * Runs {@code command} after {@code initialDelay}, then every {@code period} from the planned
+     * start of the previous run; see {@link ScheduledExecutorService#scheduleAtFixedRate}. A run
+     * that takes longer than the period delays the next one, which then starts late, never
+     * alongside it. The task runs until it is cancelled, throws (its future then fails with that
+     * exception), or the pool shuts down (its future is then cancelled). Between runs it holds
+     * no worker. Not retried by a {@link RetryPolicy}.
+     *
+     * @return the task's future, which never completes normally; also a {@link Task}
+     * @throws NullPointerException if {@code command} or {@code unit} is null
+     * @throws IllegalArgumentException if {@code period} is zero or negative
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    @Override
+    public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+        return schedulePeriodic(command, initialDelay, period, unit, 1, "period");
+    }
+
+    /**
+     * Runs {@code command} after {@code initialDelay}, then again {@code delay} after the end of
+     * each run; see {@link ScheduledExecutorService#scheduleWithFixedDelay}. It ends as
+     * {@link #scheduleAtFixedRate} tasks do.
+     *
+     * @return the task's future, which never completes normally; also a {@link Task}
+     * @throws NullPointerException if {@code command} or {@code unit} is null
+     * @throws IllegalArgumentException if {@code delay} is zero or negative
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    @Override
+    public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+        return schedulePeriodic(command, initialDelay, delay, unit, -1, "delay");
+    }
+
+    private ScheduledFuture<?> schedulePeriodic(
+            Runnable command, long initialDelay, long period, TimeUnit unit, int sign, String name) {
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(unit, "unit");
+        if (period <= 0) {
+            throw new IllegalArgumentException(name + " must be greater than zero: " + period);
+        }
+        return core.submitPeriodic(command, unit.toNanos(initialDelay), sign * unit.toNanos(period));
+    }
+
     /** {@inheritDoc} Cancels the tasks still running when interrupted. */
     @Override
     public <T extends @Nullable Object> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks)
@@ -735,7 +841,7 @@ public final class BackgroundPool implements ExecutorService {
      */
     @Override
     public void close() {
-        ExecutorService.super.close();
+        ScheduledExecutorService.super.close();
     }
 
     @Override
@@ -758,8 +864,24 @@ public final class BackgroundPool implements ExecutorService {
         private boolean awaitAtExit = true;
         private final List<Consumer<? super Task<?>>> callbacks = new ArrayList<>();
         private final List<ContextPropagator<?>> propagators = new ArrayList<>();
+        private @Nullable RetryPolicy retry;
 
         private Builder() {}
+
+        /**
+         * Retries the pool's failed calls with {@code policy}, unless their function sets its own
+         * ({@code fn.retry(..)}, {@link RetryPolicy#none()} to opt out). Applies to wrapped
+         * functions, {@code run}, {@code submit}, {@code execute} and {@code schedule}; not to
+         * periodic tasks. Default: no retries.
+         *
+         * @param policy the policy
+         * @return this builder
+         * @throws NullPointerException if {@code policy} is null
+         */
+        public Builder retry(RetryPolicy policy) {
+            this.retry = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
 
         /**
          * Names the pool: in thread names ({@code background-NAME-1}) and error messages.

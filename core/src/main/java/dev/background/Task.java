@@ -118,4 +118,14 @@ public interface Task<T extends @Nullable Object> extends Future<T>, CompletionS
      * @return the timings as of now
      */
     TaskTimings timings();
+
+    /**
+     * The number of the current attempt of this task's call, from 1. It grows only for a call
+     * retried by a {@link RetryPolicy}: while an attempt runs, it is that attempt's number; during
+     * the backoff before a retry, the number of the attempt waited for; once the task has ended,
+     * the number of its last attempt. A task that succeeded at its third attempt says 3.
+     *
+     * @return at least 1; a moment's snapshot
+     */
+    int attempt();
 }

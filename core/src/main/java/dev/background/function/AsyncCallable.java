@@ -1,6 +1,7 @@
 package dev.background.function;
 
 import dev.background.Background;
+import dev.background.RetryPolicy;
 import dev.background.Task;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -79,4 +80,32 @@ public interface AsyncCallable<R extends @Nullable Object> extends Supplier<Task
      * @throws IllegalArgumentException if {@code maxConcurrent} is less than 1
      */
     AsyncCallable<R> limit(int maxConcurrent);
+
+    /**
+     * Returns this function with a retry policy: a call that fails is tried again as the policy
+     * says, as the same {@link Task}, without holding a worker during the backoff
+     * ({@code fetch.retry(policy).call()}). A {@link #timeout} limits each attempt. It replaces the pool's
+     * default policy for this function; {@link RetryPolicy#none()} turns retries off. See
+     * {@link RetryPolicy} for what is retried and how the task ends.
+     *
+     * @param policy the policy
+     * @return a new function with the policy set
+     * @throws NullPointerException if {@code policy} is null
+     */
+    AsyncCallable<R> retry(RetryPolicy policy);
+
+    /**
+     * Returns this function with a start delay: each call returns its {@link Task} at once and
+     * is handed to the pool's workers {@code delay} later ({@code report.after(Duration.ofMinutes(5)).call()}). No worker is
+     * held while it waits, on any kind; a {@code cancel} during the wait means the call never
+     * runs. A pool's {@code shutdown} lets waiting calls run when their time comes
+     * ({@code close} waits for them); {@code shutdownNow} cancels them. The delay starts at each
+     * call; with a {@link #retry} policy, the backoffs come on top of it.
+     *
+     * @param delay zero or more
+     * @return a new function with the delay set
+     * @throws NullPointerException if {@code delay} is null
+     * @throws IllegalArgumentException if {@code delay} is negative
+     */
+    AsyncCallable<R> after(java.time.Duration delay);
 }

@@ -1,6 +1,7 @@
 package dev.background.function;
 
 import dev.background.Background;
+import dev.background.RetryPolicy;
 import dev.background.Task;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -116,4 +117,32 @@ public interface AsyncFunction<A extends @Nullable Object, R extends @Nullable O
      * @throws IllegalArgumentException if {@code maxConcurrent} is less than 1
      */
     AsyncFunction<A, R> limit(int maxConcurrent);
+
+    /**
+     * Returns this function with a retry policy: a call that fails is tried again as the policy
+     * says, as the same {@link Task}, without holding a worker during the backoff
+     * ({@code fetch.retry(policy).apply(url)}). A {@link #timeout} limits each attempt. It replaces the pool's
+     * default policy for this function; {@link RetryPolicy#none()} turns retries off. See
+     * {@link RetryPolicy} for what is retried and how the task ends.
+     *
+     * @param policy the policy
+     * @return a new function with the policy set
+     * @throws NullPointerException if {@code policy} is null
+     */
+    AsyncFunction<A, R> retry(RetryPolicy policy);
+
+    /**
+     * Returns this function with a start delay: each call returns its {@link Task} at once and
+     * is handed to the pool's workers {@code delay} later ({@code remind.after(Duration.ofMinutes(5)).apply(user)}). No worker is
+     * held while it waits, on any kind; a {@code cancel} during the wait means the call never
+     * runs. A pool's {@code shutdown} lets waiting calls run when their time comes
+     * ({@code close} waits for them); {@code shutdownNow} cancels them. The delay starts at each
+     * call; with a {@link #retry} policy, the backoffs come on top of it.
+     *
+     * @param delay zero or more
+     * @return a new function with the delay set
+     * @throws NullPointerException if {@code delay} is null
+     * @throws IllegalArgumentException if {@code delay} is negative
+     */
+    AsyncFunction<A, R> after(java.time.Duration delay);
 }

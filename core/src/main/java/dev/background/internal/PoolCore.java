@@ -65,6 +65,13 @@ import org.jspecify.annotations.Nullable;
  * can change); a submit reads it once and captures with what it read. A capture that throws
  * fails that task at once, after the same bookkeeping as any task (listeners see it submitted
  * and ended, its callbacks run, {@code ctl} stays exact).
+ * <li><b>Timed hand-offs.</b> A delayed call, a retry after its backoff and the next run of a
+ * periodic task wait on the shared {@link Timer}, in {@code delayed}, holding no worker; they stay
+ * unfinished meanwhile, so the engine outlives them. They are added to {@code delayed} before
+ * {@code stopped} is read and removed only after their hand-off, so {@code shutdownNow} (which
+ * sets {@code stopped} before it reads {@code delayed}) finds each of them, or they see it stopped.
+ * <li><b>Periodic tasks</b> are cancelled by {@code shutdown} (the JDK's default for
+ * {@code ScheduledThreadPoolExecutor}); delayed one-shot calls still run.
  * </ul>
  */
 public final class PoolCore {
@@ -85,6 +92,15 @@ public final class PoolCore {
     private final Set<TaskFuture<?>> gated = ConcurrentHashMap.newKeySet();
     /** Opens once shutdown is set and no task is unfinished; the engine is shut down then. */
     private final CountDownLatch drained = new CountDownLatch(1);
+    /** Tasks waiting on the timer to be handed to the workers; see the class comment. */
+    private final Set<TaskFuture<?>> delayed = ConcurrentHashMap.newKeySet();
+    /** Periodic tasks not yet ended, which {@code shutdown} cancels. */
+    private final Set<TaskFuture<?>> periodic = ConcurrentHashMap.newKeySet();
+    /** Retries of every task whose function sets none; null for none. Set once, before use. */
+    private @Nullable RetryRules defaultRetry;
+    /** Hands timed tasks on off the shared timer thread (the engine may serialise user objects). */
+    private static final Thread.Builder HAND_OFFS =
+            Thread.ofVirtual().inheritInheritableThreadLocals(false).name("background-timed-hand-off");
 
     private volatile int n;
     private volatile ContextPropagator<?>[] propagators = NO_PROPAGATORS;
@@ -175,6 +191,36 @@ public final class PoolCore {
         poolEvent(PoolEvent.Type.N_CHANGED, null, "");
     }
 
+    /** Sets the pool's default retry rules; called once, right after construction. */
+    public void defaultRetry(@Nullable RetryRules rules) {
+        this.defaultRetry = rules;
+    }
+
+    @Nullable
+    RetryRules defaultRetry() {
+        return defaultRetry;
+    }
+
+    /**
+     * Submits {@code command} to run after {@code initialDelayNanos}, then again every
+     * {@code periodNanos} (from the planned start of the last run) if positive, or that long after
+     * the end of the last run if negative, until it throws or is cancelled.
+     *
+     * @throws RejectedExecutionException if the pool is shut down
+     */
+    public TaskFuture<@Nullable Void> submitPeriodic(Runnable command, long initialDelayNanos, long periodNanos) {
+        TaskFuture<@Nullable Void> task = new TaskFuture<>(
+                this,
+                () -> {
+                    command.run();
+                    return null;
+                },
+                CallOptions.DEFAULT.withDelay(Math.max(0, initialDelayNanos)),
+                null,
+                periodNanos);
+        return submit(task);
+    }
+
     /**
      * Submits one call.
      *
@@ -231,6 +277,24 @@ public final class PoolCore {
                 return task;
             }
         }
+        if (task.rerun != null && (task.rerun.periodNanos != 0 || task.nanosUntilRun() > 0)) {
+            if (task.gate() != null) {
+                gated.add(task);
+            }
+            if (task.rerun.periodNanos != 0) {
+                periodic.add(task);
+                if (isShutdown()) { // shutdown came after the check above and may have missed it
+                    task.cancel(false);
+                }
+            }
+            if (!handOffLater(task, Math.max(0, task.nanosUntilRun()))) {
+                RejectedExecutionException refusal = rejected();
+                if (task.refuseIfNotBegun(refusal)) {
+                    throw refusal;
+                }
+            }
+            return task;
+        }
         Gate gate = task.gate();
         if (gate != null) {
             gated.add(task);
@@ -259,6 +323,57 @@ public final class PoolCore {
         return task;
     }
 
+    /**
+     * Hands {@code task} to the workers (through its gate, if any) after {@code delayNanos}, from
+     * a thread of its own; see the class comment.
+     *
+     * @return false if the pool was stopped by {@code shutdownNow} (the caller claims the task)
+     */
+    boolean handOffLater(TaskFuture<?> task, long delayNanos) {
+        delayed.add(task);
+        if (task.isDone()) { // settled meanwhile: its end may have looked for it before the add
+            delayed.remove(task);
+            return true;
+        }
+        if (stopped) {
+            delayed.remove(task);
+            return false;
+        }
+        Rerun r = task.rerun;
+        try {
+            if (r != null) {
+                r.timer = Timer.schedule(() -> HAND_OFFS.start(() -> handOff(task)), delayNanos);
+                if (task.isDone()) {
+                    r.cancelTimer();
+                    delayed.remove(task);
+                }
+            }
+        } catch (RuntimeException | Error noTimer) { // the timer thread could not start (out of memory)
+            delayed.remove(task);
+            task.settle(null, noTimer);
+        }
+        return true;
+    }
+
+    private void handOff(TaskFuture<?> task) {
+        try {
+            if (!task.isDone()) {
+                Gate gate = task.gate();
+                if (gate != null) {
+                    gate.submit(task, engine);
+                } else {
+                    engine.execute(task);
+                }
+            }
+        } catch (RuntimeException | Error refused) {
+            // Refused by a stopped engine: shutdownNow found it in delayed and cancelled it
+            // already, so this loses. Otherwise the engine cannot take it, and it fails with why.
+            task.settle(null, refused);
+        } finally {
+            delayed.remove(task);
+        }
+    }
+
     private static boolean isLibraryFrame(String className) {
         return className.startsWith("dev.background.internal.")
                 || className.equals("dev.background.BackgroundPool")
@@ -278,6 +393,10 @@ public final class PoolCore {
         PoolListener[] ls = listeners;
         if (ls.length != 0) {
             taskEnded(ls, task);
+        }
+        if (task.rerun != null) {
+            delayed.remove(task);
+            periodic.remove(task);
         }
         Jfr.taskEnded(this, task);
         if (!callbacks.isEmpty()) {
@@ -439,6 +558,14 @@ public final class PoolCore {
     // ---------------------------------------------------------------- lifecycle
 
     public void shutdown() {
+        markShutDown();
+        for (TaskFuture<?> t : periodic) {
+            t.cancel(false); // the JDK's default: periodic tasks end at shutdown, delayed calls still run
+        }
+    }
+
+    /** Refuses submits from now on; drains at once if nothing is unfinished (see the class comment). */
+    private void markShutDown() {
         if (ctl.getAndUpdate(c -> c | SHUT_DOWN) == 0) {
             onDrained();
         }
@@ -453,12 +580,18 @@ public final class PoolCore {
      */
     public List<Runnable> shutdownNow() {
         stopped = true;
-        shutdown();
+        markShutDown(); // not shutdown(): periodic tasks are cancelled below, and listed
         List<Runnable> neverStarted = new ArrayList<>();
         // Running calls are marked cancelled now, but interrupted only once the engine has stopped
         // (its workers then take no queued call), so that their end is a cancellation.
         List<TaskFuture<?>> running = new ArrayList<>();
         for (TaskFuture<?> t : gated) {
+            cancelOrMarkRunning(t, neverStarted, running);
+        }
+        for (TaskFuture<?> t : delayed) {
+            cancelOrMarkRunning(t, neverStarted, running);
+        }
+        for (TaskFuture<?> t : periodic) {
             cancelOrMarkRunning(t, neverStarted, running);
         }
         for (Task<?> t : recent.snapshot()) {

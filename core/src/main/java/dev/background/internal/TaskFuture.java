@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -62,9 +63,17 @@ import org.jspecify.annotations.Nullable;
  * published (to the engine, to {@code results()}) and never again; the worker restores it
  * around the call only, and the settling thread around the callbacks ({@link #onDone},
  * {@link PoolCore#taskEnded}), each with its own scope on its own thread.
+ * <li><b>Runs again.</b> A task with a {@link Rerun} (a delayed, retried or periodic call) may
+ * run its call more than once: when a run ends and is to be followed by another, the task goes
+ * back from its ended run state to NEW ({@link #runAgainLater}) and its pool hands it to the
+ * workers again after the delay. A cancel or {@code shutdownNow} then finds it NEW and claims it
+ * by the usual CAS; one that settled it just before is seen by the re-check of
+ * {@code isDone()} after the move to NEW, and a run that a timer started on a task settled in
+ * between sees it in {@link #begin} and does not call.
  * </ul>
  */
-public final class TaskFuture<T extends @Nullable Object> extends CompletableFuture<T> implements Task<T>, Job {
+public final class TaskFuture<T extends @Nullable Object> extends CompletableFuture<T>
+        implements Task<T>, Job, ScheduledFuture<T> {
 
     private static final int NEW = 0, RUNNING = 1, FINISHED = 2, INTERRUPTING = 3, INTERRUPTED = 4, NEVER = 5;
     private static final VarHandle RUN_STATE;
@@ -126,12 +135,66 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
 
     @SuppressWarnings("TimeInStaticInitializer") // by design: the wall-clock instant of ANCHOR_NANOS
     private static final Instant ANCHOR_TIME = Instant.now();
+    /** Delay, retries or period of the call; null for a plain call (run once, at once). */
+    final @Nullable Rerun rerun;
 
     TaskFuture(PoolCore pool, CheckedCallable<T> callable, CallOptions options, @Nullable Runnable given) {
+        this(pool, callable, options, given, 0);
+    }
+
+    /** With {@code periodNanos} not 0, a periodic task (see {@link Rerun#periodNanos}), never retried. */
+    TaskFuture(
+            PoolCore pool,
+            CheckedCallable<T> callable,
+            CallOptions options,
+            @Nullable Runnable given,
+            long periodNanos) {
         this.pool = pool;
         this.callable = callable;
         this.options = options;
         this.given = given;
+        RetryRules rules = periodNanos != 0 ? null : options.retry() != null ? options.retry() : pool.defaultRetry();
+        if ((rules != null && rules.retries()) || options.delayNanos() > 0 || periodNanos != 0) {
+            long now = System.nanoTime();
+            this.rerun = new Rerun(rules, periodNanos, now, now + options.delayNanos());
+        } else {
+            this.rerun = null;
+        }
+    }
+
+    /**
+     * The number of the current attempt, from 1: the one running, or during a retry's backoff the
+     * one waited for. Always 1 for tasks without retries.
+     */
+    @Override
+    public int attempt() {
+        Rerun r = rerun;
+        return r == null ? 1 : r.attempt;
+    }
+
+    /** Nanoseconds until the task is next handed to the workers; 0 or less once it has been. */
+    long nanosUntilRun() {
+        Rerun r = rerun;
+        return r == null ? 0 : r.nextRunNanos - System.nanoTime();
+    }
+
+    /**
+     * For {@code ScheduledExecutorService}: the time left until the task is next handed to the
+     * workers; zero or negative once it has been, and always zero for a call submitted without
+     * a delay.
+     */
+    @Override
+    public long getDelay(TimeUnit unit) {
+        return unit.convert(nanosUntilRun(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Orders by {@link #getDelay}, as the JDK's scheduled futures do. */
+    @Override
+    public int compareTo(Delayed other) {
+        if (other == this) {
+            return 0;
+        }
+        return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
     }
 
     @Nullable
@@ -184,6 +247,9 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
                 }
                 finishRun();
             }
+            if (rerun != null && runsAgain(rerun, failure)) {
+                return; // retried or repeated later, or settled there
+            }
             if (failure == null) {
                 settle(value, null);
             } else {
@@ -191,6 +257,86 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
             }
         } finally {
             releasePermit();
+        }
+    }
+
+    /**
+     * After a run of a task with a {@link Rerun}: hands it back to the pool for its next run, or
+     * settles a failure that is not retried (carrying the earlier ones).
+     *
+     * @return false if the caller settles the run's outcome as usual
+     */
+    private boolean runsAgain(Rerun r, @Nullable Throwable failure) {
+        if (isDone()) {
+            return false; // cancelled or timed out meanwhile: the caller's settlement just loses
+        }
+        long now = System.nanoTime();
+        if (r.periodNanos != 0) {
+            if (failure != null) {
+                return false; // a periodic task that throws stops, as the JDK's do
+            }
+            long next = r.periodNanos > 0 ? r.nextRunNanos + r.periodNanos : now - r.periodNanos;
+            r.nextRunNanos = next;
+            runAgainLater(Math.max(0, next - now));
+            return true;
+        }
+        RetryRules rules = r.rules;
+        if (rules == null || failure == null) {
+            return false;
+        }
+        int attempt = r.attempt;
+        Throwable f = failure;
+        if (r.timedOutAttempt == attempt) {
+            f = new TimeoutException("attempt " + attempt + " of task '" + name() + "' of pool '" + pool.name()
+                    + "' ran past its time limit of " + Duration.ofNanos(options.timeoutNanos())
+                    + " and was interrupted");
+            f.addSuppressed(failure);
+        }
+        long delay;
+        try {
+            delay = rules.delayAfter(attempt, f, r.startNanos, now);
+        } catch (RuntimeException | Error e) {
+            Log.warn("the retry predicate of task '" + name() + "' threw; the task fails without more attempts", e);
+            f.addSuppressed(e);
+            delay = RetryRules.GIVE_UP;
+        }
+        if (delay == RetryRules.GIVE_UP) {
+            settle(null, r.lastOf(f));
+            return true;
+        }
+        r.failed(f);
+        r.nextRunNanos = now + delay;
+        r.attempt = attempt + 1;
+        runAgainLater(delay);
+        return true;
+    }
+
+    /** The run that just ended is followed by another after {@code delayNanos}; see the class comment. */
+    @SuppressWarnings("ThreadPriorityCheck") // as in finishRun: waits out a canceller between two instructions
+    private void runAgainLater(long delayNanos) {
+        // The run is over: its gate permit goes back before the next run can ask for one, so
+        // that permitHeld always speaks of the current run's permit.
+        releasePermit();
+        ScheduledFuture<?> limit = timeoutHandle;
+        if (limit != null) {
+            limit.cancel(false);
+        }
+        while (true) {
+            int s = (int) RUN_STATE.getVolatile(this);
+            if (s == INTERRUPTING) {
+                Thread.yield();
+            } else if (s == NEVER) {
+                return; // settled, and so never to run again
+            } else if (s == NEW || RUN_STATE.compareAndSet(this, s, NEW)) {
+                break;
+            }
+        }
+        if (isDone()) {
+            RUN_STATE.compareAndSet(this, NEW, NEVER);
+            return;
+        }
+        if (!pool.handOffLater(this, delayNanos)) {
+            cancelIfNotBegun(); // the pool was stopped: no more runs
         }
     }
 
@@ -229,12 +375,24 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
         if (!RUN_STATE.compareAndSet(this, NEW, RUNNING)) {
             return false; // settled (cancelled) before it began: never run it
         }
+        Rerun r = rerun;
+        if (r != null && isDone()) { // settled while the timer handed it on again
+            finishRun();
+            return false;
+        }
         pool.taskStarted(this);
         long limit = options.timeoutNanos();
         if (limit > 0) {
             try {
                 // The timer thread is shared: settling runs callbacks, so it happens elsewhere.
-                timeoutHandle = Timer.schedule(() -> TIME_OUTS.start(this::timeOut), limit);
+                Runnable onTimeOut;
+                if (r != null && r.rules != null) {
+                    int attempt = r.attempt;
+                    onTimeOut = () -> attemptTimedOut(r, attempt);
+                } else {
+                    onTimeOut = this::timeOut;
+                }
+                timeoutHandle = Timer.schedule(() -> TIME_OUTS.start(onTimeOut), limit);
             } catch (RuntimeException | Error noTimer) { // the timer thread could not start (out of memory)
                 finishRun(); // not left RUNNING: the call is not run without its limit, and fails
                 settle(null, noTimer);
@@ -274,6 +432,17 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
             } finally {
                 RUN_STATE.setVolatile(this, INTERRUPTED);
             }
+        }
+    }
+
+    /**
+     * A retried call's attempt ran past its limit: it is interrupted, and it counts as failed with
+     * a {@link TimeoutException} once it returns (see {@link #runsAgain}).
+     */
+    private void attemptTimedOut(Rerun r, int attempt) {
+        if (r.attempt == attempt && !isDone()) {
+            r.timedOutAttempt = attempt;
+            interruptIfRunning();
         }
     }
 
@@ -342,13 +511,22 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     public void succeed(@Nullable Object value) {
         @SuppressWarnings("unchecked")
         T t = (T) value;
+        if (rerun != null && rerun.periodNanos != 0 && runsAgain(rerun, null)) {
+            releasePermit();
+            return;
+        }
         settle(t, null);
         releasePermit(); // a remote engine reports the call's end: its permit is free again
     }
 
     @Override
     public void fail(Throwable error) {
-        settle(null, Objects.requireNonNull(error, "error"));
+        Objects.requireNonNull(error, "error");
+        if (rerun != null && runsAgain(rerun, error)) {
+            releasePermit();
+            return;
+        }
+        settle(null, error);
         releasePermit();
     }
 
@@ -394,7 +572,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
                 end != 0 ? instant(end) : null,
                 Duration.ofNanos(queued),
                 Duration.ofNanos(ran),
-                1, // TODO(retry): the attempt counter of helper retry, once merged
+                attempt(),
                 began ? where : null);
     }
 
@@ -406,6 +584,9 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
         ScheduledFuture<?> h = timeoutHandle;
         if (h != null) {
             h.cancel(false);
+        }
+        if (rerun != null) {
+            rerun.cancelTimer();
         }
         if (watchers != null) { // one volatile read when nobody waits
             runWatchers();

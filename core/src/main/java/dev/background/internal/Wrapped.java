@@ -51,6 +51,18 @@ public abstract sealed class Wrapped<F> {
         return with(options.withLimit(maxConcurrent));
     }
 
+    public final F retry(dev.background.RetryPolicy policy) {
+        return with(options.withRetry(RetryRules.of(Objects.requireNonNull(policy, "policy"))));
+    }
+
+    public final F after(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative: " + delay);
+        }
+        return with(options.withDelay(delay.toNanos()));
+    }
+
     final <R extends @Nullable Object> Task<R> submit(CheckedCallable<R> call) {
         return pool.submit(call, options);
     }

@@ -19,7 +19,6 @@ import dev.background.function.CheckedCallable;
 import dev.background.function.CheckedFunction;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -39,11 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The behaviour every executor kind owes its users, written once and run against each kind:
@@ -65,75 +60,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a task blocked forever) can only make a test slower, never wrong. Tasks are cheap and pools
  * small ({@code n <= 4}), so slow kinds run the whole contract in reasonable time.
  */
-public abstract class PoolContract {
-
-    /** Longest wait for something that should happen; only a failing test waits it out. */
-    protected static final Duration PATIENCE = Signal.PATIENCE;
-    /** A wait meant to run out, on a task that is blocked until the test lets it go. */
-    protected static final Duration SHORT = Duration.ofMillis(50);
-
-    /**
-     * A per-function time limit that a call doing nothing always meets, round trip to its worker
-     * included. Kinds with slow round trips (worker processes) may return more.
-     *
-     * @return the limit; 250 ms by default
-     */
-    protected Duration timeLimitMetByQuickCalls() {
-        return Duration.ofMillis(250);
-    }
-
-    private static final AtomicInteger POOLS = new AtomicInteger();
-
-    @TempDir
-    Path dir;
-
-    private final List<BackgroundPool> pools = new ArrayList<>();
-
-    /**
-     * A builder set to the kind under test (and whatever that kind needs); the tests set the name
-     * and {@code n} themselves, and may set callbacks and {@code keepResults}.
-     *
-     * @return a new builder
-     */
-    protected abstract BackgroundPool.Builder newPoolBuilder();
-
-    /** Builds a pool of the kind under test, closed after the test. */
-    protected final BackgroundPool pool(int n) {
-        return build(newPoolBuilder().n(n));
-    }
-
-    /** Builds a pool from a builder got from {@link #newPoolBuilder()}, closed after the test. */
-    protected final BackgroundPool build(BackgroundPool.Builder builder) {
-        BackgroundPool p = builder.name("contract-" + POOLS.incrementAndGet()).build();
-        pools.add(p);
-        return p;
-    }
-
-    @AfterEach
-    final void closePools() throws InterruptedException {
-        for (BackgroundPool p : pools) {
-            p.shutdownNow();
-        }
-        for (BackgroundPool p : pools) {
-            assertThat(p.awaitTermination(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
-                    .as("pool %s terminates after shutdownNow", p)
-                    .isTrue();
-        }
-    }
-
-    /** A new signal, private to this test. */
-    protected final Signal signal(String name) {
-        return new Signal(dir.resolve(name).toString());
-    }
-
-    /** A new counter, private to this test. */
-    protected final Counter counter(String name) {
-        return new Counter(dir.resolve(name).toString());
-    }
-
-    protected static ConditionFactory eventually() {
-        return Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(5));
-    }
+public abstract class PoolContract extends PoolFixture {
 
     // ------------------------------------------------------------- serialisable task bodies
     // Static, so that the lambdas capture only their serialisable arguments.
