@@ -1,5 +1,6 @@
 package dev.background;
 
+import dev.background.context.ContextPropagator;
 import dev.background.function.AsyncBiFunction;
 import dev.background.function.AsyncCallable;
 import dev.background.function.AsyncFunction;
@@ -13,6 +14,7 @@ import dev.background.function.CheckedRunnable;
 import dev.background.function.CheckedTriConsumer;
 import dev.background.function.CheckedTriFunction;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -405,6 +407,25 @@ public final class Background {
      */
     public static void n(int n) {
         defaultPool().n(n);
+    }
+
+    /**
+     * Sets the default pool's context propagators, replacing any set before, for calls submitted
+     * from now on (those already submitted keep what they captured); with none, it propagates
+     * nothing again. What they do, and what happens when one throws: {@link ContextPropagator}
+     * and {@link BackgroundPool.Builder#propagate(ContextPropagator[])}.
+     *
+     * <pre>{@code
+     * Background.propagate(new MdcPropagator());        // module background-slf4j
+     * }</pre>
+     *
+     * @param propagators the propagators, in the order they are restored
+     * @throws NullPointerException if {@code propagators} or one of them is null
+     * @throws IllegalArgumentException if two of them have the same key
+     */
+    public static void propagate(ContextPropagator<?>... propagators) {
+        Objects.requireNonNull(propagators, "propagators");
+        defaultPool().propagate(propagators);
     }
 
     /**

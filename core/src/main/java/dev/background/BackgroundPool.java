@@ -1,5 +1,6 @@
 package dev.background;
 
+import dev.background.context.ContextPropagator;
 import dev.background.function.AsyncBiFunction;
 import dev.background.function.AsyncCallable;
 import dev.background.function.AsyncFunction;
@@ -13,11 +14,13 @@ import dev.background.function.CheckedRunnable;
 import dev.background.function.CheckedTriConsumer;
 import dev.background.function.CheckedTriFunction;
 import dev.background.internal.CallOptions;
+import dev.background.internal.Context;
 import dev.background.internal.PoolCore;
 import dev.background.internal.Waits;
 import dev.background.internal.Wrapped;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -66,6 +69,11 @@ import org.jspecify.annotations.Nullable;
  * so no future is left pending forever, and it is exact under races: each submitted task is
  * either refused at its submit or handled by it, never both.
  *
+ * <p><b>Context.</b> A pool built with {@link Builder#propagate propagators} captures their context
+ * on the submitting thread at each submit and restores it around the call and around the task's
+ * callbacks, on every kind (see {@link ContextPropagator}). Without any, a task sees none of its
+ * submitter's thread-locals, and pool threads inherit no {@link InheritableThreadLocal} values.
+ *
  * <p><b>Memory consistency.</b> Actions in a thread before it submits a call happen-before the
  * call runs; the call's actions happen-before its task completes (see {@link Task}).
  */
@@ -89,6 +97,12 @@ public final class BackgroundPool implements ExecutorService {
         ExecutorKind kind = b.kind;
         int n = b.n > 0 ? b.n : kind.defaultN();
         this.core = new PoolCore(b.name, kind, n, b.keepResults, List.copyOf(b.callbacks), b.awaitAtExit);
+        core.propagators(b.propagators.toArray(ContextPropagator<?>[]::new));
+    }
+
+    /** For {@link Background#propagate}: the default pool's propagators, for submits from now on. */
+    void propagate(ContextPropagator<?>[] propagators) {
+        core.propagators(Context.check(Arrays.asList(propagators)));
     }
 
     /**
@@ -708,6 +722,7 @@ public final class BackgroundPool implements ExecutorService {
         private int keepResults = DEFAULT_KEEP_RESULTS;
         private boolean awaitAtExit = true;
         private final List<Consumer<? super Task<?>>> callbacks = new ArrayList<>();
+        private final List<ContextPropagator<?>> propagators = new ArrayList<>();
 
         private Builder() {}
 
@@ -820,6 +835,42 @@ public final class BackgroundPool implements ExecutorService {
          */
         public Builder callback(Consumer<? super Task<?>> callback) {
             callbacks.add(Objects.requireNonNull(callback, "callback"));
+            return this;
+        }
+
+        /**
+         * Adds context propagators: each one's context is captured on the submitting thread at
+         * every submit, restored around the call and the task's callbacks wherever they run, and
+         * then the worker's own put back (see {@link ContextPropagator}, which also says what
+         * happens when one throws). Worker processes and cluster members restore what travels
+         * with the propagators installed in their JVM. Costs each propagator's capture per submit,
+         * and its restore and close per call; with none (the default) nothing is captured.
+         *
+         * @param propagators the propagators, in the order they are restored
+         * @return this builder
+         * @throws NullPointerException if {@code propagators} or one of them is null
+         * @throws IllegalArgumentException if two propagators of the pool have the same key
+         */
+        public Builder propagate(ContextPropagator<?>... propagators) {
+            return propagate(Arrays.asList(Objects.requireNonNull(propagators, "propagators")));
+        }
+
+        /**
+         * Adds context propagators, as {@link #propagate(ContextPropagator[])} does; for instance
+         * every installed one: {@code propagate(ContextPropagator.installed())}.
+         *
+         * @param propagators the propagators, in the order they are restored
+         * @return this builder
+         * @throws NullPointerException if {@code propagators} or one of them is null
+         * @throws IllegalArgumentException if two propagators of the pool have the same key
+         */
+        public Builder propagate(Collection<? extends ContextPropagator<?>> propagators) {
+            Objects.requireNonNull(propagators, "propagators");
+            List<ContextPropagator<?>> all = new ArrayList<>(this.propagators);
+            all.addAll(propagators);
+            Context.check(all);
+            this.propagators.clear();
+            this.propagators.addAll(all);
             return this;
         }
 

@@ -13,6 +13,10 @@ public final class Log {
         LOGGER.log(Level.WARNING, message, error);
     }
 
+    public static void warn(String message) {
+        LOGGER.log(Level.WARNING, message);
+    }
+
     /** Runs a user callback; a callback that throws is logged and harms nobody. */
     static <X> void runCallback(Consumer<? super X> callback, X task) {
         try {

@@ -2,6 +2,8 @@ package dev.background.internal;
 
 import dev.background.ExecutorKind;
 import dev.background.Task;
+import dev.background.context.ContextPropagator;
+import dev.background.context.ContextPropagator.Scope;
 import dev.background.function.CheckedCallable;
 import dev.background.spi.Engine;
 import dev.background.spi.Job;
@@ -44,6 +46,10 @@ import org.jspecify.annotations.Nullable;
  * before it reads {@code stopped}, and {@code shutdownNow} sets {@code stopped} before it reads
  * {@code gated}, so one of them sees the other. A limited call that the stopped engine refuses
  * on its way from the limit is not failed: whoever claims it settles it.
+ * <li><b>Context.</b> {@code propagators} is an immutable array swapped whole (the default pool's
+ * can change); a submit reads it once and captures with what it read. A capture that throws
+ * fails that task at once, after the same bookkeeping as any task, so its callbacks run and
+ * {@code unfinished} stays exact.
  * </ul>
  */
 public final class PoolCore {
@@ -62,6 +68,8 @@ public final class PoolCore {
     private final CountDownLatch drained = new CountDownLatch(1);
 
     private volatile int n;
+    private volatile ContextPropagator<?>[] propagators = NO_PROPAGATORS;
+    private static final ContextPropagator<?>[] NO_PROPAGATORS = {};
     private final boolean recordSubmitSite;
     private final boolean awaitAtExit;
     private static final StackWalker SUBMIT_SITE = StackWalker.getInstance();
@@ -100,6 +108,11 @@ public final class PoolCore {
 
     public int n() {
         return n;
+    }
+
+    /** Sets the propagators for tasks submitted from now on (checked by the caller). */
+    public void propagators(ContextPropagator<?>[] checked) {
+        propagators = checked.length == 0 ? NO_PROPAGATORS : checked.clone();
     }
 
     public synchronized void resize(int newN) {
@@ -148,6 +161,17 @@ public final class PoolCore {
             }
             throw rejected();
         }
+        ContextPropagator<?>[] ps = propagators;
+        if (ps.length > 0) {
+            try {
+                task.context = Context.capture(ps);
+            } catch (RuntimeException | Error captureFailed) {
+                // As for a job the engine cannot take: the submit stands, its task fails at once.
+                recent.add(task);
+                task.settle(null, captureFailed);
+                return task;
+            }
+        }
         recent.add(task);
         Gate gate = task.gate();
         if (gate != null) {
@@ -193,8 +217,15 @@ public final class PoolCore {
         if (task.gate() != null) {
             gated.remove(task);
         }
-        for (Consumer<? super Task<?>> cb : callbacks) {
-            Log.runCallback(cb, task);
+        if (!callbacks.isEmpty()) {
+            Scope context = task.callbackScope();
+            try {
+                for (Consumer<? super Task<?>> cb : callbacks) {
+                    Log.runCallback(cb, task);
+                }
+            } finally {
+                context.close();
+            }
         }
         if (unfinished.decrementAndGet() == 0 && shutdown) {
             onDrained();

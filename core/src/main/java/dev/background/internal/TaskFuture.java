@@ -3,6 +3,8 @@ package dev.background.internal;
 import dev.background.Task;
 import dev.background.TaskException;
 import dev.background.WaitTimeoutException;
+import dev.background.context.CarriedContext;
+import dev.background.context.ContextPropagator.Scope;
 import dev.background.function.CheckedCallable;
 import dev.background.spi.Engine;
 import dev.background.spi.Job;
@@ -48,6 +50,10 @@ import org.jspecify.annotations.Nullable;
  * kinds), or the engine reports the end through {@link #succeed}/{@link #fail} or finds it
  * cancelled in {@link #start} (remote kinds), or the engine rejects it. {@code permitHeld} makes
  * the release happen exactly once, whichever path comes first.
+ * <li><b>Context.</b> {@code context} is written by the submitting thread before the task is
+ * published (to the engine, to {@code results()}) and never again; the worker restores it
+ * around the call only, and the settling thread around the callbacks ({@link #onDone},
+ * {@link PoolCore#taskEnded}), each with its own scope on its own thread.
  * </ul>
  */
 public final class TaskFuture<T extends @Nullable Object> extends CompletableFuture<T> implements Task<T>, Job {
@@ -96,6 +102,9 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     long seq;
     /** Where the task was submitted, for kinds that ask for it; else null. */
     StackTraceElement @Nullable [] submitSite;
+    /** The submitter's context, if the pool propagates any; written once before publication. */
+    @Nullable
+    Context context;
 
     TaskFuture(PoolCore pool, CheckedCallable<T> callable, CallOptions options, @Nullable Runnable given) {
         this.pool = pool;
@@ -136,11 +145,19 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
             String oldName = options.name() == null ? null : rename(self);
             T value = null;
             Throwable failure = null;
+            Context c = context;
+            Scope scope = null;
             try {
+                if (c != null) {
+                    scope = c.restore(); // a propagator that throws fails the task; the call does not run
+                }
                 value = callable.call();
             } catch (Throwable t) {
                 failure = t;
             } finally {
+                if (scope != null) {
+                    scope.close(); // logs, never throws
+                }
                 if (oldName != null) {
                     self.setName(oldName);
                 }
@@ -276,6 +293,18 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     @Override
     public long timeLimitNanos() {
         return options.timeoutNanos();
+    }
+
+    @Override
+    public @Nullable CarriedContext carriedContext() {
+        Context c = context;
+        return c == null ? null : c.carried();
+    }
+
+    /** The task's context made current for its callbacks, on the calling thread; NONE if it has none. */
+    Scope callbackScope() {
+        Context c = context;
+        return c == null ? Scope.NONE : c.restoreForCallbacks(this);
     }
 
     // ---------------------------------------------------------------- settlement
@@ -571,7 +600,14 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     @SuppressWarnings("FutureReturnValueIgnored") // the stage ends with this task; runCallback logs failures
     public Task<T> onDone(Consumer<? super Task<T>> callback) {
         Objects.requireNonNull(callback, "callback");
-        whenComplete((v, e) -> Log.runCallback(callback, this));
+        whenComplete((v, e) -> {
+            Scope context = callbackScope();
+            try {
+                Log.runCallback(callback, this);
+            } finally {
+                context.close();
+            }
+        });
         return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.background.spi;
 
+import dev.background.context.CarriedContext;
 import dev.background.function.CheckedCallable;
 import org.jspecify.annotations.Nullable;
 
@@ -88,5 +89,20 @@ public interface Job extends Runnable {
      */
     default long timeLimitNanos() {
         return 0;
+    }
+
+    /**
+     * For remote engines: the submitter's context, in the form that travels (see
+     * {@link dev.background.context.ContextPropagator}), or null when the pool propagates no
+     * context. Send its {@link CarriedContext#entries() entries} with the call, and run the call
+     * inside {@link CarriedContext#restore} on the far side. Encodes on each call, in the calling
+     * thread: call it once per send. In-JVM engines need nothing: {@link #run()} restores the
+     * context itself.
+     *
+     * @return the context to send, or null for none
+     * @throws RuntimeException what a propagator's {@code encode} throws: fail the job with it
+     */
+    default @Nullable CarriedContext carriedContext() {
+        return null;
     }
 }

@@ -1,6 +1,8 @@
 package dev.background.testkit;
 
 import dev.background.ExecutorKind;
+import dev.background.context.CarriedContext;
+import dev.background.context.ContextPropagator;
 import dev.background.function.CheckedCallable;
 import dev.background.spi.Engine;
 import dev.background.spi.Job;
@@ -11,6 +13,7 @@ import java.io.NotSerializableException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -101,6 +104,10 @@ public final class SerializingKind implements ExecutorKind {
         }
     }
 
+    /** What "the worker's JVM" has installed: the propagators of this class path. */
+    private static final List<ContextPropagator<?>> WORKER_PROPAGATORS =
+            ContextPropagator.installed(SerializingKind.class.getClassLoader());
+
     /** A job as the inner engine sees it: its {@code run()} goes through the remote half of the SPI. */
     private static final class Dispatch implements Job {
         final Job job;
@@ -143,9 +150,14 @@ public final class SerializingKind implements ExecutorKind {
         @Override
         public void run() {
             byte[] call;
+            CarriedContext context;
             try {
                 call = serialize(job.callable());
-            } catch (IOException e) {
+                context = job.carriedContext();
+                if (context != null) { // as strings on the wire, rebuilt on the far side
+                    context = CarriedContext.of(new HashMap<>(context.entries()));
+                }
+            } catch (IOException | RuntimeException e) {
                 job.fail(e);
                 return;
             }
@@ -160,11 +172,19 @@ public final class SerializingKind implements ExecutorKind {
                 }
                 self.setName(oldName + "/" + job.name());
                 Object result;
+                ContextPropagator.Scope scope = null;
                 try {
+                    if (context != null) {
+                        scope = context.restore(WORKER_PROPAGATORS);
+                    }
                     result = ((CheckedCallable<?>) deserialize(call)).call();
                 } catch (Throwable t) {
                     job.fail(roundTrip(t));
                     return;
+                } finally {
+                    if (scope != null) {
+                        scope.close();
+                    }
                 }
                 try {
                     job.succeed(deserialize(serialize(result)));

@@ -20,6 +20,7 @@ import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.background.cluster.ClusterUnavailableException;
+import dev.background.context.CarriedContext;
 import dev.background.spi.Engine;
 import dev.background.spi.Job;
 import dev.background.spi.SubmitSite;
@@ -167,6 +168,8 @@ public final class ClusterEngine implements Engine {
     private static final class Dispatch {
         final Job job;
         final byte[] payload;
+        /** The submitter's context, encoded once at submit; null if the pool propagates none. */
+        final @Nullable CarriedContext context;
         /** Whether a taker has been charged with calling job.start; under lock. */
         boolean started;
         /** Whether an answer from a member is in hand (it settles the job): never send it again; under lock. */
@@ -178,9 +181,10 @@ public final class ClusterEngine implements Engine {
         volatile @Nullable MemberInvocation future;
         volatile boolean interrupted;
 
-        Dispatch(Job job, byte[] payload) {
+        Dispatch(Job job, byte[] payload, @Nullable CarriedContext context) {
             this.job = job;
             this.payload = payload;
+            this.context = context;
         }
     }
 
@@ -291,9 +295,17 @@ public final class ClusterEngine implements Engine {
     @Override
     public void execute(Job job) {
         byte[] payload = null;
+        CarriedContext context = null;
         RuntimeException unsendable = null;
         try {
-            payload = codec.toBytes(job.callable());
+            context = job.carriedContext();
+        } catch (RuntimeException e) { // a propagator could not encode: its message says which
+            unsendable = e;
+        }
+        try {
+            if (unsendable == null) {
+                payload = codec.toBytes(job.callable());
+            }
         } catch (RuntimeException e) {
             unsendable = Transfer.notSerialisable(job.name(), settings.clusterName(), e);
         }
@@ -310,7 +322,7 @@ public final class ClusterEngine implements Engine {
             } else {
                 unavailable = unavailableTooLong(System.nanoTime());
                 if (!unavailable) {
-                    queue.addLast(new Dispatch(job, Objects.requireNonNull(payload))); // unsendable is null
+                    queue.addLast(new Dispatch(job, Objects.requireNonNull(payload), context)); // unsendable is null
                     taken = takeLocked();
                 }
             }
@@ -501,7 +513,7 @@ public final class ClusterEngine implements Engine {
         }
         MemberInvocation f;
         try {
-            f = sender.send(new RemoteCall(d.job.name(), d.payload), s.member);
+            f = sender.send(new RemoteCall(d.job.name(), d.payload, d.context), s.member);
         } catch (RuntimeException e) {
             if (memberLoss(e)) {
                 lostOne(d, s, false);

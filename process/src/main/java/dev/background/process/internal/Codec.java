@@ -1,5 +1,6 @@
 package dev.background.process.internal;
 
+import dev.background.context.CarriedContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -10,6 +11,8 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,11 +75,16 @@ final class Codec {
         return b;
     }
 
-    /** Encodes a task: its name (for the worker's thread name), then the call. */
-    static Buffer encodeTask(String name, Object call) throws IOException {
+    /**
+     * Encodes a task: its name (for the worker's thread name), its carried context as strings
+     * (never Java serialisation: the worker's filter need not know the propagators' classes),
+     * then the call.
+     */
+    static Buffer encodeTask(String name, @Nullable CarriedContext context, Object call) throws IOException {
         Buffer b = new Buffer(512);
         DataOutputStream d = new DataOutputStream(b);
         d.writeUTF(name.length() > 200 ? name.substring(0, 200) : name);
+        writeContext(d, context);
         b.write(JAVA);
         try (ObjectOutputStream out = new ObjectOutputStream(b)) {
             out.writeObject(call);
@@ -85,12 +93,54 @@ final class Codec {
     }
 
     /** A decoded task. */
-    record DecodedTask(String name, @Nullable Object call) {}
+    record DecodedTask(
+            String name,
+            @Nullable CarriedContext context,
+            @Nullable Object call) {}
 
     static DecodedTask decodeTask(byte[] p, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
         DataInputStream d = new DataInputStream(new ByteArrayInputStream(p));
         String name = d.readUTF();
-        return new DecodedTask(name, decode(p, p.length - d.available(), filter));
+        CarriedContext context = readContext(d);
+        return new DecodedTask(name, context, decode(p, p.length - d.available(), filter));
+    }
+
+    /** -1 for none; else the number of propagators, and for each its key and its map. */
+    private static void writeContext(DataOutputStream d, @Nullable CarriedContext context) throws IOException {
+        if (context == null) {
+            d.writeInt(-1);
+            return;
+        }
+        d.writeInt(context.entries().size());
+        for (Map.Entry<String, Map<String, String>> e : context.entries().entrySet()) {
+            d.writeUTF(e.getKey());
+            d.writeInt(e.getValue().size());
+            for (Map.Entry<String, String> f : e.getValue().entrySet()) {
+                d.writeUTF(f.getKey());
+                d.writeUTF(f.getValue());
+            }
+        }
+    }
+
+    private static @Nullable CarriedContext readContext(DataInputStream d) throws IOException {
+        int count = d.readInt();
+        if (count < 0) {
+            return null;
+        }
+        Map<String, Map<String, String>> entries = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            String key = d.readUTF();
+            int fields = d.readInt();
+            if (fields < 0 || fields > d.available()) { // a lying count allocates nothing
+                throw new Frames.MalformedFrameException("bad context field count " + fields);
+            }
+            Map<String, String> map = new LinkedHashMap<>();
+            for (int j = 0; j < fields; j++) {
+                map.put(d.readUTF(), d.readUTF());
+            }
+            entries.put(key, map);
+        }
+        return CarriedContext.of(entries);
     }
 
     /** Decodes a payload; Java-serialised values go through {@code filter}. */

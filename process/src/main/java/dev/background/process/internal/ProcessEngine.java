@@ -1,6 +1,7 @@
 package dev.background.process.internal;
 
 import dev.background.TaskTransferException;
+import dev.background.context.CarriedContext;
 import dev.background.process.WorkerDiedException;
 import dev.background.spi.Engine;
 import dev.background.spi.Job;
@@ -155,9 +156,16 @@ public final class ProcessEngine implements Engine {
         if (isShutdown()) {
             throw rejected();
         }
+        CarriedContext context;
+        try {
+            context = job.carriedContext();
+        } catch (RuntimeException | Error e) { // a propagator could not encode: its message says which
+            job.fail(e);
+            return;
+        }
         Codec.Buffer payload;
         try {
-            payload = Codec.encodeTask(job.name(), job.callable());
+            payload = Codec.encodeTask(job.name(), context, job.callable());
         } catch (Exception | StackOverflowError e) {
             job.fail(notSerializable(job, e));
             return;

@@ -2,6 +2,8 @@ package dev.background.process.internal;
 
 import dev.background.RemoteTaskException;
 import dev.background.TaskTransferException;
+import dev.background.context.CarriedContext;
+import dev.background.context.ContextPropagator;
 import dev.background.function.CheckedCallable;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -17,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -48,7 +51,11 @@ public final class WorkerMain {
     /** Exit code for a malformed or hostile frame (sysexits' EX_DATAERR). */
     public static final int EXIT_BAD_FRAME = 65;
 
-    private record Pending(long id, String name, CheckedCallable<?> call, boolean ahead) {}
+    private record Pending(
+            long id, String name, @Nullable CarriedContext context, CheckedCallable<?> call, boolean ahead) {}
+
+    /** The propagators installed here, loaded at the first task that carries context; executor thread only. */
+    private @Nullable List<ContextPropagator<?>> propagators;
 
     private final Object lock = new Object();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -144,7 +151,7 @@ public final class WorkerMain {
             throw new Frames.MalformedFrameException("task " + f.id() + ": it could not be deserialised: a "
                     + (task.call() == null ? "null" : task.call().getClass().getName()) + " is not a task");
         }
-        return new Pending(f.id(), task.name(), c, f.type() == Frames.TASK_AHEAD);
+        return new Pending(f.id(), task.name(), task.context(), c, f.type() == Frames.TASK_AHEAD);
     }
 
     /** Removes a task not yet begun from the queue; true if it was there. */
@@ -243,10 +250,19 @@ public final class WorkerMain {
             self.setName("background-worker/" + p.name());
             Object value = null;
             Throwable failure = null;
+            ContextPropagator.Scope scope = null;
             try {
+                CarriedContext context = p.context();
+                if (context != null) { // the submitter's context, and nothing else (see ContextPropagator)
+                    scope = context.restore(installedPropagators());
+                }
                 value = p.call().call();
             } catch (Throwable t) {
                 failure = t;
+            } finally {
+                if (scope != null) {
+                    scope.close(); // logs, never throws
+                }
             }
             System.out.flush(); // the task's output comes before its result
             synchronized (lock) {
@@ -255,6 +271,15 @@ public final class WorkerMain {
             }
             sendOutcome(p.id(), value, failure);
         }
+    }
+
+    private List<ContextPropagator<?>> installedPropagators() {
+        List<ContextPropagator<?>> p = propagators;
+        if (p == null) {
+            p = ContextPropagator.installed(WorkerMain.class.getClassLoader());
+            propagators = p;
+        }
+        return p;
     }
 
     /**
