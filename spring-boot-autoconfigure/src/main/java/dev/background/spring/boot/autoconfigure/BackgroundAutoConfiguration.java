@@ -1,9 +1,11 @@
 package dev.background.spring.boot.autoconfigure;
 
 import dev.background.BackgroundPool;
+import dev.background.context.ContextPropagator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
@@ -52,17 +54,24 @@ public final class BackgroundAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     static BackgroundPools backgroundPools(
-            BackgroundProperties properties, ConfigurableListableBeanFactory beanFactory) {
+            BackgroundProperties properties,
+            ConfigurableListableBeanFactory beanFactory,
+            ObjectProvider<ContextPropagator<?>> propagatorBeans) {
         ClassLoader beanLoader = beanFactory.getBeanClassLoader();
         ClassLoader loader = beanLoader != null ? beanLoader : BackgroundAutoConfiguration.class.getClassLoader();
+        // What background.propagators may name: the installed propagators, and the application's
+        // beans, which win on a shared key.
+        Map<String, ContextPropagator<?>> propagators = new TreeMap<>();
+        ContextPropagator.installed(loader).forEach(p -> propagators.put(p.key(), p));
+        propagatorBeans.orderedStream().forEach(p -> propagators.put(p.key(), p));
         Map<String, BackgroundPool> pools = new LinkedHashMap<>();
         try {
             pools.put(
                     BackgroundPools.DEFAULT_POOL,
-                    PoolFactory.build(BackgroundPools.DEFAULT_POOL, "background", properties, loader));
+                    PoolFactory.build(BackgroundPools.DEFAULT_POOL, "background", properties, loader, propagators));
             properties.getPools().forEach((name, props) -> {
                 NamedPoolExecutorsRegistrar.checkName(name);
-                pools.put(name, PoolFactory.build(name, "background.pools." + name, props, loader));
+                pools.put(name, PoolFactory.build(name, "background.pools." + name, props, loader, propagators));
             });
         } catch (RuntimeException e) {
             pools.values().forEach(BackgroundPool::shutdownNow);

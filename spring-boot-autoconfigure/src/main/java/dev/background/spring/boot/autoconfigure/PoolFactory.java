@@ -3,7 +3,11 @@ package dev.background.spring.boot.autoconfigure;
 import dev.background.BackgroundPool;
 import dev.background.ExecutorKind;
 import dev.background.cluster.ClusterKind;
+import dev.background.context.ContextPropagator;
 import dev.background.process.ProcessKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -22,10 +26,16 @@ final class PoolFactory {
      * @param prefix where its properties live, {@code background} or {@code background.pools.NAME}
      * @param props its bound settings
      * @param classLoader where to look for the optional kinds' modules
+     * @param propagators the context propagators that {@code propagators} may name, by key
      * @return a new pool, not yet running anything
      * @throws InvalidBackgroundPropertyException if a setting cannot be used
      */
-    static BackgroundPool build(String name, String prefix, PoolProperties props, ClassLoader classLoader) {
+    static BackgroundPool build(
+            String name,
+            String prefix,
+            PoolProperties props,
+            ClassLoader classLoader,
+            Map<String, ContextPropagator<?>> propagators) {
         BackgroundPool.Builder builder = BackgroundPool.builder().name(name).kind(kind(prefix, props, classLoader));
         // The application context drains the pools at close (BackgroundPools.stop); a JVM exit hook
         // of our own would race Spring's shutdown hook.
@@ -57,13 +67,23 @@ final class PoolFactory {
             }
             builder.keepResults(keep);
         }
-        if (!props.getPropagators().isEmpty()) {
-            // TODO(issue 10): map each name to the context helper's propagators once they land.
-            throw new InvalidBackgroundPropertyException(
-                    prefix + ".propagators",
-                    "is " + props.getPropagators() + ", but this version of background has no context propagators yet.",
-                    "Remove " + prefix + ".propagators; a Spring TaskDecorator bean is applied to @Async tasks"
-                            + " on threads and virtual threads meanwhile.");
+        List<ContextPropagator<?>> chosen = new ArrayList<>();
+        for (String key : props.getPropagators()) {
+            ContextPropagator<?> p = propagators.get(key);
+            if (p == null) {
+                throw new InvalidBackgroundPropertyException(
+                        prefix + ".propagators",
+                        "names '" + key + "', but no context propagator has that key; available: "
+                                + propagators.keySet() + ".",
+                        "Name propagators from " + propagators.keySet() + ", or define a ContextPropagator bean"
+                                + " (or install one through META-INF/services) whose key() is '" + key + "'.");
+            }
+            if (!chosen.contains(p)) {
+                chosen.add(p);
+            }
+        }
+        if (!chosen.isEmpty()) {
+            builder.propagate(chosen);
         }
         return builder.build();
     }

@@ -7,6 +7,8 @@ import dev.background.BackgroundPool;
 import dev.background.ExecutorKind;
 import dev.background.Task;
 import dev.background.Tasks;
+import dev.background.context.ContextPropagator;
+import dev.background.context.ThreadLocalPropagator;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -193,6 +195,28 @@ class BackgroundAutoConfigurationTest {
     }
 
     @Test
+    void propagatorsNamedInThePropertiesCarryTheSubmittersContextIntoAsyncCallsOfThatPoolOnly() {
+        runner.withUserConfiguration(AsyncApp.class, Propagated.class)
+                .withPropertyValues("background.propagators=request", "background.pools.io.n=2")
+                .run(context -> {
+                    Service service = context.getBean(Service.class);
+                    Propagated.REQUEST.set("request-42");
+                    try {
+                        assertThat(service.propagated().result(Duration.ofSeconds(10)))
+                                .isEqualTo("request-42");
+                        Propagated.REQUEST.set("request-43");
+                        assertThat(service.propagated().result(Duration.ofSeconds(10)))
+                                .isEqualTo("request-43");
+                        // The pool io was given no propagators: its tasks see nothing of the caller's.
+                        assertThat(service.propagatedOnIo().result(Duration.ofSeconds(10)))
+                                .isNull();
+                    } finally {
+                        Propagated.REQUEST.remove();
+                    }
+                });
+    }
+
+    @Test
     void scheduledMethodsRunOnTheDefaultPool() {
         runner.withUserConfiguration(ScheduledApp.class).run(context -> {
             assertThat(context.getBean(TaskScheduler.class)).isNotNull();
@@ -266,6 +290,16 @@ class BackgroundAutoConfigurationTest {
     }
 
     @Configuration(proxyBeanMethods = false)
+    static class Propagated {
+        static final ThreadLocal<String> REQUEST = new ThreadLocal<>();
+
+        @Bean
+        ContextPropagator<String> requestPropagator() {
+            return new ThreadLocalPropagator<>("request", REQUEST);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
     @EnableScheduling
     static class ScheduledApp {
         final CountDownLatch ran = new CountDownLatch(1);
@@ -327,6 +361,16 @@ class BackgroundAutoConfigurationTest {
         @Async
         public Task<String> request() {
             return Tasks.completed(Decorated.REQUEST.get());
+        }
+
+        @Async
+        public Task<String> propagated() {
+            return Tasks.completed(Propagated.REQUEST.get());
+        }
+
+        @Async("io")
+        public Task<String> propagatedOnIo() {
+            return Tasks.completed(Propagated.REQUEST.get());
         }
 
         @Async

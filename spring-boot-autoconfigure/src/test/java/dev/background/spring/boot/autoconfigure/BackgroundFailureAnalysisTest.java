@@ -36,7 +36,7 @@ class BackgroundFailureAnalysisTest {
                 "background.kind=processes,background.processes.retries-on-worker-death=-1|background.processes.retries-on-worker-death|cannot be negative|to 0 or more",
                 "background.pools.default.n=2|background.pools.default|reserved|Rename the pool",
                 "background.pools.taskExecutor.n=2|background.pools.taskExecutor|reserved|Rename the pool",
-                "background.propagators=mdc|background.propagators|no context propagators yet|Remove background.propagators",
+                "background.propagators=mdc|background.propagators|names 'mdc', but no context propagator has that key; available: []|define a ContextPropagator bean",
                 "background.kind=cluster,background.cluster.name=p,background.cluster.members=h:1,background.cluster.secret-file=/s|background.cluster.secret-file|no cluster secret yet|Remove background.cluster.secret-file",
             })
     void aWrongValueFailsStartUpWithTheProperyAndWhatToSet(
