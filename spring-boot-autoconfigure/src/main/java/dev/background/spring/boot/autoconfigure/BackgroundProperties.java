@@ -19,6 +19,9 @@ public class BackgroundProperties extends PoolProperties {
     /** Whether the default pool becomes the application's task executor (@Async) and, with @EnableScheduling, runs scheduled methods, when the application defines no executor or scheduler of its own. */
     private boolean taskExecutor = true;
 
+    /** The defaults: no named pools, and the default pool as the task executor. Spring binds into it. */
+    public BackgroundProperties() {}
+
     /**
      * The named pools, by name, in the order configured.
      *

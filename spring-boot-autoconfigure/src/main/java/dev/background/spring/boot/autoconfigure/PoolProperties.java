@@ -43,6 +43,9 @@ public class PoolProperties {
     /** Context propagators, by key, whose context each task of the pool sees from its submitter (such as mdc): ContextPropagator beans of the application and those installed through META-INF/services. */
     private List<String> propagators = new ArrayList<>();
 
+    /** Settings with every value unset: the library's defaults. Spring binds into it. */
+    public PoolProperties() {}
+
     /**
      * How many tasks run at once, or null for the kind's default.
      *
@@ -142,6 +145,9 @@ public class PoolProperties {
         /** How many times a task whose worker died is run again on another worker. Default 0. */
         private @Nullable Integer retriesOnWorkerDeath;
 
+        /** Settings with every value unset. Spring binds into it. */
+        public Processes() {}
+
         /**
          * Options of the worker JVMs' command line.
          *
@@ -193,6 +199,9 @@ public class PoolProperties {
          * TODO(issue 13): wired once the cluster secret lands; until then setting it fails start-up.
          */
         private @Nullable Path secretFile;
+
+        /** Settings with every value unset. Spring binds into it. */
+        public Cluster() {}
 
         /**
          * The cluster's name.
