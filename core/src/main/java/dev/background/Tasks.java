@@ -1,6 +1,7 @@
 package dev.background;
 
 import dev.background.function.AsyncFunction;
+import dev.background.internal.CompletedTask;
 import dev.background.internal.TaskFuture;
 import dev.background.internal.Waits;
 import java.time.Duration;
@@ -32,6 +33,22 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Tasks {
     private Tasks() {}
+
+    /**
+     * A task that has already succeeded with the given value, as
+     * {@link java.util.concurrent.CompletableFuture#completedFuture} is for futures: for a method
+     * that must return a {@link Task} but has its value at hand, such as a Spring {@code @Async}
+     * method declared to return {@code Task<T>} (the task the caller gets is the pool's; this
+     * one only carries the value to it). Its callbacks run at once, on the thread that registers
+     * them; it cannot be cancelled.
+     *
+     * @param value the result, may be null
+     * @param <T> the type of the result
+     * @return a succeeded task named {@code "completed"}
+     */
+    public static <T extends @Nullable Object> Task<T> completed(T value) {
+        return new CompletedTask<>(value);
+    }
 
     /** When {@link #await(Collection, Until, Duration)} returns. */
     public enum Until {

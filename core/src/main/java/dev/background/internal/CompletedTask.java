@@ -1,0 +1,60 @@
+package dev.background.internal;
+
+import dev.background.Task;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A task that has succeeded from the start, with a value known at once: what
+ * {@link dev.background.Tasks#completed} returns. Complete from its construction, so it cannot be
+ * cancelled or completed again (short of {@code obtrude*}); safe from any thread.
+ */
+public final class CompletedTask<T extends @Nullable Object> extends CompletableFuture<T> implements Task<T> {
+
+    public CompletedTask(T value) {
+        super.complete(value);
+    }
+
+    @Override
+    public T result() {
+        return join();
+    }
+
+    @Override
+    public T result(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return join();
+    }
+
+    @Override
+    public @Nullable Throwable exception() {
+        return null;
+    }
+
+    @Override
+    public @Nullable Throwable exception(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return null;
+    }
+
+    /** Runs the callback at once, on the calling thread; a callback that throws is logged. */
+    @Override
+    public Task<T> onDone(Consumer<? super Task<T>> callback) {
+        Objects.requireNonNull(callback, "callback");
+        Log.runCallback(callback, this);
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return "completed";
+    }
+
+    @Override
+    public String toString() {
+        return "Task[completed, SUCCESS]";
+    }
+}

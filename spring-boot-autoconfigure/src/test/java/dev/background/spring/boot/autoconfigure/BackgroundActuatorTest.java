@@ -1,0 +1,146 @@
+package dev.background.spring.boot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.background.BackgroundPool;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** The endpoint, the health indicator and the meters show every pool. */
+class BackgroundActuatorTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(
+                    BackgroundAutoConfiguration.class,
+                    BackgroundActuatorAutoConfiguration.class,
+                    BackgroundMetricsAutoConfiguration.class))
+            .withPropertyValues(
+                    "background.n=2", "background.pools.io.kind=virtual-threads", "background.pools.io.n=7");
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theEndpointListsEveryPoolWithNPendingAndRecentFailures() {
+        runner.run(context -> {
+            BackgroundPools pools = context.getBean(BackgroundPools.class);
+            BackgroundPool pool = pools.defaultPool();
+            pool.run(() -> "fine").result();
+            var failed = pool.run(() -> {
+                throw new IOException("disk full");
+            });
+            assertThat(failed.exception(Duration.ofSeconds(10))).isInstanceOf(IOException.class);
+            CountDownLatch release = new CountDownLatch(1);
+            var blocked = pool.run(() -> {
+                release.await();
+                return 1;
+            });
+
+            Map<String, Object> all = context.getBean(BackgroundEndpoint.class).pools();
+            Map<String, Map<String, Object>> each = (Map<String, Map<String, Object>>) all.get("pools");
+            assertThat(each).containsOnlyKeys("default", "io");
+            Map<String, Object> d = each.get("default");
+            assertThat(d).containsEntry("kind", "threads").containsEntry("n", 2).containsEntry("pending", 1L);
+            List<Map<String, Object>> failures = (List<Map<String, Object>>) d.get("recentFailures");
+            assertThat(failures).hasSize(1);
+            assertThat(failures.get(0))
+                    .containsEntry("exception", IOException.class.getName())
+                    .containsEntry("message", "disk full");
+            assertThat(each.get("io")).containsEntry("kind", "virtual-threads").containsEntry("n", 7);
+            release.countDown();
+            assertThat(blocked.result()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void theEndpointListsAtMostTheTenNewestFailuresNewestFirst() {
+        runner.run(context -> {
+            BackgroundPool pool = context.getBean(BackgroundPools.class).defaultPool();
+            for (int i = 0; i < 15; i++) {
+                int k = i;
+                pool.run(() -> {
+                            throw new IllegalStateException("f" + k);
+                        })
+                        .exception();
+            }
+            var failures = BackgroundEndpoint.recentFailures(pool);
+            assertThat(failures).hasSize(BackgroundEndpoint.RECENT_FAILURES);
+            assertThat(failures.get(0)).containsEntry("message", "f14");
+            assertThat(failures.get(9)).containsEntry("message", "f5");
+        });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void healthIsUpWhileThePoolsRunAndDownWhenOneWasShutDown() {
+        runner.run(context -> {
+            HealthIndicator indicator = context.getBean("backgroundHealthIndicator", HealthIndicator.class);
+            Health health = indicator.health(true);
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsOnlyKeys("default", "io");
+            assertThat((Map<String, Object>) health.getDetails().get("io"))
+                    .containsEntry("kind", "virtual-threads")
+                    .containsEntry("n", 7);
+
+            context.getBean(BackgroundPools.class).get("io").shutdown();
+            assertThat(indicator.health(true).getStatus()).isEqualTo(Status.DOWN);
+        });
+    }
+
+    @Test
+    void healthIsOutOfServiceOnceTheApplicationStops() {
+        runner.run(context -> {
+            HealthIndicator indicator = context.getBean("backgroundHealthIndicator", HealthIndicator.class);
+            context.getBean(BackgroundPools.class).stop();
+            assertThat(indicator.health(false).getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+        });
+    }
+
+    @Test
+    void theHealthIndicatorCanBeTurnedOff() {
+        runner.withPropertyValues("management.health.background.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean("backgroundHealthIndicator"));
+    }
+
+    @Test
+    void thePoolsFiguresAreMetersInTheApplicationsRegistry() {
+        runner.run(context -> {
+            MeterRegistry registry = new SimpleMeterRegistry();
+            context.getBeansOfType(MeterBinder.class).values().forEach(b -> b.bindTo(registry));
+            BackgroundPool pool = context.getBean(BackgroundPools.class).defaultPool();
+            CountDownLatch release = new CountDownLatch(1);
+            var blocked = pool.run(() -> {
+                release.await();
+                return 1;
+            });
+            assertThat(registry.get("background.pool.pending")
+                            .tag("pool", "default")
+                            .gauge()
+                            .value())
+                    .isEqualTo(1.0);
+            assertThat(registry.get("background.pool.n")
+                            .tag("pool", "io")
+                            .tag("kind", "virtual-threads")
+                            .gauge()
+                            .value())
+                    .isEqualTo(7.0);
+            release.countDown();
+            blocked.result();
+            assertThat(registry.get("background.pool.pending")
+                            .tag("pool", "default")
+                            .gauge()
+                            .value())
+                    .isEqualTo(0.0);
+        });
+    }
+}
