@@ -13,6 +13,7 @@ import dev.background.function.CheckedRunnable;
 import dev.background.function.CheckedTriConsumer;
 import dev.background.function.CheckedTriFunction;
 import dev.background.internal.CallOptions;
+import dev.background.internal.Listeners;
 import dev.background.internal.PoolCore;
 import dev.background.internal.Waits;
 import dev.background.internal.Wrapped;
@@ -89,6 +90,7 @@ public final class BackgroundPool implements ExecutorService {
         ExecutorKind kind = b.kind;
         int n = b.n > 0 ? b.n : kind.defaultN();
         this.core = new PoolCore(b.name, kind, n, b.keepResults, List.copyOf(b.callbacks), b.awaitAtExit);
+        core.attach(this);
     }
 
     /**
@@ -438,6 +440,39 @@ public final class BackgroundPool implements ExecutorService {
      */
     public Registration callback(Consumer<? super Task<?>> callback) {
         Runnable remove = core.addCallback(Objects.requireNonNull(callback, "callback"));
+        return remove::run;
+    }
+
+    /**
+     * Registers a listener that watches this pool: every task's submit, start and end, and the
+     * pool's events ({@code n} changed, workers, members, shut down). See {@link PoolListener}
+     * for the threads that call it and what it must not do. Tasks already under way when it
+     * registers may be seen only in part.
+     *
+     * @param listener the listener
+     * @return a handle that removes the listener
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Registration addListener(PoolListener listener) {
+        Runnable remove = core.addListener(Objects.requireNonNull(listener, "listener"));
+        return remove::run;
+    }
+
+    /**
+     * Registers a listener on every pool of this JVM: those that exist now and those built
+     * later, until the returned handle removes it from all of them. The listener first receives
+     * a {@link PoolEvent.Type#OPENED} event for each pool: for existing pools in the calling
+     * thread before this method returns, for later pools in the thread that builds them, before
+     * {@link Builder#build()} returns. Pools are held weakly: a pool dropped without
+     * {@code close} is not kept alive by this. See {@link PoolListener} for the threads that
+     * call it.
+     *
+     * @param listener the listener
+     * @return a handle that removes the listener from every pool
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public static Registration addListenerToAllPools(PoolListener listener) {
+        Runnable remove = Listeners.addToAllPools(Objects.requireNonNull(listener, "listener"));
         return remove::run;
     }
 

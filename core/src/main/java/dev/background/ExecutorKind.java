@@ -2,6 +2,7 @@ package dev.background;
 
 import dev.background.internal.ThreadEngine;
 import dev.background.spi.Engine;
+import dev.background.spi.EngineEvents;
 
 /**
  * What kind of workers a {@link BackgroundPool} runs its tasks on. The in-JVM kinds are here;
@@ -59,6 +60,21 @@ public interface ExecutorKind {
      * @return a new engine
      */
     Engine open(String poolName, int n);
+
+    /**
+     * Opens an engine for one pool that reports its workers' comings and goings to
+     * {@code events}. Kinds with workers of their own (worker processes, cluster members)
+     * override this; the default ignores {@code events} and calls {@link #open(String, int)}.
+     * The pool calls this one.
+     *
+     * @param poolName the pool's name, for thread names and messages
+     * @param n how many tasks may run at once, at least 1
+     * @param events where to report workers and members starting, dying, joining and leaving
+     * @return a new engine
+     */
+    default Engine open(String poolName, int n, EngineEvents events) {
+        return open(poolName, n);
+    }
 
     /**
      * Whether tasks record where they were submitted ({@link dev.background.spi.Job#submitSite()}),

@@ -109,4 +109,13 @@ public interface Task<T extends @Nullable Object> extends Future<T>, CompletionS
      * @return the name, never null
      */
     String name();
+
+    /**
+     * When and where this task ran so far: submitted, started, ended, queue wait, run time,
+     * attempt and the thread, worker process or cluster member. A snapshot; never blocks, and
+     * works on every executor kind.
+     *
+     * @return the timings as of now
+     */
+    TaskTimings timings();
 }

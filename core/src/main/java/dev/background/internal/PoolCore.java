@@ -1,18 +1,25 @@
 package dev.background.internal;
 
+import dev.background.BackgroundPool;
 import dev.background.ExecutorKind;
+import dev.background.PoolEvent;
+import dev.background.PoolListener;
 import dev.background.Task;
 import dev.background.function.CheckedCallable;
 import dev.background.spi.Engine;
+import dev.background.spi.EngineEvents;
 import dev.background.spi.Job;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +51,11 @@ import org.jspecify.annotations.Nullable;
  * before it reads {@code stopped}, and {@code shutdownNow} sets {@code stopped} before it reads
  * {@code gated}, so one of them sees the other. A limited call that the stopped engine refuses
  * on its way from the limit is not failed: whoever claims it settles it.
+ * <li><b>Listeners</b> ({@link PoolListener}) are a copy-on-write array, replaced under
+ * {@code listenerLock}; the hot path reads the field once per transition and does nothing more
+ * when it is empty. Engine events that arrive before the pool is attached (while its engine
+ * opens) wait in {@code early} and are delivered at {@link #attach}, under the same lock, so
+ * none is lost or reordered.
  * </ul>
  */
 public final class PoolCore {
@@ -53,6 +65,7 @@ public final class PoolCore {
     private final RecentTasks recent;
     private final CopyOnWriteArrayList<Consumer<? super Task<?>>> callbacks = new CopyOnWriteArrayList<>();
     private final AtomicLong unfinished = new AtomicLong();
+    private final AtomicBoolean shutDownReported = new AtomicBoolean();
     private volatile boolean shutdown;
     /** Set by shutdownNow, before it looks for tasks that have not begun. */
     private volatile boolean stopped;
@@ -65,6 +78,17 @@ public final class PoolCore {
     private final boolean recordSubmitSite;
     private final boolean awaitAtExit;
     private static final StackWalker SUBMIT_SITE = StackWalker.getInstance();
+
+    private static final PoolListener[] NO_LISTENERS = {};
+    private volatile PoolListener[] listeners = NO_LISTENERS;
+    private final Object listenerLock = new Object();
+    /** The pool this is the core of; null only while its constructor runs. */
+    private volatile @Nullable BackgroundPool owner;
+    /** Engine events reported before {@link #attach}; null once attached. Guarded by listenerLock. */
+    private @Nullable List<Early> early = new ArrayList<>();
+
+    private record Early(
+            PoolEvent.Type type, Instant time, @Nullable String worker, String detail) {}
 
     public PoolCore(
             String name,
@@ -79,7 +103,7 @@ public final class PoolCore {
         this.recent = new RecentTasks(keepResults);
         this.callbacks.addAll(initialCallbacks);
         this.recordSubmitSite = kind.recordsSubmitSite();
-        this.engine = kind.open(name, n);
+        this.engine = kind.open(name, n, new Events());
         this.awaitAtExit = awaitAtExit;
         if (awaitAtExit) {
             ExitGuard.register(this);
@@ -88,6 +112,27 @@ public final class PoolCore {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * Called once by the pool's constructor, once this core is complete: from now on events
+     * name the pool, and listeners for every pool watch it.
+     */
+    public void attach(BackgroundPool pool) {
+        List<Early> before;
+        synchronized (listenerLock) {
+            owner = pool;
+            before = early;
+            early = null;
+        }
+        Listeners.born(this);
+        if (before != null) {
+            before.forEach(e -> fire(new PoolEvent(pool, e.type(), e.time(), n, e.worker(), e.detail())));
+        }
+    }
+
+    BackgroundPool owner() {
+        return Objects.requireNonNull(owner, "the pool is not attached yet");
     }
 
     public ExecutorKind kind() {
@@ -102,9 +147,12 @@ public final class PoolCore {
         return n;
     }
 
-    public synchronized void resize(int newN) {
-        n = newN;
-        engine.resize(newN);
+    public void resize(int newN) {
+        synchronized (this) {
+            n = newN;
+            engine.resize(newN);
+        }
+        poolEvent(PoolEvent.Type.N_CHANGED, null, "");
     }
 
     /**
@@ -149,6 +197,10 @@ public final class PoolCore {
             throw rejected();
         }
         recent.add(task);
+        PoolListener[] ls = listeners;
+        if (ls.length != 0) {
+            taskSubmitted(ls, task);
+        }
         Gate gate = task.gate();
         if (gate != null) {
             gated.add(task);
@@ -193,6 +245,10 @@ public final class PoolCore {
         if (task.gate() != null) {
             gated.remove(task);
         }
+        PoolListener[] ls = listeners;
+        if (ls.length != 0) {
+            taskEnded(ls, task);
+        }
         for (Consumer<? super Task<?>> cb : callbacks) {
             Log.runCallback(cb, task);
         }
@@ -207,6 +263,125 @@ public final class PoolCore {
         }
         drained.countDown();
         engine.shutdown();
+    }
+
+    // ---------------------------------------------------------------- listeners
+
+    /** Registers a listener on this pool; returns its removal. */
+    public Runnable addListener(PoolListener listener) {
+        synchronized (listenerLock) {
+            listeners = Listeners.with(listeners, listener);
+        }
+        return () -> removeListener(listener);
+    }
+
+    void removeListener(PoolListener listener) {
+        synchronized (listenerLock) {
+            listeners = Listeners.without(listeners, listener);
+        }
+    }
+
+    private void taskSubmitted(PoolListener[] ls, TaskFuture<?> task) {
+        BackgroundPool pool = owner();
+        for (PoolListener l : ls) {
+            try {
+                l.taskSubmitted(pool, task);
+            } catch (Throwable t) {
+                listenerFailed(l, task, t);
+            }
+        }
+    }
+
+    /** Called by the task in the thread that starts its call, once the call has begun. */
+    void taskStarted(TaskFuture<?> task) {
+        PoolListener[] ls = listeners;
+        if (ls.length == 0) {
+            return;
+        }
+        BackgroundPool pool = owner();
+        for (PoolListener l : ls) {
+            try {
+                l.taskStarted(pool, task);
+            } catch (Throwable t) {
+                listenerFailed(l, task, t);
+            }
+        }
+    }
+
+    private void taskEnded(PoolListener[] ls, TaskFuture<?> task) {
+        BackgroundPool pool = owner();
+        for (PoolListener l : ls) {
+            try {
+                l.taskEnded(pool, task);
+            } catch (Throwable t) {
+                listenerFailed(l, task, t);
+            }
+        }
+    }
+
+    private static void listenerFailed(PoolListener l, Object about, Throwable t) {
+        Log.warn(
+                "a pool listener (" + l + ") threw; tasks, the pool and other listeners are unaffected (" + about + ")",
+                t);
+    }
+
+    /** Reports a pool event to every listener, or keeps it for {@link #attach} if not attached yet. */
+    void poolEvent(PoolEvent.Type type, @Nullable String worker, String detail) {
+        Instant now = Instant.now();
+        BackgroundPool pool = owner;
+        if (pool == null) {
+            synchronized (listenerLock) {
+                List<Early> before = early;
+                if (before != null) {
+                    before.add(new Early(type, now, worker, detail));
+                    return;
+                }
+            }
+            pool = owner();
+        }
+        fire(new PoolEvent(pool, type, now, n, worker, detail));
+    }
+
+    private void fire(PoolEvent event) {
+        for (PoolListener l : listeners) {
+            fire(l, event);
+        }
+    }
+
+    void fire(PoolListener l, PoolEvent event) {
+        try {
+            l.poolEvent(event);
+        } catch (Throwable t) {
+            listenerFailed(l, event, t);
+        }
+    }
+
+    /** What the engine reports about its workers, turned into pool events. */
+    private final class Events implements EngineEvents {
+        @Override
+        public void workerStarted(String worker) {
+            poolEvent(PoolEvent.Type.WORKER_STARTED, worker, "");
+        }
+
+        @Override
+        public void workerDied(String worker, String detail) {
+            poolEvent(PoolEvent.Type.WORKER_DIED, worker, detail);
+        }
+
+        @Override
+        public void workerStopped(String worker, String detail) {
+            poolEvent(PoolEvent.Type.WORKER_STOPPED, worker, detail);
+        }
+
+        @Override
+        public void memberJoined(String member) {
+            poolEvent(PoolEvent.Type.MEMBER_JOINED, member, "");
+        }
+
+        @Override
+        public void memberLeft(String member) {
+            poolEvent(PoolEvent.Type.MEMBER_LEFT, member, "");
+        }
     }
 
     public Runnable addCallback(Consumer<? super Task<?>> callback) {
@@ -228,6 +403,9 @@ public final class PoolCore {
         shutdown = true;
         if (unfinished.get() == 0) {
             onDrained();
+        }
+        if (shutDownReported.compareAndSet(false, true)) {
+            poolEvent(PoolEvent.Type.SHUT_DOWN, null, "");
         }
     }
 
@@ -261,6 +439,9 @@ public final class PoolCore {
         running.forEach(TaskFuture::interruptAfterCancel);
         if (unfinished.get() == 0) {
             onDrained();
+        }
+        if (shutDownReported.compareAndSet(false, true)) {
+            poolEvent(PoolEvent.Type.SHUT_DOWN, null, "");
         }
         return neverStarted;
     }

@@ -2,6 +2,7 @@ package dev.background.internal;
 
 import dev.background.Task;
 import dev.background.TaskException;
+import dev.background.TaskTimings;
 import dev.background.WaitTimeoutException;
 import dev.background.function.CheckedCallable;
 import dev.background.spi.Engine;
@@ -9,6 +10,7 @@ import dev.background.spi.Job;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -48,6 +50,12 @@ import org.jspecify.annotations.Nullable;
  * kinds), or the engine reports the end through {@link #succeed}/{@link #fail} or finds it
  * cancelled in {@link #start} (remote kinds), or the engine rejects it. {@code permitHeld} makes
  * the release happen exactly once, whichever path comes first.
+ * <li><b>Timings.</b> One {@code nanoTime} per transition: {@code submitNanos} in the
+ * constructor (final), {@code startNanos} and {@code where} written by the runner before its CAS
+ * out of NEW, so a reader that sees the run state begun sees them; {@code endNanos} written
+ * (volatile) by a settling thread before it completes the future and after the CAS out of NEW, so
+ * a reader that sees the task done sees it, and it is never before a start that won that CAS.
+ * Racing settlers may each write it; they are nanoseconds apart.
  * </ul>
  */
 public final class TaskFuture<T extends @Nullable Object> extends CompletableFuture<T> implements Task<T>, Job {
@@ -97,6 +105,19 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     /** Where the task was submitted, for kinds that ask for it; else null. */
     StackTraceElement @Nullable [] submitSite;
 
+    private final long submitNanos = System.nanoTime();
+    /** When and where the call began; meaningful once the run state has left NEW for RUNNING. */
+    private long startNanos;
+
+    private @Nullable String where;
+    /** When the task was settled; 0 until then. */
+    private volatile long endNanos;
+    /** {@code nanoTime} and wall-clock time at one instant, to turn the first into the second. */
+    private static final long ANCHOR_NANOS = System.nanoTime();
+
+    @SuppressWarnings("TimeInStaticInitializer") // by design: the wall-clock instant of ANCHOR_NANOS
+    private static final Instant ANCHOR_TIME = Instant.now();
+
     TaskFuture(PoolCore pool, CheckedCallable<T> callable, CallOptions options, @Nullable Runnable given) {
         this.pool = pool;
         this.callable = callable;
@@ -129,10 +150,10 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     @Override
     public void run() {
         try {
-            if (!begin(Thread.currentThread())) {
+            Thread self = Thread.currentThread();
+            if (!begin(self, self.getName())) {
                 return;
             }
-            Thread self = Thread.currentThread();
             String oldName = options.name() == null ? null : rename(self);
             T value = null;
             Throwable failure = null;
@@ -172,18 +193,26 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
 
     @Override
     public boolean start(Runnable remoteInterrupter) {
-        if (begin(Objects.requireNonNull(remoteInterrupter, "interrupter"))) {
+        return start(remoteInterrupter, pool.kind().name());
+    }
+
+    @Override
+    public boolean start(Runnable remoteInterrupter, String where) {
+        if (begin(Objects.requireNonNull(remoteInterrupter, "interrupter"), Objects.requireNonNull(where, "where"))) {
             return true;
         }
         releasePermit(); // cancelled before it started: the engine is done with it
         return false;
     }
 
-    private boolean begin(Object interrupter) {
+    private boolean begin(Object interrupter, String where) {
         this.interrupter = interrupter;
+        this.where = where;
+        this.startNanos = System.nanoTime();
         if (!RUN_STATE.compareAndSet(this, NEW, RUNNING)) {
             return false; // settled (cancelled) before it began: never run it
         }
+        pool.taskStarted(this);
         long limit = options.timeoutNanos();
         if (limit > 0) {
             try {
@@ -297,6 +326,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     /** Settles the future; true if this call did it. */
     boolean settle(@Nullable T value, @Nullable Throwable failure) {
         neverBegin();
+        markEnded();
         boolean won = failure == null ? super.complete(value) : super.completeExceptionally(failure);
         if (won) {
             afterSettled();
@@ -312,6 +342,35 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
         if ((int) RUN_STATE.getVolatile(this) == NEW) {
             RUN_STATE.compareAndSet(this, NEW, NEVER);
         }
+    }
+
+    /** Before a settlement's completion, after its CAS out of NEW; see the class comment. */
+    private void markEnded() {
+        if (endNanos == 0) {
+            endNanos = System.nanoTime();
+        }
+    }
+
+    @Override
+    public TaskTimings timings() {
+        long end = endNanos; // read first: a task seen ended is seen started if it began
+        boolean began = began();
+        long start = began ? startNanos : 0;
+        long now = end != 0 ? end : System.nanoTime();
+        long queued = Math.max(0, (began ? start : now) - submitNanos);
+        long ran = began ? Math.max(0, now - start) : 0;
+        return new TaskTimings(
+                instant(submitNanos),
+                began ? instant(start) : null,
+                end != 0 ? instant(end) : null,
+                Duration.ofNanos(queued),
+                Duration.ofNanos(ran),
+                1, // TODO(retry): the attempt counter of helper retry, once merged
+                began ? where : null);
+    }
+
+    private static Instant instant(long nanos) {
+        return ANCHOR_TIME.plusNanos(nanos - ANCHOR_NANOS);
     }
 
     private void afterSettled() {
@@ -458,6 +517,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
 
     private boolean cancelWon(boolean mayInterruptIfRunning) {
         neverBegin();
+        markEnded();
         boolean won = super.completeExceptionally(new CancellationException("task '" + name() + "' was cancelled"));
         if (won) {
             if (mayInterruptIfRunning) {

@@ -44,6 +44,20 @@ public interface Job extends Runnable {
     boolean start(Runnable interrupter);
 
     /**
+     * Like {@link #start(Runnable)}, and also tells where the call runs, for
+     * {@link dev.background.Task#timings()} and the pool's listeners: a worker process
+     * ({@code "worker 2 (pid 4711)"}) or a cluster member's address. Remote engines should
+     * prefer this one.
+     *
+     * @param interrupter how to interrupt the running call
+     * @param where where the call runs, for people
+     * @return false if the job was already settled (cancelled): do not run it
+     */
+    default boolean start(Runnable interrupter, String where) {
+        return start(interrupter);
+    }
+
+    /**
      * Settles the job with the call's result. Ignored if already settled.
      *
      * @param value the result
