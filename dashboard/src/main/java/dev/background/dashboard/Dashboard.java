@@ -1,9 +1,12 @@
 package dev.background.dashboard;
 
 import dev.background.BackgroundPool;
+import dev.background.Registration;
 import dev.background.dashboard.internal.Access;
 import dev.background.dashboard.internal.Board;
+import dev.background.dashboard.internal.Pools;
 import dev.background.dashboard.internal.Server;
+import dev.background.dashboard.internal.Watcher;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -11,9 +14,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,11 +52,13 @@ public final class Dashboard implements AutoCloseable {
     private final Server server;
     private final URI uri;
     private final @Nullable String token;
+    private final List<Registration> registrations;
 
-    private Dashboard(Server server, URI uri, @Nullable String token) {
+    private Dashboard(Server server, URI uri, @Nullable String token, List<Registration> registrations) {
         this.server = server;
         this.uri = uri;
         this.token = token;
+        this.registrations = registrations;
     }
 
     /**
@@ -99,6 +104,7 @@ public final class Dashboard implements AutoCloseable {
      */
     @Override
     public void close() {
+        registrations.forEach(Registration::remove);
         server.close();
     }
 
@@ -110,6 +116,7 @@ public final class Dashboard implements AutoCloseable {
     /** Sets up a {@link Dashboard}. Not thread-safe; each {@link #start()} starts a new one. */
     public static final class Builder {
         private final List<BackgroundPool> pools = new ArrayList<>();
+        private boolean allPools;
         private InetAddress host = InetAddress.getLoopbackAddress();
         private int port;
         private @Nullable String token;
@@ -125,6 +132,18 @@ public final class Dashboard implements AutoCloseable {
          */
         public Builder pool(BackgroundPool pool) {
             pools.add(Objects.requireNonNull(pool, "pool"));
+            return this;
+        }
+
+        /**
+         * Shows every pool of this JVM: those that exist when the dashboard starts and those built
+         * while it runs. A pool that terminates leaves the list of pools (its functions' counts
+         * stay on the page).
+         *
+         * @return this builder
+         */
+        public Builder allPools() {
+            this.allPools = true;
             return this;
         }
 
@@ -192,34 +211,34 @@ public final class Dashboard implements AutoCloseable {
          * level INFO), and {@link Dashboard#uri()} returns it too.
          *
          * @return the running dashboard
-         * @throws IllegalStateException if no pool was given
+         * @throws IllegalStateException if neither a pool nor {@link #allPools()} was given
          * @throws UncheckedIOException if the address cannot be bound (the port is taken)
          */
         public Dashboard start() {
-            if (pools.isEmpty()) {
-                throw new IllegalStateException("a dashboard needs at least one pool: call pool(...) first");
+            if (pools.isEmpty() && !allPools) {
+                throw new IllegalStateException("a dashboard needs pools: call pool(...) or allPools() first");
             }
             boolean loopback = host.isLoopbackAddress();
             String given = token;
             String used = given == null && !loopback ? Access.newToken() : given;
-            List<BackgroundPool> shown = new CopyOnWriteArrayList<>(pools);
-            Board board = new Board(System::nanoTime);
-            Server server = Server.start(
-                    new InetSocketAddress(host, port),
-                    used,
-                    board,
-                    () -> shown.stream()
-                            .map(p ->
-                                    new Board.PoolState(p.name(), p.kind().name(), p.n(), p.pending(), p.isShutdown()))
-                            .toList(),
-                    TICK_MILLIS);
+            Pools shown = new Pools(pools);
+            Board board = new Board(Watcher::now);
+            Server server = Server.start(new InetSocketAddress(host, port), used, board, shown::states, TICK_MILLIS);
+            Watcher watcher = new Watcher(board, shown::announced);
+            List<Registration> registrations = new ArrayList<>();
+            for (BackgroundPool pool : new LinkedHashSet<>(pools)) {
+                registrations.add(pool.addListener(watcher));
+            }
+            if (allPools) {
+                registrations.add(BackgroundPool.addListenerToAllPools(watcher));
+            }
             URI uri = uri(server.address(), used);
             if (given == null && used != null) {
                 LOG.log(
                         Level.INFO,
                         "background dashboard at " + uri + " (a token was generated: the address is not loopback)");
             }
-            return new Dashboard(server, uri, used);
+            return new Dashboard(server, uri, used, List.copyOf(registrations));
         }
 
         private static URI uri(InetSocketAddress address, @Nullable String token) {

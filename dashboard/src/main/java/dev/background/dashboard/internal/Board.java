@@ -43,7 +43,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Counts are read ended-first, then started, then submitted: as each task is submitted before
  * it starts and starts before it ends, a reading never shows more tasks ended than started nor
- * started than submitted, so queued and running are never negative.
+ * started than submitted. One exception: a task cancelled while it starts may be reported ended
+ * before it is reported started ({@link dev.background.PoolListener}'s contract), so running may
+ * dip below zero until its start arrives; the page shows 0 then.
  */
 public final class Board implements TaskEvents {
     static final int MAX_FUNCTIONS = 64;
@@ -55,7 +57,7 @@ public final class Board implements TaskEvents {
 
     static final int BARS_PER_TICK = 200;
     static final int BARS_KEPT = 4_000;
-    static final int FAILURES_PER_TICK = 5;
+    static final int FAILURES_PER_TICK = 20;
     static final int FAILURES_KEPT = 20;
     static final int TRACE_CHARS = 8_000;
     static final int EVENTS_KEPT = 50;
@@ -96,7 +98,8 @@ public final class Board implements TaskEvents {
     /**
      * A board whose times count from now.
      *
-     * @param clock {@link System#nanoTime()}, or a test's clock
+     * @param clock nanoseconds on the clock of the events' times, read at each tick and pool
+     *     event; a test's own clock
      */
     public Board(LongSupplier clock) {
         this.clock = clock;
@@ -121,11 +124,11 @@ public final class Board implements TaskEvents {
     }
 
     @Override
-    public void started(String pool, String function, String worker) {
+    public void started(String pool, String function, String worker, long startedNanos) {
         function(pool, function).started.increment();
         Worker w = worker(pool, worker);
         w.started.increment();
-        w.lastSeen = clock.getAsLong();
+        w.lastSeen = startedNanos;
     }
 
     @Override
@@ -263,6 +266,7 @@ public final class Board implements TaskEvents {
         Json json = new Json()
                 .beginObject()
                 .member("type", type)
+                .member("origin", origin / 1_000_000)
                 .member("t", millis(lastTick))
                 .name("state")
                 .raw(lastState);
@@ -338,8 +342,8 @@ public final class Board implements TaskEvents {
                     .member("pool", f.pool)
                     .member("name", f.name)
                     .member("submitted", submitted)
-                    .member("queued", submitted - started - unstarted)
-                    .member("running", started - (succeeded + failed + cancelled - unstarted))
+                    .member("queued", Math.max(0, submitted - started - unstarted))
+                    .member("running", Math.max(0, started - (succeeded + failed + cancelled - unstarted)))
                     .member("done", succeeded)
                     .member("failed", failed)
                     .member("cancelled", cancelled)
@@ -354,7 +358,7 @@ public final class Board implements TaskEvents {
                     .member("pool", w.pool)
                     .member("name", w.name)
                     .member("up", w.up)
-                    .member("running", w.started.sum() - ended)
+                    .member("running", Math.max(0, w.started.sum() - ended))
                     .member("done", ended)
                     .member("failed", w.failed.sum())
                     .endObject();

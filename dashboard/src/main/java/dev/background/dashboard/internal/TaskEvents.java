@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the dashboard learns about tasks and pools, from whichever thread saw it happen. Times are
- * {@link System#nanoTime()} readings. Implementations must be cheap (they run on the pools' own
+ * nanoseconds on the board's clock (the dashboard's: since the epoch). Implementations must be cheap (they run on the pools' own
  * threads, once per task and transition) and must not throw.
  */
 public interface TaskEvents {
@@ -23,8 +23,9 @@ public interface TaskEvents {
      * @param pool the pool's name
      * @param function the function's name
      * @param worker where it runs: a thread's name, a worker process, a cluster member
+     * @param startedNanos when it started
      */
-    void started(String pool, String function, String worker);
+    void started(String pool, String function, String worker, long startedNanos);
 
     /**
      * A task ended.

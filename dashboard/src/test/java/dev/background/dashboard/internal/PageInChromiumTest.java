@@ -38,9 +38,9 @@ class PageInChromiumTest {
         for (int i = 0; i < 5; i++) {
             board.submitted("io", "fetch");
         }
-        board.started("io", "fetch", "io-1");
-        board.started("io", "fetch", "io-2");
-        board.started("io", "fetch", "io-1");
+        board.started("io", "fetch", "io-1", t0);
+        board.started("io", "fetch", "io-2", t0);
+        board.started("io", "fetch", "io-1", t0);
         board.ended("io", "fetch", "io-1", Future.State.SUCCESS, t0, t0, t0 + 1_000_000, null);
         board.ended(
                 "io",

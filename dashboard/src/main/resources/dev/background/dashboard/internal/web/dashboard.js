@@ -3,7 +3,7 @@
 'use strict';
 (() => {
   const KEEP_SERIES = 480, KEEP_BARS = 4000, KEEP_FAILURES = 20, KEEP_EVENTS = 50;
-  const STREAM_MS = 30000, ROW_LABEL = 150, MAX_ROWS = 48;
+  const STREAM_MS = 30000, ROW_LABEL = 170, MAX_ROWS = 48;
 
   let state = { pools: [], functions: [], workers: [] };
   let series = [], bars = [], failures = [], events = [];
@@ -23,9 +23,12 @@
     return e;
   };
   const fmt = (n) => Math.round(n).toLocaleString('en-US');
-  const clock = (ms) => {
-    const s = Math.max(0, Math.floor(ms / 1000));
-    return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+  let origin = 0;
+  // A time of day from the board's milliseconds (they count from the board's origin, in epoch ms).
+  const clock = (ms) => new Date(origin + ms).toLocaleTimeString('en-GB');
+  const span = (ms) => {
+    const s = Math.max(0, Math.round(ms / 1000));
+    return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
   };
   const hue = (name) => {
     let h = 0;
@@ -41,6 +44,7 @@
     }
     if (message.state.pools) state = message.state;
     serverMillis = message.t;
+    origin = message.origin;
     series = trim(series.concat(message.series), KEEP_SERIES);
     bars = trim(bars.concat(message.bars), KEEP_BARS);
     failures = trim(failures.concat(message.failures), KEEP_FAILURES);
@@ -186,7 +190,7 @@
     const names = [];
     const index = new Map();
     for (const b of shown) {
-      const key = `${b[0]} · ${b[1]}`;
+      const key = `${b[0]}\u0000${b[1]}`;
       if (!index.has(key) && names.length < MAX_ROWS) { index.set(key, names.length); names.push(key); }
     }
     names.sort();
@@ -199,10 +203,11 @@
     }
     const rowHeight = Math.max(3, Math.min(22, (height - 14) / names.length));
     names.forEach((n, i) => {
-      if (rowHeight >= 9) g.fillText(n.length > 24 ? `${n.slice(0, 23)}…` : n, 2, i * rowHeight + rowHeight * 0.7);
+      const label = n.split('\u0000')[1];
+      if (rowHeight >= 9) g.fillText(label.length > 26 ? `${label.slice(0, 25)}…` : label, 2, i * rowHeight + rowHeight * 0.7);
     });
     for (const b of shown) {
-      const row = index.get(`${b[0]} · ${b[1]}`);
+      const row = index.get(`${b[0]}\u0000${b[1]}`);
       if (row === undefined) continue;
       const x0 = ROW_LABEL + Math.max(0, ((b[3] - from) / STREAM_MS) * plot);
       const x1 = ROW_LABEL + ((b[4] - from) / STREAM_MS) * plot;
@@ -221,19 +226,19 @@
     for (const p of series) for (const [key] of lines) max = Math.max(max, p[key]);
     max = max > 0 ? max * 1.1 : 1;
     const from = series.length ? series[0].t : 0;
-    const span = Math.max(1, serverMillis - from);
+    const range = Math.max(1, serverMillis - from);
     g.strokeStyle = '#e1e4e8';
     g.beginPath(); g.moveTo(left, bottom + 0.5); g.lineTo(width, bottom + 0.5); g.stroke();
     g.fillStyle = '#6b7480';
     g.fillText(max >= 10 ? fmt(max) : max.toPrecision(2), 2, top + 8);
     g.fillText('0', 2, bottom);
-    g.fillText(`last ${clock(span)}`, left, height - 2);
+    g.fillText(`last ${span(range)}`, left, height - 2);
     for (const [key, , stroke] of lines) {
       g.strokeStyle = stroke;
       g.lineWidth = 1.5;
       g.beginPath();
       series.forEach((p, i) => {
-        const x = left + ((p.t - from) / span) * (width - left);
+        const x = left + ((p.t - from) / range) * (width - left);
         const y = bottom - (p[key] / max) * (bottom - top);
         if (i === 0) g.moveTo(x, y); else g.lineTo(x, y);
       });
