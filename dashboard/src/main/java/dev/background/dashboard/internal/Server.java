@@ -150,16 +150,22 @@ public final class Server implements AutoCloseable {
         return http.getAddress();
     }
 
-    /** Stops ticking, ends every page's stream and stops listening. Idempotent. */
+    /**
+     * Stops ticking, sends the pages a last tick (so that they show the final counts) and ends
+     * their streams, and stops listening. Idempotent.
+     */
     @Override
     public void close() {
         synchronized (pages) {
             if (closed) {
                 return;
             }
+            tick();
             closed = true;
             for (BlockingQueue<String> page : pages) {
-                page.clear();
+                if (page.remainingCapacity() == 0) {
+                    page.clear();
+                }
                 page.offer(END);
             }
         }
