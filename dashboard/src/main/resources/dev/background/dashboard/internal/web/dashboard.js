@@ -35,7 +35,9 @@
     for (const c of name) h = (h * 31 + c.codePointAt(0)) % 360;
     return h;
   };
-  const colour = (name) => `hsl(${(hue(name) + 200) % 360} 55% 50%)`;
+  // Functions get colours of their own, never the red of failures nor the grey of cancellations.
+  const PALETTE = ['#2f6fd6', '#7b4fd6', '#1f9e9e', '#d69a2f', '#5e8c31', '#b0529b', '#3c8fc4', '#8a6d3b'];
+  const colour = (name) => PALETTE[hue(name) % PALETTE.length];
   const trim = (list, keep) => (list.length > keep ? list.slice(list.length - keep) : list);
 
   function receive(message) {
@@ -178,9 +180,17 @@
 
   function drawCharts() {
     drawStream();
-    drawLines('throughput', [['done', 'done/s', '#2e9e5b'], ['failed', 'failed/s', '#d64545']], 'throughput-legend');
-    drawLines('latency', [['run50', 'run p50', '#2f6fd6'], ['run99', 'run p99', '#7b4fd6'],
-      ['lat99', 'submit→end p99', '#d69a2f']], 'latency-legend');
+    // Throughput over the last two seconds (eight ticks), so that waves of tasks do not draw spikes.
+    const smooth = series.map((p, i) => {
+      const window = series.slice(Math.max(0, i - 7), i + 1);
+      const mean = (key) => window.reduce((sum, q) => sum + q[key], 0) / window.length;
+      return { t: p.t, done: mean('done'), failed: mean('failed') };
+    });
+    drawLines('throughput', smooth, [['done', 'done/s', '#2e9e5b'], ['failed', 'failed/s', '#d64545']],
+      'throughput-legend');
+    // Latency exists only where tasks ended: ticks without any are left out, not drawn as zero.
+    drawLines('latency', series.filter((p) => p.done + p.failed > 0), [['run50', 'run p50', '#2f6fd6'],
+      ['run99', 'run p99', '#7b4fd6'], ['lat99', 'submit→end p99', '#d69a2f']], 'latency-legend');
   }
 
   function drawStream() {
@@ -219,11 +229,11 @@
     g.fillText('now', width - 22, height - 2);
   }
 
-  function drawLines(id, lines, legendId) {
+  function drawLines(id, points, lines, legendId) {
     const { g, width, height } = canvas2d(id);
     const top = 8, bottom = height - 14, left = 44;
     let max = 0;
-    for (const p of series) for (const [key] of lines) max = Math.max(max, p[key]);
+    for (const p of points) for (const [key] of lines) max = Math.max(max, p[key]);
     max = max > 0 ? max * 1.1 : 1;
     const from = series.length ? series[0].t : 0;
     const range = Math.max(1, serverMillis - from);
@@ -237,14 +247,14 @@
       g.strokeStyle = stroke;
       g.lineWidth = 1.5;
       g.beginPath();
-      series.forEach((p, i) => {
+      points.forEach((p, i) => {
         const x = left + ((p.t - from) / range) * (width - left);
         const y = bottom - (p[key] / max) * (bottom - top);
         if (i === 0) g.moveTo(x, y); else g.lineTo(x, y);
       });
       g.stroke();
     }
-    const last = series.length ? series[series.length - 1] : null;
+    const last = points.length ? points[points.length - 1] : null;
     $(legendId).textContent = lines
       .map(([key, label]) => `${label} ${last ? (last[key] >= 10 ? fmt(last[key]) : last[key].toFixed(2)) : '–'}`)
       .join(' · ');
