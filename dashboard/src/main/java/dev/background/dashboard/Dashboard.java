@@ -99,8 +99,9 @@ public final class Dashboard implements AutoCloseable {
     }
 
     /**
-     * Stops the dashboard: ends the pages' streams (they show that they lost the connection),
-     * stops listening, and stops watching the pools. Does not block on the pages; idempotent.
+     * Stops the dashboard: stops watching the pools, sends the pages a last update with the
+     * final counts and ends their streams (they then show that they lost the connection), and
+     * stops listening. Blocks until the pages' streams have ended, a second at most. Idempotent.
      */
     @Override
     public void close() {

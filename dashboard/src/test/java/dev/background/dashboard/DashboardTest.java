@@ -185,6 +185,44 @@ class DashboardTest {
     }
 
     @Test
+    void servesAtMost32PagesAtOnce() throws IOException {
+        List<Socket> pages = new ArrayList<>();
+        try (Dashboard d = Dashboard.builder().pool(pool).start()) {
+            int port = d.address().getPort();
+            for (int i = 0; i < 32; i++) {
+                Socket page = new Socket(InetAddress.getLoopbackAddress(), port);
+                pages.add(page);
+                page.setSoTimeout(20_000);
+                page.getOutputStream()
+                        .write("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(page.getInputStream(), StandardCharsets.UTF_8));
+                assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+            }
+            assertThat(status(get(port, "/events", "localhost"))).isEqualTo("HTTP/1.1 503 Service Unavailable");
+            assertThat(status(get(port, "/", "localhost"))).isEqualTo("HTTP/1.1 200 OK");
+        } finally {
+            for (Socket page : pages) {
+                page.close();
+            }
+        }
+    }
+
+    @Test
+    void itsThreadsAreDaemonsSoAnOpenDashboardDoesNotKeepTheJvmAlive() throws IOException {
+        try (Dashboard d = Dashboard.builder().pool(pool).start()) {
+            assertThat(status(get(d.address().getPort(), "/", "localhost"))).endsWith("200 OK");
+            List<Thread> threads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("HTTP-Dispatcher")
+                            || t.getName().startsWith("background-dashboard"))
+                    .toList();
+            assertThat(threads).extracting(Thread::getName).contains("HTTP-Dispatcher", "background-dashboard-ticker");
+            assertThat(threads)
+                    .allSatisfy(t -> assertThat(t.isDaemon()).as(t.getName()).isTrue());
+        }
+    }
+
+    @Test
     void theBuilderChecksItsArguments() {
         Dashboard.Builder b = Dashboard.builder();
         assertThatThrownBy(() -> b.pool(null))

@@ -152,7 +152,8 @@ public final class Server implements AutoCloseable {
 
     /**
      * Stops ticking, sends the pages a last tick (so that they show the final counts) and ends
-     * their streams, and stops listening. Idempotent.
+     * their streams, and stops listening. Blocks until the pages' streams have ended, a second at
+     * most. Idempotent.
      */
     @Override
     public void close() {
@@ -170,7 +171,8 @@ public final class Server implements AutoCloseable {
             }
         }
         ticker.shutdownNow();
-        http.stop(0);
+        // Waits (a second at most) for the pages' threads to write that last tick and end.
+        http.stop(1);
         handlers.shutdownNow();
     }
 
