@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>The {@link TaskEvents} methods run on any thread, typically the pools' workers, up to
  *       hundreds of thousands of times a second. They find their function's and worker's entry in
- *       a {@link ConcurrentHashMap} and add to {@link LongAdder}s and {@link Histogram}s: no lock,
- *       no allocation once an entry exists. A sample of ended tasks (about {@link #BARS_PER_TICK}
+ *       {@link Entries} and add to {@link LongAdder}s and {@link Histogram}s: no lock, no
+ *       allocation once an entry exists. A sample of ended tasks (about {@link #BARS_PER_TICK}
  *       per tick, the rate set from the previous tick's throughput) and the first
  *       {@link #FAILURES_PER_TICK} failures of a tick take the lock of a small buffer.
  *   <li>{@link #tick} and {@link #hello} run on one thread at a time (the server's ticker, under
@@ -66,8 +65,9 @@ public final class Board implements TaskEvents {
     private final LongSupplier clock;
     private final long origin;
 
-    private final ConcurrentHashMap<String, Function> functions = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Worker> workers = new ConcurrentHashMap<>();
+    private final Entries<Function> functions =
+            new Entries<>(MAX_FUNCTIONS, Function::new, new Function("", OTHER_FUNCTIONS));
+    private final Entries<Worker> workers;
     private final LongAdder endedAll = new LongAdder();
     private final LongAdder failedAll = new LongAdder();
     private final Histogram runTimes = new Histogram();
@@ -105,6 +105,10 @@ public final class Board implements TaskEvents {
         this.clock = clock;
         this.origin = clock.getAsLong();
         this.lastTick = origin;
+        this.workers = new Entries<>(
+                MAX_WORKERS,
+                (pool, name) -> new Worker(pool, name, clock.getAsLong()),
+                new Worker("", OTHER_WORKERS, origin));
     }
 
     /**
@@ -159,7 +163,9 @@ public final class Board implements TaskEvents {
             w.lastSeen = endedNanos;
             runTimes.add(endedNanos - startedNanos);
             int every = sampleEvery;
+            // The read first: once a tick has its bars, tasks do not contend on the counter.
             if ((every == 1 || ThreadLocalRandom.current().nextInt(every) == 0)
+                    && barsThisTick.get() < BARS_PER_TICK
                     && barsThisTick.getAndIncrement() < BARS_PER_TICK) {
                 Bar bar = new Bar(pool, worker, f.name, startedNanos, endedNanos, state);
                 synchronized (newBars) {
@@ -170,7 +176,9 @@ public final class Board implements TaskEvents {
         latencies.add(endedNanos - submittedNanos);
         if (failed) {
             failedAll.increment();
-            if (failure != null && failuresThisTick.getAndIncrement() < FAILURES_PER_TICK) {
+            if (failure != null
+                    && failuresThisTick.get() < FAILURES_PER_TICK
+                    && failuresThisTick.getAndIncrement() < FAILURES_PER_TICK) {
                 Failure record = new Failure(pool, f.name, worker == null ? "" : worker, endedNanos, failure);
                 synchronized (newFailures) {
                     newFailures.add(record);
@@ -241,7 +249,7 @@ public final class Board implements TaskEvents {
             e.seq = ++seq;
         }
         keep(events, tickEvents, EVENTS_KEPT);
-        workers.values().removeIf(w -> w.running() == 0 && now - w.lastSeen > IDLE_WORKER_NANOS);
+        workers.removeIf(w -> w.running() == 0 && now - w.lastSeen > IDLE_WORKER_NANOS);
 
         lastState = state(pools);
         return message("tick", List.of(point), tickBars, tickFailures, tickEvents);
@@ -328,7 +336,7 @@ public final class Board implements TaskEvents {
                     .endObject();
         }
         json.endArray().name("functions").beginArray();
-        List<Function> fs = new ArrayList<>(functions.values());
+        List<Function> fs = functions.all();
         fs.sort(Comparator.comparing((Function f) -> f.pool).thenComparing(f -> f.name));
         for (Function f : fs) {
             // Ended first, then started, then submitted: see the class comment.
@@ -350,7 +358,7 @@ public final class Board implements TaskEvents {
                     .endObject();
         }
         json.endArray().name("workers").beginArray();
-        List<Worker> ws = new ArrayList<>(workers.values());
+        List<Worker> ws = workers.all();
         ws.sort(Comparator.comparing((Worker w) -> w.pool).thenComparing(w -> w.name));
         for (Worker w : ws) {
             long ended = w.ended.sum();
@@ -367,27 +375,11 @@ public final class Board implements TaskEvents {
     }
 
     private Function function(String pool, String name) {
-        String key = pool + '\u0000' + name;
-        Function f = functions.get(key);
-        if (f != null) {
-            return f;
-        }
-        if (functions.size() >= MAX_FUNCTIONS) {
-            return functions.computeIfAbsent("\u0000", k -> new Function("", OTHER_FUNCTIONS));
-        }
-        return functions.computeIfAbsent(key, k -> new Function(pool, name));
+        return functions.get(pool, name);
     }
 
     private Worker worker(String pool, String name) {
-        String key = pool + '\u0000' + name;
-        Worker w = workers.get(key);
-        if (w != null) {
-            return w;
-        }
-        if (workers.size() >= MAX_WORKERS) {
-            return workers.computeIfAbsent("\u0000", k -> new Worker("", OTHER_WORKERS, clock.getAsLong()));
-        }
-        return workers.computeIfAbsent(key, k -> new Worker(pool, name, clock.getAsLong()));
+        return workers.get(pool, name);
     }
 
     private double millis(long nanos) {
