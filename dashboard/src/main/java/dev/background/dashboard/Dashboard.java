@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,7 +43,12 @@ import org.jspecify.annotations.Nullable;
  * task stream (about 200 tasks per quarter second), the last 20 failures. Each task costs its
  * pool a few counter increments on the thread that runs it (BENCHMARKS.md has the figure).
  *
- * <p>A dashboard's threads are daemons: an open dashboard does not keep the JVM alive. Thread-safe.
+ * <p>Threads: each task's submit, start and end are counted on the pool's thread that sees them
+ * (through {@link BackgroundPool#addListener}); a ticker thread aggregates the counts four times a
+ * second and hands one message to each open page; a virtual thread per open page writes its
+ * stream; the JDK's HTTP server dispatches requests. They are all daemons: an open dashboard does
+ * not keep the JVM alive. Thread-safe; maintainers find the design atop
+ * {@code dev.background.dashboard.internal.Board} and {@code Server}.
  */
 public final class Dashboard implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.background.dashboard");
@@ -94,8 +100,8 @@ public final class Dashboard implements AutoCloseable {
      *
      * @return the token, or empty for a loopback dashboard started without one
      */
-    public java.util.Optional<String> token() {
-        return java.util.Optional.ofNullable(token);
+    public Optional<String> token() {
+        return Optional.ofNullable(token);
     }
 
     /**
