@@ -10,6 +10,8 @@ module dev.background {
     // Nullness annotations only: needed to compile, not to run. Transitive so that modules reading
     // this one also read the annotations its API carries.
     requires static transitive org.jspecify;
+    // Flight Recorder events (part of the JDK): committed only while a recording enables them.
+    requires jdk.jfr;
 
     exports dev.background;
     exports dev.background.function;

@@ -1,6 +1,7 @@
 package dev.background;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Queue;
@@ -137,6 +138,7 @@ class ObservationTest {
                 }
             });
             pool.run(() -> 1).result();
+            await().until(() -> ended.get() == 1); // listeners run just after the result is set
             r.remove();
             pool.run(() -> 2).result();
         }

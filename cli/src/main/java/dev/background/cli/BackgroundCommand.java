@@ -57,7 +57,7 @@ public final class BackgroundCommand {
         }
         PrintWriter out = new PrintWriter(System.out, true, System.out.charset());
         PrintWriter err = new PrintWriter(System.err, true, System.err.charset());
-        System.exit(commandLine(out, err, Progress.stdoutIsTerminal()).execute(args));
+        System.exit(commandLine(out, err, Terminal.stdoutIsTerminal()).execute(args));
     }
 
     /**

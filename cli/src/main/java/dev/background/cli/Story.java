@@ -1,6 +1,7 @@
 package dev.background.cli;
 
 import dev.background.BackgroundPool;
+import dev.background.Progress;
 import dev.background.Task;
 import dev.background.Tasks;
 import dev.background.function.AsyncFunction;
@@ -157,11 +158,8 @@ public final class Story {
             out.printf("The %d calls returned their futures at once: the work runs in the background.%n%n", s.runs());
 
             out.println("%%time  the same, then concat(futures.stream().map(Task::result).toList())");
-            try (Progress progress = Progress.open(terminal, out, "results", s.runs())) {
-                for (Task<Table> ignored : Tasks.asCompleted(futures)) {
-                    progress.step();
-                }
-            }
+            out.flush();
+            Progress.of(futures).named("results").to(out).terminal(terminal).await();
             Table table = concat(futures.stream().map(Task::result).toList());
             Timing.Measurement whole = clock.elapsed();
             out.println(whole);

@@ -6,6 +6,7 @@ import dev.background.TaskTransferException;
 import dev.background.cluster.internal.ClusterEngine;
 import dev.background.cluster.internal.Settings;
 import dev.background.spi.Engine;
+import dev.background.spi.EngineEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,7 +87,17 @@ public final class ClusterKind implements ExecutorKind {
      */
     @Override
     public Engine open(String poolName, int n) {
-        return ClusterEngine.open(settings, poolName, n);
+        return open(poolName, n, EngineEvents.NONE);
+    }
+
+    /**
+     * Like {@link #open(String, int)}, reporting members that join and leave to {@code events}.
+     *
+     * @throws IllegalStateException if no worker member is reachable within the connect timeout
+     */
+    @Override
+    public Engine open(String poolName, int n, EngineEvents events) {
+        return ClusterEngine.open(settings, poolName, n, events);
     }
 
     /**

@@ -125,6 +125,7 @@ public final class PoolCore {
             before = early;
             early = null;
         }
+        Jfr.poolEvent(new PoolEvent(pool, PoolEvent.Type.OPENED, Instant.now(), n, null, ""));
         Listeners.born(this);
         if (before != null) {
             before.forEach(e -> fire(new PoolEvent(pool, e.type(), e.time(), n, e.worker(), e.detail())));
@@ -249,6 +250,7 @@ public final class PoolCore {
         if (ls.length != 0) {
             taskEnded(ls, task);
         }
+        Jfr.taskEnded(this, task);
         for (Consumer<? super Task<?>> cb : callbacks) {
             Log.runCallback(cb, task);
         }
@@ -343,6 +345,7 @@ public final class PoolCore {
     }
 
     private void fire(PoolEvent event) {
+        Jfr.poolEvent(event);
         for (PoolListener l : listeners) {
             fire(l, event);
         }

@@ -6,6 +6,7 @@ import dev.background.TaskTransferException;
 import dev.background.process.internal.ProcessEngine;
 import dev.background.process.internal.WorkerConfig;
 import dev.background.spi.Engine;
+import dev.background.spi.EngineEvents;
 import java.io.ObjectInputFilter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,7 +118,21 @@ public final class ProcessKind implements ExecutorKind {
      */
     @Override
     public Engine open(String poolName, int n) {
-        return new ProcessEngine(poolName, n, config);
+        return open(poolName, n, EngineEvents.NONE);
+    }
+
+    /**
+     * Like {@link #open(String, int)}, reporting worker processes that start, die or are stopped
+     * to {@code events}.
+     *
+     * @param poolName the pool's name, used in worker ids
+     * @param n the number of workers
+     * @param events where to report workers
+     * @return a new engine
+     */
+    @Override
+    public Engine open(String poolName, int n, EngineEvents events) {
+        return new ProcessEngine(poolName, n, config, events);
     }
 
     /**

@@ -21,6 +21,7 @@ import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.background.cluster.ClusterUnavailableException;
 import dev.background.spi.Engine;
+import dev.background.spi.EngineEvents;
 import dev.background.spi.Job;
 import dev.background.spi.SubmitSite;
 import java.io.IOException;
@@ -142,6 +143,9 @@ public final class ClusterEngine implements Engine {
     @SuppressWarnings("NullAway.Init") // likewise
     private volatile MemberInvocation.Codec codec;
 
+    /** Where members joining and leaving are reported. */
+    private final EngineEvents events;
+
     /** One member that can run jobs. */
     private static final class Slot {
         final Member member;
@@ -184,8 +188,9 @@ public final class ClusterEngine implements Engine {
         }
     }
 
-    private ClusterEngine(Settings settings, String poolName, int n) {
+    private ClusterEngine(Settings settings, String poolName, int n, EngineEvents events) {
         this.settings = settings;
+        this.events = events;
         this.poolName = poolName;
         this.pacing = new Pacing(settings.prefetch());
         this.n = n;
@@ -200,9 +205,19 @@ public final class ClusterEngine implements Engine {
      *
      * @throws IllegalStateException if no worker is reachable within the connect timeout
      */
-    @SuppressWarnings("FutureReturnValueIgnored") // the tick runs until close() shuts the ticker down
     public static ClusterEngine open(Settings settings, String poolName, int n) {
-        ClusterEngine engine = new ClusterEngine(settings, poolName, n);
+        return open(settings, poolName, n, EngineEvents.NONE);
+    }
+
+    /**
+     * Connects a client and waits for a worker member, reporting members that join and leave to
+     * {@code events}.
+     *
+     * @throws IllegalStateException if no worker is reachable within the connect timeout
+     */
+    @SuppressWarnings("FutureReturnValueIgnored") // the tick runs until close() shuts the ticker down
+    public static ClusterEngine open(Settings settings, String poolName, int n, EngineEvents events) {
+        ClusterEngine engine = new ClusterEngine(settings, poolName, n, events);
         HazelcastInstance client = HazelcastClient.newHazelcastClient(engine.clientConfig());
         engine.client = client;
         engine.sender = new MemberInvocation.Client(client);
@@ -493,7 +508,7 @@ public final class ClusterEngine implements Engine {
     }
 
     private void send(Dispatch d, Slot s, boolean start) {
-        if (start && !d.job.start(() -> interrupt(d))) { // cancelled while it waited
+        if (start && !d.job.start(() -> interrupt(d), Wire.address(s.member))) { // cancelled while it waited
             release(d, s);
             pump(); // its room on the member is free again
             maybeTerminate();
@@ -697,6 +712,7 @@ public final class ClusterEngine implements Engine {
         if (m.getAttribute(Wire.WORKER_ATTRIBUTE) == null) {
             return; // a member that is not a background worker has no background executor
         }
+        boolean joined = false;
         lock.lock();
         try {
             if (!slots.containsKey(m.getUuid())) {
@@ -704,16 +720,21 @@ public final class ClusterEngine implements Engine {
                 members = slots.size();
                 unavailableSince = 0;
                 workerSeen.signalAll();
+                joined = true;
             }
         } finally {
             lock.unlock();
         }
+        if (joined) {
+            events.memberJoined(Wire.address(m));
+        }
     }
 
     private void removed(UUID member) {
+        Slot s;
         lock.lock();
         try {
-            Slot s = slots.remove(member);
+            s = slots.remove(member);
             members = slots.size();
             if (s != null) {
                 for (Dispatch d : s.running) {
@@ -724,6 +745,9 @@ public final class ClusterEngine implements Engine {
             }
         } finally {
             lock.unlock();
+        }
+        if (s != null) {
+            events.memberLeft(Wire.address(s.member));
         }
     }
 

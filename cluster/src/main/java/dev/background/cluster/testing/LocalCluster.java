@@ -7,6 +7,7 @@ import dev.background.cluster.internal.OwningEngine;
 import dev.background.cluster.internal.Settings;
 import dev.background.cluster.internal.WorkerMain;
 import dev.background.spi.Engine;
+import dev.background.spi.EngineEvents;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -148,10 +149,15 @@ public final class LocalCluster implements AutoCloseable {
 
             @Override
             public Engine open(String poolName, int poolN) {
+                return open(poolName, poolN, EngineEvents.NONE);
+            }
+
+            @Override
+            public Engine open(String poolName, int poolN, EngineEvents events) {
                 LocalCluster local = builder().members(members).n(n).start(); // a new name each time
                 try {
                     return new OwningEngine(
-                            local.kindBuilder().hazelcastLogging("none").build().open(poolName, poolN), local);
+                            local.kindBuilder().hazelcastLogging("none").build().open(poolName, poolN, events), local);
                 } catch (RuntimeException | Error e) {
                     local.close();
                     throw e;

@@ -3,6 +3,7 @@ package dev.background.process.internal;
 import dev.background.TaskTransferException;
 import dev.background.process.WorkerDiedException;
 import dev.background.spi.Engine;
+import dev.background.spi.EngineEvents;
 import dev.background.spi.Job;
 import dev.background.spi.SubmitSite;
 import java.io.BufferedInputStream;
@@ -102,6 +103,7 @@ public final class ProcessEngine implements Engine {
     }
 
     private final String poolName;
+    private final EngineEvents events;
     private final WorkerConfig config;
     private final SerialFilter filter;
     private final ArrayDeque<Rec> queue = new ArrayDeque<>();
@@ -125,9 +127,11 @@ public final class ProcessEngine implements Engine {
      * @param poolName the pool's name
      * @param n the number of workers
      * @param config the kind's settings
+     * @param events where workers starting and ending are reported
      */
-    public ProcessEngine(String poolName, int n, WorkerConfig config) {
+    public ProcessEngine(String poolName, int n, WorkerConfig config, EngineEvents events) {
         this.poolName = poolName;
+        this.events = events;
         this.n = n;
         this.config = config;
         this.filter = new SerialFilter(config.serialFilter());
@@ -231,7 +235,7 @@ public final class ProcessEngine implements Engine {
             // neither a JVM start nor a wait behind another task counts against the task's time limit.
             boolean ahead = !w.inflight.isEmpty() || w.readyNanos == 0;
             if (!ahead && !r.started) {
-                if (!r.job.start(r.interrupter)) {
+                if (!r.job.start(r.interrupter, w.toString())) {
                     continue;
                 }
                 r.started = true;
@@ -428,7 +432,10 @@ public final class ProcessEngine implements Engine {
                             Frames.RECALLED))
                     != null) {
                 switch (f.type()) {
-                    case Frames.READY -> w.readyNanos = System.nanoTime();
+                    case Frames.READY -> {
+                        w.readyNanos = System.nanoTime();
+                        events.workerStarted(w.toString());
+                    }
                     case Frames.OUT -> w.echoOut(f.payload());
                     case Frames.STARTED -> onStarted(w, f.id());
                     case Frames.RECALLED -> onRecalled(w, f.id());
@@ -459,7 +466,7 @@ public final class ProcessEngine implements Engine {
                 return; // sent again after a death: started before
             }
         }
-        boolean live = r.job.start(r.interrupter);
+        boolean live = r.job.start(r.interrupter, w.toString());
         synchronized (this) {
             r.started = true;
             r.startedNanos = System.nanoTime();
@@ -576,7 +583,9 @@ public final class ProcessEngine implements Engine {
         Map<WorkerProcess, List<Out>> sends;
         List<WorkerProcess> toClose = new ArrayList<>();
         boolean retried = false;
+        boolean stoppedByUs;
         synchronized (this) {
+            stoppedByUs = w.closed || w.closing;
             boolean wasOpen = workers.remove(w);
             alive.remove(w);
             List<Rec> lost = new ArrayList<>(w.inflight.values());
@@ -610,6 +619,12 @@ public final class ProcessEngine implements Engine {
                 }
             }
             checkTerminatedLocked();
+        }
+        String exit = "exit code " + code + (w.killReason != null ? ": " + w.killReason : "");
+        if (stoppedByUs) {
+            events.workerStopped(w.toString(), exit);
+        } else {
+            events.workerDied(w.toString(), exit);
         }
         send(sends);
         settleDropped(failed);

@@ -1,0 +1,375 @@
+package dev.background.micrometer;
+
+import dev.background.BackgroundPool;
+import dev.background.PoolEvent;
+import dev.background.PoolListener;
+import dev.background.Registration;
+import dev.background.Task;
+import dev.background.TaskTimings;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Binds one background pool, or every pool of the JVM, to a Micrometer {@link MeterRegistry},
+ * with the names of Micrometer's own {@code ExecutorServiceMetrics} and per-function timers:
+ *
+ * <pre>{@code
+ * BackgroundMetrics.of(pool).bindTo(registry);        // one pool
+ * BackgroundMetrics.ofAllPools().bindTo(registry);    // every pool, those built later too
+ * }</pre>
+ *
+ * <table>
+ * <caption>Meters, each tagged {@code name} (the pool's name) plus the tags given</caption>
+ * <tr><th>meter</th><th>type</th><th>what</th></tr>
+ * <tr><td>{@code executor.completed}</td><td>function counter</td><td>tasks ended (succeeded, failed or cancelled)</td></tr>
+ * <tr><td>{@code executor.active}</td><td>gauge</td><td>tasks running now</td></tr>
+ * <tr><td>{@code executor.queued}</td><td>gauge</td><td>tasks submitted and not yet started</td></tr>
+ * <tr><td>{@code executor.pool.size}</td><td>gauge</td><td>the pool's {@code n}: how many tasks may run at once</td></tr>
+ * <tr><td>{@code executor.pool.max}</td><td>gauge</td><td>the same {@code n} (there is no separate maximum)</td></tr>
+ * <tr><td>{@code executor}</td><td>timer</td><td>run time of each task, tagged {@code function} and {@code outcome}</td></tr>
+ * <tr><td>{@code executor.idle}</td><td>timer</td><td>queue wait of each task, tagged {@code function} and {@code outcome}</td></tr>
+ * </table>
+ *
+ * <p>{@code function} is the task's {@link Task#name()}; {@code outcome} is {@code SUCCESS},
+ * {@code FAILED} or {@code CANCELLED}. To keep the number of time series bounded whatever names
+ * a program gives its functions, each pool tags at most {@link #maxFunctionNames(int)} distinct
+ * names (default {@value #DEFAULT_MAX_FUNCTION_NAMES}); the tasks of later names are timed under
+ * {@code function="other"}.
+ *
+ * <p><b>Threads and cost.</b> Meters are updated by a {@link PoolListener}, in the threads that
+ * start and end tasks: a few adds and two timer records per task, nothing that blocks. The
+ * gauges are read by the registry, whenever it publishes. Methods may be called from any
+ * thread.
+ */
+public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
+
+    /** Default of {@link #maxFunctionNames(int)}. */
+    public static final int DEFAULT_MAX_FUNCTION_NAMES = 100;
+
+    /** The {@code function} tag of tasks past the cap on distinct names. */
+    public static final String OTHER_FUNCTIONS = "other";
+
+    private final @Nullable BackgroundPool pool;
+    private Tags tags = Tags.empty();
+    private int maxFunctionNames = DEFAULT_MAX_FUNCTION_NAMES;
+    private final Map<BackgroundPool, PoolMeters> pools = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    private @Nullable MeterRegistry registry; // guarded by lock
+    private @Nullable Registration listening; // guarded by lock
+    private boolean closed; // guarded by lock
+
+    private BackgroundMetrics(@Nullable BackgroundPool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Metrics for one pool.
+     *
+     * @param pool the pool
+     * @return a binder, not yet bound
+     * @throws NullPointerException if {@code pool} is null
+     */
+    public static BackgroundMetrics of(BackgroundPool pool) {
+        return new BackgroundMetrics(Objects.requireNonNull(pool, "pool"));
+    }
+
+    /**
+     * Metrics for every pool of this JVM: those that exist when bound and those built later,
+     * each tagged with its own name.
+     *
+     * @return a binder, not yet bound
+     */
+    public static BackgroundMetrics ofAllPools() {
+        return new BackgroundMetrics(null);
+    }
+
+    /**
+     * Adds tags to every meter, as {@code ExecutorServiceMetrics} takes them.
+     *
+     * @param tags the tags
+     * @return this binder
+     * @throws NullPointerException if {@code tags} is null
+     * @throws IllegalStateException if already bound
+     */
+    public BackgroundMetrics tags(Iterable<Tag> tags) {
+        Objects.requireNonNull(tags, "tags");
+        synchronized (lock) {
+            checkNotBound();
+            this.tags = this.tags.and(tags);
+        }
+        return this;
+    }
+
+    /**
+     * Caps how many distinct function names each pool tags its timers with; tasks of further
+     * names are timed under {@code function="}{@value #OTHER_FUNCTIONS}{@code "}.
+     *
+     * @param max at least 0 (0 times every task under {@value #OTHER_FUNCTIONS})
+     * @return this binder
+     * @throws IllegalArgumentException if {@code max} is negative
+     * @throws IllegalStateException if already bound
+     */
+    public BackgroundMetrics maxFunctionNames(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("maxFunctionNames must not be negative: " + max);
+        }
+        synchronized (lock) {
+            checkNotBound();
+            this.maxFunctionNames = max;
+        }
+        return this;
+    }
+
+    private void checkNotBound() {
+        if (registry != null || closed) {
+            throw new IllegalStateException("the metrics are already bound to a registry, or closed");
+        }
+    }
+
+    /**
+     * Registers the meters in {@code registry} and starts updating them. A binder binds to one
+     * registry, once (use a {@code CompositeMeterRegistry} for several). For every pool, the
+     * meters of pools that exist now are registered before this returns, those of later pools
+     * when they are built.
+     *
+     * @param registry the registry
+     * @throws NullPointerException if {@code registry} is null
+     * @throws IllegalStateException if already bound, or closed
+     */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        synchronized (lock) {
+            checkNotBound();
+            this.registry = registry;
+            if (pool != null) {
+                meters(pool);
+                listening = pool.addListener(new Listener());
+            } else {
+                listening = BackgroundPool.addListenerToAllPools(new Listener());
+            }
+        }
+    }
+
+    /**
+     * Stops updating the meters and removes them from the registry. Idempotent.
+     */
+    @Override
+    public void close() {
+        MeterRegistry r;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            r = registry;
+            if (listening != null) {
+                listening.remove();
+            }
+        }
+        if (r != null) {
+            for (PoolMeters m : pools.values()) {
+                m.meters.forEach(r::remove);
+            }
+        }
+        pools.clear();
+    }
+
+    private PoolMeters meters(BackgroundPool p) {
+        PoolMeters m = pools.get(p);
+        if (m == null) {
+            synchronized (lock) {
+                MeterRegistry r = registry;
+                m = pools.get(p);
+                if (m == null && r != null && !closed) {
+                    m = new PoolMeters(p, r, tags.and("name", p.name()), maxFunctionNames);
+                    pools.put(p, m);
+                }
+            }
+        }
+        return m == null ? PoolMeters.NONE : m;
+    }
+
+    private final class Listener implements PoolListener {
+        @Override
+        public void poolEvent(PoolEvent event) {
+            if (event.type() == PoolEvent.Type.OPENED) {
+                meters(event.pool());
+            }
+        }
+
+        @Override
+        public void taskStarted(BackgroundPool p, Task<?> task) {
+            meters(p).running.increment();
+        }
+
+        @Override
+        public void taskEnded(BackgroundPool p, Task<?> task) {
+            meters(p).ended(task);
+        }
+    }
+
+    /** The meters of one pool, and the counts behind its gauges. */
+    private static final class PoolMeters {
+        static final PoolMeters NONE = new PoolMeters();
+
+        final @Nullable BackgroundPool pool;
+        final LongAdder running = new LongAdder();
+        final LongAdder completed = new LongAdder();
+        final CopyOnWriteArrayList<Meter> meters = new CopyOnWriteArrayList<>();
+        final @Nullable MeterRegistry registry;
+        final Tags tags;
+        final int maxNames;
+        final Map<String, FunctionTimers> functions = new ConcurrentHashMap<>();
+        final @Nullable FunctionTimers other;
+
+        private PoolMeters() { // for tasks of a pool seen after close: counted nowhere
+            this.pool = null;
+            this.registry = null;
+            this.tags = Tags.empty();
+            this.maxNames = 0;
+            this.other = null;
+        }
+
+        PoolMeters(BackgroundPool pool, MeterRegistry registry, Tags tags, int maxNames) {
+            this.pool = pool;
+            this.registry = registry;
+            this.tags = tags;
+            this.maxNames = maxNames;
+            meters.add(FunctionCounter.builder("executor.completed", completed, LongAdder::sum)
+                    .tags(tags)
+                    .description("The approximate total number of tasks that have completed execution")
+                    .baseUnit("tasks")
+                    .register(registry));
+            meters.add(Gauge.builder("executor.active", running, LongAdder::sum)
+                    .tags(tags)
+                    .description("The approximate number of tasks that are actively executing")
+                    .baseUnit("tasks")
+                    .register(registry));
+            meters.add(Gauge.builder("executor.queued", this, PoolMeters::queued)
+                    .tags(tags)
+                    .description("The approximate number of tasks that are queued for execution")
+                    .baseUnit("tasks")
+                    .register(registry));
+            meters.add(Gauge.builder("executor.pool.size", pool, BackgroundPool::n)
+                    .tags(tags)
+                    .description("How many tasks the pool runs at once (its n)")
+                    .baseUnit("tasks")
+                    .register(registry));
+            meters.add(Gauge.builder("executor.pool.max", pool, BackgroundPool::n)
+                    .tags(tags)
+                    .description("The most tasks the pool runs at once (its n)")
+                    .baseUnit("tasks")
+                    .register(registry));
+            this.other = new FunctionTimers(OTHER_FUNCTIONS, this);
+        }
+
+        static double queued(PoolMeters m) {
+            BackgroundPool p = m.pool;
+            return p == null ? 0 : Math.max(0, p.pending() - m.running.sum());
+        }
+
+        void ended(Task<?> task) {
+            FunctionTimers f = timers(task.name());
+            if (f == null) {
+                return; // NONE
+            }
+            TaskTimings t = task.timings();
+            if (t.started() != null) {
+                running.decrement();
+            }
+            int outcome = FunctionTimers.outcome(task.state());
+            f.run(outcome).record(t.runTime());
+            f.idle(outcome).record(t.queueWait());
+            completed.increment();
+        }
+
+        private @Nullable FunctionTimers timers(String name) {
+            FunctionTimers f = functions.get(name);
+            if (f != null || registry == null) {
+                return f != null ? f : other;
+            }
+            synchronized (functions) {
+                f = functions.get(name);
+                if (f == null) {
+                    if (functions.size() >= maxNames) {
+                        return other;
+                    }
+                    f = new FunctionTimers(name, this);
+                    functions.put(name, f);
+                }
+                return f;
+            }
+        }
+    }
+
+    /** The two timers of one function, per outcome, made on first use. */
+    private static final class FunctionTimers {
+        private static final String[] OUTCOMES = {"SUCCESS", "FAILED", "CANCELLED"};
+
+        /** The index in {@link #OUTCOMES} of an ended task's state. */
+        static int outcome(Future.State state) {
+            return switch (state) {
+                case SUCCESS, RUNNING -> 0; // RUNNING never: the task has ended
+                case FAILED -> 1;
+                case CANCELLED -> 2;
+            };
+        }
+
+        private final String function;
+        private final PoolMeters owner;
+        // Made on first use, so that outcomes that never happen add no time series. Racing
+        // makers get the same timer from the registry, which keys meters by name and tags.
+        private final AtomicReferenceArray<Timer> run = new AtomicReferenceArray<>(OUTCOMES.length);
+        private final AtomicReferenceArray<Timer> idle = new AtomicReferenceArray<>(OUTCOMES.length);
+
+        FunctionTimers(String function, PoolMeters owner) {
+            this.function = function;
+            this.owner = owner;
+        }
+
+        Timer run(int outcome) {
+            Timer t = run.get(outcome);
+            if (t == null) {
+                t = make("executor", "Run time of the pool's tasks", outcome);
+                run.set(outcome, t);
+            }
+            return t;
+        }
+
+        Timer idle(int outcome) {
+            Timer t = idle.get(outcome);
+            if (t == null) {
+                t = make("executor.idle", "Time the pool's tasks waited in the queue", outcome);
+                idle.set(outcome, t);
+            }
+            return t;
+        }
+
+        private Timer make(String name, String description, int outcome) {
+            MeterRegistry r = Objects.requireNonNull(owner.registry);
+            Timer t = Timer.builder(name)
+                    .tags(owner.tags)
+                    .tag("function", function)
+                    .tag("outcome", OUTCOMES[outcome])
+                    .description(description)
+                    .register(r);
+            owner.meters.addIfAbsent(t);
+            return t;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.background.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.awaitility.Awaitility.await;
+
+import dev.background.BackgroundPool;
+import dev.background.Task;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class BackgroundMetricsTest {
+
+    private static final int TASKS = 100_000;
+
+    @Test
+    void countsMatchOneHundredThousandTasks() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (BackgroundPool pool = BackgroundPool.builder().name("metered").n(4).build();
+                BackgroundMetrics metrics = BackgroundMetrics.of(pool).tags(Tags.of("app", "test"))) {
+            metrics.bindTo(registry);
+            var square = pool.task((Integer i) -> i * i).named("square");
+            var fails = pool.task((Integer i) -> {
+                        throw new IllegalStateException("no " + i);
+                    })
+                    .named("fails");
+            for (int i = 0; i < TASKS; i++) {
+                (i % 10 == 0 ? fails : square).apply(i);
+            }
+            pool.shutdown();
+            assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+
+            assertThat(registry.get("executor.completed")
+                            .tags("name", "metered", "app", "test")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(TASKS);
+            Timer squareRun = registry.get("executor")
+                    .tags("name", "metered", "function", "square", "outcome", "SUCCESS")
+                    .timer();
+            Timer failsRun = registry.get("executor")
+                    .tags("name", "metered", "function", "fails", "outcome", "FAILED")
+                    .timer();
+            assertThat(squareRun.count()).isEqualTo(TASKS * 9 / 10);
+            assertThat(failsRun.count()).isEqualTo(TASKS / 10);
+            assertThat(registry.get("executor.idle").timers().stream()
+                            .mapToLong(Timer::count)
+                            .sum())
+                    .isEqualTo(TASKS);
+            assertThat(registry.get("executor.active").gauge().value()).isZero();
+            assertThat(registry.get("executor.queued").gauge().value()).isZero();
+            assertThat(registry.get("executor.pool.size").gauge().value()).isEqualTo(4);
+        }
+        assertThat(registry.getMeters()).as("close removes the meters").isEmpty();
+    }
+
+    @Test
+    void activeAndQueuedGaugesFollowThePool() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (BackgroundPool pool = BackgroundPool.builder().name("gauged").n(2).build();
+                BackgroundMetrics metrics = BackgroundMetrics.of(pool)) {
+            metrics.bindTo(registry);
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch running = new CountDownLatch(2);
+            for (int i = 0; i < 5; i++) {
+                pool.run(() -> {
+                    running.countDown();
+                    release.await();
+                });
+            }
+            running.await();
+            await().until(() -> registry.get("executor.active").gauge().value() == 2);
+            assertThat(registry.get("executor.queued").gauge().value()).isEqualTo(3);
+            pool.n(3);
+            assertThat(registry.get("executor.pool.size").gauge().value()).isEqualTo(3);
+            release.countDown();
+        }
+    }
+
+    @Test
+    void functionNamesPastTheCapAreTimedAsOther() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (BackgroundPool pool =
+                        BackgroundPool.builder().name("capped").n(1).build(); // one worker: names seen in order
+                BackgroundMetrics metrics = BackgroundMetrics.of(pool).maxFunctionNames(3)) {
+            metrics.bindTo(registry);
+            for (int i = 0; i < 10; i++) {
+                pool.task(() -> 1).named("f" + i).call().result();
+            }
+            pool.shutdown();
+            assertThat(pool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+            assertThat(registry.get("executor").timers())
+                    .extracting(t -> t.getId().getTag("function"))
+                    .containsExactlyInAnyOrder("f0", "f1", "f2", "other");
+            assertThat(registry.get("executor").tag("function", "other").timer().count())
+                    .isEqualTo(7);
+        }
+    }
+
+    @Test
+    void everyPoolIsMeteredTheOnesBuiltLaterToo() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (BackgroundMetrics metrics = BackgroundMetrics.ofAllPools()) {
+            metrics.bindTo(registry);
+            try (BackgroundPool a = BackgroundPool.builder().name("all-a").build();
+                    BackgroundPool b = BackgroundPool.builder().name("all-b").build()) {
+                Task<Integer> ta = a.run(() -> 1);
+                Task<Integer> tb = b.run(() -> 2);
+                ta.result();
+                tb.result();
+            }
+            assertThat(registry.get("executor.completed")
+                            .tag("name", "all-a")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(registry.get("executor.completed")
+                            .tag("name", "all-b")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void badInputIsRefused() {
+        try (BackgroundPool pool = BackgroundPool.builder().name("bad").build()) {
+            assertThatNullPointerException()
+                    .isThrownBy(() -> BackgroundMetrics.of(null))
+                    .withMessage("pool");
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> BackgroundMetrics.of(pool).maxFunctionNames(-1));
+            BackgroundMetrics bound = BackgroundMetrics.of(pool);
+            bound.bindTo(new SimpleMeterRegistry());
+            assertThatIllegalStateException().isThrownBy(() -> bound.bindTo(new SimpleMeterRegistry()));
+            assertThatIllegalStateException().isThrownBy(() -> bound.maxFunctionNames(5));
+            bound.close();
+        }
+    }
+}
