@@ -1,5 +1,6 @@
 package dev.background.cli;
 
+import dev.background.dashboard.Dashboard;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Spec;
             "  background demo --n 3                4 waves: about 4 s",
             "  background demo --sleep 10s          the post, exactly",
             "  background demo --crank              100 calls at n = one per CPU, then 100",
+            "  background demo --dashboard          the same, watched live in a browser",
             "  background demo --executor virtual --runs 10000 --n 10000 --sleep 2s"
         })
 final class DemoCommand implements Callable<Integer> {
@@ -98,10 +100,33 @@ final class DemoCommand implements Callable<Integer> {
             description = "\"Crank it up\": 100 calls at the executor's default n, then at n = 100, side by side.")
     private boolean crank;
 
+    @Option(
+            names = "--dashboard",
+            description = "Serve a live page of the demo's pools on this machine (progress per function, task"
+                    + " stream, throughput, latency, workers, failures) and print its address; it stays live"
+                    + " through the story.")
+    private boolean dashboard;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         boolean terminal = parent != null && parent.terminal();
+        try (Dashboard page = dashboard ? Dashboard.builder().allPools().start() : null) {
+            if (page != null) {
+                out.printf("Dashboard: %s   (live while the demo runs)%n%n", page.uri());
+                out.flush();
+            }
+            tell(out, terminal);
+            if (page != null && terminal) {
+                out.printf("%nThe dashboard stays at %s until you press Enter.%n", page.uri());
+                out.flush();
+                waitForEnter();
+            }
+        }
+        return 0;
+    }
+
+    private void tell(PrintWriter out, boolean terminal) {
         if (crank) {
             int before = n != null ? n : executor.kind().defaultN();
             Story.Settings s =
@@ -115,7 +140,14 @@ final class DemoCommand implements Callable<Integer> {
             out.println("Next: background demo --crank   (what raising n does; --help for the options)");
         }
         out.flush();
-        return 0;
+    }
+
+    private static void waitForEnter() {
+        try {
+            int ignored = System.in.read();
+        } catch (java.io.IOException e) {
+            // No input to wait for: end now.
+        }
     }
 
     private static <T> T orElse(@Nullable T value, T fallback) {

@@ -144,7 +144,8 @@ public final class Story {
                 .awaitTasksAtExit(false)
                 .build()) {
             Duration sleep = s.sleep();
-            AsyncFunction<Integer, Table> call = pool.task((Integer i) -> longFunc(i, sleep));
+            AsyncFunction<Integer, Table> call =
+                    pool.task((Integer i) -> longFunc(i, sleep)).named("long_func");
 
             out.printf("%%time  futures = IntStream.range(0, %d).mapToObj(longFunc::apply).toList()%n", s.runs());
             Timing clock = Timing.start();
