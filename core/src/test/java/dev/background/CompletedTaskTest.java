@@ -15,6 +15,10 @@ class CompletedTaskTest {
     void aCompletedTaskHasItsValueAtOnceAndNoFailure() throws Exception {
         Task<String> task = Tasks.completed("v");
         assertThat(task.state()).isEqualTo(Future.State.SUCCESS);
+        assertThat(task.attempt()).isEqualTo(1);
+        assertThat(task.timings().started()).as("it never ran").isNull();
+        assertThat(task.timings().ended()).isEqualTo(task.timings().submitted());
+        assertThat(task.timings().total()).isZero();
         assertThat(task.result()).isEqualTo("v");
         assertThat(task.result(Duration.ZERO)).isEqualTo("v");
         assertThat(task.get()).isEqualTo("v");

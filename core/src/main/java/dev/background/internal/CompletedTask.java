@@ -1,7 +1,9 @@
 package dev.background.internal;
 
 import dev.background.Task;
+import dev.background.TaskTimings;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -14,8 +16,21 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CompletedTask<T extends @Nullable Object> extends CompletableFuture<T> implements Task<T> {
 
+    private final Instant created = Instant.now();
+
     public CompletedTask(T value) {
         super.complete(value);
+    }
+
+    /** Ended at its creation without running anywhere: no start, no run time, no place. */
+    @Override
+    public TaskTimings timings() {
+        return new TaskTimings(created, null, created, Duration.ZERO, Duration.ZERO, 1, null);
+    }
+
+    @Override
+    public int attempt() {
+        return 1;
     }
 
     @Override
