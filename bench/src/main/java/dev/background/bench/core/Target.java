@@ -1,6 +1,8 @@
 package dev.background.bench.core;
 
 import dev.background.BackgroundPool;
+import dev.background.PoolListener;
+import dev.background.Task;
 import dev.background.function.AsyncFunction;
 import dev.background.function.CheckedFunction;
 import java.util.concurrent.ExecutorService;
@@ -10,7 +12,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import jdk.jfr.Recording;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One way of running a call in the background, behind one face, so that a benchmark measures
@@ -37,23 +42,56 @@ import java.util.function.Function;
  * <li>{@code bg-keep16k}: as {@code bg-run} with {@code keepResults(16384)}, more than a
  * benchmark's batch, so that no task is pushed out of the recent-tasks ring while still pending
  * (diagnostic; in no default list: pass {@code -p target=...});
- * <li>{@code bg-vthreads}: {@link BackgroundPool#run(CheckedFunction, Object)}, virtual-threads kind.
+ * <li>{@code bg-vthreads}: {@link BackgroundPool#run(CheckedFunction, Object)}, virtual-threads kind;
+ * <li>{@code bg-listener}: as {@code bg-run} with a {@link PoolListener} registered that counts
+ * each task's submit, start and end: the cost of being watched (a dashboard, metrics);
+ * <li>{@code bg-jfr}: as {@code bg-run} while a Flight Recorder recording has the
+ * {@code dev.background.Task} event enabled: one event per task, written. With no recording
+ * (every other target), the event costs a flag test.
  * </ul>
  */
 public final class Target implements AutoCloseable {
 
     /** The raw baselines and background's pools, in the order tables list them. */
-    public static final String ALL = "tpe,fjp,vthreads,tpe-vthreads,bg-run,bg-task,bg-nokeep,bg-keep16k,bg-vthreads";
+    public static final String ALL =
+            "tpe,fjp,vthreads,tpe-vthreads,bg-run,bg-task,bg-nokeep,bg-keep16k,bg-vthreads,bg-listener,bg-jfr";
 
     /** The argument every benchmark passes: one cached Integer, so no task allocates a box. */
     public static final Integer ARG = 1;
 
     private final ExecutorService executor;
     private final Function<Integer, Future<Integer>> submit;
+    private final @Nullable AutoCloseable alsoClose;
 
     private Target(ExecutorService executor, Function<Integer, Future<Integer>> submit) {
+        this(executor, submit, null);
+    }
+
+    private Target(
+            ExecutorService executor, Function<Integer, Future<Integer>> submit, @Nullable AutoCloseable alsoClose) {
         this.executor = executor;
         this.submit = submit;
+        this.alsoClose = alsoClose;
+    }
+
+    /** Counts what a watcher would see, cheaply: what a dashboard or metrics listener costs at least. */
+    private static final class CountingListener implements PoolListener {
+        private final LongAdder events = new LongAdder();
+
+        @Override
+        public void taskSubmitted(BackgroundPool pool, Task<?> task) {
+            events.increment();
+        }
+
+        @Override
+        public void taskStarted(BackgroundPool pool, Task<?> task) {
+            events.increment();
+        }
+
+        @Override
+        public void taskEnded(BackgroundPool pool, Task<?> task) {
+            events.increment();
+        }
     }
 
     /** Submits one call of the target's function with argument {@code x}. */
@@ -65,6 +103,13 @@ public final class Target implements AutoCloseable {
     @Override
     public void close() {
         executor.close();
+        if (alsoClose != null) {
+            try {
+                alsoClose.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /**
@@ -100,6 +145,19 @@ public final class Target implements AutoCloseable {
             case "bg-nokeep" -> run(pool(n).threads().keepResults(0).build(), fn);
             case "bg-keep16k" -> run(pool(n).threads().keepResults(16_384).build(), fn);
             case "bg-vthreads" -> run(pool(n).virtualThreads().build(), fn);
+            case "bg-listener" -> {
+                BackgroundPool pool = pool(n).threads().build();
+                pool.addListener(new CountingListener());
+                yield run(pool, fn);
+            }
+            case "bg-jfr" -> {
+                Recording recording = new Recording();
+                recording.enable("dev.background.Task");
+                recording.setToDisk(true);
+                recording.start();
+                BackgroundPool pool = pool(n).threads().build();
+                yield new Target(pool, x -> pool.run(fn, x), recording);
+            }
             default -> throw new IllegalArgumentException("unknown target: " + name + "; known: " + ALL);
         };
     }
