@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -75,42 +76,59 @@ class ListenerStressTest {
     }
 
     @Test
-    void aPoolBuiltWhileAListenerRegistersForEveryPoolIsOpenedToItExactlyOnce() throws Exception {
+    void poolsBuiltWhileListenersRegisterForEveryPoolAreOpenedToEachExactlyOnce() throws Exception {
+        int registrars = 8, poolsPerRound = 4;
         for (int round = 0; round < 100; round++) {
             String prefix = "race-" + round + "-";
-            Map<String, AtomicInteger> opened = new ConcurrentHashMap<>();
-            PoolListener listener = new PoolListener() {
-                @Override
-                public void poolEvent(PoolEvent e) {
-                    if (e.type() == PoolEvent.Type.OPENED && e.pool().name().startsWith(prefix)) {
-                        opened.computeIfAbsent(e.pool().name(), k -> new AtomicInteger())
-                                .incrementAndGet();
+            List<Map<String, AtomicInteger>> opened = new ArrayList<>();
+            List<PoolListener> listeners = new ArrayList<>();
+            for (int l = 0; l < registrars; l++) {
+                Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
+                opened.add(seen);
+                listeners.add(new PoolListener() {
+                    @Override
+                    public void poolEvent(PoolEvent e) {
+                        if (e.type() == PoolEvent.Type.OPENED && e.pool().name().startsWith(prefix)) {
+                            seen.computeIfAbsent(e.pool().name(), k -> new AtomicInteger())
+                                    .incrementAndGet();
+                        }
                     }
-                }
-            };
-            CountDownLatch go = new CountDownLatch(1);
-            List<BackgroundPool> pools = new ArrayList<>();
-            Thread builder = Thread.ofPlatform().start(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int i = 0; i < 4; i++) {
-                    synchronized (pools) {
-                        pools.add(BackgroundPool.builder().name(prefix + i).build());
-                    }
-                }
-            });
-            go.countDown();
-            Registration r = BackgroundPool.addListenerToAllPools(listener);
-            builder.join();
-            r.remove();
-            synchronized (pools) {
-                assertThat(opened).hasSize(4);
-                assertThat(opened.values()).allMatch(n -> n.get() == 1);
-                pools.forEach(BackgroundPool::close);
+                });
             }
+            CountDownLatch go = new CountDownLatch(1);
+            List<BackgroundPool> pools = new CopyOnWriteArrayList<>();
+            List<Registration> registrations = new CopyOnWriteArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            threads.add(Thread.ofPlatform().start(() -> {
+                awaitQuietly(go);
+                for (int i = 0; i < poolsPerRound; i++) {
+                    pools.add(BackgroundPool.builder().name(prefix + i).build());
+                }
+            }));
+            for (PoolListener l : listeners) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    awaitQuietly(go);
+                    registrations.add(BackgroundPool.addListenerToAllPools(l));
+                }));
+            }
+            go.countDown();
+            for (Thread t : threads) {
+                t.join();
+            }
+            registrations.forEach(Registration::remove);
+            pools.forEach(BackgroundPool::close);
+            for (Map<String, AtomicInteger> seen : opened) {
+                assertThat(seen).as("each pool opened to each listener").hasSize(poolsPerRound);
+                assertThat(seen.values()).allMatch(n -> n.get() == 1);
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
