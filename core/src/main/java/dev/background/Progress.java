@@ -35,6 +35,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Not thread-safe while being configured; {@link #await()} draws in the calling thread.
  */
 public final class Progress {
+    /*
+     * Maintainers' overview. The tasks' ends only count (an AtomicInteger of failures, a latch of
+     * what is left), in whichever threads end them; the thread in await() alone reads the counts
+     * and draws, waking at least once per interval. The decisions (what to draw, when) are
+     * ProgressLine's, tested without threads or clocks.
+     */
     private static final Duration DEFAULT_INTERVAL = Duration.ofMillis(100);
 
     private final List<? extends Task<?>> tasks;

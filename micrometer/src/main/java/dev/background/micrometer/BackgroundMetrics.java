@@ -56,6 +56,16 @@ import org.jspecify.annotations.Nullable;
  * thread.
  */
 public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
+    /*
+     * Maintainers' overview. `lock` orders configuration, bindTo, close and the creation of a
+     * pool's meters, all rare; the hot path (the listener) reads `pools` (a concurrent map) and
+     * updates LongAdders and timers without a lock. A pool's meters are made on its OPENED event
+     * (every pool) or at bindTo (one pool), or on its first task if that comes first; once closed,
+     * tasks of pools not yet seen count nowhere (PoolMeters.NONE). Timers of a function are made
+     * on first use; the cap on function names is checked under the pool's `functions` lock, so it
+     * is exact. `running` can be briefly off by one when a task is cancelled while it starts (its
+     * end may be reported before its start); it settles when both are.
+     */
 
     /** Default of {@link #maxFunctionNames(int)}. */
     public static final int DEFAULT_MAX_FUNCTION_NAMES = 100;

@@ -1,6 +1,8 @@
 package dev.background.bench.core;
 
 import dev.background.BackgroundPool;
+import dev.background.PoolListener;
+import dev.background.Task;
 import dev.background.context.ThreadLocalPropagator;
 import dev.background.function.AsyncFunction;
 import dev.background.function.CheckedFunction;
@@ -18,7 +20,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import jdk.jfr.Recording;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 /**
@@ -52,13 +57,19 @@ import org.slf4j.MDC;
  * {@link OpenTelemetryPropagator}), its context set on the submitting thread (a string; two MDC
  * entries; a span and no baggage), so each task captures, restores and puts back a real value
  * (diagnostic; in no default list: pass {@code -p target=...}).
+ *
+ * <li>{@code bg-listener}: as {@code bg-run} with a {@link PoolListener} registered that counts
+ * each task's submit, start and end: the cost of being watched (a dashboard, metrics);
+ * <li>{@code bg-jfr}: as {@code bg-run} while a Flight Recorder recording has the
+ * {@code dev.background.Task} event enabled: one event per task, written. With no recording
+ * (every other target), the event costs a flag test.
  * </ul>
  */
 public final class Target implements AutoCloseable {
 
     /** The raw baselines and background's pools, in the order tables list them. */
     public static final String ALL =
-            "tpe,fjp,vthreads,tpe-vthreads,bg-run,bg-task,bg-nokeep,bg-keep16k,bg-vthreads,bg-tl,bg-mdc,bg-otel";
+            "tpe,fjp,vthreads,tpe-vthreads,bg-run,bg-task,bg-nokeep,bg-keep16k,bg-vthreads,bg-tl,bg-mdc,bg-otel,bg-listener,bg-jfr";
 
     /** The thread-local of {@code bg-tl}. */
     private static final ThreadLocal<String> REQUEST = new ThreadLocal<>();
@@ -68,10 +79,37 @@ public final class Target implements AutoCloseable {
 
     private final ExecutorService executor;
     private final Function<Integer, Future<Integer>> submit;
+    private final @Nullable AutoCloseable alsoClose;
 
     private Target(ExecutorService executor, Function<Integer, Future<Integer>> submit) {
+        this(executor, submit, null);
+    }
+
+    private Target(
+            ExecutorService executor, Function<Integer, Future<Integer>> submit, @Nullable AutoCloseable alsoClose) {
         this.executor = executor;
         this.submit = submit;
+        this.alsoClose = alsoClose;
+    }
+
+    /** Counts what a watcher would see, cheaply: what a dashboard or metrics listener costs at least. */
+    private static final class CountingListener implements PoolListener {
+        private final LongAdder events = new LongAdder();
+
+        @Override
+        public void taskSubmitted(BackgroundPool pool, Task<?> task) {
+            events.increment();
+        }
+
+        @Override
+        public void taskStarted(BackgroundPool pool, Task<?> task) {
+            events.increment();
+        }
+
+        @Override
+        public void taskEnded(BackgroundPool pool, Task<?> task) {
+            events.increment();
+        }
     }
 
     /** Submits one call of the target's function with argument {@code x}. */
@@ -83,6 +121,13 @@ public final class Target implements AutoCloseable {
     @Override
     public void close() {
         executor.close();
+        if (alsoClose != null) {
+            try {
+                alsoClose.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /**
@@ -138,6 +183,19 @@ public final class Target implements AutoCloseable {
                                 .propagate(new OpenTelemetryPropagator())
                                 .build(),
                         fn);
+            }
+            case "bg-listener" -> {
+                BackgroundPool pool = pool(n).threads().build();
+                pool.addListener(new CountingListener());
+                yield run(pool, fn);
+            }
+            case "bg-jfr" -> {
+                Recording recording = new Recording();
+                recording.enable("dev.background.Task");
+                recording.setToDisk(true);
+                recording.start();
+                BackgroundPool pool = pool(n).threads().build();
+                yield new Target(pool, x -> pool.run(fn, x), recording);
             }
             default -> throw new IllegalArgumentException("unknown target: " + name + "; known: " + ALL);
         };

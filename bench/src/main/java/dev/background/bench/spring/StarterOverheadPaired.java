@@ -74,7 +74,8 @@ public final class StarterOverheadPaired {
         }
     }
 
-    private static double poolBatch(ExecutorService pool, Future<?>[] f) throws InterruptedException, ExecutionException {
+    private static double poolBatch(ExecutorService pool, Future<?>[] f)
+            throws InterruptedException, ExecutionException {
         long t0 = System.nanoTime();
         for (int i = 0; i < f.length; i++) {
             f[i] = pool.submit(NO_OP);
