@@ -6,6 +6,7 @@
  */
 module dev.background.process {
     requires transitive dev.background;
+    requires java.management; // the application JVM's options that workers inherit
 
     exports dev.background.process;
 }

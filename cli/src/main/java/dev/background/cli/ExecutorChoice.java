@@ -18,16 +18,13 @@ import picocli.CommandLine;
  */
 public enum ExecutorChoice {
     /** Platform threads, like Python's {@code background}. */
-    THREADS("threads", "platform threads", ExecutorKind::threads),
+    THREADS("threads", "platform threads", ExecutorKind::threads, false),
     /** Virtual threads: cheap, for calls that mostly wait. */
-    VIRTUAL("virtual", "virtual threads", ExecutorKind::virtualThreads),
+    VIRTUAL("virtual", "virtual threads", ExecutorKind::virtualThreads, false),
     /** One worker JVM per unit of n, isolated from the demo's own JVM. */
-    PROCESSES(
-            "processes",
-            "worker JVM processes",
-            () -> ProcessKind.builder().jvmOptions("-Xmx256m").build()),
+    PROCESSES("processes", "worker JVM processes", ExecutorChoice::processes, true),
     /** Two worker JVMs on this machine, started for the run and stopped after it: a Hazelcast cluster. */
-    CLUSTER("cluster", "a local cluster of two worker JVMs", () -> LocalCluster.selfStarting(2, 256));
+    CLUSTER("cluster", "a local cluster of two worker JVMs", () -> LocalCluster.selfStarting(2, 256), true);
 
     private final String label;
     private final String description;
@@ -35,10 +32,39 @@ public enum ExecutorChoice {
     @SuppressWarnings("ImmutableEnumChecker") // the suppliers are stateless lambdas
     private final Supplier<ExecutorKind> kind;
 
-    ExecutorChoice(String label, String description, Supplier<ExecutorKind> kind) {
+    private final boolean startsWorkers;
+
+    ExecutorChoice(String label, String description, Supplier<ExecutorKind> kind, boolean startsWorkers) {
         this.label = label;
         this.description = description;
         this.kind = kind;
+        this.startsWorkers = startsWorkers;
+    }
+
+    /**
+     * The demo's worker processes: started with the pool, each with a 256 MB heap; on the class
+     * path of {@link WorkerLib} when the command line runs from its jar; with the options that
+     * pay off for the demo's short-lived workers whose calls sleep (C1 only: a worker's start
+     * costs about half the CPU without C2's compilations; the serial collector: no GC threads to
+     * start for a small heap), measured in BENCHMARKS.md; and SLF4J (which Tablesaw uses) as
+     * quiet as in this JVM.
+     */
+    private static ExecutorKind processes() {
+        ProcessKind.Builder b = ProcessKind.builder()
+                .jvmOptions("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+                .systemProperty("slf4j.internal.verbosity", "ERROR")
+                .eager(true);
+        WorkerLib.find().ifPresent(b::classPath);
+        return b.build();
+    }
+
+    /**
+     * Whether pools of this kind start worker JVMs, whose start-up the demo reports apart from the batch.
+     *
+     * @return true for processes and the cluster
+     */
+    public boolean startsWorkers() {
+        return startsWorkers;
     }
 
     /**

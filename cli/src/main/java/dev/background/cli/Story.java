@@ -137,12 +137,25 @@ public final class Story {
                 s.runs(),
                 Durations.format(s.sleep()),
                 Durations.format(sequentialNanos(s.runs(), s.sleep())));
+        Timing startClock = Timing.start();
         try (BackgroundPool pool = BackgroundPool.builder()
                 .name("demo")
                 .kind(s.executor().kind())
                 .n(s.n())
                 .awaitTasksAtExit(false)
                 .build()) {
+            Timing.Measurement startUp = null;
+            if (s.executor().startsWorkers()) {
+                out.printf(
+                        "Starting the pool's workers (%s) and loading longFunc's classes in them...%n",
+                        s.executor().description());
+                out.flush();
+                warmWorkers(pool, s.n());
+                startUp = startClock.elapsed();
+                out.printf(
+                        "Worker start-up: %s wall (once per pool, before the calls; not in the timings below).%n%n",
+                        Durations.format(startUp.wallNanos()));
+            }
             Duration sleep = s.sleep();
             AsyncFunction<Integer, Table> call =
                     pool.task((Integer i) -> longFunc(i, sleep)).named("long_func");
@@ -169,6 +182,9 @@ public final class Story {
                 out.println();
             }
             out.println(verdict(s.runs(), s.n(), s.sleep(), whole.wallNanos()));
+            if (startUp != null) {
+                out.println(withStartUp(s.runs(), s.sleep(), startUp.wallNanos(), whole.wallNanos()));
+            }
             out.flush();
             return new Batch(s, table, submits, whole);
         }
@@ -258,6 +274,42 @@ public final class Story {
                 Durations.format(sequential),
                 Durations.format(wallNanos));
         return explainWaves(head, runs, n, waves, sleep) + startUpNote(waves, sleep, wallNanos);
+    }
+
+    /**
+     * One line that counts the workers' start-up in: what a user who starts a pool for one batch
+     * waits, compared with calling one after another.
+     *
+     * @param runs how many calls
+     * @param sleep how long one call takes
+     * @param startUpNanos the workers' start-up, wall time
+     * @param batchNanos the batch's wall time
+     * @return the line, starting with {@code With the workers' start-up}
+     */
+    static String withStartUp(int runs, Duration sleep, long startUpNanos, long batchNanos) {
+        long total = startUpNanos + batchNanos;
+        return String.format(
+                Locale.ROOT,
+                "With the workers' start-up: %s over one call after another (%s -> %s + %s = %s).",
+                times(speedUp(runs, sleep, total)),
+                Durations.format(sequentialNanos(runs, sleep)),
+                Durations.format(startUpNanos),
+                Durations.format(batchNanos),
+                Durations.format(total));
+    }
+
+    /**
+     * Starts the pool's workers and loads the classes of {@link #longFunc} in each (a call of it
+     * that does not sleep), and waits for them: a new pool's workers are idle, so each of the
+     * {@code n} calls goes to a worker of its own. Blocks until every call has ended.
+     */
+    private static void warmWorkers(BackgroundPool pool, int n) {
+        AsyncFunction<Integer, Table> warm = pool.task((Integer i) -> longFunc(i, Duration.ZERO));
+        List<Task<Table>> calls = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            calls.add(warm.apply(i));
+        }
+        calls.forEach(Task::result);
     }
 
     /**

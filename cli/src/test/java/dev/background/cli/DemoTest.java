@@ -2,8 +2,11 @@ package dev.background.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -68,13 +71,34 @@ class DemoTest {
     }
 
     @Test
-    void theProcessesDemoRunsEachCallInAWorkerJvmAndGetsTheSquaresBack() {
-        Run run = Run.of("demo", "--executor", "processes", "--runs", "4", "--n", "2", "--sleep", "100ms");
+    void theProcessesDemoRunsEachCallInAWorkerJvmAndGetsTheSquaresBackWithoutAWarningFromTheWorkers() {
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream workersErr = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(workersErr, true, StandardCharsets.UTF_8));
+        Run run;
+        try {
+            run = Run.of("demo", "--executor", "processes", "--runs", "4", "--n", "2", "--sleep", "100ms");
+        } finally {
+            System.setErr(oldErr);
+        }
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("4 calls on worker JVM processes").contains("results: 4/4");
+        assertThat(run.out())
+                .contains("4 calls on worker JVM processes")
+                .containsPattern("Worker start-up: [0-9.]+ m?s wall")
+                .contains("results: 4/4")
+                .contains("With the workers' start-up: ");
         List<Long> printed = printedColumn(run.out());
         assertThat(printed).isEqualTo(squares(4));
+        // The pool was closed, so the workers' standard error has all been echoed: none of it came.
+        assertThat(workersErr.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void withStartUpCountsTheWorkersStartIn() {
+        assertThat(Story.withStartUp(10, Duration.ofSeconds(1), 2_000_000_000L, 1_000_000_000L))
+                .isEqualTo(
+                        "With the workers' start-up: 3.3x over one call after another (10.0 s -> 2.00 s + 1.00 s = 3.00 s).");
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -384,7 +383,7 @@ public final class ProcessEngine implements Engine {
         CancelFlags flags = CancelFlags.create();
         Process p;
         try {
-            p = new ProcessBuilder(WorkerCommand.of(config, id, flags.file.toString())).start();
+            p = WorkerCommand.start(config, id, flags.file.toString());
         } catch (IOException | RuntimeException e) {
             flags.deleteFile();
             throw e;
@@ -933,49 +932,5 @@ public final class ProcessEngine implements Engine {
     @Override
     public String toString() {
         return "ProcessEngine[" + poolName + ", n=" + n + ", " + config + "]";
-    }
-
-    /** The command line of a worker. */
-    static final class WorkerCommand {
-        private WorkerCommand() {}
-
-        static List<String> of(WorkerConfig c, String id, String flagsFile) {
-            List<String> cmd = new ArrayList<>();
-            boolean windows = System.getProperty("os.name", "").startsWith("Windows");
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java")
-                    .toString());
-            // The channel is standard output: keep everything the JVM itself prints on standard error.
-            cmd.add("-Xlog:disable");
-            cmd.add("-Xlog:all=warning:stderr");
-            cmd.add("-XX:+DisplayVMOutputToStderr");
-            cmd.add("-XX:+ExitOnOutOfMemoryError");
-            cmd.addAll(c.jvmOptions());
-            c.systemProperties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-            String cp = System.getProperty("java.class.path", "");
-            if (!cp.isEmpty()) {
-                cmd.add("-cp");
-                cmd.add(cp);
-            }
-            String mp = System.getProperty("jdk.module.path");
-            if (mp != null && !mp.isEmpty()) {
-                cmd.add("--module-path");
-                cmd.add(mp);
-                cmd.add("--add-modules");
-                cmd.add("ALL-MODULE-PATH");
-            }
-            if (WorkerMain.class.getModule().isNamed()) {
-                cmd.add("-m");
-                cmd.add(WorkerMain.class.getModule().getName() + "/" + WorkerMain.class.getName());
-            } else {
-                cmd.add(WorkerMain.class.getName());
-            }
-            cmd.add(Long.toString(ProcessHandle.current().pid()));
-            cmd.add(id);
-            cmd.add(flagsFile);
-            if (c.serialFilter() != null) {
-                cmd.add(c.serialFilter());
-            }
-            return cmd;
-        }
     }
 }

@@ -41,7 +41,7 @@ class HostileFrameTest {
 
     private static Worker start(String filterPattern) throws IOException {
         var config = new WorkerConfig(List.of(), Map.of(), false, 0, null, 0, Duration.ofSeconds(1), 0, filterPattern);
-        Process p = new ProcessBuilder(ProcessEngine.WorkerCommand.of(config, "hostile-1", "-")).start();
+        Process p = new ProcessBuilder(WorkerCommand.of(config, "hostile-1", "-")).start();
         Frames.Frame ready = Frames.read(new DataInputStream(p.getInputStream()), Frames.READY);
         assertThat(ready).isNotNull();
         assertThat(ready.id()).isEqualTo(p.pid());
