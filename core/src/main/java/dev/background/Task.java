@@ -122,8 +122,10 @@ public interface Task<T extends @Nullable Object> extends Future<T>, CompletionS
     /**
      * The number of the current attempt of this task's call, from 1. It grows only for a call
      * retried by a {@link RetryPolicy}: while an attempt runs, it is that attempt's number; during
-     * the backoff before a retry, the number of the attempt waited for; once the task has ended,
-     * the number of its last attempt. A task that succeeded at its third attempt says 3.
+     * the backoff before a retry, the number of the attempt waited for (which it keeps if the
+     * task is cancelled then); once the task has ended otherwise, the number of its last attempt.
+     * A task that succeeded at its third attempt says 3. Any thread may read it; it does not
+     * block.
      *
      * @return at least 1; a moment's snapshot
      */

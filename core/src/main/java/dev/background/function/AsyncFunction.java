@@ -100,6 +100,10 @@ public interface AsyncFunction<A extends @Nullable Object, R extends @Nullable O
      * dropped; worker processes instead replace a worker whose call does not stop within their
      * grace period.
      *
+     * <p>With a {@link #retry} policy the limit applies to each attempt, not to their sum: an
+     * attempt past it is interrupted, and once it returns (whatever it returns) counts as failed
+     * with a {@link java.util.concurrent.TimeoutException}, which the policy may retry.
+     *
      * @param timeout the limit, greater than zero
      * @return a new function with the limit set
      * @throws NullPointerException if {@code timeout} is null

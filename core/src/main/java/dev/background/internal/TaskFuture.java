@@ -281,16 +281,22 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
             return true;
         }
         RetryRules rules = r.rules;
-        if (rules == null || failure == null) {
+        if (rules == null) {
             return false;
         }
         int attempt = r.attempt;
-        Throwable f = failure;
-        if (r.timedOutAttempt == attempt) {
+        Throwable f;
+        if (r.timedOutAttempt == attempt) { // failed, whatever it did once interrupted, as without retries
             f = new TimeoutException("attempt " + attempt + " of task '" + name() + "' of pool '" + pool.name()
                     + "' ran past its time limit of " + Duration.ofNanos(options.timeoutNanos())
                     + " and was interrupted");
-            f.addSuppressed(failure);
+            if (failure != null) {
+                f.addSuppressed(failure);
+            }
+        } else if (failure != null) {
+            f = failure;
+        } else {
+            return false; // succeeded
         }
         long delay;
         try {
@@ -511,7 +517,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     public void succeed(@Nullable Object value) {
         @SuppressWarnings("unchecked")
         T t = (T) value;
-        if (rerun != null && rerun.periodNanos != 0 && runsAgain(rerun, null)) {
+        if (rerun != null && runsAgain(rerun, null)) { // a period, or an attempt past its time limit
             releasePermit();
             return;
         }
