@@ -8,13 +8,18 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import dev.background.TaskTransferException;
+import dev.background.cluster.internal.ClusterSecret;
+import dev.background.cluster.internal.Sealer;
+import dev.background.cluster.internal.SerialGate;
 import dev.background.cluster.internal.Settings;
 import dev.background.cluster.internal.Wire;
 import dev.background.cluster.internal.WorkerMain;
 import java.io.File;
+import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,12 +38,20 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  * or in code with {@link #builder()}.
  *
+ * <p><b>Cluster secret.</b> Hazelcast's open-source edition authenticates neither members nor
+ * clients: anyone who can reach a member's port can submit work to it. With a secret
+ * ({@link Builder#secretFile}, {@link Builder#secretEnvironment}, or by default the environment
+ * variable {@code BACKGROUND_CLUSTER_SECRET}), every task and every result is sealed with
+ * AES-GCM; the worker refuses, before deserialising anything in it, a task that is not sealed
+ * with the secret (or the previous one, for key rotation), and answers it with an error the
+ * sender can read. Pools use the same secret ({@link ClusterKind.Builder#secretFile}).
+ *
  * <p><b>Network.</b> A worker binds to 127.0.0.1 unless told otherwise ({@link Builder#bind}),
  * joins only the members listed (TCP-IP join; multicast and auto-detection off), and never binds
  * to every interface ({@code hazelcast.socket.bind.any=false}) unless given {@code 0.0.0.0}.
- * Hazelcast's member protocol is not authenticated in the open-source edition: anyone who can
- * reach a member's port can run code on it. Bind to a non-loopback address only on a network
- * you trust, behind a firewall that admits only the other members and the submitting machines.
+ * Binding to any address other than a loopback one requires a secret, or
+ * {@link Builder#trustedNetworkWithoutSecret()}, which says that everyone who can reach the port
+ * may run code as the worker's user.
  *
  * <p><b>Deserialisation.</b> Members deserialise tasks through Hazelcast's Java serialisation
  * filter with an allowlist: the JDK's classes ({@code java.}, {@code javax.}), Hazelcast's, the
@@ -187,8 +200,60 @@ public final class ClusterWorker implements AutoCloseable {
         private final List<String> allowed = new ArrayList<>();
         private @Nullable ClassLoader classLoader;
         private @Nullable String hazelcastLogging;
+        private @Nullable ClusterSecret secret;
+        private boolean secretGiven;
+        private boolean trustedNetwork;
 
         private Builder() {}
+
+        /**
+         * Reads the cluster's secret from a file: its first line is the secret (at least 16
+         * characters; {@code head -c 32 /dev/urandom | base64} makes one), an optional second line
+         * the previous secret, still accepted during a key rotation. Keep the file readable by the
+         * worker's user only. Default: the environment variable {@code BACKGROUND_CLUSTER_SECRET}
+         * (and {@code BACKGROUND_CLUSTER_SECRET_PREVIOUS}), if set, else no secret.
+         *
+         * @param file the secret file
+         * @return this builder
+         * @throws NullPointerException if null
+         * @throws IllegalArgumentException if the file cannot be read or holds no valid secret
+         */
+        public Builder secretFile(Path file) {
+            this.secret = ClusterSecret.fromFile(file);
+            this.secretGiven = true;
+            return this;
+        }
+
+        /**
+         * Reads the cluster's secret from environment variable {@code name} (and the previous one,
+         * during a key rotation, from {@code name_PREVIOUS}); see {@link #secretFile}.
+         *
+         * @param name the variable's name
+         * @return this builder
+         * @throws NullPointerException if null
+         * @throws IllegalArgumentException if the variable is not set, or its secret is too short
+         */
+        public Builder secretEnvironment(String name) {
+            ClusterSecret s = ClusterSecret.fromEnvironment(System.getenv(), Objects.requireNonNull(name, "name"));
+            if (s == null) {
+                throw new IllegalArgumentException("environment variable " + name + " is not set");
+            }
+            this.secret = s;
+            this.secretGiven = true;
+            return this;
+        }
+
+        /**
+         * Allows binding to a non-loopback address without a cluster secret: everyone who can reach
+         * the worker's port can then run code as the worker's user and read results. Only for a
+         * network where every machine and user is trusted; prefer a secret.
+         *
+         * @return this builder
+         */
+        public Builder trustedNetworkWithoutSecret() {
+            this.trustedNetwork = true;
+            return this;
+        }
 
         /**
          * The cluster's name; members and clients of the same name form one cluster. Required.
@@ -349,7 +414,18 @@ public final class ClusterWorker implements AutoCloseable {
             if (members.isEmpty()) {
                 throw new IllegalStateException("the members are required (--members host:port,...)");
             }
-            Config c = config();
+            ClusterSecret s = secret();
+            checkExposure(s);
+            if (s != null && !SerialGate.install()) {
+                System.getLogger("dev.background.cluster")
+                        .log(
+                                System.Logger.Level.WARNING,
+                                "worker of cluster '" + clusterName + "': this JVM deserialised before the worker"
+                                        + " started, so Java-serialised objects that someone without the secret"
+                                        + " submits are still deserialised (through the allowlist) before they are"
+                                        + " refused. Start workers with background worker or ClusterWorker.main");
+            }
+            Config c = config(s);
             ClassLoader old = Thread.currentThread().getContextClassLoader();
             if (classLoader != null) {
                 Thread.currentThread().setContextClassLoader(classLoader);
@@ -361,8 +437,42 @@ public final class ClusterWorker implements AutoCloseable {
             }
         }
 
+        /** The secret given, else the one in the default environment variable, else null. */
+        private @Nullable ClusterSecret secret() {
+            return secretGiven ? secret : ClusterSecret.fromEnvironment(System.getenv(), ClusterSecret.ENVIRONMENT);
+        }
+
+        /** Refuses a non-loopback bind without a secret, unless the network is declared trusted. */
+        void checkExposure(@Nullable ClusterSecret s) {
+            if (s != null || trustedNetwork || isLoopback(bind)) {
+                return;
+            }
+            throw new IllegalStateException("refusing to bind worker of cluster '" + clusterName + "' to " + bind
+                    + " without a cluster secret: anyone who can reach that address could run code on this"
+                    + " machine. Give the workers and the pools a secret (a file with one line of at least 16"
+                    + " characters, e.g. from head -c 32 /dev/urandom | base64: background worker --secret-file FILE,"
+                    + " ClusterKind.builder().secretFile(FILE); or the environment variable "
+                    + ClusterSecret.ENVIRONMENT + "), or, on a network where every machine is trusted,"
+                    + " --trusted-network-without-secret");
+        }
+
+        private static boolean isLoopback(String address) {
+            try {
+                return InetAddress.getByName(address).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("cannot resolve the bind address " + address, e);
+            }
+        }
+
         Config config() {
+            return config(secretGiven ? secret : null);
+        }
+
+        private Config config(@Nullable ClusterSecret s) {
             Config c = new Config();
+            if (s != null) {
+                c.getUserContext().put(Wire.SEALER, new Sealer(Objects.requireNonNull(clusterName), s));
+            }
             c.setClusterName(clusterName);
             c.setInstanceName("background-worker-" + (port > 0 ? port : DEFAULT_PORT) + "-"
                     + ProcessHandle.current().pid());
@@ -404,7 +514,8 @@ public final class ClusterWorker implements AutoCloseable {
         public String toString() {
             return "ClusterWorker.Builder[cluster=" + clusterName + ", members=" + members + ", n=" + n
                     + ", port=" + port + ", bind=" + bind + ", allow=" + allowed + ", classLoader=" + classLoader
-                    + ", hazelcastLogging=" + hazelcastLogging + "]";
+                    + ", hazelcastLogging=" + hazelcastLogging + ", secret=" + secret
+                    + (trustedNetwork ? ", trustedNetworkWithoutSecret" : "") + "]";
         }
     }
 }

@@ -81,6 +81,30 @@ class BadInputTest {
     }
 
     @Test
+    void aWorkerRefusesANonLoopbackAddressWithoutASecretAndSaysWhatToDo() {
+        assertThatThrownBy(() -> ClusterWorker.builder()
+                        .clusterName("c")
+                        .members("10.200.0.1:5701")
+                        .bind("10.200.0.1")
+                        .start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("refusing to bind")
+                .hasMessageContaining("--secret-file")
+                .hasMessageContaining("BACKGROUND_CLUSTER_SECRET")
+                .hasMessageContaining("--trusted-network-without-secret");
+        assertThatThrownBy(() -> ClusterWorker.builder()
+                        .clusterName("c")
+                        .members("127.0.0.1:5701")
+                        .bind("0.0.0.0")
+                        .start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("refusing to bind");
+        // Loopback needs no secret; a declared trusted network may go without one.
+        ClusterWorker.builder().bind("127.0.0.2").checkExposure(null);
+        ClusterWorker.builder().bind("10.200.0.1").trustedNetworkWithoutSecret().checkExposure(null);
+    }
+
+    @Test
     void workersBindToLoopbackWithExplicitJoinAndAnAllowlist() {
         var config = ClusterWorker.builder()
                 .clusterName("c")
