@@ -9,6 +9,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import dev.background.TaskTransferException;
 import dev.background.cluster.internal.ClusterSecret;
+import dev.background.cluster.internal.Drain;
 import dev.background.cluster.internal.Sealer;
 import dev.background.cluster.internal.SerialGate;
 import dev.background.cluster.internal.Settings;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,6 +70,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ClusterWorker implements AutoCloseable {
 
+    /**
+     * How long a draining worker waits after its last task ended before it leaves, so that the
+     * last answers are on their way before its connections close.
+     */
+    private static final long DRAIN_QUIET_MILLIS = 500;
+
     /** The port a worker takes when none is given (or the next free one above it). */
     private static final int DEFAULT_PORT = 5701;
 
@@ -76,9 +84,11 @@ public final class ClusterWorker implements AutoCloseable {
     private final String clusterName;
     private final int n;
     private final CountDownLatch down = new CountDownLatch(1);
+    private final Drain drain;
 
-    private ClusterWorker(HazelcastInstance member, String clusterName, int n) {
+    private ClusterWorker(HazelcastInstance member, String clusterName, int n, Drain drain) {
         this.member = member;
+        this.drain = drain;
         var a = member.getCluster().getLocalMember().getAddress();
         this.address = a.getHost() + ":" + a.getPort();
         this.clusterName = clusterName;
@@ -157,10 +167,37 @@ public final class ClusterWorker implements AutoCloseable {
         down.await();
     }
 
-    /** Leaves the cluster and stops; blocks until done. Idempotent. */
+    /** Leaves the cluster and stops at once; blocks until done. Idempotent. See {@link #drain()}. */
     @Override
     public void close() {
         member.shutdown();
+    }
+
+    /**
+     * Leaves the cluster gracefully: from now on the worker declines the tasks that reach it (the
+     * pools send them to other members; they never began here), lets its running tasks finish
+     * and answer, then leaves. No task fails or runs twice because of it. A {@code SIGTERM} to
+     * the worker's JVM does this (Hazelcast's own shutdown hook, which would stop at once, is
+     * off). Blocks, in the calling thread, until the worker has left, or for at most an hour of
+     * running tasks, after which it leaves anyway (their pools then run them again elsewhere).
+     * Idempotent.
+     *
+     * @throws InterruptedException if interrupted while waiting for running tasks (the worker
+     *     then stays, declining new tasks)
+     */
+    public void drain() throws InterruptedException {
+        if (member.getLifecycleService().isRunning()) {
+            drain.drain(DRAIN_QUIET_MILLIS, TimeUnit.HOURS.toMillis(1), TimeUnit.MILLISECONDS);
+            member.shutdown();
+        }
+    }
+
+    private void drainAtExit() {
+        try {
+            drain();
+        } catch (InterruptedException e) {
+            member.getLifecycleService().terminate();
+        }
     }
 
     /**
@@ -203,8 +240,44 @@ public final class ClusterWorker implements AutoCloseable {
         private @Nullable ClusterSecret secret;
         private boolean secretGiven;
         private boolean trustedNetwork;
+        private boolean kubernetes;
+        private @Nullable String kubernetesServiceDns;
 
         private Builder() {}
+
+        /**
+         * How the worker finds the cluster's other members: {@code "tcp"} (the default: the
+         * addresses given with {@link #members}) or {@code "kubernetes"} (Hazelcast's built-in
+         * Kubernetes discovery, for workers in pods: by DNS lookup of
+         * {@link #kubernetesServiceDns a headless service}, or else through the Kubernetes API,
+         * which needs permission to read the namespace's endpoints). See docs/deploy.md.
+         *
+         * @param how {@code "tcp"} or {@code "kubernetes"}
+         * @return this builder
+         * @throws NullPointerException if null
+         * @throws IllegalArgumentException if neither
+         */
+        public Builder discovery(String how) {
+            switch (Objects.requireNonNull(how, "how")) {
+                case "tcp" -> kubernetes = false;
+                case "kubernetes" -> kubernetes = true;
+                default -> throw new IllegalArgumentException("discovery must be tcp or kubernetes: '" + how + "'");
+            }
+            return this;
+        }
+
+        /**
+         * With {@code discovery("kubernetes")}: the DNS name of the workers' headless service, such
+         * as {@code background-workers.default.svc.cluster.local}, looked up to find the members.
+         *
+         * @param name the service's DNS name
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        public Builder kubernetesServiceDns(String name) {
+            this.kubernetesServiceDns = Objects.requireNonNull(name, "name").strip();
+            return this;
+        }
 
         /**
          * Reads the cluster's secret from a file: its first line is the secret (at least 16
@@ -411,8 +484,9 @@ public final class ClusterWorker implements AutoCloseable {
             if (clusterName == null) {
                 throw new IllegalStateException("a cluster name is required (--cluster NAME)");
             }
-            if (members.isEmpty()) {
-                throw new IllegalStateException("the members are required (--members host:port,...)");
+            if (members.isEmpty() && !kubernetes) {
+                throw new IllegalStateException(
+                        "the members are required (--members host:port,...), or --discovery kubernetes");
             }
             ClusterSecret s = secret();
             checkExposure(s);
@@ -426,12 +500,19 @@ public final class ClusterWorker implements AutoCloseable {
                                         + " refused. Start workers with background worker or ClusterWorker.main");
             }
             Config c = config(s);
+            Drain drain = new Drain();
+            c.getUserContext().put(Wire.DRAIN, drain);
             ClassLoader old = Thread.currentThread().getContextClassLoader();
             if (classLoader != null) {
                 Thread.currentThread().setContextClassLoader(classLoader);
             }
             try {
-                return new ClusterWorker(Hazelcast.newHazelcastInstance(c), clusterName, n);
+                ClusterWorker w = new ClusterWorker(Hazelcast.newHazelcastInstance(c), clusterName, n, drain);
+                Runtime.getRuntime()
+                        .addShutdownHook(Thread.ofPlatform()
+                                .name("background-worker-drain")
+                                .unstarted(w::drainAtExit));
+                return w;
             } finally {
                 Thread.currentThread().setContextClassLoader(old);
             }
@@ -479,6 +560,8 @@ public final class ClusterWorker implements AutoCloseable {
             boolean any = bind.equals("0.0.0.0");
             c.setProperty("hazelcast.socket.bind.any", String.valueOf(any));
             c.setProperty("hazelcast.phone.home.enabled", "false");
+            // A SIGTERM drains the worker (our hook) instead of stopping it at once (Hazelcast's).
+            c.setProperty("hazelcast.shutdownhook.enabled", "false");
             // Notice a dead member within seconds, so that its tasks move on soon.
             c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
             c.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
@@ -493,7 +576,14 @@ public final class ClusterWorker implements AutoCloseable {
             JoinConfig join = net.getJoin();
             join.getMulticastConfig().setEnabled(false);
             join.getAutoDetectionConfig().setEnabled(false);
-            join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(members));
+            if (kubernetes) {
+                join.getKubernetesConfig().setEnabled(true);
+                if (kubernetesServiceDns != null) {
+                    join.getKubernetesConfig().setProperty("service-dns", kubernetesServiceDns);
+                }
+            } else {
+                join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(members));
+            }
             c.getExecutorConfig(Wire.EXECUTOR).setPoolSize(n).setStatisticsEnabled(false);
             c.getMemberAttributeConfig().setAttribute(Wire.WORKER_ATTRIBUTE, String.valueOf(n));
             Wire.register(c.getSerializationConfig());
@@ -515,7 +605,8 @@ public final class ClusterWorker implements AutoCloseable {
             return "ClusterWorker.Builder[cluster=" + clusterName + ", members=" + members + ", n=" + n
                     + ", port=" + port + ", bind=" + bind + ", allow=" + allowed + ", classLoader=" + classLoader
                     + ", hazelcastLogging=" + hazelcastLogging + ", secret=" + secret
-                    + (trustedNetwork ? ", trustedNetworkWithoutSecret" : "") + "]";
+                    + (trustedNetwork ? ", trustedNetworkWithoutSecret" : "")
+                    + (kubernetes ? ", discovery=kubernetes " + kubernetesServiceDns : "") + "]";
         }
     }
 }

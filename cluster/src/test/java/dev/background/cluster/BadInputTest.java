@@ -105,6 +105,24 @@ class BadInputTest {
     }
 
     @Test
+    void kubernetesDiscoveryReplacesTheMemberList() {
+        var config = ClusterWorker.builder()
+                .clusterName("c")
+                .discovery("kubernetes")
+                .kubernetesServiceDns("background-workers.default.svc.cluster.local")
+                .config();
+
+        var join = config.getNetworkConfig().getJoin();
+        assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
+        assertThat(join.getKubernetesConfig().getProperty("service-dns"))
+                .isEqualTo("background-workers.default.svc.cluster.local");
+        assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+        assertThatThrownBy(() -> ClusterWorker.builder().discovery("multicast"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'multicast'");
+    }
+
+    @Test
     void workersBindToLoopbackWithExplicitJoinAndAnAllowlist() {
         var config = ClusterWorker.builder()
                 .clusterName("c")

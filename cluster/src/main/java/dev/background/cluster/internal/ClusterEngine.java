@@ -158,6 +158,8 @@ public final class ClusterEngine implements Engine {
         final int threads;
 
         long suspectUntil;
+        /** clustersafe: it declined a task because it is draining: it gets no more. */
+        boolean leaving;
         /** Whether its prefetch is full and is left to run down to half before topping up. */
         boolean draining;
 
@@ -499,7 +501,7 @@ public final class ClusterEngine implements Engine {
                 s.draining = false;
             }
             boolean room = limited ? load < Math.min(n, s.threads) : !s.draining && load < most;
-            if (room && s.usable(now) && (best == null || load < best.running.size())) {
+            if (room && !s.leaving && s.usable(now) && (best == null || load < best.running.size())) {
                 best = s;
             }
         }
@@ -550,6 +552,10 @@ public final class ClusterEngine implements Engine {
                 faulty(s, e);
                 return;
             }
+        }
+        if (error == null && outcome.declined()) {
+            declined(d, s);
+            return;
         }
         boolean mine;
         List<Take> taken;
@@ -744,6 +750,25 @@ public final class ClusterEngine implements Engine {
             lock.unlock();
         }
         removed(s.member.getUuid());
+        pump();
+        maybeTerminate();
+    }
+
+    /**
+     * clustersafe: member {@code s} is draining and declined {@code d} before it began: {@code d}
+     * goes back to the front of the queue, and the member gets no more tasks.
+     */
+    private void declined(Dispatch d, Slot s) {
+        lock.lock();
+        try {
+            s.leaving = true;
+            if (s.running.remove(d)) {
+                inFlight--;
+                requeueLocked(d);
+            }
+        } finally {
+            lock.unlock();
+        }
         pump();
         maybeTerminate();
     }

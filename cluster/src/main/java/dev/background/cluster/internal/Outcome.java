@@ -22,10 +22,24 @@ public final class Outcome implements IdentifiedDataSerializable {
     private long nanos;
     /** The whole answer, sealed; when set, the fields above are empty. */
     private byte @Nullable [] sealed;
+    /** Whether the member declined the task before it began, because it is draining. */
+    private boolean declined;
     /** Why the member refused the task, in plain words; only on an unsealed refusal. */
     private @Nullable String refusal;
 
     Outcome() {}
+
+    /** The answer of a draining member to a task it did not begin: send it elsewhere. */
+    static Outcome decline() {
+        Outcome o = new Outcome();
+        o.declined = true;
+        return o;
+    }
+
+    /** Whether the member declined the task (it never began there) because it is leaving. */
+    boolean declined() {
+        return declined;
+    }
 
     /** An answer sealed by the member: {@code sealed} holds the serialised outcome. */
     static Outcome sealed(byte[] sealed) {
@@ -132,6 +146,7 @@ public final class Outcome implements IdentifiedDataSerializable {
         out.writeLong(nanos);
         out.writeByteArray(sealed);
         out.writeString(refusal);
+        out.writeBoolean(declined);
     }
 
     @Override
@@ -143,6 +158,7 @@ public final class Outcome implements IdentifiedDataSerializable {
         nanos = in.readLong();
         sealed = in.readByteArray();
         refusal = in.readString();
+        declined = in.readBoolean();
     }
 
     @Override

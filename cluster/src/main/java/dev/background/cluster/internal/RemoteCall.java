@@ -80,7 +80,7 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
                             + " variable " + ClusterSecret.ENVIRONMENT + ")");
         }
         if (sealer == null) {
-            return run(codec, name, payload).took(System.nanoTime() - start);
+            return admitted(codec, name, payload).took(System.nanoTime() - start);
         }
         if (!sealed) {
             return refuse(
@@ -101,7 +101,7 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
         b.get(n);
         byte[] call = new byte[b.remaining()];
         b.get(call);
-        Outcome o = run(codec, new String(n, StandardCharsets.UTF_8), call).took(System.nanoTime() - start);
+        Outcome o = admitted(codec, new String(n, StandardCharsets.UTF_8), call).took(System.nanoTime() - start);
         return Outcome.sealed(sealer.sealResult(Objects.requireNonNull(codec.toBytes(o), "an outcome"), opened));
     }
 
@@ -111,6 +111,22 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
         String message = "a task was refused by member " + where + " of cluster '"
                 + member.getConfig().getClusterName() + "': " + why;
         return Outcome.refusal(codec, where, message, new TaskTransferException(message, null));
+    }
+
+    /** Runs the task unless the worker is draining, in which case it declines it before it begins. */
+    private Outcome admitted(MemberInvocation.Codec codec, String name, byte[] payload) {
+        Drain drain = (Drain) member.getUserContext().get(Wire.DRAIN);
+        if (drain == null) {
+            return run(codec, name, payload);
+        }
+        if (!drain.enter()) {
+            return Outcome.decline();
+        }
+        try {
+            return run(codec, name, payload);
+        } finally {
+            drain.exit();
+        }
     }
 
     private Outcome run(MemberInvocation.Codec codec, String name, byte[] payload) {

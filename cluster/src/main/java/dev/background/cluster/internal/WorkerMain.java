@@ -19,7 +19,8 @@ public final class WorkerMain {
             + " [--n 4] [--port 5701] [--bind 127.0.0.1] [--allow com.example[,org.example]]"
             + " [--class-path app.jar[" + File.pathSeparator
             + "lib.jar]] [--hazelcast-logging jdk|slf4j|log4j2|log4j|none]"
-            + " [--secret-file FILE | --secret-env VARIABLE] [--trusted-network-without-secret]";
+            + " [--secret-file FILE | --secret-env VARIABLE] [--trusted-network-without-secret]"
+            + " [--discovery tcp|kubernetes] [--kubernetes-service-dns NAME]";
 
     private WorkerMain() {}
 
@@ -90,6 +91,11 @@ public final class WorkerMain {
                 case "--class-path" -> b.classPath(v);
                 case "--hazelcast-logging" -> b.hazelcastLogging(v);
                 case "--secret-file" -> b.secretFile(Path.of(v));
+                case "--discovery" -> {
+                    b.discovery(v);
+                    members |= v.equals("kubernetes");
+                }
+                case "--kubernetes-service-dns" -> b.kubernetesServiceDns(v);
                 case "--secret-env" -> b.secretEnvironment(v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
