@@ -39,19 +39,28 @@ public final class WorkerCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(
-            names = "--cluster",
-            required = true,
-            paramLabel = "<name>",
-            description = "The cluster's name; pools use the same one.")
-    private String cluster;
+    @Option(names = "--cluster", paramLabel = "<name>", description = "The cluster's name; pools use the same one.")
+    private @Nullable String cluster;
 
     @Option(
             names = "--members",
-            required = true,
             paramLabel = "<host:port,...>",
-            description = "Addresses of the cluster's members, this one included or not.")
-    private String members;
+            description = "Addresses of the cluster's members, this one included or not. Required unless"
+                    + " --discovery kubernetes.")
+    private @Nullable String members;
+
+    @Option(
+            names = "--discovery",
+            paramLabel = "<how>",
+            description = "How to find the other members: tcp (the --members list; default) or kubernetes"
+                    + " (Hazelcast's Kubernetes discovery; see docs/deploy.md).")
+    private @Nullable String discovery;
+
+    @Option(
+            names = "--kubernetes-service-dns",
+            paramLabel = "<name>",
+            description = "With --discovery kubernetes: the DNS name of the workers' headless service.")
+    private @Nullable String kubernetesServiceDns;
 
     @Option(
             names = "--n",
@@ -137,10 +146,28 @@ public final class WorkerCommand implements Callable<Integer> {
     ClusterWorker.Builder builder() {
         ClusterWorker.Builder b = ClusterWorker.builder();
         try {
-            b.clusterName(cluster)
-                    .members(members)
-                    .allowPackages(allow.toArray(String[]::new))
-                    .hazelcastLogging(hazelcastLogging);
+            List<String> missing = new ArrayList<>();
+            if (cluster == null) {
+                missing.add("'--cluster=<name>'");
+            }
+            if (members == null && !"kubernetes".equals(discovery)) {
+                missing.add("'--members=<host:port,...>' (or --discovery kubernetes)");
+            }
+            if (cluster == null || !missing.isEmpty()) {
+                throw new ParameterException(
+                        spec.commandLine(), "Missing required option(s): " + String.join(", ", missing));
+            }
+            b.clusterName(cluster);
+            if (discovery != null) {
+                b.discovery(discovery);
+            }
+            if (kubernetesServiceDns != null) {
+                b.kubernetesServiceDns(kubernetesServiceDns);
+            }
+            if (members != null) {
+                b.members(members);
+            }
+            b.allowPackages(allow.toArray(String[]::new)).hazelcastLogging(hazelcastLogging);
             if (n != null) {
                 b.n(n);
             }
