@@ -36,7 +36,8 @@ class DrainTest {
             var task = pool.task((Integer i) -> {
                 // Every run leaves a line: a task run twice leaves two.
                 Files.writeString(Path.of(ran), i + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                Thread.sleep(2);
+                // Mostly tiny tasks, and every 100th a long one, so that some run when the SIGTERM comes.
+                Thread.sleep(i % 100 == 0 ? 500 : 1);
                 return ProcessHandle.current().pid();
             });
             AtomicInteger done = new AtomicInteger();
