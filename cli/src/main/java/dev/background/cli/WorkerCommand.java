@@ -2,8 +2,7 @@ package dev.background.cli;
 
 import dev.background.cluster.ClusterKind;
 import dev.background.cluster.ClusterWorker;
-import java.io.File;
-import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,10 +18,11 @@ import picocli.CommandLine.Spec;
  * stopped (Ctrl-C or a signal). The options are {@link ClusterWorker.Builder}'s, read by picocli
  * straight into the builder; see docs/cluster.md.
  *
- * <p>Hazelcast wants {@code --add-opens} flags on JDK 21+ ({@link ClusterWorker#jvmOptions()}).
- * When this JVM was not started with them, this same command runs in a child JVM that is, with
- * the same class path and the same arguments; its output is this command's, it stops when this
- * command is stopped, and its exit code is this command's.
+ * <p>The member runs in this JVM, whose PID the ready line names, so that a supervisor that
+ * tracks or kills this command tracks or kills the member itself (a {@code kill -9} leaves
+ * nothing behind). Hazelcast wants {@code --add-opens} flags on JDK 21+
+ * ({@link ClusterWorker#jvmOptions()}): the command-line jar grants them in its manifest
+ * ({@code Add-Opens}), so {@code java -jar background.jar worker} has them.
  */
 @Command(
         name = "worker",
@@ -36,25 +36,31 @@ import picocli.CommandLine.Spec;
             "  background worker --cluster render --members 127.0.0.1:5701,127.0.0.1:5702 --n 4 --port 5701"
         })
 public final class WorkerCommand implements Callable<Integer> {
-    /** Set in the child JVM, which has the opens: it must never start another. */
-    static final String CHILD = "background.worker.child";
-
     @Spec
     private CommandSpec spec;
 
-    @Option(
-            names = "--cluster",
-            required = true,
-            paramLabel = "<name>",
-            description = "The cluster's name; pools use the same one.")
-    private String cluster;
+    @Option(names = "--cluster", paramLabel = "<name>", description = "The cluster's name; pools use the same one.")
+    private @Nullable String cluster;
 
     @Option(
             names = "--members",
-            required = true,
             paramLabel = "<host:port,...>",
-            description = "Addresses of the cluster's members, this one included or not.")
-    private String members;
+            description = "Addresses of the cluster's members, this one included or not. Required unless"
+                    + " --discovery kubernetes.")
+    private @Nullable String members;
+
+    @Option(
+            names = "--discovery",
+            paramLabel = "<how>",
+            description = "How to find the other members: tcp (the --members list; default) or kubernetes"
+                    + " (Hazelcast's Kubernetes discovery; see docs/deploy.md).")
+    private @Nullable String discovery;
+
+    @Option(
+            names = "--kubernetes-service-dns",
+            paramLabel = "<name>",
+            description = "With --discovery kubernetes: the DNS name of the workers' headless service.")
+    private @Nullable String kubernetesServiceDns;
 
     @Option(
             names = "--n",
@@ -96,13 +102,36 @@ public final class WorkerCommand implements Callable<Integer> {
                     + " (default: Hazelcast's, java.util.logging at INFO).")
     private @Nullable String hazelcastLogging;
 
+    @Option(
+            names = "--secret-file",
+            paramLabel = "<file>",
+            description = "File with the cluster's secret (first line; an optional second line is the previous"
+                    + " secret, still accepted). Tasks and results are then sealed; unsealed tasks are refused."
+                    + " Default: the environment variable BACKGROUND_CLUSTER_SECRET, if set.")
+    private @Nullable Path secretFile;
+
+    @Option(
+            names = "--secret-env",
+            paramLabel = "<variable>",
+            description = "Environment variable with the cluster's secret (and <variable>_PREVIOUS the previous one).")
+    private @Nullable String secretEnv;
+
+    @Option(
+            names = "--trusted-network-without-secret",
+            description = "Allow a non-loopback --bind without a secret: anyone who can reach the port can run code"
+                    + " here. Only on a network where every machine is trusted.")
+    private boolean trustedNetwork;
+
     @Override
-    public Integer call() throws InterruptedException, IOException {
+    public Integer call() throws InterruptedException {
         ClusterWorker.Builder builder = builder();
-        if (!opensGranted() && System.getProperty(CHILD) == null) {
-            return runInChildJvm(childCommand());
+        ClusterWorker worker;
+        try {
+            worker = builder.start();
+        } catch (IllegalStateException refused) { // an exposed address without a secret
+            spec.commandLine().getErr().println("background worker: " + refused.getMessage());
+            return BackgroundCommand.BAD_INPUT;
         }
-        ClusterWorker worker = builder.start();
         spec.commandLine().getOut().println("background worker ready: " + worker);
         spec.commandLine().getOut().flush();
         worker.awaitShutdown();
@@ -117,10 +146,28 @@ public final class WorkerCommand implements Callable<Integer> {
     ClusterWorker.Builder builder() {
         ClusterWorker.Builder b = ClusterWorker.builder();
         try {
-            b.clusterName(cluster)
-                    .members(members)
-                    .allowPackages(allow.toArray(String[]::new))
-                    .hazelcastLogging(hazelcastLogging);
+            List<String> missing = new ArrayList<>();
+            if (cluster == null) {
+                missing.add("'--cluster=<name>'");
+            }
+            if (members == null && !"kubernetes".equals(discovery)) {
+                missing.add("'--members=<host:port,...>' (or --discovery kubernetes)");
+            }
+            if (cluster == null || !missing.isEmpty()) {
+                throw new ParameterException(
+                        spec.commandLine(), "Missing required option(s): " + String.join(", ", missing));
+            }
+            b.clusterName(cluster);
+            if (discovery != null) {
+                b.discovery(discovery);
+            }
+            if (kubernetesServiceDns != null) {
+                b.kubernetesServiceDns(kubernetesServiceDns);
+            }
+            if (members != null) {
+                b.members(members);
+            }
+            b.allowPackages(allow.toArray(String[]::new)).hazelcastLogging(hazelcastLogging);
             if (n != null) {
                 b.n(n);
             }
@@ -133,58 +180,18 @@ public final class WorkerCommand implements Callable<Integer> {
             if (classPath != null) {
                 b.classPath(classPath);
             }
+            if (secretFile != null) {
+                b.secretFile(secretFile);
+            }
+            if (secretEnv != null) {
+                b.secretEnvironment(secretEnv);
+            }
+            if (trustedNetwork) {
+                b.trustedNetworkWithoutSecret();
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         return b;
-    }
-
-    /** Whether this JVM has the opens Hazelcast asks for. */
-    private static boolean opensGranted() {
-        Module here = WorkerCommand.class.getModule();
-        return Object.class.getModule().isOpen("java.lang", here)
-                && Object.class.getModule().isOpen("sun.nio.ch", here);
-    }
-
-    /**
-     * The child JVM's command line: the whole command line as given to this one (picocli reads it
-     * there again, as here), with the opens, in a JVM of the same class path.
-     */
-    List<String> childCommand() {
-        String java = ProcessHandle.current()
-                .info()
-                .command()
-                .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        cmd.addAll(ClusterWorker.jvmOptions());
-        cmd.add("-D" + CHILD + "=true");
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BackgroundCommand.class.getName()));
-        cmd.addAll(spec.root().commandLine().getParseResult().originalArgs());
-        return cmd;
-    }
-
-    private static int runInChildJvm(List<String> command) throws IOException, InterruptedException {
-        Process child = new ProcessBuilder(command).inheritIO().start();
-        Thread stopChild = new Thread(
-                () -> {
-                    child.destroy();
-                    try {
-                        child.waitFor();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                },
-                "background-worker-stop");
-        Runtime.getRuntime().addShutdownHook(stopChild);
-        try {
-            return child.waitFor();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopChild);
-            } catch (IllegalStateException exiting) {
-                // the hook is running already
-            }
-        }
     }
 }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.background.cluster.ClusterWorker;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code background worker}: its options and their errors (starting members is the cluster module's to test). */
@@ -84,7 +86,7 @@ class WorkerCommandTest {
         assertThat(worker.builder())
                 .hasToString("ClusterWorker.Builder[cluster=render, members=[127.0.0.1:5701,"
                         + " 127.0.0.1:5702], n=3, port=5801, bind=127.0.0.2, allow=[com.example., org.example.], classLoader=null,"
-                        + " hazelcastLogging=none]");
+                        + " hazelcastLogging=none, secret=null]");
     }
 
     @Test
@@ -106,25 +108,34 @@ class WorkerCommandTest {
         assertThat(run.err()).contains("'loud'");
     }
 
-    /** The child JVM gets the command line as it was given, not one rebuilt from the parsed options. */
     @Test
-    void theChildJvmRunsThisCommandWithTheSameArgumentsAndTheOpens() {
-        String[] args = {"worker", "--members=127.0.0.1:5701", "--cluster", "c", "--allow", "a,b"};
-        WorkerCommand worker = parse(args);
+    void aNonLoopbackAddressWithoutASecretIsRefusedWithWhatToDo() {
+        Run run = Run.of("worker", "--cluster", "c", "--members", "10.200.0.1:5701", "--bind", "10.200.0.1");
 
-        List<String> cmd = worker.childCommand();
+        assertThat(run.exitCode()).isEqualTo(BackgroundCommand.BAD_INPUT);
+        assertThat(run.err())
+                .startsWith("background worker: refusing to bind")
+                .contains("--secret-file")
+                .contains("--trusted-network-without-secret");
+    }
 
-        assertThat(cmd).containsSubsequence(ClusterWorker.jvmOptions());
-        assertThat(cmd).contains("-D" + WorkerCommand.CHILD + "=true");
-        assertThat(cmd.subList(cmd.size() - args.length - 1, cmd.size()))
-                .containsExactly(
-                        BackgroundCommand.class.getName(),
-                        "worker",
-                        "--members=127.0.0.1:5701",
-                        "--cluster",
-                        "c",
-                        "--allow",
-                        "a,b");
+    @Test
+    void theSecretOptionsReachTheBuilder(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("secret"), "a secret of the right length\n");
+
+        WorkerCommand worker = parse(
+                "worker",
+                "--cluster",
+                "c",
+                "--members",
+                "127.0.0.1:5701",
+                "--secret-file",
+                file.toString(),
+                "--trusted-network-without-secret");
+
+        assertThat(worker.builder().toString())
+                .contains("secret=secret file " + file.toAbsolutePath())
+                .endsWith(", trustedNetworkWithoutSecret]");
     }
 
     private static WorkerCommand parse(String... args) {

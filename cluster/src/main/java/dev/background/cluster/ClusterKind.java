@@ -4,9 +4,11 @@ import dev.background.ExecutorKind;
 import dev.background.RemoteTaskException;
 import dev.background.TaskTransferException;
 import dev.background.cluster.internal.ClusterEngine;
+import dev.background.cluster.internal.ClusterSecret;
 import dev.background.cluster.internal.Settings;
 import dev.background.spi.Engine;
 import dev.background.spi.EngineEvents;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -141,8 +143,49 @@ public final class ClusterKind implements ExecutorKind {
         private int prefetch = -1;
         private boolean recordSubmitSites = true;
         private @Nullable String hazelcastLogging;
+        private @Nullable ClusterSecret secret;
+        private boolean secretGiven;
 
         private Builder() {}
+
+        /**
+         * Reads the cluster's secret from a file, the workers' secret: every task is then sealed
+         * with it (AES-GCM) and every result must be sealed with it, so that only holders of the
+         * secret can run tasks on the workers or answer the pool; a member whose answer does not
+         * open is dropped as faulty and its tasks go to the others. The file's first line is the
+         * secret (at least 16 characters); an optional second line is the previous secret, still
+         * accepted. Default: the environment variable {@code BACKGROUND_CLUSTER_SECRET}, if set,
+         * else no secret. See {@link ClusterWorker}.
+         *
+         * @param file the secret file
+         * @return this builder
+         * @throws NullPointerException if null
+         * @throws IllegalArgumentException if the file cannot be read or holds no valid secret
+         */
+        public Builder secretFile(Path file) {
+            this.secret = ClusterSecret.fromFile(file);
+            this.secretGiven = true;
+            return this;
+        }
+
+        /**
+         * Reads the cluster's secret from environment variable {@code name} (and the previous one
+         * from {@code name_PREVIOUS}); see {@link #secretFile}.
+         *
+         * @param name the variable's name
+         * @return this builder
+         * @throws NullPointerException if null
+         * @throws IllegalArgumentException if the variable is not set, or its secret is too short
+         */
+        public Builder secretEnvironment(String name) {
+            ClusterSecret s = ClusterSecret.fromEnvironment(System.getenv(), Objects.requireNonNull(name, "name"));
+            if (s == null) {
+                throw new IllegalArgumentException("environment variable " + name + " is not set");
+            }
+            this.secret = s;
+            this.secretGiven = true;
+            return this;
+        }
 
         /**
          * The cluster's name, as given to the workers with {@code --cluster}. Required.
@@ -281,9 +324,17 @@ public final class ClusterKind implements ExecutorKind {
             if (members.isEmpty()) {
                 throw new IllegalStateException("members(..) is required: the host:port of at least one worker");
             }
+            ClusterSecret s =
+                    secretGiven ? secret : ClusterSecret.fromEnvironment(System.getenv(), ClusterSecret.ENVIRONMENT);
             return new ClusterKind(
                     new Settings(
-                            clusterName, List.copyOf(members), connectTimeout, memberWait, prefetch, hazelcastLogging),
+                            clusterName,
+                            List.copyOf(members),
+                            connectTimeout,
+                            memberWait,
+                            prefetch,
+                            hazelcastLogging,
+                            s),
                     recordSubmitSites);
         }
     }

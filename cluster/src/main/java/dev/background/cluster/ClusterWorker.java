@@ -8,19 +8,26 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import dev.background.TaskTransferException;
+import dev.background.cluster.internal.ClusterSecret;
+import dev.background.cluster.internal.Drain;
+import dev.background.cluster.internal.Sealer;
+import dev.background.cluster.internal.SerialGate;
 import dev.background.cluster.internal.Settings;
 import dev.background.cluster.internal.Wire;
 import dev.background.cluster.internal.WorkerMain;
 import java.io.File;
+import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,12 +40,20 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  * or in code with {@link #builder()}.
  *
+ * <p><b>Cluster secret.</b> Hazelcast's open-source edition authenticates neither members nor
+ * clients: anyone who can reach a member's port can submit work to it. With a secret
+ * ({@link Builder#secretFile}, {@link Builder#secretEnvironment}, or by default the environment
+ * variable {@code BACKGROUND_CLUSTER_SECRET}), every task and every result is sealed with
+ * AES-GCM; the worker refuses, before deserialising anything in it, a task that is not sealed
+ * with the secret (or the previous one, for key rotation), and answers it with an error the
+ * sender can read. Pools use the same secret ({@link ClusterKind.Builder#secretFile}).
+ *
  * <p><b>Network.</b> A worker binds to 127.0.0.1 unless told otherwise ({@link Builder#bind}),
  * joins only the members listed (TCP-IP join; multicast and auto-detection off), and never binds
  * to every interface ({@code hazelcast.socket.bind.any=false}) unless given {@code 0.0.0.0}.
- * Hazelcast's member protocol is not authenticated in the open-source edition: anyone who can
- * reach a member's port can run code on it. Bind to a non-loopback address only on a network
- * you trust, behind a firewall that admits only the other members and the submitting machines.
+ * Binding to any address other than a loopback one requires a secret, or
+ * {@link Builder#trustedNetworkWithoutSecret()}, which says that everyone who can reach the port
+ * may run code as the worker's user.
  *
  * <p><b>Deserialisation.</b> Members deserialise tasks through Hazelcast's Java serialisation
  * filter with an allowlist: the JDK's classes ({@code java.}, {@code javax.}), Hazelcast's, the
@@ -55,6 +70,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ClusterWorker implements AutoCloseable {
 
+    /**
+     * How long a draining worker waits after its last task ended before it leaves, so that the
+     * last answers are on their way before its connections close.
+     */
+    private static final long DRAIN_QUIET_MILLIS = 500;
+
     /** The port a worker takes when none is given (or the next free one above it). */
     private static final int DEFAULT_PORT = 5701;
 
@@ -63,9 +84,11 @@ public final class ClusterWorker implements AutoCloseable {
     private final String clusterName;
     private final int n;
     private final CountDownLatch down = new CountDownLatch(1);
+    private final Drain drain;
 
-    private ClusterWorker(HazelcastInstance member, String clusterName, int n) {
+    private ClusterWorker(HazelcastInstance member, String clusterName, int n, Drain drain) {
         this.member = member;
+        this.drain = drain;
         var a = member.getCluster().getLocalMember().getAddress();
         this.address = a.getHost() + ":" + a.getPort();
         this.clusterName = clusterName;
@@ -144,10 +167,37 @@ public final class ClusterWorker implements AutoCloseable {
         down.await();
     }
 
-    /** Leaves the cluster and stops; blocks until done. Idempotent. */
+    /** Leaves the cluster and stops at once; blocks until done. Idempotent. See {@link #drain()}. */
     @Override
     public void close() {
         member.shutdown();
+    }
+
+    /**
+     * Leaves the cluster gracefully: from now on the worker declines the tasks that reach it (the
+     * pools send them to other members; they never began here), lets its running tasks finish
+     * and answer, then leaves. No task fails or runs twice because of it. A {@code SIGTERM} to
+     * the worker's JVM does this (Hazelcast's own shutdown hook, which would stop at once, is
+     * off). Blocks, in the calling thread, until the worker has left, or for at most an hour of
+     * running tasks, after which it leaves anyway (their pools then run them again elsewhere).
+     * Idempotent.
+     *
+     * @throws InterruptedException if interrupted while waiting for running tasks (the worker
+     *     then stays, declining new tasks)
+     */
+    public void drain() throws InterruptedException {
+        if (member.getLifecycleService().isRunning()) {
+            drain.drain(DRAIN_QUIET_MILLIS, TimeUnit.HOURS.toMillis(1), TimeUnit.MILLISECONDS);
+            member.shutdown();
+        }
+    }
+
+    private void drainAtExit() {
+        try {
+            drain();
+        } catch (InterruptedException e) {
+            member.getLifecycleService().terminate();
+        }
     }
 
     /**
@@ -187,8 +237,96 @@ public final class ClusterWorker implements AutoCloseable {
         private final List<String> allowed = new ArrayList<>();
         private @Nullable ClassLoader classLoader;
         private @Nullable String hazelcastLogging;
+        private @Nullable ClusterSecret secret;
+        private boolean secretGiven;
+        private boolean trustedNetwork;
+        private boolean kubernetes;
+        private @Nullable String kubernetesServiceDns;
 
         private Builder() {}
+
+        /**
+         * How the worker finds the cluster's other members: {@code "tcp"} (the default: the
+         * addresses given with {@link #members}) or {@code "kubernetes"} (Hazelcast's built-in
+         * Kubernetes discovery, for workers in pods: by DNS lookup of
+         * {@link #kubernetesServiceDns a headless service}, or else through the Kubernetes API,
+         * which needs permission to read the namespace's endpoints). See docs/deploy.md.
+         *
+         * @param how {@code "tcp"} or {@code "kubernetes"}
+         * @return this builder
+         * @throws NullPointerException if null
+         * @throws IllegalArgumentException if neither
+         */
+        public Builder discovery(String how) {
+            switch (Objects.requireNonNull(how, "how")) {
+                case "tcp" -> kubernetes = false;
+                case "kubernetes" -> kubernetes = true;
+                default -> throw new IllegalArgumentException("discovery must be tcp or kubernetes: '" + how + "'");
+            }
+            return this;
+        }
+
+        /**
+         * With {@code discovery("kubernetes")}: the DNS name of the workers' headless service, such
+         * as {@code background-workers.default.svc.cluster.local}, looked up to find the members.
+         *
+         * @param name the service's DNS name
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        public Builder kubernetesServiceDns(String name) {
+            this.kubernetesServiceDns = Objects.requireNonNull(name, "name").strip();
+            return this;
+        }
+
+        /**
+         * Reads the cluster's secret from a file: its first line is the secret (at least 16
+         * characters; {@code head -c 32 /dev/urandom | base64} makes one), an optional second line
+         * the previous secret, still accepted during a key rotation. Keep the file readable by the
+         * worker's user only. Default: the environment variable {@code BACKGROUND_CLUSTER_SECRET}
+         * (and {@code BACKGROUND_CLUSTER_SECRET_PREVIOUS}), if set, else no secret.
+         *
+         * @param file the secret file
+         * @return this builder
+         * @throws NullPointerException if null
+         * @throws IllegalArgumentException if the file cannot be read or holds no valid secret
+         */
+        public Builder secretFile(Path file) {
+            this.secret = ClusterSecret.fromFile(file);
+            this.secretGiven = true;
+            return this;
+        }
+
+        /**
+         * Reads the cluster's secret from environment variable {@code name} (and the previous one,
+         * during a key rotation, from {@code name_PREVIOUS}); see {@link #secretFile}.
+         *
+         * @param name the variable's name
+         * @return this builder
+         * @throws NullPointerException if null
+         * @throws IllegalArgumentException if the variable is not set, or its secret is too short
+         */
+        public Builder secretEnvironment(String name) {
+            ClusterSecret s = ClusterSecret.fromEnvironment(System.getenv(), Objects.requireNonNull(name, "name"));
+            if (s == null) {
+                throw new IllegalArgumentException("environment variable " + name + " is not set");
+            }
+            this.secret = s;
+            this.secretGiven = true;
+            return this;
+        }
+
+        /**
+         * Allows binding to a non-loopback address without a cluster secret: everyone who can reach
+         * the worker's port can then run code as the worker's user and read results. Only for a
+         * network where every machine and user is trusted; prefer a secret.
+         *
+         * @return this builder
+         */
+        public Builder trustedNetworkWithoutSecret() {
+            this.trustedNetwork = true;
+            return this;
+        }
 
         /**
          * The cluster's name; members and clients of the same name form one cluster. Required.
@@ -346,29 +484,84 @@ public final class ClusterWorker implements AutoCloseable {
             if (clusterName == null) {
                 throw new IllegalStateException("a cluster name is required (--cluster NAME)");
             }
-            if (members.isEmpty()) {
-                throw new IllegalStateException("the members are required (--members host:port,...)");
+            if (members.isEmpty() && !kubernetes) {
+                throw new IllegalStateException(
+                        "the members are required (--members host:port,...), or --discovery kubernetes");
             }
-            Config c = config();
+            ClusterSecret s = secret();
+            checkExposure(s);
+            if (s != null && !SerialGate.install()) {
+                System.getLogger("dev.background.cluster")
+                        .log(
+                                System.Logger.Level.WARNING,
+                                "worker of cluster '" + clusterName + "': this JVM deserialised before the worker"
+                                        + " started, so Java-serialised objects that someone without the secret"
+                                        + " submits are still deserialised (through the allowlist) before they are"
+                                        + " refused. Start workers with background worker or ClusterWorker.main");
+            }
+            Config c = config(s);
+            Drain drain = new Drain();
+            c.getUserContext().put(Wire.DRAIN, drain);
             ClassLoader old = Thread.currentThread().getContextClassLoader();
             if (classLoader != null) {
                 Thread.currentThread().setContextClassLoader(classLoader);
             }
             try {
-                return new ClusterWorker(Hazelcast.newHazelcastInstance(c), clusterName, n);
+                ClusterWorker w = new ClusterWorker(Hazelcast.newHazelcastInstance(c), clusterName, n, drain);
+                Runtime.getRuntime()
+                        .addShutdownHook(Thread.ofPlatform()
+                                .name("background-worker-drain")
+                                .unstarted(w::drainAtExit));
+                return w;
             } finally {
                 Thread.currentThread().setContextClassLoader(old);
             }
         }
 
+        /** The secret given, else the one in the default environment variable, else null. */
+        private @Nullable ClusterSecret secret() {
+            return secretGiven ? secret : ClusterSecret.fromEnvironment(System.getenv(), ClusterSecret.ENVIRONMENT);
+        }
+
+        /** Refuses a non-loopback bind without a secret, unless the network is declared trusted. */
+        void checkExposure(@Nullable ClusterSecret s) {
+            if (s != null || trustedNetwork || isLoopback(bind)) {
+                return;
+            }
+            throw new IllegalStateException("refusing to bind worker of cluster '" + clusterName + "' to " + bind
+                    + " without a cluster secret: anyone who can reach that address could run code on this"
+                    + " machine. Give the workers and the pools a secret (a file with one line of at least 16"
+                    + " characters, e.g. from head -c 32 /dev/urandom | base64: background worker --secret-file FILE,"
+                    + " ClusterKind.builder().secretFile(FILE); or the environment variable "
+                    + ClusterSecret.ENVIRONMENT + "), or, on a network where every machine is trusted,"
+                    + " --trusted-network-without-secret");
+        }
+
+        private static boolean isLoopback(String address) {
+            try {
+                return InetAddress.getByName(address).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("cannot resolve the bind address " + address, e);
+            }
+        }
+
         Config config() {
+            return config(secretGiven ? secret : null);
+        }
+
+        private Config config(@Nullable ClusterSecret s) {
             Config c = new Config();
+            if (s != null) {
+                c.getUserContext().put(Wire.SEALER, new Sealer(Objects.requireNonNull(clusterName), s));
+            }
             c.setClusterName(clusterName);
             c.setInstanceName("background-worker-" + (port > 0 ? port : DEFAULT_PORT) + "-"
                     + ProcessHandle.current().pid());
             boolean any = bind.equals("0.0.0.0");
             c.setProperty("hazelcast.socket.bind.any", String.valueOf(any));
             c.setProperty("hazelcast.phone.home.enabled", "false");
+            // A SIGTERM drains the worker (our hook) instead of stopping it at once (Hazelcast's).
+            c.setProperty("hazelcast.shutdownhook.enabled", "false");
             // Notice a dead member within seconds, so that its tasks move on soon.
             c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
             c.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
@@ -383,7 +576,14 @@ public final class ClusterWorker implements AutoCloseable {
             JoinConfig join = net.getJoin();
             join.getMulticastConfig().setEnabled(false);
             join.getAutoDetectionConfig().setEnabled(false);
-            join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(members));
+            if (kubernetes) {
+                join.getKubernetesConfig().setEnabled(true);
+                if (kubernetesServiceDns != null) {
+                    join.getKubernetesConfig().setProperty("service-dns", kubernetesServiceDns);
+                }
+            } else {
+                join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(members));
+            }
             c.getExecutorConfig(Wire.EXECUTOR).setPoolSize(n).setStatisticsEnabled(false);
             c.getMemberAttributeConfig().setAttribute(Wire.WORKER_ATTRIBUTE, String.valueOf(n));
             Wire.register(c.getSerializationConfig());
@@ -404,7 +604,9 @@ public final class ClusterWorker implements AutoCloseable {
         public String toString() {
             return "ClusterWorker.Builder[cluster=" + clusterName + ", members=" + members + ", n=" + n
                     + ", port=" + port + ", bind=" + bind + ", allow=" + allowed + ", classLoader=" + classLoader
-                    + ", hazelcastLogging=" + hazelcastLogging + "]";
+                    + ", hazelcastLogging=" + hazelcastLogging + ", secret=" + secret
+                    + (trustedNetwork ? ", trustedNetworkWithoutSecret" : "")
+                    + (kubernetes ? ", discovery=kubernetes " + kubernetesServiceDns : "") + "]";
         }
     }
 }

@@ -81,6 +81,48 @@ class BadInputTest {
     }
 
     @Test
+    void aWorkerRefusesANonLoopbackAddressWithoutASecretAndSaysWhatToDo() {
+        assertThatThrownBy(() -> ClusterWorker.builder()
+                        .clusterName("c")
+                        .members("10.200.0.1:5701")
+                        .bind("10.200.0.1")
+                        .start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("refusing to bind")
+                .hasMessageContaining("--secret-file")
+                .hasMessageContaining("BACKGROUND_CLUSTER_SECRET")
+                .hasMessageContaining("--trusted-network-without-secret");
+        assertThatThrownBy(() -> ClusterWorker.builder()
+                        .clusterName("c")
+                        .members("127.0.0.1:5701")
+                        .bind("0.0.0.0")
+                        .start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("refusing to bind");
+        // Loopback needs no secret; a declared trusted network may go without one.
+        ClusterWorker.builder().bind("127.0.0.2").checkExposure(null);
+        ClusterWorker.builder().bind("10.200.0.1").trustedNetworkWithoutSecret().checkExposure(null);
+    }
+
+    @Test
+    void kubernetesDiscoveryReplacesTheMemberList() {
+        var config = ClusterWorker.builder()
+                .clusterName("c")
+                .discovery("kubernetes")
+                .kubernetesServiceDns("background-workers.default.svc.cluster.local")
+                .config();
+
+        var join = config.getNetworkConfig().getJoin();
+        assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
+        assertThat(join.getKubernetesConfig().getProperty("service-dns"))
+                .isEqualTo("background-workers.default.svc.cluster.local");
+        assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+        assertThatThrownBy(() -> ClusterWorker.builder().discovery("multicast"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'multicast'");
+    }
+
+    @Test
     void workersBindToLoopbackWithExplicitJoinAndAnAllowlist() {
         var config = ClusterWorker.builder()
                 .clusterName("c")

@@ -96,6 +96,10 @@ public final class ClusterEngine implements Engine {
 
     private final Settings settings;
     private final String poolName;
+    /** The client's Hazelcast instance name, which prefixes its threads' names. */
+    private final String instanceName;
+    /** clustersafe: seals tasks and opens results when the kind has a secret; null without. */
+    private final @Nullable Sealer sealer;
     /** Runs completions on virtual threads, at most as many as the pool runs tasks at once. */
     private final CompletionRunner completer =
             new CompletionRunner("background-cluster-completion", () -> this.n * Math.max(1, this.members));
@@ -129,6 +133,10 @@ public final class ClusterEngine implements Engine {
      * stays listed but fails every send cannot keep tasks bouncing forever.
      */
     private long unavailableSince;
+    /** clustersafe: members whose answers did not open with the secret; never sent tasks again. */
+    private final Set<UUID> faulty = new HashSet<>();
+    /** clustersafe: why the last of them was found faulty, for {@link #unavailable()}; null if none. */
+    private @Nullable String lastFault;
 
     // Set once, right after the client starts; null before.
     private volatile @Nullable HazelcastInstance client;
@@ -155,6 +163,8 @@ public final class ClusterEngine implements Engine {
         final int threads;
 
         long suspectUntil;
+        /** clustersafe: it declined a task because it is draining: it gets no more. */
+        boolean leaving;
         /** Whether its prefetch is full and is left to run down to half before topping up. */
         boolean draining;
 
@@ -197,6 +207,9 @@ public final class ClusterEngine implements Engine {
         this.events = events;
         this.poolName = poolName;
         this.pacing = new Pacing(settings.prefetch());
+        this.instanceName = "background-" + poolName + "-" + CLIENTS.incrementAndGet();
+        ClusterSecret secret = settings.secret();
+        this.sealer = secret == null ? null : new Sealer(settings.clusterName(), secret);
         this.n = n;
         this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                 .daemon()
@@ -223,6 +236,7 @@ public final class ClusterEngine implements Engine {
     public static ClusterEngine open(Settings settings, String poolName, int n, EngineEvents events) {
         ClusterEngine engine = new ClusterEngine(settings, poolName, n, events);
         HazelcastInstance client = HazelcastClient.newHazelcastClient(engine.clientConfig());
+        ExitWatch.register(engine.instanceName); // clustersafe: exit like the other kinds
         engine.client = client;
         engine.sender = new MemberInvocation.Client(client);
         engine.codec = engine.sender.codec();
@@ -239,11 +253,13 @@ public final class ClusterEngine implements Engine {
         } catch (RuntimeException | Error e) {
             engine.ticker.shutdownNow();
             client.shutdown();
+            ExitWatch.unregister(engine.instanceName);
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             engine.ticker.shutdownNow();
             client.shutdown();
+            ExitWatch.unregister(engine.instanceName);
             throw new IllegalStateException(
                     "interrupted while connecting to cluster '" + settings.clusterName() + "'", e);
         }
@@ -252,7 +268,7 @@ public final class ClusterEngine implements Engine {
     }
 
     private ClientConfig clientConfig() {
-        ClientConfig cc = clientConfig(settings, "background-" + poolName + "-" + CLIENTS.incrementAndGet());
+        ClientConfig cc = clientConfig(settings, instanceName);
         cc.addListenerConfig(new ListenerConfig(new Members()));
         cc.addListenerConfig(new ListenerConfig((LifecycleListener) this::lifecycle));
         return cc;
@@ -512,7 +528,7 @@ public final class ClusterEngine implements Engine {
                 s.draining = false;
             }
             boolean room = limited ? load < Math.min(n, s.threads) : !s.draining && load < most;
-            if (room && s.usable(now) && (best == null || load < best.running.size())) {
+            if (room && !s.leaving && s.usable(now) && (best == null || load < best.running.size())) {
                 best = s;
             }
         }
@@ -527,8 +543,14 @@ public final class ClusterEngine implements Engine {
             return;
         }
         MemberInvocation f;
+        // clustersafe: sealed at each send, so that a task sent again goes with a fresh nonce.
+        Sealer sealing = sealer;
+        RemoteCall call = sealing == null
+                ? new RemoteCall(d.job.name(), d.payload, d.context)
+                : RemoteCall.sealed(sealing, d.job.name(), d.payload, d.context);
+        byte[] sealedTask = call.sealedBytes();
         try {
-            f = sender.send(new RemoteCall(d.job.name(), d.payload, d.context), s.member);
+            f = sender.send(call, s.member);
         } catch (RuntimeException e) {
             if (memberLoss(e)) {
                 lostOne(d, s, false);
@@ -543,10 +565,25 @@ public final class ClusterEngine implements Engine {
         if (d.interrupted) {
             cancel(f);
         }
-        f.whenDone((o, e) -> completed(d, s, o, e), completer);
+        f.whenDone((o, e) -> completed(d, s, sealedTask, o, e), completer);
     }
 
-    private void completed(Dispatch d, Slot s, Outcome outcome, Throwable error) {
+    private void completed(Dispatch d, Slot s, byte @Nullable [] sealedTask, Outcome outcome, Throwable error) {
+        // clustersafe: a sealed answer is opened before anything in it is read; one that does not
+        // open makes its member faulty, and the member's tasks, this one included, go elsewhere.
+        Sealer sealing = sealer;
+        if (error == null && sealing != null) {
+            try {
+                outcome = outcome.open(sealing, Objects.requireNonNull(sealedTask, "sealed"), codec);
+            } catch (SealException e) {
+                faulty(s, e);
+                return;
+            }
+        }
+        if (error == null && outcome.declined()) {
+            declined(d, s);
+            return;
+        }
         boolean mine;
         List<Take> taken;
         long now = System.nanoTime();
@@ -720,6 +757,49 @@ public final class ClusterEngine implements Engine {
         }
     }
 
+    /**
+     * clustersafe: member {@code s} answered with something that does not open with the secret
+     * (unsealed, forged, another secret): it gets no more tasks from this pool, and what it
+     * holds goes to the other members.
+     */
+    private void faulty(Slot s, SealException e) {
+        String why = "member " + Wire.address(s.member) + " answered with a result that does not open with this pool's"
+                + " secret (" + settings.secret() + "): " + e.getMessage();
+        Log.LOGGER.log(
+                System.Logger.Level.WARNING,
+                "background pool '" + poolName + "': " + why + ". The pool sends it no more tasks; its tasks go to"
+                        + " the other members");
+        lock.lock();
+        try {
+            faulty.add(s.member.getUuid());
+            lastFault = why;
+        } finally {
+            lock.unlock();
+        }
+        removed(s.member.getUuid());
+        pump();
+        maybeTerminate();
+    }
+
+    /**
+     * clustersafe: member {@code s} is draining and declined {@code d} before it began: {@code d}
+     * goes back to the front of the queue, and the member gets no more tasks.
+     */
+    private void declined(Dispatch d, Slot s) {
+        lock.lock();
+        try {
+            s.leaving = true;
+            if (s.running.remove(d)) {
+                inFlight--;
+                requeueLocked(d);
+            }
+        } finally {
+            lock.unlock();
+        }
+        pump();
+        maybeTerminate();
+    }
+
     private void added(Member m) {
         if (m.getAttribute(Wire.WORKER_ATTRIBUTE) == null) {
             return; // a member that is not a background worker has no background executor
@@ -727,7 +807,7 @@ public final class ClusterEngine implements Engine {
         boolean joined = false;
         lock.lock();
         try {
-            if (!slots.containsKey(m.getUuid())) {
+            if (!slots.containsKey(m.getUuid()) && !faulty.contains(m.getUuid())) {
                 slots.put(m.getUuid(), new Slot(m));
                 members = slots.size();
                 unavailableSince = 0;
@@ -833,6 +913,7 @@ public final class ClusterEngine implements Engine {
 
     private void tick() {
         try {
+            exitIfForgotten();
             completer.nudge();
             reconcile();
             List<Dispatch> expired = new ArrayList<>();
@@ -856,6 +937,29 @@ public final class ClusterEngine implements Engine {
         }
     }
 
+    /**
+     * clustersafe: once {@code main} has returned and only Hazelcast's client threads (which it
+     * makes non-daemon) keep the JVM alive, an idle engine shuts itself down and closes its client,
+     * so that the JVM exits as it would on the other kinds; an engine with tasks goes on, and is
+     * shut down at a later tick once they have ended. Tasks submitted after that are rejected, as
+     * they are once core's exit guard has begun.
+     */
+    private void exitIfForgotten() {
+        if (shutdown || !ExitWatch.onlyClientsLeft()) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (!queue.isEmpty() || inFlight > 0) {
+                return;
+            }
+            shutdown = true;
+        } finally {
+            lock.unlock();
+        }
+        maybeTerminate();
+    }
+
     /** Updates {@link #unavailableSince}; true once no member has been usable for memberWait. */
     private boolean unavailableTooLong(long now) {
         boolean any = false;
@@ -877,7 +981,20 @@ public final class ClusterEngine implements Engine {
                 + "' has been reachable at " + String.join(",", settings.members()) + " for over "
                 + settings.memberWait() + " (pool '" + poolName + "'). The task may have run in part on a"
                 + " member that then left. Check that the workers run (background worker --cluster "
-                + settings.clusterName() + " ...) and that this machine can reach them");
+                + settings.clusterName() + " ...) and that this machine can reach them"
+                + faults());
+    }
+
+    /** clustersafe: the faulty members, for {@link #unavailable()}. */
+    private String faults() {
+        lock.lock();
+        try {
+            return lastFault == null
+                    ? ""
+                    : ". " + faulty.size() + " member(s) were dropped as faulty; the last: " + lastFault;
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---------------------------------------------------------------- termination
@@ -906,6 +1023,7 @@ public final class ClusterEngine implements Engine {
                             c.shutdown();
                         }
                     } finally {
+                        ExitWatch.unregister(instanceName);
                         terminated.countDown();
                     }
                 });

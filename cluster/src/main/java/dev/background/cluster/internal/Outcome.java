@@ -20,8 +20,64 @@ public final class Outcome implements IdentifiedDataSerializable {
     private byte @Nullable [] data;
     private byte @Nullable [] standIn;
     private long nanos;
+    /** The whole answer, sealed; when set, the fields above are empty. */
+    private byte @Nullable [] sealed;
+    /** Whether the member declined the task before it began, because it is draining. */
+    private boolean declined;
+    /** Why the member refused the task, in plain words; only on an unsealed refusal. */
+    private @Nullable String refusal;
 
     Outcome() {}
+
+    /** The answer of a draining member to a task it did not begin: send it elsewhere. */
+    static Outcome decline() {
+        Outcome o = new Outcome();
+        o.declined = true;
+        return o;
+    }
+
+    /** Whether the member declined the task (it never began there) because it is leaving. */
+    boolean declined() {
+        return declined;
+    }
+
+    /** An answer sealed by the member: {@code sealed} holds the serialised outcome. */
+    static Outcome sealed(byte[] sealed) {
+        Outcome o = new Outcome();
+        o.sealed = sealed;
+        return o;
+    }
+
+    /** A task refused before it was opened: a failure, and the reason in plain words. */
+    static Outcome refusal(MemberInvocation.Codec codec, String member, String why, Throwable error) {
+        Outcome o = failure(codec, member, error);
+        o.refusal = why;
+        return o;
+    }
+
+    /**
+     * The answer inside a sealed one, checked to answer the task sealed as {@code task}; nothing in
+     * it is deserialised before it has opened.
+     *
+     * @throws SealException if this answer is not sealed, or does not open
+     */
+    Outcome open(Sealer sealer, byte[] task, MemberInvocation.Codec codec) throws SealException {
+        if (sealed == null) {
+            throw new SealException(
+                    "it is not sealed" + (refusal == null ? "" : " (the member refused the task: " + refusal + ")"));
+        }
+        byte[] plain = sealer.openResult(sealed, task);
+        Object inner;
+        try {
+            inner = codec.toObject(plain);
+        } catch (RuntimeException e) {
+            throw new SealException("it opened but holds no answer", e);
+        }
+        if (!(inner instanceof Outcome o) || o.sealed != null) {
+            throw new SealException("it opened but holds no answer");
+        }
+        return o;
+    }
 
     static Outcome success(byte @Nullable [] value) {
         Outcome o = new Outcome();
@@ -88,6 +144,9 @@ public final class Outcome implements IdentifiedDataSerializable {
         out.writeByteArray(data);
         out.writeByteArray(standIn);
         out.writeLong(nanos);
+        out.writeByteArray(sealed);
+        out.writeString(refusal);
+        out.writeBoolean(declined);
     }
 
     @Override
@@ -97,6 +156,9 @@ public final class Outcome implements IdentifiedDataSerializable {
         data = in.readByteArray();
         standIn = in.readByteArray();
         nanos = in.readLong();
+        sealed = in.readByteArray();
+        refusal = in.readString();
+        declined = in.readBoolean();
     }
 
     @Override

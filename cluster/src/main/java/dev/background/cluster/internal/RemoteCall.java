@@ -5,10 +5,19 @@ import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import dev.background.TaskTransferException;
 import dev.background.context.CarriedContext;
 import dev.background.context.ContextPropagator;
 import dev.background.function.CheckedCallable;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +33,19 @@ import org.jspecify.annotations.Nullable;
  * carried context (restored with the propagators installed with the member's class loader), and
  * returns an {@link Outcome}; it never throws, so every failure reaches the submitter with our
  * message rather than Hazelcast's.
+ *
+ * <p>With a cluster secret, the name, the context and the call travel sealed ({@link #sealed}):
+ * nothing of a request's context is readable on the wire. A member with a secret opens them
+ * before it deserialises anything, refuses a task that is not sealed or does not open (with an
+ * unsealed refusal the sender can read), and seals its answer.
  */
 public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerializable, HazelcastInstanceAware {
     private String name;
     private byte[] payload;
+    /** The submitter's context, sent in the clear only when the call is not sealed. */
     private @Nullable CarriedContext context;
+    /** Whether {@link #payload} is the sealed {@link #pack packed} task (name empty, context null). */
+    private boolean sealed;
 
     /** The propagators installed with each member class loader; looked up once per loader. */
     private static final Map<ClassLoader, List<ContextPropagator<?>>> INSTALLED = new WeakHashMap<>();
@@ -45,6 +62,40 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
         this.context = context;
     }
 
+    /** A task sealed with {@code sealer}: nothing of it travels in the clear, its context included. */
+    static RemoteCall sealed(Sealer sealer, String name, byte[] payload, @Nullable CarriedContext context) {
+        RemoteCall c = new RemoteCall("", sealer.sealTask(pack(name, context, payload)), null);
+        c.sealed = true;
+        return c;
+    }
+
+    /** The sealed bytes, for opening the answer; null if not sealed. */
+    byte @Nullable [] sealedBytes() {
+        return sealed ? payload : null;
+    }
+
+    static byte[] pack(String name, @Nullable CarriedContext context, byte[] payload) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(payload.length + 64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writeString(out, name);
+            writeContext(out, context);
+            out.write(payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not from a byte array
+        }
+        return bytes.toByteArray();
+    }
+
+    /** What {@link #pack} packed. */
+    private record Unpacked(String name, @Nullable CarriedContext context, byte[] payload) {
+        static Unpacked of(byte[] packed) throws IOException {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(packed));
+            String name = readString(in);
+            CarriedContext context = readContext(in);
+            return new Unpacked(name, context, in.readAllBytes());
+        }
+    }
+
     @Override
     public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
         this.member = hazelcastInstance;
@@ -53,14 +104,71 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
     @Override
     public Outcome call() {
         long start = System.nanoTime();
-        return run().took(System.nanoTime() - start);
+        MemberInvocation.Codec codec = MemberInvocation.Codec.of(member);
+        Sealer sealer = (Sealer) member.getUserContext().get(Wire.SEALER);
+        if (sealer == null && sealed) {
+            return refuse(
+                    codec,
+                    "it is sealed with a cluster secret and this member has none. Give the"
+                            + " worker the pools' secret (background worker --secret-file FILE, or the environment"
+                            + " variable " + ClusterSecret.ENVIRONMENT + ")");
+        }
+        if (sealer == null) {
+            return admitted(codec, name, payload, context).took(System.nanoTime() - start);
+        }
+        if (!sealed) {
+            return refuse(
+                    codec,
+                    "it is not sealed, and this member takes only tasks sealed with the cluster's"
+                            + " secret. Give the pool the workers' secret (ClusterKind.builder().secretFile(..), or the"
+                            + " environment variable " + ClusterSecret.ENVIRONMENT + ")");
+        }
+        Sealer.Opened opened;
+        try {
+            opened = sealer.openTask(payload);
+        } catch (SealException e) {
+            return refuse(
+                    codec, "it does not open with this member's secret (" + sealer.source() + "): " + e.getMessage());
+        }
+        Unpacked task;
+        try {
+            task = Unpacked.of(opened.plain());
+        } catch (IOException e) { // authentic, so sealed by a pool of another version
+            return refuse(codec, "it opens but does not read as a task of this version: " + e);
+        }
+        Outcome o = admitted(codec, task.name(), task.payload(), task.context()).took(System.nanoTime() - start);
+        return Outcome.sealed(sealer.sealResult(Objects.requireNonNull(codec.toBytes(o), "an outcome"), opened));
     }
 
-    private Outcome run() {
-        MemberInvocation.Codec codec = MemberInvocation.Codec.of(member);
+    /** Refuses the task before anything in it is deserialised, in words its sender can read. */
+    private Outcome refuse(MemberInvocation.Codec codec, String why) {
+        String where = where();
+        String message = "a task was refused by member " + where + " of cluster '"
+                + member.getConfig().getClusterName() + "': " + why;
+        return Outcome.refusal(codec, where, message, new TaskTransferException(message, null));
+    }
+
+    /** Runs the task unless the worker is draining, in which case it declines it before it begins. */
+    private Outcome admitted(
+            MemberInvocation.Codec codec, String name, byte[] payload, @Nullable CarriedContext context) {
+        Drain drain = (Drain) member.getUserContext().get(Wire.DRAIN);
+        if (drain == null) {
+            return run(codec, name, payload, context);
+        }
+        if (!drain.enter()) {
+            return Outcome.decline();
+        }
+        try {
+            return run(codec, name, payload, context);
+        } finally {
+            drain.exit();
+        }
+    }
+
+    private Outcome run(MemberInvocation.Codec codec, String name, byte[] payload, @Nullable CarriedContext context) {
         CheckedCallable<?> callable;
         try {
-            callable = (CheckedCallable<?>) codec.toObject(payload);
+            callable = (CheckedCallable<?>) SerialGate.open(() -> codec.toObject(payload));
         } catch (Throwable t) { // class missing, refused by the allowlist, incompatible version
             String where = where();
             return Outcome.failure(codec, where, Transfer.cannotLoad(name, where, t));
@@ -71,9 +179,8 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
         self.setName(threadName + "/" + name); // for thread dumps and logs on the member
         ContextPropagator.Scope scope = null;
         try {
-            CarriedContext c = context;
-            if (c != null) { // the submitter's context, and nothing else (see ContextPropagator)
-                scope = c.restore(installed());
+            if (context != null) { // the submitter's context, and nothing else (see ContextPropagator)
+                scope = context.restore(installed());
             }
             value = callable.call();
         } catch (Throwable t) {
@@ -110,44 +217,68 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeString(name);
         out.writeByteArray(payload);
-        CarriedContext c = context;
-        if (c == null) {
-            out.writeInt(-1);
-            return;
-        }
-        out.writeInt(c.entries().size());
-        for (Map.Entry<String, Map<String, String>> e : c.entries().entrySet()) {
-            out.writeString(e.getKey());
-            out.writeInt(e.getValue().size());
-            for (Map.Entry<String, String> f : e.getValue().entrySet()) {
-                out.writeString(f.getKey());
-                out.writeString(f.getValue());
-            }
-        }
+        out.writeBoolean(sealed);
+        writeContext(out, context);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         name = Objects.requireNonNull(in.readString(), "name");
         payload = Objects.requireNonNull(in.readByteArray(), "payload");
+        sealed = in.readBoolean();
+        context = readContext(in);
+    }
+
+    /** Writes a context as strings: the count of keys (-1 for none), then each key's fields. */
+    private static void writeContext(DataOutput out, @Nullable CarriedContext c) throws IOException {
+        if (c == null) {
+            out.writeInt(-1);
+            return;
+        }
+        out.writeInt(c.entries().size());
+        for (Map.Entry<String, Map<String, String>> e : c.entries().entrySet()) {
+            writeString(out, e.getKey());
+            out.writeInt(e.getValue().size());
+            for (Map.Entry<String, String> f : e.getValue().entrySet()) {
+                writeString(out, f.getKey());
+                writeString(out, f.getValue());
+            }
+        }
+    }
+
+    private static @Nullable CarriedContext readContext(DataInput in) throws IOException {
         int count = in.readInt();
         if (count < 0) {
-            context = null;
-            return;
+            return null;
         }
         Map<String, Map<String, String>> entries = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
-            String key = Objects.requireNonNull(in.readString(), "context key");
+            String key = readString(in);
             int fields = in.readInt();
             Map<String, String> map = new LinkedHashMap<>();
             for (int j = 0; j < fields; j++) {
-                map.put(
-                        Objects.requireNonNull(in.readString(), "context field"),
-                        Objects.requireNonNull(in.readString(), "context value"));
+                map.put(readString(in), readString(in));
             }
             entries.put(key, map);
         }
-        context = CarriedContext.of(entries);
+        return CarriedContext.of(entries);
+    }
+
+    /** UTF-8 with an int length: {@code writeUTF} stops at 64 KiB, which a context may pass. */
+    private static void writeString(DataOutput out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInput in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            throw new IOException("a string of negative length " + length);
+        }
+        byte[] b = new byte[length];
+        in.readFully(b);
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     @Override

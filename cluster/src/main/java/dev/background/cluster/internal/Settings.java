@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param memberWait how long tasks wait when no worker is reachable
  * @param prefetch tasks sent ahead per member beyond n (0: none), or -1 to let {@link Pacing} decide
  * @param hazelcastLogging the {@value #HAZELCAST_LOGGING_TYPE} of the pools' clients, or null for Hazelcast's default
+ * @param secret the cluster's secret, which seals tasks and results, or null for none
  */
 public record Settings(
         String clusterName,
@@ -22,7 +23,8 @@ public record Settings(
         Duration connectTimeout,
         Duration memberWait,
         int prefetch,
-        @Nullable String hazelcastLogging) {
+        @Nullable String hazelcastLogging,
+        @Nullable ClusterSecret secret) {
 
     /** The Hazelcast property, set on one instance's configuration, that says where it logs. */
     public static final String HAZELCAST_LOGGING_TYPE = "hazelcast.logging.type";

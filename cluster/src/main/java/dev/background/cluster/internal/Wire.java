@@ -21,6 +21,10 @@ public final class Wire {
     static final int OUTCOME = 2;
     /** The name of the Hazelcast executor that runs background tasks on the members. */
     public static final String EXECUTOR = "background";
+    /** The key of a worker's {@link Sealer} in its member's user context; absent without a secret. */
+    public static final String SEALER = "background.sealer";
+    /** The key of a worker's {@link Drain} in its member's user context. */
+    public static final String DRAIN = "background.drain";
     /** Member attribute that marks a member as a background worker; its value is the worker's n. */
     public static final String WORKER_ATTRIBUTE = "background.worker.n";
 

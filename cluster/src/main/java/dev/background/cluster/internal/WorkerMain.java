@@ -2,6 +2,7 @@ package dev.background.cluster.internal;
 
 import dev.background.cluster.ClusterWorker;
 import java.io.File;
+import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,11 +18,13 @@ public final class WorkerMain {
     private static final String USAGE = "usage: ClusterWorker --cluster NAME --members host:port[,host:port...]"
             + " [--n 4] [--port 5701] [--bind 127.0.0.1] [--allow com.example[,org.example]]"
             + " [--class-path app.jar[" + File.pathSeparator
-            + "lib.jar]] [--hazelcast-logging jdk|slf4j|log4j2|log4j|none]";
+            + "lib.jar]] [--hazelcast-logging jdk|slf4j|log4j2|log4j|none]"
+            + " [--secret-file FILE | --secret-env VARIABLE] [--trusted-network-without-secret]"
+            + " [--discovery tcp|kubernetes] [--kubernetes-service-dns NAME]";
 
     private WorkerMain() {}
 
-    /** Runs {@link ClusterWorker#main}; exits with status 2 on bad arguments. */
+    /** Runs {@link ClusterWorker#main}; exits with status 2 on bad arguments or a refused bind address. */
     public static void run(String[] args) throws InterruptedException {
         ClusterWorker.Builder b;
         try {
@@ -36,7 +39,14 @@ public final class WorkerMain {
             System.out.println(USAGE);
             return;
         }
-        ClusterWorker w = b.start();
+        ClusterWorker w;
+        try {
+            w = b.start();
+        } catch (IllegalStateException refused) { // an exposed address without a secret
+            System.err.println("background worker: " + refused.getMessage());
+            System.exit(2);
+            return;
+        }
         System.out.println(READY + w);
         System.out.flush();
         w.awaitShutdown();
@@ -57,6 +67,10 @@ public final class WorkerMain {
             if (a.equals("--help") || a.equals("-h")) {
                 return null;
             }
+            if (a.equals("--trusted-network-without-secret")) {
+                b.trustedNetworkWithoutSecret();
+                continue;
+            }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("missing value after " + a);
             }
@@ -76,6 +90,13 @@ public final class WorkerMain {
                 case "--allow" -> b.allowPackages(v.split(","));
                 case "--class-path" -> b.classPath(v);
                 case "--hazelcast-logging" -> b.hazelcastLogging(v);
+                case "--secret-file" -> b.secretFile(Path.of(v));
+                case "--discovery" -> {
+                    b.discovery(v);
+                    members |= v.equals("kubernetes");
+                }
+                case "--kubernetes-service-dns" -> b.kubernetesServiceDns(v);
+                case "--secret-env" -> b.secretEnvironment(v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }

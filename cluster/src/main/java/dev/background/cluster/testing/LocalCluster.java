@@ -104,10 +104,11 @@ public final class LocalCluster implements AutoCloseable {
      */
     public ClusterKind.Builder kindBuilder() {
         // Workers that have just started on a busy machine may take a while to answer a client.
-        return ClusterKind.builder()
+        ClusterKind.Builder b = ClusterKind.builder()
                 .clusterName(config.clusterName)
                 .members(members())
                 .connectTimeout(Duration.ofSeconds(60));
+        return config.secretFile == null ? b : b.secretFile(config.secretFile);
     }
 
     /**
@@ -340,6 +341,9 @@ public final class LocalCluster implements AutoCloseable {
         if (config.userClassPath != null) {
             cmd.addAll(List.of("--class-path", config.userClassPath));
         }
+        if (config.secretFile != null) {
+            cmd.addAll(List.of("--secret-file", config.secretFile.toString()));
+        }
         CompletableFuture<Void> ready = new CompletableFuture<>();
         try {
             Path log = Files.createTempFile("background-worker-" + i + "-", ".log");
@@ -392,8 +396,22 @@ public final class LocalCluster implements AutoCloseable {
                 "background-local-" + UUID.randomUUID().toString().substring(0, 8);
         private final List<String> allow = new ArrayList<>();
         private @Nullable String userClassPath;
+        private @Nullable Path secretFile;
 
         private Builder() {}
+
+        /**
+         * The cluster secret's file, given to the workers ({@code --secret-file}) and to the kinds
+         * of {@link #kindBuilder()}; see {@link ClusterWorker.Builder#secretFile}.
+         *
+         * @param file the secret file
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        public Builder secretFile(Path file) {
+            this.secretFile = Objects.requireNonNull(file, "file");
+            return this;
+        }
 
         /**
          * How many workers. Default 2.

@@ -37,6 +37,7 @@ class ClientConfigTest {
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(1),
                 -1,
-                hazelcastLogging);
+                hazelcastLogging,
+                null);
     }
 }

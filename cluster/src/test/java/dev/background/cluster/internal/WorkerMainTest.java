@@ -3,7 +3,10 @@ package dev.background.cluster.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ClusterWorker.main}'s options: each read once, into the worker's builder. */
 class WorkerMainTest {
@@ -28,9 +31,9 @@ class WorkerMainTest {
         });
 
         assertThat(b)
-                .hasToString(
-                        "ClusterWorker.Builder[cluster=c, members=[127.0.0.1:5701, 127.0.0.1:5702], n=3,"
-                                + " port=5801, bind=127.0.0.2, allow=[com.example., org.example.], classLoader=null, hazelcastLogging=none]");
+                .hasToString("ClusterWorker.Builder[cluster=c, members=[127.0.0.1:5701, 127.0.0.1:5702], n=3,"
+                        + " port=5801, bind=127.0.0.2, allow=[com.example., org.example.], classLoader=null, hazelcastLogging=none,"
+                        + " secret=null]");
     }
 
     @Test
@@ -53,6 +56,31 @@ class WorkerMainTest {
         assertThatThrownBy(() -> WorkerMain.parse(new String[] {"--cluster", "c"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--members");
+    }
+
+    @Test
+    void theSecretComesFromAFileOrAVariableAndTheTrustedNetworkFlagTakesNoValue(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("secret"), "a secret of the right length\n");
+
+        var b = WorkerMain.parse(new String[] {
+            "--cluster",
+            "c",
+            "--members",
+            "127.0.0.1:5701",
+            "--secret-file",
+            file.toString(),
+            "--trusted-network-without-secret",
+            "--n",
+            "2"
+        });
+
+        assertThat(b.toString())
+                .contains("n=2")
+                .contains("secret=secret file " + file.toAbsolutePath())
+                .endsWith(", trustedNetworkWithoutSecret]");
+        assertThatThrownBy(() -> WorkerMain.parse(new String[] {"--secret-env", "BACKGROUND_TEST_SURELY_UNSET"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("BACKGROUND_TEST_SURELY_UNSET is not set");
     }
 
     @Test

@@ -1,0 +1,204 @@
+package dev.background.cluster.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Seals and opens the bytes of tasks and results with a {@link ClusterSecret}: AES-256-GCM (the
+ * JDK's), a fresh nonce per message, and as associated data the header, the cluster's name and,
+ * for a result, the nonce of the task it answers (so that an answer cannot be moved to another
+ * task). Works on bytes only: no Hazelcast here, so that it is tested on its own.
+ *
+ * <p>A sealed message is {@code magic(1) version(1) kind(1) keyId(4) sealedMillis(8) nonce(12)}
+ * followed by the ciphertext and its 16-byte tag. The nonce is this sealer's random 64-bit
+ * sender id followed by a 32-bit counter; when the counter wraps, the id changes (it is XORed with
+ * the number of wraps), so that no nonce repeats under one key. {@link #openTask} also checks the
+ * {@link ReplayWindow}: a task is run at most once per member even if someone who captured it
+ * sends it again.
+ *
+ * <p>Maintainers: thread-safe. The counter is an {@link AtomicLong}; each thread keeps its own
+ * {@link Cipher} (they are not thread-safe and costly to create); the replay window has its own
+ * monitor.
+ */
+public final class Sealer {
+    /** What a sealed message is; part of the associated data, so one kind cannot pass for another. */
+    enum Kind {
+        TASK(1),
+        RESULT(2);
+
+        final byte code;
+
+        Kind(int code) {
+            this.code = (byte) code;
+        }
+    }
+
+    static final int HEADER = 27;
+    static final int NONCE_AT = 15;
+    private static final int NONCE = 12;
+    private static final int TAG_BITS = 128;
+    private static final byte MAGIC = (byte) 0xB5;
+    private static final byte VERSION = 1;
+    /** Messages sealed further than this from the receiver's clock are refused. */
+    static final long WINDOW_MILLIS = 10 * 60_000L;
+
+    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK lacks AES/GCM, which every JDK has", e);
+        }
+    });
+
+    private final byte[] cluster;
+    private final ClusterSecret secret;
+    private final LongSupplier clock;
+    private final long sender = new SecureRandom().nextLong();
+    private final AtomicLong counter = new AtomicLong();
+    private final ReplayWindow replays;
+
+    /** One message, opened: its bytes, and what its answer is sealed with. */
+    static final class Opened {
+        private final byte[] plain;
+        private final int keyId;
+        private final byte[] nonce;
+
+        Opened(byte[] plain, int keyId, byte[] nonce) {
+            this.plain = plain;
+            this.keyId = keyId;
+            this.nonce = nonce;
+        }
+
+        byte[] plain() {
+            return plain;
+        }
+
+        int keyId() {
+            return keyId;
+        }
+
+        byte[] nonce() {
+            return nonce;
+        }
+    }
+
+    /** A sealer for the cluster named {@code clusterName}, on the system clock. */
+    public Sealer(String clusterName, ClusterSecret secret) {
+        this(clusterName, secret, System::currentTimeMillis);
+    }
+
+    Sealer(String clusterName, ClusterSecret secret, LongSupplier clock) {
+        this.cluster = clusterName.getBytes(StandardCharsets.UTF_8);
+        this.secret = Objects.requireNonNull(secret, "secret");
+        this.clock = clock;
+        this.replays = new ReplayWindow(WINDOW_MILLIS, clock);
+    }
+
+    /** Where the secret came from, for messages. */
+    String source() {
+        return secret.toString();
+    }
+
+    /** Seals a task with the current key. */
+    byte[] sealTask(byte[] plain) {
+        return seal(Kind.TASK, plain, secret.current(), null);
+    }
+
+    /** Seals the answer to the task {@code task} (as opened) with the key the task came with. */
+    byte[] sealResult(byte[] plain, Opened task) {
+        return seal(
+                Kind.RESULT, plain, Objects.requireNonNull(secret.key(task.keyId()), "the task's key"), task.nonce());
+    }
+
+    /**
+     * Opens a task and records it in the replay window.
+     *
+     * @throws SealException if it is not sealed, not by this cluster's secret (current or
+     *     previous), altered, not a task, or a replay
+     */
+    Opened openTask(byte[] sealed) throws SealException {
+        Opened o = open(Kind.TASK, sealed, null);
+        ByteBuffer b = ByteBuffer.wrap(sealed);
+        replays.accept(b.getLong(NONCE_AT), b.getInt(NONCE_AT + 8) & 0xffffffffL, b.getLong(7));
+        return o;
+    }
+
+    /**
+     * Opens the answer to the task sealed as {@code task}.
+     *
+     * @throws SealException if it is not sealed, not by this cluster's secret, altered, not a
+     *     result, or the answer to another task
+     */
+    byte[] openResult(byte[] sealed, byte[] task) throws SealException {
+        return open(Kind.RESULT, sealed, nonce(task)).plain();
+    }
+
+    /** The nonce of a message this sealer sealed. */
+    static byte[] nonce(byte[] sealed) {
+        return Arrays.copyOfRange(sealed, NONCE_AT, NONCE_AT + NONCE);
+    }
+
+    private byte[] seal(Kind kind, byte[] plain, ClusterSecret.Key key, byte @Nullable [] bound) {
+        long n = counter.getAndIncrement();
+        ByteBuffer out = ByteBuffer.allocate(HEADER + plain.length + TAG_BITS / 8);
+        out.put(MAGIC).put(VERSION).put(kind.code).putInt(key.id()).putLong(clock.getAsLong());
+        out.putLong(sender ^ (n >>> 32)).putInt((int) n);
+        byte[] sealed = out.array();
+        Cipher c = CIPHER.get();
+        try {
+            c.init(Cipher.ENCRYPT_MODE, key.aes(), new GCMParameterSpec(TAG_BITS, sealed, NONCE_AT, NONCE));
+            associate(c, sealed, bound);
+            c.doFinal(plain, 0, plain.length, sealed, HEADER);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM failed to seal", e);
+        }
+        return sealed;
+    }
+
+    private Opened open(Kind kind, byte[] sealed, byte @Nullable [] bound) throws SealException {
+        if (sealed.length < HEADER + TAG_BITS / 8 || sealed[0] != MAGIC) {
+            throw new SealException("it is not sealed");
+        }
+        if (sealed[1] != VERSION) {
+            throw new SealException("it is sealed in format version " + sealed[1] + ", this side reads " + VERSION);
+        }
+        if (sealed[2] != kind.code) {
+            throw new SealException("it is not a " + kind.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        int keyId = ByteBuffer.wrap(sealed).getInt(3);
+        ClusterSecret.Key key = secret.key(keyId);
+        if (key == null) {
+            throw new SealException("it is sealed with another secret than this side's (" + secret + ")");
+        }
+        Cipher c = CIPHER.get();
+        byte[] plain;
+        try {
+            c.init(Cipher.DECRYPT_MODE, key.aes(), new GCMParameterSpec(TAG_BITS, sealed, NONCE_AT, NONCE));
+            associate(c, sealed, bound);
+            plain = c.doFinal(sealed, HEADER, sealed.length - HEADER);
+        } catch (AEADBadTagException e) {
+            throw new SealException("it was forged or altered, or sealed for another cluster or task", e);
+        } catch (GeneralSecurityException e) {
+            throw new SealException("it could not be opened: " + e, e);
+        }
+        return new Opened(plain, keyId, nonce(sealed));
+    }
+
+    private void associate(Cipher c, byte[] sealed, byte @Nullable [] bound) {
+        c.updateAAD(sealed, 0, HEADER);
+        c.updateAAD(cluster);
+        if (bound != null) {
+            c.updateAAD(bound);
+        }
+    }
+}
