@@ -87,12 +87,16 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
     }
 
     /** What {@link #pack} packed. */
-    private record Unpacked(String name, @Nullable CarriedContext context, byte[] payload) {
-        static Unpacked of(byte[] packed) throws IOException {
+    private static final class Unpacked {
+        final String name;
+        final @Nullable CarriedContext context;
+        final byte[] payload;
+
+        Unpacked(byte[] packed) throws IOException {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(packed));
-            String name = readString(in);
-            CarriedContext context = readContext(in);
-            return new Unpacked(name, context, in.readAllBytes());
+            name = readString(in);
+            context = readContext(in);
+            payload = in.readAllBytes();
         }
     }
 
@@ -132,11 +136,11 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
         }
         Unpacked task;
         try {
-            task = Unpacked.of(opened.plain());
+            task = new Unpacked(opened.plain());
         } catch (IOException e) { // authentic, so sealed by a pool of another version
             return refuse(codec, "it opens but does not read as a task of this version: " + e);
         }
-        Outcome o = admitted(codec, task.name(), task.payload(), task.context()).took(System.nanoTime() - start);
+        Outcome o = admitted(codec, task.name, task.payload, task.context).took(System.nanoTime() - start);
         return Outcome.sealed(sealer.sealResult(Objects.requireNonNull(codec.toBytes(o), "an outcome"), opened));
     }
 
