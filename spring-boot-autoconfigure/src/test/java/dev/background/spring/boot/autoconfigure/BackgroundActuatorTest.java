@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
@@ -46,6 +47,8 @@ class BackgroundActuatorTest {
                 return 1;
             });
 
+            // A task's future completes before the pool stops counting it: wait for the count.
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.pending() == 1);
             Map<String, Object> all = context.getBean(BackgroundEndpoint.class).pools();
             Map<String, Map<String, Object>> each = (Map<String, Map<String, Object>>) all.get("pools");
             assertThat(each).containsOnlyKeys("default", "io");
