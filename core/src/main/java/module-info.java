@@ -14,4 +14,8 @@ module dev.background {
     exports dev.background;
     exports dev.background.function;
     exports dev.background.spi;
+    // The remote kinds' shared dispatcher: for them only, not part of the API.
+    exports dev.background.internal.remote to
+            dev.background.process,
+            dev.background.cluster;
 }
