@@ -65,6 +65,7 @@ class HostileFrameTest {
         ByteArrayOutputStream named = new ByteArrayOutputStream();
         DataOutputStream n = new DataOutputStream(named);
         n.writeUTF("hostile task"); // a task frame starts with the task's name
+        n.writeInt(0); // and an empty context slot
         n.write(payload);
         payload = named.toByteArray();
         Frames.write(d, Frames.TASK, 1, payload, payload.length);
