@@ -166,30 +166,34 @@ class RemoteDispatcherTest {
 
     @Test
     void aReadyWorkerResetsTheStartFailureCount() {
-        var d = dispatcher(2, policy(0, 0));
-        List<FakeJob> jobs = submit(d, 2);
-        Worker a = transport.worker(0);
+        var d = dispatcher(1, policy(3, 0));
+        FakeJob job = submit(d, 1).get(0);
+        d.onExit(transport.worker(0), BAD_OPTION);
+        clock.advanceMillis(RemoteDispatcher.MAX_BACKOFF_MILLIS);
         d.onExit(transport.worker(1), BAD_OPTION);
-        d.onExit(a, BAD_OPTION);
         clock.advanceMillis(RemoteDispatcher.MAX_BACKOFF_MILLIS);
-        d.onReady(transport.worker(2)); // one start went well: the count starts again
-        d.onExit(transport.worker(3), BAD_OPTION);
-        clock.advanceMillis(RemoteDispatcher.MAX_BACKOFF_MILLIS);
-        d.onExit(transport.worker(4), BAD_OPTION);
-        assertThat(jobs).allSatisfy(j -> assertThat(j).isNotDone());
+        Worker up = transport.worker(2);
+        d.onReady(up); // one start went well: the count starts again
+        d.onStarted(up, up.idOf(job));
+        d.onExit(up, KILLED); // died running it: retried
+        d.onExit(transport.worker(3), BAD_OPTION); // the first start failure since the ready one
+        assertThat(job).isNotDone();
     }
 
     @Test
     void repeatedStartFailuresFailNothingWhileAReadyWorkerCanRunTheCalls() {
-        var d = dispatcher(2, policy(0, 4));
-        List<FakeJob> jobs = submit(d, 4);
+        var d = dispatcher(2, policy(0, 0));
+        List<FakeJob> jobs = submit(d, 4); // job0 to worker 0, job1 to worker 1, the others wait
         Worker good = transport.worker(0);
         d.onReady(good);
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 3; i++) {
             d.onExit(transport.worker(transport.started.size() - 1), BAD_OPTION);
             clock.advanceMillis(RemoteDispatcher.MAX_BACKOFF_MILLIS);
         }
+        Worker last = transport.worker(transport.started.size() - 1);
+        d.onReady(last);
         answerAll(d, good);
+        answerAll(d, last);
         assertThat(jobs).allSatisfy(j -> assertThat(j).isCompleted());
     }
 
