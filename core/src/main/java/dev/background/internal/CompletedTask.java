@@ -1,7 +1,9 @@
 package dev.background.internal;
 
 import dev.background.Task;
+import dev.background.TaskTimings;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -13,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * cancelled or completed again (short of {@code obtrude*}); safe from any thread.
  */
 public final class CompletedTask<T extends @Nullable Object> extends CompletableFuture<T> implements Task<T> {
+
+    private final Instant created = Instant.now();
 
     public CompletedTask(T value) {
         super.complete(value);
@@ -51,6 +55,17 @@ public final class CompletedTask<T extends @Nullable Object> extends Completable
     @Override
     public String name() {
         return "completed";
+    }
+
+    /** A value given, not computed: ended as it was created, without a call that started. */
+    @Override
+    public TaskTimings timings() {
+        return new TaskTimings(created, null, created, Duration.ZERO, Duration.ZERO, 1, null);
+    }
+
+    @Override
+    public int attempt() {
+        return 1;
     }
 
     @Override
