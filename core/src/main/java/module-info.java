@@ -17,6 +17,10 @@ module dev.background {
     exports dev.background.function;
     exports dev.background.spi;
     exports dev.background.context;
+    // The remote kinds' shared dispatcher: for them only, not part of the API.
+    exports dev.background.internal.remote to
+            dev.background.process,
+            dev.background.cluster;
 // No "uses dev.background.context.ContextPropagator" here: the compiler plugin's module-info
 // reader (QDox) chokes on the type annotation in that interface's declaration. Installed adds
 // the use at run time instead, which a module may do for itself (Module.addUses).

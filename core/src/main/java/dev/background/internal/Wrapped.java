@@ -9,6 +9,7 @@ import dev.background.function.CheckedBiFunction;
 import dev.background.function.CheckedCallable;
 import dev.background.function.CheckedFunction;
 import dev.background.function.CheckedTriFunction;
+import dev.background.spi.BoundCall;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -16,7 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The wrapped functions that {@code task(..)} returns: a pool, a user function and its options.
- * Each call binds its arguments into one serialisable {@link CheckedCallable} and submits it.
+ * Each call binds its arguments into one serialisable {@link BoundCall} and submits it, so that
+ * remote kinds can tell the function (the same object for every call) from the arguments.
  * Functions that return nothing are adapted to these by the caller (returning null).
  *
  * @param <F> the concrete wrapped type, returned by the option methods
@@ -111,7 +113,7 @@ public abstract sealed class Wrapped<F> {
 
         @Override
         public Task<R> call() {
-            return submit(fn);
+            return submit(BoundCall.of(fn));
         }
     }
 
@@ -131,8 +133,7 @@ public abstract sealed class Wrapped<F> {
 
         @Override
         public Task<R> apply(A a) {
-            CheckedFunction<A, R> f = fn;
-            return submit(() -> f.apply(a));
+            return submit(BoundCall.of(fn, a));
         }
 
         @Override
@@ -177,8 +178,7 @@ public abstract sealed class Wrapped<F> {
 
         @Override
         public Task<R> apply(A a, B b) {
-            CheckedBiFunction<A, B, R> f = fn;
-            return submit(() -> f.apply(a, b));
+            return submit(BoundCall.of(fn, a, b));
         }
     }
 
@@ -202,8 +202,7 @@ public abstract sealed class Wrapped<F> {
 
         @Override
         public Task<R> apply(A a, B b, C c) {
-            CheckedTriFunction<A, B, C, R> f = fn;
-            return submit(() -> f.apply(a, b, c));
+            return submit(BoundCall.of(fn, a, b, c));
         }
     }
 }

@@ -14,7 +14,8 @@ public interface Job extends Runnable {
 
     /**
      * The call, with its arguments bound. It is {@link java.io.Serializable}; kinds that send it
-     * elsewhere serialise it.
+     * elsewhere serialise it. For a call of a wrapped function it is a {@link BoundCall}, whose
+     * function is the same object for every call of that wrapped function.
      *
      * @return the call
      */

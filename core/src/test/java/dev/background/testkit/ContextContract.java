@@ -113,6 +113,10 @@ public abstract class ContextContract {
         return seen;
     }
 
+    static String seenWith(String prefix) {
+        return prefix + REQUEST.get();
+    }
+
     // ------------------------------------------------------------- tests
 
     @Test
@@ -122,6 +126,22 @@ public abstract class ContextContract {
         Task<@Nullable String> t = pool.run(ContextContract::seen);
         REQUEST.set("request-2"); // the submitting thread moves on before the task runs, maybe
         assertThat(t.result(PATIENCE)).isEqualTo("request-1");
+    }
+
+    /**
+     * A wrapped function's calls: remote kinds may send the function once and then only the
+     * arguments (spi {@code BoundCall}), and the context must travel with every call all the same.
+     */
+    @Test
+    void everyCallOfAWrappedFunctionSeesTheValueItsSubmitterHad() {
+        BackgroundPool pool = pool(1, true);
+        var seen = pool.task(ContextContract::seenWith);
+        REQUEST.set("request-7");
+        Task<String> first = seen.apply("first saw ");
+        REQUEST.set("request-8");
+        Task<String> second = seen.apply("second saw ");
+        assertThat(first.result(PATIENCE)).isEqualTo("first saw request-7");
+        assertThat(second.result(PATIENCE)).isEqualTo("second saw request-8");
     }
 
     /** The regression of issue 10: on a warm pool, request 43's task saw request 42's value. */

@@ -18,9 +18,19 @@ import org.jspecify.annotations.Nullable;
 /**
  * Payloads: common small values (null, strings, boxed numbers, booleans) in a few bytes without
  * Java serialisation; everything else as a Java serialisation stream, read through the filter.
+ *
+ * <p>A task's payload: its name (for the worker's thread name), its carried context (an entry
+ * count, -1 for none, then per propagator its key and its string map), then either the whole call as a value, or {@code BOUND}: the
+ * id of a function the worker already holds (sent once in a FUNCTION frame), and the arguments,
+ * each as a length and a value.
  */
 final class Codec {
     private static final byte NULL = 0, JAVA = 1, STRING = 2, INT = 3, LONG = 4, TRUE = 5, FALSE = 6, DOUBLE = 7;
+    /** A call of a function sent before: its id and its arguments follow. */
+    private static final byte BOUND = 8;
+
+    /** A function of arity 0-3 takes at most this many arguments. */
+    private static final int MAX_ARGUMENTS = 3;
 
     private Codec() {}
 
@@ -76,15 +86,22 @@ final class Codec {
     }
 
     /**
-     * Encodes a task: its name (for the worker's thread name), its carried context as strings
-     * (never Java serialisation: the worker's filter need not know the propagators' classes),
-     * then the call.
+     * Writes a task's header: its name (for the worker's thread name), then its carried context
+     * as strings (never Java serialisation: the worker's filter need not know the propagators'
+     * classes).
      */
-    static Buffer encodeTask(String name, @Nullable CarriedContext context, Object call) throws IOException {
-        Buffer b = new Buffer(512);
+    private static DataOutputStream taskHeader(Buffer b, String name, @Nullable CarriedContext context)
+            throws IOException {
         DataOutputStream d = new DataOutputStream(b);
         d.writeUTF(name.length() > 200 ? name.substring(0, 200) : name);
         writeContext(d, context);
+        return d;
+    }
+
+    /** Encodes a task whose whole call travels each time (not a call of a wrapped function). */
+    static Buffer encodeTask(String name, @Nullable CarriedContext context, Object call) throws IOException {
+        Buffer b = new Buffer(512);
+        taskHeader(b, name, context);
         b.write(JAVA);
         try (ObjectOutputStream out = new ObjectOutputStream(b)) {
             out.writeObject(call);
@@ -92,17 +109,68 @@ final class Codec {
         return b;
     }
 
-    /** A decoded task. */
+    /** Encodes a call of a function the worker holds (or is sent first): its id and the arguments only. */
+    static Buffer encodeBoundCall(
+            String name, @Nullable CarriedContext context, long functionId, @Nullable Object[] arguments)
+            throws IOException {
+        Buffer b = new Buffer(64);
+        DataOutputStream d = taskHeader(b, name, context);
+        d.writeByte(BOUND);
+        d.writeLong(functionId);
+        d.writeByte(arguments.length);
+        for (Object a : arguments) {
+            Buffer v = encode(a);
+            d.writeInt(v.length());
+            d.write(v.array(), 0, v.length());
+        }
+        return b;
+    }
+
+    /** A decoded task: a whole call (any object, checked by the caller) or a function's parts. */
+    @SuppressWarnings("ArrayRecordComponent") // read once, never compared or hashed
     record DecodedTask(
             String name,
             @Nullable CarriedContext context,
-            @Nullable Object call) {}
+            @Nullable Object call,
+            @Nullable Object @Nullable [] arguments) {}
 
-    static DecodedTask decodeTask(byte[] p, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
-        DataInputStream d = new DataInputStream(new ByteArrayInputStream(p));
+    /** The functions a worker holds, by id. */
+    interface Functions {
+        @Nullable
+        Object get(long id);
+    }
+
+    static DecodedTask decodeTask(byte[] p, ObjectInputFilter filter, Functions functions)
+            throws IOException, ClassNotFoundException {
+        ByteArrayInputStream in = new ByteArrayInputStream(p);
+        DataInputStream d = new DataInputStream(in);
         String name = d.readUTF();
         CarriedContext context = readContext(d);
-        return new DecodedTask(name, context, decode(p, p.length - d.available(), filter));
+        int off = p.length - in.available();
+        if (off >= p.length || p[off] != BOUND) {
+            return new DecodedTask(name, context, decode(p, off, p.length, filter), null);
+        }
+        d.readByte();
+        long id = d.readLong();
+        Object function = functions.get(id);
+        if (function == null) {
+            throw new Frames.MalformedFrameException("a call of function " + id + ", which was not sent before");
+        }
+        int count = d.readUnsignedByte();
+        if (count > MAX_ARGUMENTS) {
+            throw new Frames.MalformedFrameException(count + " arguments");
+        }
+        @Nullable Object[] arguments = new Object[count];
+        for (int i = 0; i < count; i++) {
+            int len = d.readInt();
+            if (len < 1 || len > in.available()) {
+                throw new Frames.MalformedFrameException("invalid argument length " + len);
+            }
+            off = p.length - in.available();
+            arguments[i] = decode(p, off, off + len, filter);
+            d.skipNBytes(len);
+        }
+        return new DecodedTask(name, context, function, arguments);
     }
 
     /** -1 for none; else the number of propagators, and for each its key and its map. */
@@ -127,6 +195,9 @@ final class Codec {
         if (count < 0) {
             return null;
         }
+        if (count > d.available()) { // a lying count allocates nothing
+            throw new Frames.MalformedFrameException("bad context entry count " + count);
+        }
         Map<String, Map<String, String>> entries = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
             String key = d.readUTF();
@@ -145,15 +216,15 @@ final class Codec {
 
     /** Decodes a payload; Java-serialised values go through {@code filter}. */
     static @Nullable Object decode(byte[] p, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
-        return decode(p, 0, filter);
+        return decode(p, 0, p.length, filter);
     }
 
-    private static @Nullable Object decode(byte[] p, int off, ObjectInputFilter filter)
+    private static @Nullable Object decode(byte[] p, int off, int end, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
-        if (p.length <= off) {
+        if (end <= off) {
             throw new Frames.MalformedFrameException("empty payload");
         }
-        int len = p.length - off - 1;
+        int len = end - off - 1;
         ByteBuffer bb = ByteBuffer.wrap(p, off + 1, len);
         switch (p[off]) {
             case NULL:

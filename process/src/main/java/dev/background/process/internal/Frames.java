@@ -24,6 +24,10 @@ final class Frames {
     static final byte TASK_AHEAD = 3;
     /** Take back a task sent ahead, if not begun: answered by RECALLED (else its outcome comes as usual). */
     static final byte RECALL = 4;
+    /** A function that later tasks call by its id (the frame's id); its payload is the function, serialised. */
+    static final byte FUNCTION = 5;
+    /** The worker may forget function {@code id}: no later task calls it. */
+    static final byte FORGET = 6;
 
     // worker -> application
     static final byte READY = 10;

@@ -5,6 +5,7 @@ import dev.background.TaskTransferException;
 import dev.background.context.CarriedContext;
 import dev.background.context.ContextPropagator;
 import dev.background.function.CheckedCallable;
+import dev.background.spi.BoundCall;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -18,15 +19,18 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The main class of a worker JVM. Reads frames from standard input, runs tasks one at a time in
  * order, and writes results to standard output; tasks are deserialised as they arrive (so a hostile
- * frame is refused at once); {@code System.out} is redirected into frames and
+ * frame is refused at once); the functions of wrapped calls arrive once each (FUNCTION) and are
+ * kept until the application says to forget them (FORGET), which bounds how many it holds; {@code System.out} is redirected into frames and
  * {@code System.in} is emptied, so user code cannot corrupt the channel.
  *
  * <p>Maintainers' overview. Two threads: the main thread reads frames and must never block on
@@ -64,6 +68,8 @@ public final class WorkerMain {
     private boolean begun;
 
     private boolean skipCurrent;
+    /** The functions the application sent, by id; read and written by the reader thread only. */
+    private final Map<Long, Object> functions = new HashMap<>();
     /** Cancellations of tasks sent ahead, shared with the application; null if not given. */
     private @Nullable CancelFlags cancelled;
 
@@ -113,8 +119,18 @@ public final class WorkerMain {
     private void readFrames(DataInputStream in) {
         try {
             Frames.Frame f;
-            while ((f = Frames.read(in, Frames.TASK, Frames.TASK_AHEAD, Frames.INTERRUPT, Frames.RECALL)) != null) {
+            while ((f = Frames.read(
+                            in,
+                            Frames.TASK,
+                            Frames.TASK_AHEAD,
+                            Frames.INTERRUPT,
+                            Frames.RECALL,
+                            Frames.FUNCTION,
+                            Frames.FORGET))
+                    != null) {
                 switch (f.type()) {
+                    case Frames.FUNCTION -> functions.put(f.id(), decodeFunction(f));
+                    case Frames.FORGET -> functions.remove(f.id());
                     case Frames.TASK, Frames.TASK_AHEAD -> {
                         // Decoded here, on arrival, so that a hostile frame is refused at once, even while a task runs.
                         Pending p = decodeTask(f);
@@ -137,15 +153,46 @@ public final class WorkerMain {
         }
     }
 
+    private Object decodeFunction(Frames.Frame f) throws Frames.MalformedFrameException {
+        Object function;
+        try {
+            function = Codec.decode(f.payload(), filter);
+        } catch (Exception | LinkageError | StackOverflowError e) {
+            throw undecodable("function " + f.id(), e);
+        }
+        if (function == null) {
+            throw new Frames.MalformedFrameException("function " + f.id() + " is null");
+        }
+        return function;
+    }
+
+    private static Frames.MalformedFrameException undecodable(String what, Throwable e) {
+        return new Frames.MalformedFrameException(what + ": "
+                + (SerialFilter.isRejection(e)
+                        ? "the deserialisation filter " + SerialFilter.describe(e)
+                        : "it could not be deserialised: " + e));
+    }
+
     private Pending decodeTask(Frames.Frame f) throws Frames.MalformedFrameException {
         Codec.DecodedTask task;
         try {
-            task = Codec.decodeTask(f.payload(), filter);
+            task = Codec.decodeTask(f.payload(), filter, functions::get);
+        } catch (Frames.MalformedFrameException e) {
+            throw new Frames.MalformedFrameException("task " + f.id() + ": " + e.getMessage());
         } catch (Exception | LinkageError | StackOverflowError e) {
-            throw new Frames.MalformedFrameException("task " + f.id() + ": "
-                    + (SerialFilter.isRejection(e)
-                            ? "the deserialisation filter " + SerialFilter.describe(e)
-                            : "it could not be deserialised: " + e));
+            throw undecodable("task " + f.id(), e);
+        }
+        if (task.arguments() != null) {
+            try {
+                return new Pending(
+                        f.id(),
+                        task.name(),
+                        task.context(),
+                        BoundCall.of(Objects.requireNonNull(task.call(), "a function sent before"), task.arguments()),
+                        f.type() == Frames.TASK_AHEAD);
+            } catch (IllegalArgumentException e) {
+                throw new Frames.MalformedFrameException("task " + f.id() + ": " + e.getMessage());
+            }
         }
         if (!(task.call() instanceof CheckedCallable<?> c)) {
             throw new Frames.MalformedFrameException("task " + f.id() + ": it could not be deserialised: a "

@@ -1,5 +1,7 @@
 package dev.background.process.internal;
 
+import dev.background.internal.remote.RemoteDispatcher;
+import dev.background.internal.remote.RemoteDispatcher.Send;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -9,18 +11,17 @@ import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The application's side of one worker JVM: the process, the stream to its standard input, the
  * tasks sent to it, and the echo of its output.
  *
- * <p>Maintainers' overview. The fields marked "engine lock" belong to {@link ProcessEngine} and are
- * only touched under its lock. Writes to {@code stdin} lock {@code stdin} itself, so frames from
- * several threads never interleave and no thread writes while holding the engine lock (a full pipe
- * must not stall the engine). Standard error is echoed by its own thread, which keeps the last
+ * <p>Maintainers' overview. What the worker holds is the dispatcher's business, under its lock.
+ * Writes to {@code stdin} lock {@code stdin} itself, so frames from several threads never
+ * interleave; the dispatcher never sends while holding its lock (a full pipe must not stall it). Standard error is echoed by its own thread, which keeps the last
  * lines for the message of a death.
  */
 final class WorkerProcess {
@@ -33,22 +34,16 @@ final class WorkerProcess {
     final CancelFlags flags;
 
     private final DataOutputStream stdin;
+    /** The functions this worker holds; guarded by {@code stdin}. */
+    private final CallPayload.Sent functions = new CallPayload.Sent();
+
     private final ArrayDeque<String> tail = new ArrayDeque<>();
     private final ByteArrayOutputStream partialLine = new ByteArrayOutputStream();
     private final byte[] prefix;
 
-    @SuppressWarnings("NullAway.Init") // started by ProcessEngine.spawnLocked before the worker is used
+    @SuppressWarnings("NullAway.Init") // started by ProcessEngine.start before the worker is used
     Thread stderrPump;
 
-    // engine lock
-    final LinkedHashMap<Long, ProcessEngine.Rec> inflight = new LinkedHashMap<>();
-    int sent;
-    /** Takes no new tasks; closed once its tasks are done. */
-    boolean closing;
-    /** Its input is closed (or about to be): it exits, and that is expected. */
-    boolean closed;
-
-    long idleSinceNanos = System.nanoTime();
     /** Why the engine killed it, for the message of the death; null if it was not killed. */
     volatile @Nullable String killReason;
 
@@ -64,14 +59,43 @@ final class WorkerProcess {
     }
 
     /** Writes frames and flushes once. Failures mean the worker died: its reader reports that. */
-    void send(List<ProcessEngine.Out> frames) {
+    void send(List<Send<CallPayload>> sends) {
         try {
             synchronized (stdin) {
-                for (ProcessEngine.Out o : frames) {
-                    if (o.rec() != null) {
-                        Frames.write(stdin, o.type(), o.id(), o.rec().payload, o.rec().length);
-                    } else {
-                        Frames.write(stdin, o.type(), o.id());
+                for (Send<CallPayload> s : sends) {
+                    var call = s.call();
+                    switch (s.op()) {
+                        case RUN, RUN_AHEAD -> {
+                            CallPayload payload = Objects.requireNonNull(call, "a call to run")
+                                    .payload();
+                            CallPayload.Function f = payload.function();
+                            if (f != null && functions.add(f)) {
+                                Frames.write(
+                                        stdin,
+                                        Frames.FUNCTION,
+                                        f.id(),
+                                        f.bytes().array(),
+                                        f.bytes().length());
+                                long forget = functions.evict();
+                                if (forget >= 0) {
+                                    Frames.write(stdin, Frames.FORGET, forget);
+                                }
+                            }
+                            Codec.Buffer p = payload.body();
+                            Frames.write(
+                                    stdin,
+                                    s.op() == RemoteDispatcher.Op.RUN ? Frames.TASK : Frames.TASK_AHEAD,
+                                    s.id(),
+                                    p.array(),
+                                    p.length());
+                        }
+                        case DROP -> {
+                            // Seen by the worker before it could begin the task, whether it read the frame or not.
+                            flags.set(s.id());
+                            Frames.write(stdin, Frames.INTERRUPT, s.id());
+                        }
+                        case INTERRUPT -> Frames.write(stdin, Frames.INTERRUPT, s.id());
+                        case RECALL -> Frames.write(stdin, Frames.RECALL, s.id());
                     }
                 }
                 stdin.flush();

@@ -59,15 +59,24 @@ class HostileFrameTest {
         return err;
     }
 
+    /** A task frame carrying no context: the call follows the name at once. */
     private static byte[] taskFrame(byte[] payload) throws IOException {
+        ByteArrayOutputStream rest = new ByteArrayOutputStream();
+        DataOutputStream r = new DataOutputStream(rest);
+        r.writeInt(-1); // its carried context: none
+        r.write(payload);
+        return namedTaskFrame(rest.toByteArray());
+    }
+
+    /** A task frame: the task's name, then {@code rest} (its carried context, then the call). */
+    private static byte[] namedTaskFrame(byte[] rest) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         DataOutputStream d = new DataOutputStream(b);
         ByteArrayOutputStream named = new ByteArrayOutputStream();
         DataOutputStream n = new DataOutputStream(named);
-        n.writeUTF("hostile task"); // a task frame starts with the task's name
-        n.writeInt(-1); // then its carried context: none
-        n.write(payload);
-        payload = named.toByteArray();
+        n.writeUTF("hostile task");
+        n.write(rest);
+        byte[] payload = named.toByteArray();
         Frames.write(d, Frames.TASK, 1, payload, payload.length);
         d.flush();
         return b.toByteArray();
@@ -163,6 +172,28 @@ class HostileFrameTest {
         deepStack.start();
         deepStack.join();
         assertThat(rejects(start(null), frame[0])).contains("deeper than 1000");
+    }
+
+    @Test
+    void aContextClaimingMoreEntriesThanTheFrameHoldsEndsTheWorker() throws Exception {
+        ByteArrayOutputStream rest = new ByteArrayOutputStream();
+        DataOutputStream r = new DataOutputStream(rest);
+        r.writeInt(Integer.MAX_VALUE); // entries of its carried context
+        r.write(javaPayload("never read"));
+        assertThat(rejects(start(null), namedTaskFrame(rest.toByteArray())))
+                .contains("bad context entry count " + Integer.MAX_VALUE);
+    }
+
+    @Test
+    void aCallOfAFunctionNeverSentEndsTheWorker() throws Exception {
+        ByteArrayOutputStream rest = new ByteArrayOutputStream();
+        DataOutputStream r = new DataOutputStream(rest);
+        r.writeInt(-1); // no context
+        r.writeByte(8); // Codec.BOUND
+        r.writeLong(42); // a function id the worker was never sent
+        r.writeByte(0); // no arguments
+        assertThat(rejects(start(null), namedTaskFrame(rest.toByteArray())))
+                .contains("a call of function 42, which was not sent before");
     }
 
     @Test

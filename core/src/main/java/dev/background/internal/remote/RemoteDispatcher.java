@@ -1,0 +1,951 @@
+package dev.background.internal.remote;
+
+import dev.background.spi.EngineEvents;
+import dev.background.spi.Job;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The scheduling of remote jobs, free of any transport: a queue of calls and up to {@code n}
+ * workers, each running one call at a time with up to {@code prefetch} more sent ahead in
+ * batches (a busy worker is topped up once it has run down to half of that). A
+ * {@link RemoteTransport} starts, feeds and kills the workers and reports what they say through
+ * the {@code on*} methods; a {@link Scheduler} supplies time, so that tests drive every path
+ * with a fake transport and a manual clock.
+ *
+ * <p>Maintainers' overview.
+ * <ul>
+ * <li><b>Lock.</b> One monitor ({@code this}) guards the queue, the worker list, every worker's
+ * in-flight map and counters, the start-failure count and the lifecycle flags. Nothing slow or
+ * foreign runs under it except {@link RemoteTransport#start}: sends, closes and settlements
+ * (which run user callbacks) are collected in an {@link Effects} and done once it is released.
+ * {@link Job#start} is called under it, which is safe because the interrupter it registers never
+ * takes the lock (it hands the work to the scheduler): a canceller spinning in the pool's task
+ * cannot wait for us.
+ * <li><b>Ordering.</b> A worker runs its calls in the order sent and answers each before it
+ * begins the next, so the oldest entry of its in-flight map is the one it is running, if that one
+ * has started; when it dies, that call died with it and the later ones never began: they go back
+ * to the front of the queue.
+ * <li><b>Started.</b> A call sent to an idle, ready worker ({@link Op#RUN}) is started
+ * ({@link Job#start}) when sent. One sent ahead to a busy or booting worker ({@link Op#RUN_AHEAD})
+ * is started when the worker reports it ({@link #onStarted}), so that neither a JVM start nor a
+ * wait behind another call counts against a time limit. A call sent ahead and settled before that
+ * (cancel) is dropped ({@link Op#DROP}) from the cancelling thread, before {@code cancel} returns.
+ * A {@link Call} is started once; after a death it may be sent again without a second start, so
+ * its interrupter and time limit stay valid.
+ * <li><b>Ownership.</b> A call is in at most one place: the queue, or one worker's in-flight map.
+ * Whoever removes it from there under the lock (an answer, a recall, the death handling) owns it
+ * and alone decides what happens next; a late report about it finds it gone and does nothing.
+ * <li><b>Stealing.</b> With nothing queued and a worker free (or room for one), calls sent ahead
+ * to a worker busy with one call for over {@value #STEAL_AFTER_MILLIS} ms are taken back
+ * ({@link Op#RECALL}, answered by {@link #onRecalled} if not begun) and dispatched again; checked
+ * at every dispatch and every 20 ms.
+ * <li><b>Start-up deaths.</b> A worker that exits before it reports ready charges no attempt to
+ * any call: what it held goes back to the queue. Such deaths are counted per pool and reset by
+ * any ready report; each delays the next start (backoff, doubling up to
+ * {@value #MAX_BACKOFF_MILLIS} ms), and after {@code startFailuresToGiveUp} in a row, with no
+ * ready worker left to run them, the waiting calls fail with the last death's message (a bad JVM
+ * option, a missing class path). A worker killed by a signal before it was ready was killed from
+ * outside, not broken by its configuration: it delays the next start but fails no call.
+ * <li><b>Workers</b> count against {@code n} from start until closed; a closing worker (recycled,
+ * resized away, shutting down) takes no new calls and is closed once it has none. Every exit is
+ * reported by the transport ({@link #onExit}); one the dispatcher did not ask for is a death.
+ * <li><b>Events.</b> A worker's first ready report is told to the pool as started; its exit as
+ * stopped if it was closed or killed on purpose (retired, stuck), else as died (even while it was
+ * closing, say recycled, with calls still to answer), before the calls it took down are failed. Both are told once the lock is released, named by {@link RemoteTransport#where}.
+ * <li><b>Termination</b>: shut down, queue empty, and every worker seen to exit.
+ * </ul>
+ *
+ * @param <W> the transport's handle of one worker
+ * @param <P> the transport's payload of one call
+ */
+public final class RemoteDispatcher<W, P> {
+
+    /** A worker busy this long with one call has the calls sent ahead to it taken back for idle workers. */
+    static final long STEAL_AFTER_MILLIS = 2;
+
+    private static final long STEAL_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(STEAL_AFTER_MILLIS);
+    private static final long STEAL_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    static final long FIRST_BACKOFF_MILLIS = 50;
+    static final long MAX_BACKOFF_MILLIS = 1_000;
+
+    /**
+     * How the dispatcher treats its workers.
+     *
+     * @param eager start workers at once, and replace dead ones at once
+     * @param maxTasksPerWorker recycle a worker after this many calls, 0 for never
+     * @param idleTimeoutNanos retire workers idle this long, 0 for never
+     * @param retries reruns of a call whose worker died while running it
+     * @param cancelGraceNanos time an interrupted call has to stop before its worker is killed
+     * @param prefetch calls sent ahead to a busy worker
+     * @param startFailuresToGiveUp start-up deaths in a row after which waiting calls fail
+     */
+    public record Policy(
+            boolean eager,
+            int maxTasksPerWorker,
+            long idleTimeoutNanos,
+            int retries,
+            long cancelGraceNanos,
+            int prefetch,
+            int startFailuresToGiveUp) {}
+
+    /** What the transport writes to a worker. */
+    public enum Op {
+        /** A call counted as started: the worker runs it as soon as it is free. */
+        RUN,
+        /** A call sent ahead: the worker reports when it begins it ({@link #onStarted}). */
+        RUN_AHEAD,
+        /** Interrupt a running call. */
+        INTERRUPT,
+        /**
+         * Drop a call sent ahead and cancelled before it began; it must never begin (the process
+         * kind also sets a flag the worker checks before it begins a call sent ahead).
+         */
+        DROP,
+        /** Take back a call sent ahead if not begun (answered by {@link #onRecalled}). */
+        RECALL
+    }
+
+    /**
+     * One thing to write to a worker.
+     *
+     * @param op what to do
+     * @param id the call's id
+     * @param call the call, for {@link Op#RUN} and {@link Op#RUN_AHEAD}; else null
+     * @param <P> the transport's payload
+     */
+    public record Send<P>(Op op, long id, @Nullable Call<P> call) {}
+
+    /**
+     * One job on its way through the dispatcher, with the transport's payload.
+     *
+     * @param <P> the transport's payload
+     */
+    public static final class Call<P> {
+        private final Job job;
+        private final P payload;
+        private final long id;
+        private final Runnable interrupter;
+        // dispatcher lock
+        private boolean started;
+        private long startedNanos;
+        private boolean recalling;
+        private boolean listening;
+        private int attempts;
+        private @Nullable Slot<?, P> worker;
+
+        Call(Job job, P payload, long id, RemoteDispatcher<?, P> d) {
+            this.job = job;
+            this.payload = payload;
+            this.id = id;
+            this.interrupter = () -> d.scheduler.execute(() -> d.interrupt(this));
+        }
+
+        /**
+         * The job.
+         *
+         * @return the job
+         */
+        public Job job() {
+            return job;
+        }
+
+        /**
+         * The transport's payload.
+         *
+         * @return the payload
+         */
+        public P payload() {
+            return payload;
+        }
+    }
+
+    /** The dispatcher's view of one worker. */
+    private static final class Slot<W, P> {
+        final W handle;
+        final LinkedHashMap<Long, Call<P>> inflight = new LinkedHashMap<>();
+        int sent;
+        /** Takes no new calls; closed once it has none. */
+        boolean closing;
+        /** Closed, or about to be: its exit is expected. */
+        boolean closed;
+        /** Being killed on purpose (retired by the transport, or stuck): its exit is a stop, not a death. */
+        boolean killed;
+
+        boolean ready;
+        long idleSinceNanos;
+
+        Slot(W handle, long now) {
+            this.handle = handle;
+            this.idleSinceNanos = now;
+        }
+    }
+
+    /** What to do once the lock is released, in this order: sends, closes, settlements. */
+    private final class Effects {
+        final Map<Slot<W, P>, List<Send<P>>> sends = new LinkedHashMap<>();
+        final List<W> toClose = new ArrayList<>();
+        /** Jobs dispatching dropped: settled (cancelled) while queued, or no worker could be started. */
+        final List<Call<P>> dropped = new ArrayList<>();
+
+        final List<Runnable> after = new ArrayList<>();
+
+        void send(Slot<W, P> s, Send<P> send) {
+            sends.computeIfAbsent(s, k -> new ArrayList<>()).add(send);
+        }
+
+        void close(Slot<W, P> s) {
+            toClose.add(s.handle);
+        }
+    }
+
+    private final String poolName;
+    private final Policy policy;
+    private final RemoteTransport<W, P> transport;
+    private final Scheduler scheduler;
+    private final EngineEvents events;
+
+    private final ArrayDeque<Call<P>> queue = new ArrayDeque<>();
+    private final List<Slot<W, P>> workers = new ArrayList<>();
+    /** Every worker whose exit has not been reported yet, open or closed. */
+    private final Map<W, Slot<W, P>> alive = new HashMap<>();
+
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private int n;
+    private int workerSeq;
+    private long callSeq;
+    private boolean shutdown;
+    /** The last failure to start a worker at all, for the calls that needed it. */
+    private @Nullable Exception spawnError;
+    /** Start-up deaths since a worker last reported ready. */
+    private int startFailures;
+    /** No worker is started before this time (backoff after start-up deaths). */
+    private long nextStartNanos;
+
+    private boolean startRetryScheduled;
+
+    /**
+     * Creates a dispatcher; {@link #start} then starts it.
+     *
+     * @param poolName the pool's name, for messages
+     * @param n how many workers at most
+     * @param policy how to treat workers
+     * @param transport the workers' transport
+     * @param scheduler time and deferred work
+     * @param events where workers starting, dying and being stopped are reported
+     */
+    public RemoteDispatcher(
+            String poolName,
+            int n,
+            Policy policy,
+            RemoteTransport<W, P> transport,
+            Scheduler scheduler,
+            EngineEvents events) {
+        this.poolName = poolName;
+        this.n = n;
+        this.policy = policy;
+        this.transport = transport;
+        this.scheduler = scheduler;
+        this.events = events;
+        this.nextStartNanos = scheduler.nanoTime();
+    }
+
+    /**
+     * Starts the dispatcher: with an eager policy, its workers, and its periodic checks (idle
+     * workers, stealing). Separate from the constructor so that a transport's reader threads,
+     * started with the first workers, find the dispatcher in place. Call once.
+     */
+    public void start() {
+        synchronized (this) {
+            fillEagerLocked();
+        }
+        if (policy.idleTimeoutNanos() > 0) {
+            long period = Math.max(policy.idleTimeoutNanos() / 4, TimeUnit.MILLISECONDS.toNanos(20));
+            scheduler.schedule(() -> every(period, this::retireIdle), period);
+        }
+        if (policy.prefetch() > 0) {
+            scheduler.schedule(() -> every(STEAL_PERIOD_NANOS, this::stealForIdleWorkers), STEAL_PERIOD_NANOS);
+        }
+    }
+
+    private void every(long periodNanos, Runnable check) {
+        if (!isTerminated()) {
+            check.run();
+            scheduler.schedule(() -> every(periodNanos, check), periodNanos);
+        }
+    }
+
+    // ------------------------------------------------------------------ submitting
+
+    /**
+     * Accepts a job; it is sent to a worker as soon as one has room.
+     *
+     * @param job the job
+     * @param payload its serialised call
+     * @throws RejectedExecutionException if shut down
+     */
+    public void execute(Job job, P payload) {
+        Effects fx = new Effects();
+        synchronized (this) {
+            if (shutdown) {
+                throw rejected();
+            }
+            queue.addLast(new Call<>(job, payload, ++callSeq, this));
+            dispatchLocked(fx);
+        }
+        run(fx);
+    }
+
+    /**
+     * Tells whether {@link #shutdown} or {@link #shutdownNow} was called.
+     *
+     * @return true once shut down
+     */
+    public synchronized boolean isShutdown() {
+        return shutdown;
+    }
+
+    /**
+     * The exception for a job submitted after shutdown.
+     *
+     * @return the exception
+     */
+    public RejectedExecutionException rejected() {
+        return new RejectedExecutionException("background pool '" + poolName + "' is shut down and takes no new tasks");
+    }
+
+    // ------------------------------------------------------------------ dispatching
+
+    /**
+     * Sends queued calls to workers with room, starting workers up to {@code n}. Calls that found
+     * no worker because one could not be started, or that were settled while queued, go to
+     * {@code fx.dropped}.
+     */
+    private void dispatchLocked(Effects fx) {
+        while (!queue.isEmpty()) {
+            Call<P> r = queue.peekFirst();
+            if (r.job.isDone()) { // settled while queued: told below that we are done with it
+                queue.pollFirst();
+                fx.dropped.add(r);
+                continue;
+            }
+            Slot<W, P> w;
+            try {
+                w = pickLocked(fx);
+            } catch (IOException | RuntimeException e) {
+                queue.pollFirst();
+                fx.dropped.add(r);
+                spawnError = e;
+                continue;
+            }
+            if (w == null) {
+                break;
+            }
+            queue.pollFirst();
+            boolean ahead = !w.inflight.isEmpty() || !w.ready;
+            if (!ahead && !r.started) {
+                if (!r.job.start(r.interrupter, transport.where(w.handle))) {
+                    continue; // cancelled while queued: start's refusal has reported its end
+                }
+                r.started = true;
+                r.startedNanos = scheduler.nanoTime();
+            }
+            if (ahead && !r.started && !r.listening && r.job instanceof CompletionStage<?> stage) {
+                r.listening = true; // a call cancelled while it waits in a worker must never begin
+                stage.whenComplete((v, e) -> {
+                    if (Thread.holdsLock(this)) {
+                        scheduler.execute(
+                                () -> dropIfNotBegun(r)); // settled during this dispatch: never send under the lock
+                    } else {
+                        dropIfNotBegun(r); // in the cancelling thread: the worker hears of it before cancel returns
+                    }
+                });
+            }
+            w.inflight.put(r.id, r);
+            r.worker = w;
+            r.recalling = false;
+            w.sent++;
+            if (policy.maxTasksPerWorker() > 0 && w.sent >= policy.maxTasksPerWorker()) {
+                w.closing = true;
+            }
+            fx.send(w, new Send<>(ahead ? Op.RUN_AHEAD : Op.RUN, r.id, r));
+        }
+        if (queue.isEmpty()) {
+            stealLocked(fx);
+        }
+    }
+
+    /**
+     * An idle worker, else a new one if under n (and not backing off), else the least loaded one
+     * with prefetch room. A busy worker is topped up only once it has run down to half its
+     * prefetch (or while it is being topped up in this same dispatch), so that sends go out in
+     * batches.
+     */
+    private @Nullable Slot<W, P> pickLocked(Effects fx) throws IOException {
+        for (Slot<W, P> w : workers) {
+            if (!w.closing && w.inflight.isEmpty()) {
+                return w;
+            }
+        }
+        if (workers.size() < n && mayStartLocked()) {
+            return startLocked();
+        }
+        int prefetch = policy.prefetch();
+        Slot<W, P> best = null;
+        for (Slot<W, P> w : workers) {
+            int load = w.inflight.size();
+            if (!w.closing
+                    && load <= prefetch
+                    && (load <= prefetch / 2 || fx.sends.containsKey(w))
+                    && (best == null || load < best.inflight.size())) {
+                best = w;
+            }
+        }
+        return best;
+    }
+
+    /** Whether a worker may start now; if not (backoff), a dispatch is scheduled for when it may. */
+    private boolean mayStartLocked() {
+        long wait = nextStartNanos - scheduler.nanoTime();
+        if (wait <= 0) {
+            return true;
+        }
+        if (!startRetryScheduled) {
+            startRetryScheduled = true;
+            scheduler.schedule(this::retryStart, wait);
+        }
+        return false;
+    }
+
+    private void retryStart() {
+        Effects fx = new Effects();
+        synchronized (this) {
+            startRetryScheduled = false;
+            fillEagerLocked();
+            dispatchLocked(fx);
+        }
+        run(fx);
+    }
+
+    private void fillEagerLocked() {
+        while (policy.eager() && !shutdown && workers.size() < n && mayStartLocked()) {
+            try {
+                startLocked();
+            } catch (IOException | RuntimeException e) {
+                spawnError = e;
+                return; // calls will report it when they need a worker
+            }
+        }
+    }
+
+    private Slot<W, P> startLocked() throws IOException {
+        workerSeq++;
+        W handle = transport.start(poolName + "-worker-" + workerSeq);
+        Slot<W, P> w = new Slot<>(handle, scheduler.nanoTime());
+        workers.add(w);
+        alive.put(handle, w);
+        return w;
+    }
+
+    /**
+     * With a worker idle (or room for one) and nothing queued, takes back the calls sent ahead to
+     * workers that have been busy with one call for a while, so that they run on the idle worker.
+     */
+    private void stealLocked(Effects fx) {
+        boolean room = workers.size() < n; // a worker may be started for them
+        for (Slot<W, P> w : workers) {
+            room |= !w.closing && w.inflight.isEmpty();
+        }
+        if (!room) {
+            return;
+        }
+        long now = scheduler.nanoTime();
+        for (Slot<W, P> w : workers) {
+            if (w.inflight.size() < 2) {
+                continue;
+            }
+            Call<P> head = w.inflight.values().iterator().next();
+            if (!head.started || now - head.startedNanos < STEAL_AFTER_NANOS) {
+                continue;
+            }
+            for (Call<P> r : w.inflight.values()) {
+                if (r != head && !r.started && !r.recalling) {
+                    r.recalling = true;
+                    fx.send(w, new Send<>(Op.RECALL, r.id, null));
+                }
+            }
+        }
+    }
+
+    private void stealForIdleWorkers() {
+        Effects fx = new Effects();
+        synchronized (this) {
+            if (queue.isEmpty()) {
+                stealLocked(fx);
+            }
+        }
+        run(fx);
+    }
+
+    /** For a call sent ahead that was settled (cancelled): its worker drops it if not begun. */
+    private void dropIfNotBegun(Call<P> r) {
+        Slot<?, P> w;
+        synchronized (this) {
+            w = r.worker;
+            if (r.started || w == null || !w.inflight.containsKey(r.id)) {
+                return;
+            }
+        }
+        sendTo(w, new Send<>(Op.DROP, r.id, null));
+    }
+
+    @SuppressWarnings("unchecked") // every slot of this dispatcher holds a W
+    private void sendTo(Slot<?, P> w, Send<P> send) {
+        transport.send((W) w.handle, List.of(send));
+    }
+
+    // ------------------------------------------------------------------ reports from workers
+
+    /**
+     * A worker reports that it is ready: its start-up went well.
+     *
+     * @param worker the worker
+     */
+    public void onReady(W worker) {
+        Effects fx = new Effects();
+        synchronized (this) {
+            Slot<W, P> w = alive.get(worker);
+            if (w == null || w.ready) { // a repeated report is a worker's business, not a second start
+                return;
+            }
+            w.ready = true;
+            startFailures = 0;
+            nextStartNanos = scheduler.nanoTime();
+            dispatchLocked(fx); // workers held back by a backoff may start now
+        }
+        events.workerStarted(transport.where(worker));
+        run(fx);
+    }
+
+    /**
+     * A call sent ahead has begun: it counts as started now (its time limit runs from here).
+     *
+     * @param worker the worker
+     * @param id the call's id
+     * @return false if the worker was not running that call (a protocol error)
+     */
+    public boolean onStarted(W worker, long id) {
+        Call<P> r;
+        synchronized (this) {
+            Slot<W, P> w = alive.get(worker);
+            r = w == null ? null : w.inflight.get(id);
+            if (r == null) {
+                return false;
+            }
+            if (r.started) {
+                return true; // sent again after a death: started before
+            }
+        }
+        boolean live = r.job.start(r.interrupter, transport.where(worker));
+        synchronized (this) {
+            r.started = true;
+            r.startedNanos = scheduler.nanoTime();
+        }
+        if (!live) { // cancelled just as it began: stop it like a running call
+            interrupt(r);
+        }
+        return true;
+    }
+
+    /**
+     * A call taken back before it began: it goes to the front of the queue.
+     *
+     * @param worker the worker
+     * @param id the call's id
+     * @return false if the worker was not holding that call (a protocol error)
+     */
+    public boolean onRecalled(W worker, long id) {
+        Effects fx = new Effects();
+        synchronized (this) {
+            Slot<W, P> w = alive.get(worker);
+            Call<P> r = w == null ? null : w.inflight.remove(id);
+            if (w == null || r == null) {
+                return false;
+            }
+            r.worker = null;
+            r.recalling = false;
+            if (w.inflight.isEmpty()) {
+                w.idleSinceNanos = scheduler.nanoTime();
+            }
+            queue.addFirst(r);
+            dispatchLocked(fx);
+        }
+        run(fx);
+        return true;
+    }
+
+    /**
+     * A worker answered a call (a result, a failure, or that it was cancelled). The next calls go
+     * out before this returns; the caller then settles the job.
+     *
+     * @param worker the worker
+     * @param id the call's id
+     * @return the call answered, or null if the worker was not running it (a protocol error)
+     */
+    public @Nullable Call<P> onAnswer(W worker, long id) {
+        Effects fx = new Effects();
+        Call<P> r;
+        synchronized (this) {
+            Slot<W, P> w = alive.get(worker);
+            if (w == null) {
+                return null;
+            }
+            r = w.inflight.remove(id);
+            if (r != null) {
+                r.worker = null;
+            }
+            if (w.inflight.isEmpty()) {
+                w.idleSinceNanos = scheduler.nanoTime();
+            }
+            if (closeIfDoneLocked(w, fx)) { // before dispatching, so that a recycled worker's slot is free
+                fillEagerLocked();
+            }
+            dispatchLocked(fx);
+        }
+        run(fx);
+        return r;
+    }
+
+    /**
+     * Marks a worker as closing: it takes no new calls (say, before the transport kills it for a
+     * protocol error), and its exit will be reported as a stop, not a death.
+     *
+     * @param worker the worker
+     */
+    public synchronized void retire(W worker) {
+        Slot<W, P> w = alive.get(worker);
+        if (w != null) {
+            w.closing = true;
+            w.killed = true;
+        }
+    }
+
+    /**
+     * A worker exited. If the dispatcher did not close it, it died: the call it was running (the
+     * oldest started one it had not answered) is retried or failed; the others never began and go
+     * back to the front of the queue. A worker that never reported ready charges no call; see
+     * the overview for how start-up deaths are counted.
+     *
+     * @param worker the worker
+     * @param exitCode its exit code, or -1 if unknown
+     */
+    public void onExit(W worker, int exitCode) {
+        Effects fx = new Effects();
+        boolean stopped;
+        synchronized (this) {
+            Slot<W, P> w = alive.remove(worker);
+            if (w == null) {
+                return;
+            }
+            stopped = w.closed || w.killed; // a closing worker still running its last calls can die
+            boolean wasOpen = workers.remove(w);
+            List<Call<P>> lost = new ArrayList<>(w.inflight.values());
+            w.inflight.clear();
+            Call<P> victim = w.ready && !lost.isEmpty() && lost.get(0).started ? lost.get(0) : null;
+            for (int i = lost.size() - 1; i >= (victim == null ? 0 : 1); i--) {
+                Call<P> r = lost.get(i);
+                r.worker = null;
+                r.recalling = false;
+                queue.addFirst(r);
+            }
+            if (victim != null) {
+                victim.worker = null;
+                if (!victim.job.isDone() && victim.attempts < policy.retries()) {
+                    victim.attempts++;
+                    queue.addFirst(victim);
+                } else { // even if settled (cancelled): reporting its end frees its permit
+                    Call<P> v = victim;
+                    fx.after.add(() -> v.job.fail(transport.died(worker, v.job, exitCode, v.attempts + 1)));
+                }
+            }
+            if (!w.ready && !w.closed) {
+                startFailedLocked(worker, exitCode, fx);
+            }
+            if (wasOpen) {
+                fillEagerLocked();
+            }
+            dispatchLocked(fx);
+            if (shutdown && queue.isEmpty()) {
+                for (Slot<W, P> o : new ArrayList<>(workers)) {
+                    closeIfDoneLocked(o, fx);
+                }
+            }
+            checkTerminatedLocked();
+        }
+        String where = transport.where(worker);
+        String detail = transport.exitDetail(worker, exitCode);
+        if (stopped) {
+            events.workerStopped(where, detail);
+        } else { // before its calls fail: a listener sees the cause first
+            events.workerDied(where, detail);
+        }
+        run(fx);
+    }
+
+    /** A worker died before it was ready: back off, and give up on the waiting calls if it keeps happening. */
+    private void startFailedLocked(W worker, int exitCode, Effects fx) {
+        startFailures++;
+        long backoff = TimeUnit.MILLISECONDS.toNanos(
+                Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(startFailures - 1, 20)));
+        nextStartNanos = scheduler.nanoTime() + backoff;
+        boolean killed = exitCode > 128 && exitCode <= 128 + 64; // a signal: killed from outside, not misconfigured
+        if (killed || startFailures < policy.startFailuresToGiveUp()) {
+            return;
+        }
+        for (Slot<W, P> o : workers) {
+            if (o.ready && !o.closing) {
+                return; // a worker that did start can run them
+            }
+        }
+        int failures = startFailures;
+        for (Call<P> r : queue) {
+            r.worker = null;
+            fx.after.add(() -> r.job.fail(transport.died(worker, r.job, exitCode, failures)));
+        }
+        queue.clear();
+    }
+
+    /** Closes a worker that is closing (or idle after shutdown) and has nothing left to run. */
+    private boolean closeIfDoneLocked(Slot<W, P> w, Effects fx) {
+        if (w.closed || !w.inflight.isEmpty() || !(w.closing || (shutdown && queue.isEmpty()))) {
+            return false;
+        }
+        w.closed = true;
+        workers.remove(w);
+        fx.close(w);
+        return true;
+    }
+
+    // ------------------------------------------------------------------ interrupts, idle workers
+
+    /** Off the canceller's thread: asks the worker to interrupt the call, and kills it after the grace period. */
+    private void interrupt(Call<P> r) {
+        Slot<?, P> w;
+        synchronized (this) {
+            if (queue.remove(r)) {
+                w = null;
+            } else {
+                w = r.worker;
+                if (w == null || !w.inflight.containsKey(r.id)) {
+                    return; // already answered
+                }
+            }
+        }
+        if (w == null) { // requeued after a death: never sent again; reporting its end frees its permit
+            r.job.fail(new CancellationException("task '" + r.job.name() + "' was cancelled"));
+            return;
+        }
+        Slot<?, P> target = w;
+        sendTo(target, new Send<>(Op.INTERRUPT, r.id, null));
+        scheduler.schedule(() -> killIfStillRunning(target, r), policy.cancelGraceNanos());
+    }
+
+    @SuppressWarnings("unchecked") // every slot of this dispatcher holds a W
+    private void killIfStillRunning(Slot<?, P> w, Call<P> r) {
+        synchronized (this) {
+            if (!w.inflight.containsKey(r.id)) {
+                return;
+            }
+            w.closing = true;
+            w.killed = true;
+        }
+        transport.killStuck((W) w.handle, r.job);
+    }
+
+    private void retireIdle() {
+        Effects fx = new Effects();
+        long now = scheduler.nanoTime();
+        synchronized (this) {
+            for (Slot<W, P> w : new ArrayList<>(workers)) {
+                if (!w.closing && w.inflight.isEmpty() && now - w.idleSinceNanos >= policy.idleTimeoutNanos()) {
+                    w.closing = true;
+                    closeIfDoneLocked(w, fx);
+                }
+            }
+        }
+        run(fx);
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /**
+     * Changes how many workers may run. A lowering closes idle workers first, then busy ones once
+     * they have answered.
+     *
+     * @param newN the new limit, at least 1
+     */
+    public void resize(int newN) {
+        Effects fx = new Effects();
+        synchronized (this) {
+            n = newN;
+            int open = 0;
+            for (Slot<W, P> w : workers) {
+                open += w.closing ? 0 : 1;
+            }
+            for (int pass = 0; pass < 2 && open > n; pass++) { // idle workers first, then busy ones
+                for (Slot<W, P> w : new ArrayList<>(workers)) {
+                    if (open > n && !w.closing && (pass == 1 || w.inflight.isEmpty())) {
+                        w.closing = true;
+                        open--;
+                        closeIfDoneLocked(w, fx);
+                    }
+                }
+            }
+            fillEagerLocked();
+            dispatchLocked(fx);
+        }
+        run(fx);
+    }
+
+    /** Starts an orderly shutdown: queued calls still run; idle workers are closed. */
+    public void shutdown() {
+        Effects fx = new Effects();
+        synchronized (this) {
+            shutdown = true;
+            if (queue.isEmpty()) {
+                for (Slot<W, P> w : new ArrayList<>(workers)) {
+                    closeIfDoneLocked(w, fx);
+                }
+            }
+            checkTerminatedLocked();
+        }
+        run(fx);
+    }
+
+    /**
+     * Stops at once: returns the jobs that never began (queued here, or sent ahead and not begun,
+     * which their workers are told to drop), and interrupts running ones inside their workers
+     * (killing those that do not stop within the grace period). Workers exit as they become idle.
+     *
+     * @return the jobs that never began, in queue order
+     */
+    public List<Job> shutdownNow() {
+        List<Job> neverStarted = new ArrayList<>();
+        List<Call<P>> running = new ArrayList<>();
+        Effects fx = new Effects();
+        synchronized (this) {
+            shutdown = true;
+            for (Call<P> r : queue) {
+                if (r.started) {
+                    running.add(r); // begun on a worker that died: nothing to interrupt, only to end
+                } else {
+                    neverStarted.add(r.job);
+                }
+            }
+            queue.clear();
+            for (Slot<W, P> w : new ArrayList<>(workers)) {
+                for (Call<P> r : w.inflight.values()) {
+                    if (r.started) {
+                        running.add(r);
+                    } else {
+                        neverStarted.add(r.job);
+                        fx.send(w, new Send<>(Op.DROP, r.id, null));
+                    }
+                }
+                closeIfDoneLocked(w, fx);
+            }
+            checkTerminatedLocked();
+        }
+        run(fx);
+        for (Call<P> r : running) {
+            if (r.worker == null) {
+                r.job.fail(new CancellationException(
+                        "task '" + r.job.name() + "' was cancelled: pool '" + poolName + "' was shut down now"));
+            } else {
+                interrupt(r);
+            }
+        }
+        return neverStarted;
+    }
+
+    private void checkTerminatedLocked() {
+        if (shutdown && queue.isEmpty() && alive.isEmpty()) {
+            terminated.countDown();
+        }
+    }
+
+    /**
+     * Blocks until terminated or the timeout passes.
+     *
+     * @param timeout how long to wait
+     * @param unit its unit
+     * @return true if terminated
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    /**
+     * Tells whether shut down with every worker gone and nothing queued.
+     *
+     * @return true once terminated
+     */
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    /**
+     * The workers not yet seen to exit.
+     *
+     * @return a snapshot
+     */
+    public synchronized List<W> workers() {
+        return new ArrayList<>(alive.keySet());
+    }
+
+    /**
+     * How many calls wait in the queue, for tests and descriptions.
+     *
+     * @return the queue's length
+     */
+    public synchronized int queued() {
+        return queue.size();
+    }
+
+    // ------------------------------------------------------------------ effects
+
+    private void run(Effects fx) {
+        fx.sends.forEach((w, sends) -> transport.send(w.handle, sends));
+        fx.toClose.forEach(transport::close);
+        for (Call<P> r : fx.dropped) {
+            r.job.fail(
+                    r.job.isDone()
+                            ? new CancellationException("task '" + r.job.name() + "' was cancelled")
+                            : transport.cannotStart(r.job, Objects.requireNonNull(spawnErrorNow())));
+        }
+        fx.after.forEach(Runnable::run);
+    }
+
+    private synchronized @Nullable Exception spawnErrorNow() {
+        return spawnError;
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "RemoteDispatcher[" + poolName + ", n=" + n + ", " + workers.size() + " workers, " + queue.size()
+                + " queued]";
+    }
+}

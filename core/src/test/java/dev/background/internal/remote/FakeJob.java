@@ -1,0 +1,66 @@
+package dev.background.internal.remote;
+
+import dev.background.function.CheckedCallable;
+import dev.background.spi.Job;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/** A job that records how the dispatcher treats it; settled like the pool's tasks (first wins). */
+final class FakeJob extends CompletableFuture<@Nullable Object> implements Job {
+    final String name;
+    final AtomicInteger starts = new AtomicInteger();
+    final AtomicInteger settlements = new AtomicInteger();
+    volatile @Nullable Runnable interrupter;
+    /** Where the dispatcher said it runs, at its start. */
+    volatile @Nullable String where;
+
+    FakeJob(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public CheckedCallable<?> callable() {
+        return () -> null;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void run() {
+        throw new UnsupportedOperationException("remote jobs are not run in this JVM");
+    }
+
+    @Override
+    public boolean start(Runnable interrupter) {
+        starts.incrementAndGet();
+        this.interrupter = interrupter;
+        return !isDone();
+    }
+
+    @Override
+    public boolean start(Runnable interrupter, String where) {
+        this.where = where;
+        return start(interrupter);
+    }
+
+    @Override
+    public void succeed(@Nullable Object value) {
+        settlements.incrementAndGet();
+        complete(value);
+    }
+
+    @Override
+    public void fail(Throwable error) {
+        settlements.incrementAndGet();
+        completeExceptionally(error);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

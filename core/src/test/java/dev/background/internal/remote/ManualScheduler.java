@@ -1,0 +1,59 @@
+package dev.background.internal.remote;
+
+import java.util.PriorityQueue;
+
+/** A scheduler whose time moves only when a test says; tasks run in the test's thread, in time order. */
+final class ManualScheduler implements Scheduler {
+    private record Entry(long due, long seq, Runnable task) {}
+
+    private final PriorityQueue<Entry> tasks =
+            new PriorityQueue<>((a, b) -> a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.seq, b.seq));
+    private long now = 1_000_000_000L;
+    private long seq;
+
+    @Override
+    public synchronized long nanoTime() {
+        return now;
+    }
+
+    @Override
+    public synchronized void schedule(Runnable task, long delayNanos) {
+        tasks.add(new Entry(now + Math.max(0, delayNanos), seq++, task));
+    }
+
+    /** Runs every task due now, including those they schedule for now. */
+    void runDue() {
+        while (true) {
+            Entry e;
+            synchronized (this) {
+                e = tasks.peek();
+                if (e == null || e.due > now) {
+                    return;
+                }
+                tasks.poll();
+            }
+            e.task.run();
+        }
+    }
+
+    /** Moves time forward, running what falls due on the way, in order. */
+    void advanceMillis(long millis) {
+        long target;
+        synchronized (this) {
+            target = now + millis * 1_000_000L;
+        }
+        while (true) {
+            Entry e;
+            synchronized (this) {
+                e = tasks.peek();
+                if (e == null || e.due > target) {
+                    now = target;
+                    return;
+                }
+                tasks.poll();
+                now = Math.max(now, e.due);
+            }
+            e.task.run();
+        }
+    }
+}
