@@ -102,6 +102,12 @@ public final class PoolCore {
     private static final Thread.Builder HAND_OFFS =
             Thread.ofVirtual().inheritInheritableThreadLocals(false).name("background-timed-hand-off");
 
+    /**
+     * Tests only: a hand-off due at once runs in the thread that asks for it, rather than through
+     * the timer and a thread of its own, so that a test orders it against the rest of a run.
+     */
+    boolean handOffsInline;
+
     private volatile int n;
     private volatile ContextPropagator<?>[] propagators = NO_PROPAGATORS;
     private static final ContextPropagator<?>[] NO_PROPAGATORS = {};
@@ -341,7 +347,9 @@ public final class PoolCore {
         }
         Rerun r = task.rerun;
         try {
-            if (r != null) {
+            if (r != null && delayNanos == 0 && handOffsInline) {
+                handOff(task);
+            } else if (r != null) {
                 r.timer = Timer.schedule(() -> HAND_OFFS.start(() -> handOff(task)), delayNanos);
                 if (task.isDone()) {
                     r.cancelTimer();

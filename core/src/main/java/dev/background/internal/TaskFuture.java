@@ -52,7 +52,9 @@ import org.jspecify.annotations.Nullable;
  * {@link #executeHoldingPermit} until the engine is done with it: its {@link #run()} ends (in-JVM
  * kinds), or the engine reports the end through {@link #succeed}/{@link #fail} or finds it
  * cancelled in {@link #start} (remote kinds), or the engine rejects it. {@code permitHeld} makes
- * the release happen exactly once, whichever path comes first.
+ * the release happen exactly once, whichever path comes first. A run followed by another gives
+ * its permit back before the task is handed on ({@link #runAgainLater}) and not after: by then
+ * {@code permitHeld} may already be the next run's, set by a hand-off on another thread.
  * <li><b>Timings.</b> One {@code nanoTime} per transition: {@code submitNanos} in the
  * constructor (final), {@code startNanos} and {@code where} written by the runner before its CAS
  * out of NEW, so a reader that sees the run state begun sees them; {@code endNanos} written
@@ -221,6 +223,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
 
     @Override
     public void run() {
+        boolean permitDealtWith = false;
         try {
             Thread self = Thread.currentThread();
             if (!begin(self, self.getName())) {
@@ -248,6 +251,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
                 finishRun();
             }
             if (rerun != null && runsAgain(rerun, failure)) {
+                permitDealtWith = true;
                 return; // retried or repeated later, or settled there
             }
             if (failure == null) {
@@ -256,7 +260,9 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
                 settle(null, failure);
             }
         } finally {
-            releasePermit();
+            if (!permitDealtWith) {
+                releasePermit();
+            }
         }
     }
 
@@ -264,7 +270,9 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
      * After a run of a task with a {@link Rerun}: hands it back to the pool for its next run, or
      * settles a failure that is not retried (carrying the earlier ones).
      *
-     * @return false if the caller settles the run's outcome as usual
+     * @return false if the caller settles the run's outcome as usual, and gives its permit back;
+     *     true if this did both, or handed the task back: the caller must then not release, for
+     *     the permit it would find may be the next run's, taken by a hand-off that came first
      */
     private boolean runsAgain(Rerun r, @Nullable Throwable failure) {
         if (isDone()) {
@@ -302,6 +310,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
         }
         if (delay == RetryRules.GIVE_UP) {
             settle(null, r.lastOf(f));
+            releasePermit(); // no next run: the permit is still this run's
             return true;
         }
         r.failed(f);
@@ -512,8 +521,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
         @SuppressWarnings("unchecked")
         T t = (T) value;
         if (rerun != null && rerun.periodNanos != 0 && runsAgain(rerun, null)) {
-            releasePermit();
-            return;
+            return; // the permit went back there
         }
         settle(t, null);
         releasePermit(); // a remote engine reports the call's end: its permit is free again
@@ -523,8 +531,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     public void fail(Throwable error) {
         Objects.requireNonNull(error, "error");
         if (rerun != null && runsAgain(rerun, error)) {
-            releasePermit();
-            return;
+            return; // the permit went back there
         }
         settle(null, error);
         releasePermit();
