@@ -70,6 +70,8 @@ import org.jspecify.annotations.Nullable;
  * unfinished meanwhile, so the engine outlives them. They are added to {@code delayed} before
  * {@code stopped} is read and removed only after their hand-off, so {@code shutdownNow} (which
  * sets {@code stopped} before it reads {@code delayed}) finds each of them, or they see it stopped.
+ * Each hand-off has a token and removes only its own entry: the run it starts may end, and arm
+ * the next hand-off, before the first one returns.
  * <li><b>Periodic tasks</b> are cancelled by {@code shutdown} (the JDK's default for
  * {@code ScheduledThreadPoolExecutor}); delayed one-shot calls still run.
  * </ul>
@@ -92,8 +94,11 @@ public final class PoolCore {
     private final Set<TaskFuture<?>> gated = ConcurrentHashMap.newKeySet();
     /** Opens once shutdown is set and no task is unfinished; the engine is shut down then. */
     private final CountDownLatch drained = new CountDownLatch(1);
-    /** Tasks waiting on the timer to be handed to the workers; see the class comment. */
-    private final Set<TaskFuture<?>> delayed = ConcurrentHashMap.newKeySet();
+    /**
+     * Tasks waiting on the timer to be handed to the workers, each with a token of its latest
+     * hand-off, so that a hand-off removes only its own entry; see the class comment.
+     */
+    private final ConcurrentHashMap<TaskFuture<?>, Object> delayed = new ConcurrentHashMap<>();
     /** Periodic tasks not yet ended, which {@code shutdown} cancels. */
     private final Set<TaskFuture<?>> periodic = ConcurrentHashMap.newKeySet();
     /** Retries of every task whose function sets none; null for none. Set once, before use. */
@@ -336,34 +341,36 @@ public final class PoolCore {
      * @return false if the pool was stopped by {@code shutdownNow} (the caller claims the task)
      */
     boolean handOffLater(TaskFuture<?> task, long delayNanos) {
-        delayed.add(task);
+        Object token = new Object();
+        delayed.put(task, token);
         if (task.isDone()) { // settled meanwhile: its end may have looked for it before the add
-            delayed.remove(task);
+            delayed.remove(task, token);
             return true;
         }
         if (stopped) {
-            delayed.remove(task);
+            delayed.remove(task, token);
             return false;
         }
         Rerun r = task.rerun;
         try {
             if (r != null && delayNanos == 0 && handOffsInline) {
-                handOff(task);
+                handOff(task, token);
             } else if (r != null) {
-                r.timer = Timer.schedule(() -> HAND_OFFS.start(() -> handOff(task)), delayNanos);
+                r.timer = Timer.schedule(() -> HAND_OFFS.start(() -> handOff(task, token)), delayNanos);
                 if (task.isDone()) {
                     r.cancelTimer();
-                    delayed.remove(task);
+                    delayed.remove(task, token);
                 }
             }
         } catch (RuntimeException | Error noTimer) { // the timer thread could not start (out of memory)
-            delayed.remove(task);
+            delayed.remove(task, token);
             task.settle(null, noTimer);
         }
         return true;
     }
 
-    private void handOff(TaskFuture<?> task) {
+    /** Hands {@code task} on; {@code token} is its hand-off's, see {@code delayed}. */
+    private void handOff(TaskFuture<?> task, Object token) {
         try {
             if (!task.isDone()) {
                 Gate gate = task.gate();
@@ -378,7 +385,9 @@ public final class PoolCore {
             // already, so this loses. Otherwise the engine cannot take it, and it fails with why.
             task.settle(null, refused);
         } finally {
-            delayed.remove(task);
+            // Only this hand-off's entry: the run it started may have ended and armed the next
+            // one already (a retry's backoff), which must stay findable by shutdownNow.
+            delayed.remove(task, token);
         }
     }
 
@@ -596,7 +605,7 @@ public final class PoolCore {
         for (TaskFuture<?> t : gated) {
             cancelOrMarkRunning(t, neverStarted, running);
         }
-        for (TaskFuture<?> t : delayed) {
+        for (TaskFuture<?> t : delayed.keySet()) {
             cancelOrMarkRunning(t, neverStarted, running);
         }
         for (TaskFuture<?> t : periodic) {
