@@ -290,10 +290,10 @@ public final class PoolCore {
         }
         if (task.rerun != null && (task.rerun.periodNanos != 0 || task.nanosUntilRun() > 0)) {
             if (task.gate() != null) {
-                gated.add(task);
+                track(gated, task);
             }
             if (task.rerun.periodNanos != 0) {
-                periodic.add(task);
+                track(periodic, task);
                 if (isShutdown()) { // shutdown came after the check above and may have missed it
                     task.cancel(false);
                 }
@@ -308,7 +308,7 @@ public final class PoolCore {
         }
         Gate gate = task.gate();
         if (gate != null) {
-            gated.add(task);
+            track(gated, task);
             gate.submit(task, engine);
             if (stopped) {
                 RejectedExecutionException refusal = rejected();
@@ -388,6 +388,19 @@ public final class PoolCore {
             // Only this hand-off's entry: the run it started may have ended and armed the next
             // one already (a retry's backoff), which must stay findable by shutdownNow.
             delayed.remove(task, token);
+        }
+    }
+
+    /**
+     * Adds {@code task} to {@code gated} or {@code periodic}, which its end empties. The task was
+     * published before (to listeners, to {@code results()}), so it may have ended already, and
+     * its end found nothing to remove: then it is removed here. Either this sees it done, or its
+     * end (which follows its completion) comes after the add.
+     */
+    private static void track(Set<TaskFuture<?>> set, TaskFuture<?> task) {
+        set.add(task);
+        if (task.isDone()) {
+            set.remove(task);
         }
     }
 
@@ -643,6 +656,11 @@ public final class PoolCore {
     /** How many limited calls the pool tracks for {@code shutdownNow}: those not yet ended. */
     int limitedCallsTracked() {
         return gated.size();
+    }
+
+    /** How many periodic tasks the pool tracks for {@code shutdown}: those not yet ended. */
+    int periodicTasksTracked() {
+        return periodic.size();
     }
 
     boolean isStopped() {
