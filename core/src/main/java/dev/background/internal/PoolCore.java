@@ -59,8 +59,9 @@ import org.jspecify.annotations.Nullable;
  * <li><b>Listeners</b> ({@link PoolListener}) are a copy-on-write array, replaced under
  * {@code listenerLock}; the hot path reads the field once per transition and does nothing more
  * when it is empty. Engine events that arrive before the pool is attached (while its engine
- * opens) wait in {@code early} and are delivered at {@link #attach}, under the same lock, so
- * none is lost or reordered.
+ * opens) wait in {@code early} and are delivered at {@link #attach}, after the listeners for
+ * every pool were added; events reported meanwhile queue behind them until {@code early} is
+ * empty (swapped under the same lock), so none is lost or reordered.
  * <li><b>Context.</b> {@code propagators} is an immutable array swapped whole (the default pool's
  * can change); a submit reads it once and captures with what it read. A capture that throws
  * fails that task at once, after the same bookkeeping as any task (listeners see it submitted
@@ -125,8 +126,13 @@ public final class PoolCore {
     private final Object listenerLock = new Object();
     /** The pool this is the core of; null only while its constructor runs. */
     private volatile @Nullable BackgroundPool owner;
-    /** Engine events reported before {@link #attach}; null once attached. Guarded by listenerLock. */
+    /**
+     * Engine events reported before {@link #attach} has delivered those before them; null once it
+     * has. Guarded by listenerLock.
+     */
     private @Nullable List<Early> early = new ArrayList<>();
+    /** Set once {@code early} is null: events then go to the listeners without the lock. */
+    private volatile boolean eventsLive;
 
     private record Early(
             PoolEvent.Type type, Instant time, @Nullable String worker, String detail) {}
@@ -160,16 +166,24 @@ public final class PoolCore {
      * name the pool, and listeners for every pool watch it.
      */
     public void attach(BackgroundPool pool) {
-        List<Early> before;
-        synchronized (listenerLock) {
-            owner = pool;
-            before = early;
-            early = null;
-        }
+        owner = pool;
         Jfr.poolEvent(new PoolEvent(pool, PoolEvent.Type.OPENED, Instant.now(), n, null, ""));
         Listeners.born(this);
-        if (before != null) {
-            before.forEach(e -> fire(new PoolEvent(pool, e.type(), e.time(), n, e.worker(), e.detail())));
+        // Events reported until now, and while these are delivered, queue behind the earlier ones;
+        // only once the queue is empty do events go straight to the listeners, which by then
+        // include those for every pool.
+        while (true) {
+            List<Early> batch;
+            synchronized (listenerLock) {
+                batch = Objects.requireNonNull(early);
+                if (batch.isEmpty()) {
+                    early = null;
+                    eventsLive = true;
+                    return;
+                }
+                early = new ArrayList<>();
+            }
+            batch.forEach(e -> fire(new PoolEvent(pool, e.type(), e.time(), n, e.worker(), e.detail())));
         }
     }
 
@@ -512,11 +526,10 @@ public final class PoolCore {
                 t);
     }
 
-    /** Reports a pool event to every listener, or keeps it for {@link #attach} if not attached yet. */
+    /** Reports a pool event to every listener, or keeps it for {@link #attach} if it has not delivered the earlier ones yet. */
     void poolEvent(PoolEvent.Type type, @Nullable String worker, String detail) {
         Instant now = Instant.now();
-        BackgroundPool pool = owner;
-        if (pool == null) {
+        if (!eventsLive) {
             synchronized (listenerLock) {
                 List<Early> before = early;
                 if (before != null) {
@@ -524,9 +537,8 @@ public final class PoolCore {
                     return;
                 }
             }
-            pool = owner();
         }
-        fire(new PoolEvent(pool, type, now, n, worker, detail));
+        fire(new PoolEvent(owner(), type, now, n, worker, detail));
     }
 
     private void fire(PoolEvent event) {
