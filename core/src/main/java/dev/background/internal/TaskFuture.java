@@ -40,7 +40,11 @@ import org.jspecify.annotations.Nullable;
  * call runs; a canceller moves RUNNING to INTERRUPTING, interrupts, then INTERRUPTED; the runner
  * moves RUNNING to FINISHED when the call returns. A runner that loses that race waits for
  * INTERRUPTED and clears its interrupt status, so an interrupt meant for this task never lands in
- * the next task of the same thread.
+ * the next task of the same thread. A retried attempt's time limit may find RUNNING the next
+ * attempt's (its check of the attempt number and its CAS are two steps): it checks again once it
+ * holds INTERRUPTING and, if the attempt moved on, puts RUNNING back without interrupting; a
+ * runner or a canceller that meets INTERRUPTING waits until it is gone, and tries its CAS again
+ * if it finds RUNNING.
  * <li><b>Never begun.</b> The CAS out of NEW decides, once, whether the call ever runs: to RUNNING
  * by the runner ({@link #begin}), or to NEVER by any settlement first (a cancel, say): a task
  * settled before its call began never runs, and one whose call began always runs it (a cancel
@@ -417,30 +421,43 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     // The yield waits only for a canceller that is between two instructions, as FutureTask's does.
     @SuppressWarnings("ThreadPriorityCheck")
     private void finishRun() {
-        if (!RUN_STATE.compareAndSet(this, RUNNING, FINISHED)) {
-            while ((int) RUN_STATE.getVolatile(this) == INTERRUPTING) {
+        while (!RUN_STATE.compareAndSet(this, RUNNING, FINISHED)) {
+            int s = (int) RUN_STATE.getVolatile(this);
+            if (s == INTERRUPTING) {
                 Thread.yield(); // as FutureTask does: a spin could keep a virtual canceller off the carriers
-            }
-            if (interrupter instanceof Thread) {
-                Thread.interrupted(); // the interrupt was for this task only
+            } else if (s != RUNNING) { // not put back by a stale time limit: interrupted
+                if (interrupter instanceof Thread) {
+                    Thread.interrupted(); // the interrupt was for this task only
+                }
+                return;
             }
         }
     }
 
+    @SuppressWarnings("ThreadPriorityCheck") // as in finishRun: waits out a time limit between two instructions
     private void interruptIfRunning() {
-        if (RUN_STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
-            try {
-                Object i = interrupter;
-                if (i instanceof Thread t) {
-                    t.interrupt();
-                } else if (i instanceof Runnable r) {
-                    r.run();
-                }
-            } catch (RuntimeException e) {
-                Log.warn("could not interrupt task '" + name() + "'", e);
-            } finally {
-                RUN_STATE.setVolatile(this, INTERRUPTED);
+        while (!RUN_STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+            if ((int) RUN_STATE.getVolatile(this) != INTERRUPTING) {
+                return;
             }
+            Thread.yield(); // a stale time limit may put RUNNING back, and this interrupt is still due
+        }
+        interruptNow();
+    }
+
+    /** Interrupts the run this thread moved to INTERRUPTING, then marks it INTERRUPTED. */
+    private void interruptNow() {
+        try {
+            Object i = interrupter;
+            if (i instanceof Thread t) {
+                t.interrupt();
+            } else if (i instanceof Runnable r) {
+                r.run();
+            }
+        } catch (RuntimeException e) {
+            Log.warn("could not interrupt task '" + name() + "'", e);
+        } finally {
+            RUN_STATE.setVolatile(this, INTERRUPTED);
         }
     }
 
@@ -448,10 +465,19 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
      * A retried call's attempt ran past its limit: it is interrupted, and it counts as failed with
      * a {@link TimeoutException} once it returns (see {@link #runsAgain}).
      */
-    private void attemptTimedOut(Rerun r, int attempt) {
+    void attemptTimedOut(Rerun r, int attempt) {
         if (r.attempt == attempt && !isDone()) {
             r.timedOutAttempt = attempt;
-            interruptIfRunning();
+            if (RUN_STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+                // The attempt may have ended, and the next one begun, since the check above: the
+                // next one's number is written before it can begin, so a run still numbered
+                // attempt is that attempt; any other is not this limit's to interrupt.
+                if (r.attempt == attempt) {
+                    interruptNow();
+                } else {
+                    RUN_STATE.setVolatile(this, RUNNING);
+                }
+            }
         }
     }
 
