@@ -382,6 +382,8 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     }
 
     private boolean begin(Object interrupter, String where) {
+        long previousStart = this.startNanos;
+        String previousWhere = this.where;
         this.interrupter = interrupter;
         this.where = where;
         this.startNanos = System.nanoTime();
@@ -390,6 +392,10 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
         }
         Rerun r = rerun;
         if (r != null && isDone()) { // settled while the timer handed it on again
+            // This run never calls: the timings keep the run before's start and place, which
+            // the settlement's end follows (it may have been taken before this start).
+            this.startNanos = previousStart;
+            this.where = previousWhere;
             finishRun();
             return false;
         }
