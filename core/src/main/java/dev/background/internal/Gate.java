@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Maintainers: {@code active} counts permits held: by jobs handed to the engine and not yet
  * ended. Invariant: {@code active <= limit}. A job takes a permit before it goes to the engine and
  * gives it back exactly once, in {@link TaskFuture#run()}'s finally (or when the engine rejects
- * it). {@link #drain} is the only place that moves waiting jobs on; every path that may make a
+ * it, or, for a run followed by another, before the task is handed on). {@link #drain} is the only place that moves waiting jobs on; every path that may make a
  * permit or a waiting job appear (submit, release) calls it afterwards, so no job is left waiting
  * while a permit is free (the re-check of the queue after a failed poll closes the race between a
  * waiter's offer and a releaser's poll). No locks.

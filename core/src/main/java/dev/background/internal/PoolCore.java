@@ -59,8 +59,9 @@ import org.jspecify.annotations.Nullable;
  * <li><b>Listeners</b> ({@link PoolListener}) are a copy-on-write array, replaced under
  * {@code listenerLock}; the hot path reads the field once per transition and does nothing more
  * when it is empty. Engine events that arrive before the pool is attached (while its engine
- * opens) wait in {@code early} and are delivered at {@link #attach}, under the same lock, so
- * none is lost or reordered.
+ * opens) wait in {@code early} and are delivered at {@link #attach}, after the listeners for
+ * every pool were added; events reported meanwhile queue behind them until {@code early} is
+ * empty (swapped under the same lock), so none is lost or reordered.
  * <li><b>Context.</b> {@code propagators} is an immutable array swapped whole (the default pool's
  * can change); a submit reads it once and captures with what it read. A capture that throws
  * fails that task at once, after the same bookkeeping as any task (listeners see it submitted
@@ -70,6 +71,8 @@ import org.jspecify.annotations.Nullable;
  * unfinished meanwhile, so the engine outlives them. They are added to {@code delayed} before
  * {@code stopped} is read and removed only after their hand-off, so {@code shutdownNow} (which
  * sets {@code stopped} before it reads {@code delayed}) finds each of them, or they see it stopped.
+ * Each hand-off has a token and removes only its own entry: the run it starts may end, and arm
+ * the next hand-off, before the first one returns.
  * <li><b>Periodic tasks</b> are cancelled by {@code shutdown} (the JDK's default for
  * {@code ScheduledThreadPoolExecutor}); delayed one-shot calls still run.
  * </ul>
@@ -92,8 +95,11 @@ public final class PoolCore {
     private final Set<TaskFuture<?>> gated = ConcurrentHashMap.newKeySet();
     /** Opens once shutdown is set and no task is unfinished; the engine is shut down then. */
     private final CountDownLatch drained = new CountDownLatch(1);
-    /** Tasks waiting on the timer to be handed to the workers; see the class comment. */
-    private final Set<TaskFuture<?>> delayed = ConcurrentHashMap.newKeySet();
+    /**
+     * Tasks waiting on the timer to be handed to the workers, each with a token of its latest
+     * hand-off, so that a hand-off removes only its own entry; see the class comment.
+     */
+    private final ConcurrentHashMap<TaskFuture<?>, Object> delayed = new ConcurrentHashMap<>();
     /** Periodic tasks not yet ended, which {@code shutdown} cancels. */
     private final Set<TaskFuture<?>> periodic = ConcurrentHashMap.newKeySet();
     /** Retries of every task whose function sets none; null for none. Set once, before use. */
@@ -101,6 +107,12 @@ public final class PoolCore {
     /** Hands timed tasks on off the shared timer thread (the engine may serialise user objects). */
     private static final Thread.Builder HAND_OFFS =
             Thread.ofVirtual().inheritInheritableThreadLocals(false).name("background-timed-hand-off");
+
+    /**
+     * Tests only: a hand-off due at once runs in the thread that asks for it, rather than through
+     * the timer and a thread of its own, so that a test orders it against the rest of a run.
+     */
+    boolean handOffsInline;
 
     private volatile int n;
     private volatile ContextPropagator<?>[] propagators = NO_PROPAGATORS;
@@ -114,8 +126,13 @@ public final class PoolCore {
     private final Object listenerLock = new Object();
     /** The pool this is the core of; null only while its constructor runs. */
     private volatile @Nullable BackgroundPool owner;
-    /** Engine events reported before {@link #attach}; null once attached. Guarded by listenerLock. */
+    /**
+     * Engine events reported before {@link #attach} has delivered those before them; null once it
+     * has. Guarded by listenerLock.
+     */
     private @Nullable List<Early> early = new ArrayList<>();
+    /** Set once {@code early} is null: events then go to the listeners without the lock. */
+    private volatile boolean eventsLive;
 
     private record Early(
             PoolEvent.Type type, Instant time, @Nullable String worker, String detail) {}
@@ -149,16 +166,24 @@ public final class PoolCore {
      * name the pool, and listeners for every pool watch it.
      */
     public void attach(BackgroundPool pool) {
-        List<Early> before;
-        synchronized (listenerLock) {
-            owner = pool;
-            before = early;
-            early = null;
-        }
+        owner = pool;
         Jfr.poolEvent(new PoolEvent(pool, PoolEvent.Type.OPENED, Instant.now(), n, null, ""));
         Listeners.born(this);
-        if (before != null) {
-            before.forEach(e -> fire(new PoolEvent(pool, e.type(), e.time(), n, e.worker(), e.detail())));
+        // Events reported until now, and while these are delivered, queue behind the earlier ones;
+        // only once the queue is empty do events go straight to the listeners, which by then
+        // include those for every pool.
+        while (true) {
+            List<Early> batch;
+            synchronized (listenerLock) {
+                batch = Objects.requireNonNull(early);
+                if (batch.isEmpty()) {
+                    early = null;
+                    eventsLive = true;
+                    return;
+                }
+                early = new ArrayList<>();
+            }
+            batch.forEach(e -> fire(new PoolEvent(pool, e.type(), e.time(), n, e.worker(), e.detail())));
         }
     }
 
@@ -279,10 +304,10 @@ public final class PoolCore {
         }
         if (task.rerun != null && (task.rerun.periodNanos != 0 || task.nanosUntilRun() > 0)) {
             if (task.gate() != null) {
-                gated.add(task);
+                track(gated, task);
             }
             if (task.rerun.periodNanos != 0) {
-                periodic.add(task);
+                track(periodic, task);
                 if (isShutdown()) { // shutdown came after the check above and may have missed it
                     task.cancel(false);
                 }
@@ -297,7 +322,7 @@ public final class PoolCore {
         }
         Gate gate = task.gate();
         if (gate != null) {
-            gated.add(task);
+            track(gated, task);
             gate.submit(task, engine);
             if (stopped) {
                 RejectedExecutionException refusal = rejected();
@@ -330,32 +355,36 @@ public final class PoolCore {
      * @return false if the pool was stopped by {@code shutdownNow} (the caller claims the task)
      */
     boolean handOffLater(TaskFuture<?> task, long delayNanos) {
-        delayed.add(task);
+        Object token = new Object();
+        delayed.put(task, token);
         if (task.isDone()) { // settled meanwhile: its end may have looked for it before the add
-            delayed.remove(task);
+            delayed.remove(task, token);
             return true;
         }
         if (stopped) {
-            delayed.remove(task);
+            delayed.remove(task, token);
             return false;
         }
         Rerun r = task.rerun;
         try {
-            if (r != null) {
-                r.timer = Timer.schedule(() -> HAND_OFFS.start(() -> handOff(task)), delayNanos);
+            if (r != null && delayNanos == 0 && handOffsInline) {
+                handOff(task, token);
+            } else if (r != null) {
+                r.timer = Timer.schedule(() -> HAND_OFFS.start(() -> handOff(task, token)), delayNanos);
                 if (task.isDone()) {
                     r.cancelTimer();
-                    delayed.remove(task);
+                    delayed.remove(task, token);
                 }
             }
         } catch (RuntimeException | Error noTimer) { // the timer thread could not start (out of memory)
-            delayed.remove(task);
+            delayed.remove(task, token);
             task.settle(null, noTimer);
         }
         return true;
     }
 
-    private void handOff(TaskFuture<?> task) {
+    /** Hands {@code task} on; {@code token} is its hand-off's, see {@code delayed}. */
+    private void handOff(TaskFuture<?> task, Object token) {
         try {
             if (!task.isDone()) {
                 Gate gate = task.gate();
@@ -370,7 +399,22 @@ public final class PoolCore {
             // already, so this loses. Otherwise the engine cannot take it, and it fails with why.
             task.settle(null, refused);
         } finally {
-            delayed.remove(task);
+            // Only this hand-off's entry: the run it started may have ended and armed the next
+            // one already (a retry's backoff), which must stay findable by shutdownNow.
+            delayed.remove(task, token);
+        }
+    }
+
+    /**
+     * Adds {@code task} to {@code gated} or {@code periodic}, which its end empties. The task was
+     * published before (to listeners, to {@code results()}), so it may have ended already, and
+     * its end found nothing to remove: then it is removed here. Either this sees it done, or its
+     * end (which follows its completion) comes after the add.
+     */
+    private static void track(Set<TaskFuture<?>> set, TaskFuture<?> task) {
+        set.add(task);
+        if (task.isDone()) {
+            set.remove(task);
         }
     }
 
@@ -482,11 +526,10 @@ public final class PoolCore {
                 t);
     }
 
-    /** Reports a pool event to every listener, or keeps it for {@link #attach} if not attached yet. */
+    /** Reports a pool event to every listener, or keeps it for {@link #attach} if it has not delivered the earlier ones yet. */
     void poolEvent(PoolEvent.Type type, @Nullable String worker, String detail) {
         Instant now = Instant.now();
-        BackgroundPool pool = owner;
-        if (pool == null) {
+        if (!eventsLive) {
             synchronized (listenerLock) {
                 List<Early> before = early;
                 if (before != null) {
@@ -494,9 +537,8 @@ public final class PoolCore {
                     return;
                 }
             }
-            pool = owner();
         }
-        fire(new PoolEvent(pool, type, now, n, worker, detail));
+        fire(new PoolEvent(owner(), type, now, n, worker, detail));
     }
 
     private void fire(PoolEvent event) {
@@ -588,7 +630,7 @@ public final class PoolCore {
         for (TaskFuture<?> t : gated) {
             cancelOrMarkRunning(t, neverStarted, running);
         }
-        for (TaskFuture<?> t : delayed) {
+        for (TaskFuture<?> t : delayed.keySet()) {
             cancelOrMarkRunning(t, neverStarted, running);
         }
         for (TaskFuture<?> t : periodic) {
@@ -626,6 +668,11 @@ public final class PoolCore {
     /** How many limited calls the pool tracks for {@code shutdownNow}: those not yet ended. */
     int limitedCallsTracked() {
         return gated.size();
+    }
+
+    /** How many periodic tasks the pool tracks for {@code shutdown}: those not yet ended. */
+    int periodicTasksTracked() {
+        return periodic.size();
     }
 
     boolean isStopped() {

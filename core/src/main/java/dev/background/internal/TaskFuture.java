@@ -40,7 +40,11 @@ import org.jspecify.annotations.Nullable;
  * call runs; a canceller moves RUNNING to INTERRUPTING, interrupts, then INTERRUPTED; the runner
  * moves RUNNING to FINISHED when the call returns. A runner that loses that race waits for
  * INTERRUPTED and clears its interrupt status, so an interrupt meant for this task never lands in
- * the next task of the same thread.
+ * the next task of the same thread. A retried attempt's time limit may find RUNNING the next
+ * attempt's (its check of the attempt number and its CAS are two steps): it checks again once it
+ * holds INTERRUPTING and, if the attempt moved on, puts RUNNING back without interrupting; a
+ * runner or a canceller that meets INTERRUPTING waits until it is gone, and tries its CAS again
+ * if it finds RUNNING.
  * <li><b>Never begun.</b> The CAS out of NEW decides, once, whether the call ever runs: to RUNNING
  * by the runner ({@link #begin}), or to NEVER by any settlement first (a cancel, say): a task
  * settled before its call began never runs, and one whose call began always runs it (a cancel
@@ -52,7 +56,9 @@ import org.jspecify.annotations.Nullable;
  * {@link #executeHoldingPermit} until the engine is done with it: its {@link #run()} ends (in-JVM
  * kinds), or the engine reports the end through {@link #succeed}/{@link #fail} or finds it
  * cancelled in {@link #start} (remote kinds), or the engine rejects it. {@code permitHeld} makes
- * the release happen exactly once, whichever path comes first.
+ * the release happen exactly once, whichever path comes first. A run followed by another gives
+ * its permit back before the task is handed on ({@link #runAgainLater}) and not after: by then
+ * {@code permitHeld} may already be the next run's, set by a hand-off on another thread.
  * <li><b>Timings.</b> One {@code nanoTime} per transition: {@code submitNanos} in the
  * constructor (final), {@code startNanos} and {@code where} written by the runner before its CAS
  * out of NEW, so a reader that sees the run state begun sees them; {@code endNanos} written
@@ -221,6 +227,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
 
     @Override
     public void run() {
+        boolean permitDealtWith = false;
         try {
             Thread self = Thread.currentThread();
             if (!begin(self, self.getName())) {
@@ -248,6 +255,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
                 finishRun();
             }
             if (rerun != null && runsAgain(rerun, failure)) {
+                permitDealtWith = true;
                 return; // retried or repeated later, or settled there
             }
             if (failure == null) {
@@ -256,7 +264,9 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
                 settle(null, failure);
             }
         } finally {
-            releasePermit();
+            if (!permitDealtWith) {
+                releasePermit();
+            }
         }
     }
 
@@ -264,7 +274,9 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
      * After a run of a task with a {@link Rerun}: hands it back to the pool for its next run, or
      * settles a failure that is not retried (carrying the earlier ones).
      *
-     * @return false if the caller settles the run's outcome as usual
+     * @return false if the caller settles the run's outcome as usual, and gives its permit back;
+     *     true if this did both, or handed the task back: the caller must then not release, for
+     *     the permit it would find may be the next run's, taken by a hand-off that came first
      */
     private boolean runsAgain(Rerun r, @Nullable Throwable failure) {
         if (isDone()) {
@@ -308,6 +320,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
         }
         if (delay == RetryRules.GIVE_UP) {
             settle(null, r.lastOf(f));
+            releasePermit(); // no next run: the permit is still this run's
             return true;
         }
         r.failed(f);
@@ -375,6 +388,8 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     }
 
     private boolean begin(Object interrupter, String where) {
+        long previousStart = this.startNanos;
+        String previousWhere = this.where;
         this.interrupter = interrupter;
         this.where = where;
         this.startNanos = System.nanoTime();
@@ -383,6 +398,10 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
         }
         Rerun r = rerun;
         if (r != null && isDone()) { // settled while the timer handed it on again
+            // This run never calls: the timings keep the run before's start and place, which
+            // the settlement's end follows (it may have been taken before this start).
+            this.startNanos = previousStart;
+            this.where = previousWhere;
             finishRun();
             return false;
         }
@@ -414,30 +433,43 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     // The yield waits only for a canceller that is between two instructions, as FutureTask's does.
     @SuppressWarnings("ThreadPriorityCheck")
     private void finishRun() {
-        if (!RUN_STATE.compareAndSet(this, RUNNING, FINISHED)) {
-            while ((int) RUN_STATE.getVolatile(this) == INTERRUPTING) {
+        while (!RUN_STATE.compareAndSet(this, RUNNING, FINISHED)) {
+            int s = (int) RUN_STATE.getVolatile(this);
+            if (s == INTERRUPTING) {
                 Thread.yield(); // as FutureTask does: a spin could keep a virtual canceller off the carriers
-            }
-            if (interrupter instanceof Thread) {
-                Thread.interrupted(); // the interrupt was for this task only
+            } else if (s != RUNNING) { // not put back by a stale time limit: interrupted
+                if (interrupter instanceof Thread) {
+                    Thread.interrupted(); // the interrupt was for this task only
+                }
+                return;
             }
         }
     }
 
+    @SuppressWarnings("ThreadPriorityCheck") // as in finishRun: waits out a time limit between two instructions
     private void interruptIfRunning() {
-        if (RUN_STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
-            try {
-                Object i = interrupter;
-                if (i instanceof Thread t) {
-                    t.interrupt();
-                } else if (i instanceof Runnable r) {
-                    r.run();
-                }
-            } catch (RuntimeException e) {
-                Log.warn("could not interrupt task '" + name() + "'", e);
-            } finally {
-                RUN_STATE.setVolatile(this, INTERRUPTED);
+        while (!RUN_STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+            if ((int) RUN_STATE.getVolatile(this) != INTERRUPTING) {
+                return;
             }
+            Thread.yield(); // a stale time limit may put RUNNING back, and this interrupt is still due
+        }
+        interruptNow();
+    }
+
+    /** Interrupts the run this thread moved to INTERRUPTING, then marks it INTERRUPTED. */
+    private void interruptNow() {
+        try {
+            Object i = interrupter;
+            if (i instanceof Thread t) {
+                t.interrupt();
+            } else if (i instanceof Runnable r) {
+                r.run();
+            }
+        } catch (RuntimeException e) {
+            Log.warn("could not interrupt task '" + name() + "'", e);
+        } finally {
+            RUN_STATE.setVolatile(this, INTERRUPTED);
         }
     }
 
@@ -445,10 +477,19 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
      * A retried call's attempt ran past its limit: it is interrupted, and it counts as failed with
      * a {@link TimeoutException} once it returns (see {@link #runsAgain}).
      */
-    private void attemptTimedOut(Rerun r, int attempt) {
+    void attemptTimedOut(Rerun r, int attempt) {
         if (r.attempt == attempt && !isDone()) {
             r.timedOutAttempt = attempt;
-            interruptIfRunning();
+            if (RUN_STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+                // The attempt may have ended, and the next one begun, since the check above: the
+                // next one's number is written before it can begin, so a run still numbered
+                // attempt is that attempt; any other is not this limit's to interrupt.
+                if (r.attempt == attempt) {
+                    interruptNow();
+                } else {
+                    RUN_STATE.setVolatile(this, RUNNING);
+                }
+            }
         }
     }
 
@@ -518,8 +559,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
         @SuppressWarnings("unchecked")
         T t = (T) value;
         if (rerun != null && runsAgain(rerun, null)) { // a period, or an attempt past its time limit
-            releasePermit();
-            return;
+            return; // the permit went back there
         }
         settle(t, null);
         releasePermit(); // a remote engine reports the call's end: its permit is free again
@@ -529,8 +569,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     public void fail(Throwable error) {
         Objects.requireNonNull(error, "error");
         if (rerun != null && runsAgain(rerun, error)) {
-            releasePermit();
-            return;
+            return; // the permit went back there
         }
         settle(null, error);
         releasePermit();
