@@ -802,7 +802,9 @@ public final class BackgroundPool implements ScheduledExecutorService {
      * {@link #awaitTermination}.
      *
      * @return the tasks that never started, cancelled, including calls that waited for a
-     *     per-function limit: each as the {@link Task} that {@code submit}, {@code run} or a
+     *     per-function limit, and tasks whose next run waited on a timer: a delayed call, a
+     *     retry in its backoff, a periodic task between runs (an earlier attempt or run of
+     *     these may have started; their next one never will): each as the {@link Task} that {@code submit}, {@code run} or a
      *     wrapped function returned, or, for {@link #execute}, as the {@code Runnable} given (as
      *     {@code ThreadPoolExecutor} does; if it is a {@code Future}, such as the
      *     {@code FutureTask} of an {@code ExecutorCompletionService}, cancelling it is the

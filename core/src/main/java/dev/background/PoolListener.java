@@ -17,8 +17,10 @@ package dev.background;
  * methods of one listener may run concurrently: a listener must be thread-safe.
  *
  * <p><b>Order.</b> For one task, {@code taskSubmitted} happens-before {@code taskStarted}, and
- * {@code taskEnded} is called exactly once, for every task that {@code taskSubmitted} saw (a task
- * refused at its submit because the pool is shut down is seen by neither). A task cancelled
+ * {@code taskEnded} is called exactly once, for every task that {@code taskSubmitted} saw. A
+ * submit refused because the pool was already shut down is seen by neither; one that
+ * {@code shutdownNow} overtakes while the submit hands its task on is seen by both, the task
+ * ended with the {@code RejectedExecutionException} that the submit then throws. A task cancelled
  * while it starts may be reported ended before its start is reported; a task that never started
  * is not reported started at all. Tasks submitted, started or ended before the registration, or
  * while it is being made, may or may not be seen.
