@@ -137,13 +137,29 @@ class BackgroundActuatorTest {
                             .gauge()
                             .value())
                     .isEqualTo(7.0);
-            release.countDown();
-            blocked.result();
-            assertThat(registry.get("background.pool.pending")
-                            .tag("pool", "default")
+            // background-micrometer's executor meters, bound per pool; active once the call starts
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> registry.get("executor.active")
+                                    .tag("name", "default")
+                                    .gauge()
+                                    .value()
+                            == 1.0);
+            assertThat(registry.get("executor.pool.size")
+                            .tag("name", "io")
                             .gauge()
                             .value())
-                    .isEqualTo(0.0);
+                    .isEqualTo(7.0);
+            release.countDown();
+            blocked.result();
+            // the pool stops counting a task just after its future completes
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> registry.get("background.pool.pending")
+                                    .tag("pool", "default")
+                                    .gauge()
+                                    .value()
+                            == 0.0);
         });
     }
 }
