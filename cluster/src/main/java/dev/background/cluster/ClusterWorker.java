@@ -307,11 +307,7 @@ public final class ClusterWorker implements AutoCloseable {
          * @throws IllegalArgumentException if the variable is not set, or its secret is too short
          */
         public Builder secretEnvironment(String name) {
-            ClusterSecret s = ClusterSecret.fromEnvironment(System.getenv(), Objects.requireNonNull(name, "name"));
-            if (s == null) {
-                throw new IllegalArgumentException("environment variable " + name + " is not set");
-            }
-            this.secret = s;
+            this.secret = ClusterSecret.fromRequiredEnvironment(name);
             this.secretGiven = true;
             return this;
         }

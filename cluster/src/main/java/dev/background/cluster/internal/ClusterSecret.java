@@ -113,6 +113,22 @@ public final class ClusterSecret {
                 "environment variable " + name);
     }
 
+    /**
+     * Reads a secret from this process's environment variable {@code name}, which must be set: what
+     * the builders' {@code secretEnvironment(name)} does.
+     *
+     * @return the secret
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if the variable is not set, or its secret is too short
+     */
+    public static ClusterSecret fromRequiredEnvironment(String name) {
+        ClusterSecret s = fromEnvironment(System.getenv(), Objects.requireNonNull(name, "name"));
+        if (s == null) {
+            throw new IllegalArgumentException("environment variable " + name + " is not set");
+        }
+        return s;
+    }
+
     Key current() {
         return current;
     }

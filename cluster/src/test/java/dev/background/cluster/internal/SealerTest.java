@@ -275,4 +275,16 @@ class SealerTest {
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("file");
     }
+
+    @Test
+    void aRequiredEnvironmentVariableThatIsNotSetIsNamedInTheError() {
+        String name = "BACKGROUND_SEALER_TEST_VARIABLE_NOBODY_SETS";
+        assertThat(System.getenv(name)).isNull();
+        assertThatThrownBy(() -> ClusterSecret.fromRequiredEnvironment(name))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("environment variable " + name + " is not set");
+        assertThatThrownBy(() -> ClusterSecret.fromRequiredEnvironment(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("name");
+    }
 }
