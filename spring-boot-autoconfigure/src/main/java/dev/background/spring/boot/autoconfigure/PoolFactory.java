@@ -5,6 +5,7 @@ import dev.background.ExecutorKind;
 import dev.background.cluster.ClusterKind;
 import dev.background.context.ContextPropagator;
 import dev.background.process.ProcessKind;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -174,14 +175,19 @@ final class PoolFactory {
                         "Set " + prefix + ".cluster.members to one or more member addresses, host:port,"
                                 + " such as 10.0.0.5:5701.");
             }
-            if (props.getSecretFile() != null) {
-                // TODO(issue 13): pass the file to ClusterKind once the cluster secret lands.
-                throw new InvalidBackgroundPropertyException(
-                        prefix + ".cluster.secret-file",
-                        "is set, but this version of background has no cluster secret yet.",
-                        "Remove " + prefix + ".cluster.secret-file, and keep the cluster on a private network.");
-            }
             ClusterKind.Builder builder = ClusterKind.builder().clusterName(name);
+            Path secretFile = props.getSecretFile();
+            if (secretFile != null) {
+                try {
+                    builder.secretFile(secretFile);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidBackgroundPropertyException(
+                            prefix + ".cluster.secret-file",
+                            "is " + secretFile + ", which cannot be used: " + e.getMessage(),
+                            "Point " + prefix + ".cluster.secret-file to a readable file holding the secret"
+                                    + " the members were started with (background worker --secret-file).");
+                }
+            }
             try {
                 builder.members(props.getMembers());
             } catch (IllegalArgumentException e) {

@@ -195,8 +195,8 @@ public class PoolProperties {
         private List<String> members = new ArrayList<>();
 
         /**
-         * File holding the cluster's shared secret.
-         * TODO(issue 13): wired once the cluster secret lands; until then setting it fails start-up.
+         * File holding the cluster's shared secret (the members' --secret-file): tasks and results
+         * are then sealed. Without it, members must be on loopback or a trusted network.
          */
         private @Nullable Path secretFile;
 

@@ -37,7 +37,7 @@ class BackgroundFailureAnalysisTest {
                 "background.pools.default.n=2|background.pools.default|reserved|Rename the pool",
                 "background.pools.taskExecutor.n=2|background.pools.taskExecutor|reserved|Rename the pool",
                 "background.propagators=mdc|background.propagators|names 'mdc', but no context propagator has that key; available: []|define a ContextPropagator bean",
-                "background.kind=cluster,background.cluster.name=p,background.cluster.members=h:1,background.cluster.secret-file=/s|background.cluster.secret-file|no cluster secret yet|Remove background.cluster.secret-file",
+                "background.kind=cluster,background.cluster.name=p,background.cluster.members=h:1,background.cluster.secret-file=/nonexistent-secret|background.cluster.secret-file|cannot be used|Point background.cluster.secret-file to a readable file",
             })
     void aWrongValueFailsStartUpWithTheProperyAndWhatToSet(
             String properties, String property, String problem, String action) {
