@@ -2,12 +2,9 @@ package dev.background.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.background.ExecutorKind;
-import dev.background.spi.Engine;
 import dev.background.spi.Job;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class GatePermitTest {
 
     /** Keeps the jobs handed to it; the test plays the remote side. */
-    static final class HoldingKind implements ExecutorKind, Engine {
+    static final class HoldingKind extends StubKind {
         final ConcurrentLinkedQueue<Job> handed = new ConcurrentLinkedQueue<>();
 
         @Override
@@ -27,39 +24,8 @@ class GatePermitTest {
         }
 
         @Override
-        public int defaultN() {
-            return 1;
-        }
-
-        @Override
-        public Engine open(String poolName, int n) {
-            return this;
-        }
-
-        @Override
         public void execute(Job job) {
             handed.add(job);
-        }
-
-        @Override
-        public void resize(int n) {}
-
-        @Override
-        public void shutdown() {}
-
-        @Override
-        public List<Job> shutdownNow() {
-            return List.of();
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return true;
         }
     }
 

@@ -2,8 +2,6 @@ package dev.background.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.background.ExecutorKind;
-import dev.background.spi.Engine;
 import dev.background.spi.Job;
 import java.io.IOException;
 import java.util.List;
@@ -19,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ShutdownNowFindsARetryInItsBackoffTest {
 
     /** Runs each job in the thread that hands it on, and tells which thread that was once it ran. */
-    static final class RunsInExecute implements ExecutorKind, Engine {
+    static final class RunsInExecute extends StubKind {
         final CompletableFuture<Thread> ranIn = new CompletableFuture<>();
 
         @Override
@@ -31,37 +29,6 @@ class ShutdownNowFindsARetryInItsBackoffTest {
         @Override
         public String name() {
             return "runs-in-execute";
-        }
-
-        @Override
-        public int defaultN() {
-            return 1;
-        }
-
-        @Override
-        public Engine open(String poolName, int n) {
-            return this;
-        }
-
-        @Override
-        public void resize(int n) {}
-
-        @Override
-        public void shutdown() {}
-
-        @Override
-        public List<Job> shutdownNow() {
-            return List.of();
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return true;
         }
     }
 
