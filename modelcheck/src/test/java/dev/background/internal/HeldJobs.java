@@ -1,12 +1,10 @@
 package dev.background.internal;
 
-import dev.background.ExecutorKind;
 import dev.background.Task;
-import dev.background.spi.Engine;
 import dev.background.spi.Job;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -15,7 +13,7 @@ import java.util.function.Consumer;
  * model check's operations take them ({@link #poll}) and run them on the checker's threads, so
  * that the checker controls every step of a job's life.
  */
-final class HeldJobs implements ExecutorKind, Engine {
+final class HeldJobs extends StubKind {
     private final ConcurrentLinkedQueue<Job> handed = new ConcurrentLinkedQueue<>();
     /** Jobs handed to the engine and not yet taken back, for invariants on what the engine holds. */
     final AtomicInteger inEngine = new AtomicInteger();
@@ -36,9 +34,14 @@ final class HeldJobs implements ExecutorKind, Engine {
     }
 
     @Override
+    public void shutdown() {
+        shut = true;
+    }
+
+    @Override
     public void execute(Job job) {
         if (shut) {
-            throw new java.util.concurrent.RejectedExecutionException("model engine is shut down");
+            throw new RejectedExecutionException("model engine is shut down");
         }
         inEngine.incrementAndGet();
         handed.add(job);
@@ -47,38 +50,5 @@ final class HeldJobs implements ExecutorKind, Engine {
     @Override
     public String name() {
         return "model";
-    }
-
-    @Override
-    public int defaultN() {
-        return 1;
-    }
-
-    @Override
-    public Engine open(String poolName, int n) {
-        return this;
-    }
-
-    @Override
-    public void resize(int n) {}
-
-    @Override
-    public void shutdown() {
-        shut = true;
-    }
-
-    @Override
-    public List<Job> shutdownNow() {
-        return List.of();
-    }
-
-    @Override
-    public boolean awaitTermination(long timeout, TimeUnit unit) {
-        return true;
-    }
-
-    @Override
-    public boolean isTerminated() {
-        return true;
     }
 }
