@@ -20,6 +20,7 @@ import dev.background.internal.PoolCore;
 import dev.background.internal.RetryRules;
 import dev.background.internal.Waits;
 import dev.background.internal.Wrapped;
+import dev.background.spi.BoundCall;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -297,7 +298,8 @@ public final class BackgroundPool implements ScheduledExecutorService {
      * @throws RejectedExecutionException if the pool is shut down
      */
     public <A extends @Nullable Object, R extends @Nullable Object> Task<R> run(CheckedFunction<A, R> fn, A a) {
-        return task(fn).apply(a);
+        // As task(fn).apply(a), without the wrapper object: this is the hot path of one-off calls.
+        return core.submit(BoundCall.of(Objects.requireNonNull(fn, "fn"), a), CallOptions.DEFAULT);
     }
 
     /**
@@ -315,7 +317,7 @@ public final class BackgroundPool implements ScheduledExecutorService {
      */
     public <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> Task<R> run(
             CheckedBiFunction<A, B, R> fn, A a, B b) {
-        return task(fn).apply(a, b);
+        return core.submit(BoundCall.of(Objects.requireNonNull(fn, "fn"), a, b), CallOptions.DEFAULT);
     }
 
     /**
@@ -339,7 +341,7 @@ public final class BackgroundPool implements ScheduledExecutorService {
                     C extends @Nullable Object,
                     R extends @Nullable Object>
             Task<R> run(CheckedTriFunction<A, B, C, R> fn, A a, B b, C c) {
-        return task(fn).apply(a, b, c);
+        return core.submit(BoundCall.of(Objects.requireNonNull(fn, "fn"), a, b, c), CallOptions.DEFAULT);
     }
 
     /**
