@@ -144,6 +144,9 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
 
     @SuppressWarnings("TimeInStaticInitializer") // by design: the wall-clock instant of ANCHOR_NANOS
     private static final Instant ANCHOR_TIME = Instant.now();
+
+    private static final long ANCHOR_EPOCH_NANOS =
+            ANCHOR_TIME.getEpochSecond() * 1_000_000_000L + ANCHOR_TIME.getNano();
     /** Delay, retries or period of the call; null for a plain call (run once, at once). */
     final @Nullable Rerun rerun;
 
@@ -628,6 +631,32 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
 
     private static Instant instant(long nanos) {
         return ANCHOR_TIME.plusNanos(nanos - ANCHOR_NANOS);
+    }
+
+    /** {@link #instant} as nanoseconds since the epoch: the same instant, without the object. */
+    private static long epochNanos(long nanos) {
+        return ANCHOR_EPOCH_NANOS + (nanos - ANCHOR_NANOS);
+    }
+
+    /** For {@code TaskNanos.submitted}: {@code timings().submitted()} in epoch nanoseconds. */
+    public long submittedEpochNanos() {
+        return epochNanos(submitNanos);
+    }
+
+    /** For {@code TaskNanos.started}: {@code timings().started()} in epoch nanoseconds, 0 for null. */
+    public long startedEpochNanos() {
+        return began() ? epochNanos(startNanos) : 0;
+    }
+
+    /** For {@code TaskNanos.ended}: {@code timings().ended()} in epoch nanoseconds, 0 for null. */
+    public long endedEpochNanos() {
+        long end = endNanos;
+        return end == 0 ? 0 : epochNanos(end);
+    }
+
+    /** For {@code TaskNanos.where}: {@code timings().where()}. */
+    public @Nullable String startedWhere() {
+        return began() ? where : null;
     }
 
     private void afterSettled() {

@@ -5,7 +5,7 @@ import dev.background.PoolEvent;
 import dev.background.PoolListener;
 import dev.background.Registration;
 import dev.background.Task;
-import dev.background.TaskTimings;
+import dev.background.internal.observe.TaskNanos;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -298,13 +299,19 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
             if (f == null) {
                 return; // NONE
             }
-            TaskTimings t = task.timings();
-            if (t.started() != null) {
+            // Raw nanos, not task.timings(): that builds a TaskTimings with Instants and Durations
+            // for every task. The same figures as its runTime() and queueWait().
+            long started = TaskNanos.started(task);
+            long ended = TaskNanos.ended(task);
+            if (started != 0) {
                 running.decrement();
             }
             int outcome = FunctionTimers.outcome(task.state());
-            f.run(outcome).record(t.runTime());
-            f.idle(outcome).record(t.queueWait());
+            f.run(outcome).record(started == 0 ? 0 : Math.max(0, ended - started), TimeUnit.NANOSECONDS);
+            f.idle(outcome)
+                    .record(
+                            Math.max(0, (started == 0 ? ended : started) - TaskNanos.submitted(task)),
+                            TimeUnit.NANOSECONDS);
             completed.increment();
         }
 
