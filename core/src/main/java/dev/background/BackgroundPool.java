@@ -542,7 +542,13 @@ public final class BackgroundPool implements ScheduledExecutorService {
     }
 
     /**
-     * How many tasks have been submitted and have not ended yet (queued or running).
+     * How many tasks have been submitted and have not ended yet: queued, running, waiting for a
+     * delay, a retry or their next period, or ending. A task leaves the count last of all its
+     * end: its outcome is set first (a thread waiting on its result may go on), then the pool's
+     * listeners and callbacks run in the thread that ended it, and only then does the count drop.
+     * So right after a task's result is visible, this may still count it for as long as its
+     * callbacks run; when it reads 0, every callback of every task ended so far has returned. A
+     * submit that is refused is never counted. Never blocks; any thread.
      *
      * @return the count, a moment's snapshot
      */
