@@ -17,6 +17,10 @@ module dev.background {
     exports dev.background.function;
     exports dev.background.spi;
     exports dev.background.context;
+    // Raw task timings for the library's own observers, not part of the API.
+    exports dev.background.internal.observe to
+            dev.background.dashboard,
+            dev.background.micrometer;
     // The remote kinds' shared dispatcher: for them only, not part of the API.
     exports dev.background.internal.remote to
             dev.background.process,

@@ -20,6 +20,7 @@ import dev.background.internal.PoolCore;
 import dev.background.internal.RetryRules;
 import dev.background.internal.Waits;
 import dev.background.internal.Wrapped;
+import dev.background.spi.BoundCall;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -297,7 +298,8 @@ public final class BackgroundPool implements ScheduledExecutorService {
      * @throws RejectedExecutionException if the pool is shut down
      */
     public <A extends @Nullable Object, R extends @Nullable Object> Task<R> run(CheckedFunction<A, R> fn, A a) {
-        return task(fn).apply(a);
+        // As task(fn).apply(a), without the wrapper object: this is the hot path of one-off calls.
+        return core.submit(BoundCall.of(Objects.requireNonNull(fn, "fn"), a), CallOptions.DEFAULT);
     }
 
     /**
@@ -315,7 +317,7 @@ public final class BackgroundPool implements ScheduledExecutorService {
      */
     public <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> Task<R> run(
             CheckedBiFunction<A, B, R> fn, A a, B b) {
-        return task(fn).apply(a, b);
+        return core.submit(BoundCall.of(Objects.requireNonNull(fn, "fn"), a, b), CallOptions.DEFAULT);
     }
 
     /**
@@ -339,7 +341,7 @@ public final class BackgroundPool implements ScheduledExecutorService {
                     C extends @Nullable Object,
                     R extends @Nullable Object>
             Task<R> run(CheckedTriFunction<A, B, C, R> fn, A a, B b, C c) {
-        return task(fn).apply(a, b, c);
+        return core.submit(BoundCall.of(Objects.requireNonNull(fn, "fn"), a, b, c), CallOptions.DEFAULT);
     }
 
     /**
@@ -540,7 +542,13 @@ public final class BackgroundPool implements ScheduledExecutorService {
     }
 
     /**
-     * How many tasks have been submitted and have not ended yet (queued or running).
+     * How many tasks have been submitted and have not ended yet: queued, running, waiting for a
+     * delay, a retry or their next period, or ending. A task leaves the count last of all its
+     * end: its outcome is set first (a thread waiting on its result may go on), then the pool's
+     * listeners and callbacks run in the thread that ended it, and only then does the count drop.
+     * So right after a task's result is visible, this may still count it for as long as its
+     * callbacks run; when it reads 0, every callback of every task ended so far has returned. A
+     * submit that is refused is never counted. Never blocks; any thread.
      *
      * @return the count, a moment's snapshot
      */

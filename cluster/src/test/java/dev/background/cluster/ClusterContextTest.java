@@ -3,7 +3,6 @@ package dev.background.cluster;
 import dev.background.BackgroundPool;
 import dev.background.cluster.testing.LocalCluster;
 import dev.background.testkit.ContextContract;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -17,14 +16,7 @@ class ClusterContextTest extends ContextContract {
 
     @BeforeAll
     static void startCluster() {
-        cluster = LocalCluster.builder().members(1).n(4).start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+        cluster = SharedClusters.oneMemberOfFour(); // closed at the test JVM's exit
     }
 
     @Override

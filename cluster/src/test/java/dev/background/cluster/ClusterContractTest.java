@@ -4,7 +4,6 @@ import dev.background.BackgroundPool;
 import dev.background.cluster.testing.LocalCluster;
 import dev.background.testkit.PoolContract;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -18,14 +17,7 @@ class ClusterContractTest extends PoolContract {
 
     @BeforeAll
     static void startCluster() {
-        cluster = LocalCluster.builder().members(1).n(4).start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+        cluster = SharedClusters.oneMemberOfFour(); // closed at the test JVM's exit
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.background.BackgroundPool;
 import dev.background.cluster.testing.LocalCluster;
 import dev.background.testkit.ScheduledExecutorTck;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The JSR-166 TCK's scheduled-executor cases on the cluster kind: each delayed or retried call runs on a member when its time comes. */
@@ -14,14 +13,7 @@ class ClusterScheduledExecutorTckTest extends ScheduledExecutorTck {
 
     @BeforeAll
     static void startCluster() {
-        cluster = LocalCluster.builder().members(1).n(4).start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+        cluster = SharedClusters.oneMemberOfFour(); // closed at the test JVM's exit
     }
 
     @Override

@@ -121,6 +121,15 @@ abstract class InJvmEngine implements Engine {
 
     // ---------------------------------------------------------------- slots
 
+    /**
+     * True while a slot is free: one read, which spares a busy engine's submit the walk of the
+     * queue's head that {@code isEmpty} costs when every slot is taken, the usual case under load.
+     */
+    private boolean slotFree() {
+        long c = ctl;
+        return heldOf(c) < nOf(c);
+    }
+
     private boolean tryAcquire() {
         for (long c = ctl; heldOf(c) < nOf(c); c = ctl) {
             if (CTL.compareAndSet(this, c, c + 1)) {
@@ -151,7 +160,7 @@ abstract class InJvmEngine implements Engine {
 
     /** Starts workers for queued jobs while slots are free; nothing once STOPPED. */
     private void drain() {
-        while (state != STOPPED && !queue.isEmpty() && tryAcquire()) {
+        while (state != STOPPED && slotFree() && !queue.isEmpty() && tryAcquire()) {
             Job job = queue.pollFirst();
             if (job == null) {
                 release();
@@ -176,7 +185,7 @@ abstract class InJvmEngine implements Engine {
         if (state != OPEN) {
             throw rejected();
         }
-        if (queue.isEmpty() && tryAcquire()) {
+        if (slotFree() && queue.isEmpty() && tryAcquire()) {
             Worker w = new Worker(job);
             try {
                 startThread(w);

@@ -61,9 +61,10 @@ import org.jspecify.annotations.Nullable;
  * {@code permitHeld} may already be the next run's, set by a hand-off on another thread.
  * <li><b>Timings.</b> One {@code nanoTime} per transition: {@code submitNanos} in the
  * constructor (final), {@code startNanos} and {@code where} written by the runner before its CAS
- * out of NEW, so a reader that sees the run state begun sees them; {@code endNanos} written
- * (volatile) by a settling thread before it completes the future and after the CAS out of NEW, so
- * a reader that sees the task done sees it, and it is never before a start that won that CAS.
+ * out of NEW, so a reader that sees the run state begun sees them; {@code endNanos} written (a
+ * release store; read as a volatile) by a settling thread before it completes the future and after
+ * the CAS out of NEW, so a reader that sees the task done sees it (the completion's CAS orders the
+ * store before it), and it is never before a start that won that CAS.
  * Racing settlers may each write it; they are nanoseconds apart.
  * <li><b>Context.</b> {@code context} is written by the submitting thread before the task is
  * published (to the engine, to {@code results()}) and never again; the worker restores it
@@ -85,12 +86,14 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     private static final VarHandle RUN_STATE;
     private static final VarHandle PERMIT_HELD;
     private static final VarHandle WATCHERS;
+    private static final VarHandle END_NANOS;
 
     static {
         try {
             RUN_STATE = MethodHandles.lookup().findVarHandle(TaskFuture.class, "runState", int.class);
             PERMIT_HELD = MethodHandles.lookup().findVarHandle(TaskFuture.class, "permitHeld", boolean.class);
             WATCHERS = MethodHandles.lookup().findVarHandle(TaskFuture.class, "watchers", Runnable[].class);
+            END_NANOS = MethodHandles.lookup().findVarHandle(TaskFuture.class, "endNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -141,6 +144,9 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
 
     @SuppressWarnings("TimeInStaticInitializer") // by design: the wall-clock instant of ANCHOR_NANOS
     private static final Instant ANCHOR_TIME = Instant.now();
+
+    private static final long ANCHOR_EPOCH_NANOS =
+            ANCHOR_TIME.getEpochSecond() * 1_000_000_000L + ANCHOR_TIME.getNano();
     /** Delay, retries or period of the call; null for a plain call (run once, at once). */
     final @Nullable Rerun rerun;
 
@@ -161,7 +167,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
         this.given = given;
         RetryRules rules = periodNanos != 0 ? null : options.retry() != null ? options.retry() : pool.defaultRetry();
         if ((rules != null && rules.retries()) || options.delayNanos() > 0 || periodNanos != 0) {
-            long now = System.nanoTime();
+            long now = submitNanos; // one clock read per submit
             this.rerun = new Rerun(rules, periodNanos, now, now + options.delayNanos());
         } else {
             this.rerun = null;
@@ -599,7 +605,9 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     /** Before a settlement's completion, after its CAS out of NEW; see the class comment. */
     private void markEnded() {
         if (endNanos == 0) {
-            endNanos = System.nanoTime();
+            // A release store, not a volatile one: the completion's CAS that follows is the fence
+            // that publishes it, and a full fence here cost every task a second one.
+            END_NANOS.setRelease(this, System.nanoTime());
         }
     }
 
@@ -623,6 +631,32 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
 
     private static Instant instant(long nanos) {
         return ANCHOR_TIME.plusNanos(nanos - ANCHOR_NANOS);
+    }
+
+    /** {@link #instant} as nanoseconds since the epoch: the same instant, without the object. */
+    private static long epochNanos(long nanos) {
+        return ANCHOR_EPOCH_NANOS + (nanos - ANCHOR_NANOS);
+    }
+
+    /** For {@code TaskNanos.submitted}: {@code timings().submitted()} in epoch nanoseconds. */
+    public long submittedEpochNanos() {
+        return epochNanos(submitNanos);
+    }
+
+    /** For {@code TaskNanos.started}: {@code timings().started()} in epoch nanoseconds, 0 for null. */
+    public long startedEpochNanos() {
+        return began() ? epochNanos(startNanos) : 0;
+    }
+
+    /** For {@code TaskNanos.ended}: {@code timings().ended()} in epoch nanoseconds, 0 for null. */
+    public long endedEpochNanos() {
+        long end = endNanos;
+        return end == 0 ? 0 : epochNanos(end);
+    }
+
+    /** For {@code TaskNanos.where}: {@code timings().where()}. */
+    public @Nullable String startedWhere() {
+        return began() ? where : null;
     }
 
     private void afterSettled() {

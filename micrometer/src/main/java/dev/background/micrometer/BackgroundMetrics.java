@@ -5,7 +5,7 @@ import dev.background.PoolEvent;
 import dev.background.PoolListener;
 import dev.background.Registration;
 import dev.background.Task;
-import dev.background.TaskTimings;
+import dev.background.internal.observe.TaskNanos;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -14,11 +14,15 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -65,6 +69,11 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
      * on first use; the cap on function names is checked under the pool's `functions` lock, so it
      * is exact. `running` can be briefly off by one when a task is cancelled while it starts (its
      * end may be reported before its start); it settles when both are.
+     *
+     * Pools are held weakly (`pools` is keyed by a weak reference, and a pool's meters refer to
+     * it weakly, as Micrometer's gauges do), so that every-pool metrics keep no dropped pool
+     * alive. A pool collected since is swept, its meters removed from the registry, the next
+     * time a pool's meters are made (the birth of a pool, under `lock`) and at close.
      */
 
     /** Default of {@link #maxFunctionNames(int)}. */
@@ -76,7 +85,10 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
     private final @Nullable BackgroundPool pool;
     private Tags tags = Tags.empty();
     private int maxFunctionNames = DEFAULT_MAX_FUNCTION_NAMES;
-    private final Map<BackgroundPool, PoolMeters> pools = new ConcurrentHashMap<>();
+    private final Map<PoolKey, PoolMeters> pools = new ConcurrentHashMap<>();
+    /** Keys of pools collected since; see the overview. */
+    private final ReferenceQueue<BackgroundPool> collected = new ReferenceQueue<>();
+
     private final Object lock = new Object();
     private @Nullable MeterRegistry registry; // guarded by lock
     private @Nullable Registration listening; // guarded by lock
@@ -199,19 +211,61 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
         pools.clear();
     }
 
+    /** Removes the meters of pools collected since the last sweep; under {@code lock}. */
+    private void sweep(MeterRegistry r) {
+        for (Reference<?> gone = collected.poll(); gone != null; gone = collected.poll()) {
+            PoolMeters m = pools.remove(gone);
+            if (m != null) {
+                m.meters.forEach(r::remove);
+            }
+        }
+    }
+
     private PoolMeters meters(BackgroundPool p) {
-        PoolMeters m = pools.get(p);
+        PoolKey key = new PoolKey(p, null);
+        PoolMeters m = pools.get(key);
         if (m == null) {
             synchronized (lock) {
                 MeterRegistry r = registry;
-                m = pools.get(p);
+                m = pools.get(key);
                 if (m == null && r != null && !closed) {
+                    sweep(r);
                     m = new PoolMeters(p, r, tags.and("name", p.name()), maxFunctionNames);
-                    pools.put(p, m);
+                    pools.put(new PoolKey(p, collected), m);
                 }
             }
         }
         return m == null ? PoolMeters.NONE : m;
+    }
+
+    /**
+     * A pool as a map key, by identity, held weakly. A key whose pool was collected equals only
+     * itself (it is removed as itself, from the reference queue).
+     */
+    private static final class PoolKey extends WeakReference<BackgroundPool> {
+        private final int hash;
+
+        PoolKey(BackgroundPool pool, @Nullable ReferenceQueue<BackgroundPool> queue) {
+            super(pool, queue);
+            this.hash = System.identityHashCode(pool);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(@Nullable Object other) {
+            if (other == this) {
+                return true;
+            }
+            if (!(other instanceof PoolKey k) || k.hash != hash) {
+                return false;
+            }
+            BackgroundPool pool = get();
+            return pool != null && pool == k.get();
+        }
     }
 
     private final class Listener implements PoolListener {
@@ -237,7 +291,9 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
     private static final class PoolMeters {
         static final PoolMeters NONE = new PoolMeters();
 
-        final @Nullable BackgroundPool pool;
+        /** Weak, as the gauges hold it: see the overview. */
+        final @Nullable WeakReference<BackgroundPool> pool;
+
         final LongAdder running = new LongAdder();
         final LongAdder completed = new LongAdder();
         final CopyOnWriteArrayList<Meter> meters = new CopyOnWriteArrayList<>();
@@ -256,7 +312,7 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
         }
 
         PoolMeters(BackgroundPool pool, MeterRegistry registry, Tags tags, int maxNames) {
-            this.pool = pool;
+            this.pool = new WeakReference<>(pool);
             this.registry = registry;
             this.tags = tags;
             this.maxNames = maxNames;
@@ -289,7 +345,7 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
         }
 
         static double queued(PoolMeters m) {
-            BackgroundPool p = m.pool;
+            BackgroundPool p = m.pool == null ? null : m.pool.get();
             return p == null ? 0 : Math.max(0, p.pending() - m.running.sum());
         }
 
@@ -298,13 +354,19 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
             if (f == null) {
                 return; // NONE
             }
-            TaskTimings t = task.timings();
-            if (t.started() != null) {
+            // Raw nanos, not task.timings(): that builds a TaskTimings with Instants and Durations
+            // for every task. The same figures as its runTime() and queueWait().
+            long started = TaskNanos.started(task);
+            long ended = TaskNanos.ended(task);
+            if (started != 0) {
                 running.decrement();
             }
             int outcome = FunctionTimers.outcome(task.state());
-            f.run(outcome).record(t.runTime());
-            f.idle(outcome).record(t.queueWait());
+            f.run(outcome).record(started == 0 ? 0 : Math.max(0, ended - started), TimeUnit.NANOSECONDS);
+            f.idle(outcome)
+                    .record(
+                            Math.max(0, (started == 0 ? ended : started) - TaskNanos.submitted(task)),
+                            TimeUnit.NANOSECONDS);
             completed.increment();
         }
 

@@ -11,6 +11,7 @@ import dev.background.Task;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.ref.WeakReference;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -125,6 +126,54 @@ class BackgroundMetricsTest {
                             .functionCounter()
                             .count())
                     .isEqualTo(1);
+        }
+    }
+
+    /**
+     * Regression guard: every-pool metrics held each pool they had seen (and its meters) until
+     * the binder was closed, so a program that builds a pool per batch kept them all alive.
+     */
+    @Test
+    void everyPoolMetricsKeepNoDroppedPoolAliveAndRemoveItsMeters() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (BackgroundMetrics metrics = BackgroundMetrics.ofAllPools()) {
+            metrics.bindTo(registry);
+            WeakReference<BackgroundPool> dropped = useAndClose("dropped-pool");
+            assertThat(registry.find("executor.completed")
+                            .tag("name", "dropped-pool")
+                            .functionCounter())
+                    .isNotNull();
+
+            await().atMost(30, TimeUnit.SECONDS).until(() -> {
+                System.gc();
+                return dropped.get() == null;
+            });
+            // The next pool's birth sweeps the meters of pools gone meanwhile.
+            try (BackgroundPool next =
+                    BackgroundPool.builder().name("next-pool").build()) {
+                assertThat(next.run(() -> 1).result()).isEqualTo(1);
+                assertThat(registry.find("executor.completed")
+                                .tag("name", "next-pool")
+                                .functionCounter())
+                        .isNotNull();
+                assertThat(registry.find("executor.completed")
+                                .tag("name", "dropped-pool")
+                                .meters())
+                        .as("the dropped pool's meters")
+                        .isEmpty();
+                assertThat(registry.find("executor").tag("name", "dropped-pool").meters())
+                        .isEmpty();
+            }
+        }
+    }
+
+    /** A pool that ran a task and was closed, referenced only weakly once this returns. */
+    private static WeakReference<BackgroundPool> useAndClose(String name) throws Exception {
+        try (BackgroundPool pool = BackgroundPool.builder().name(name).n(2).build()) {
+            assertThat(pool.run(() -> 1).result()).isEqualTo(1);
+            pool.shutdown();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            return new WeakReference<>(pool);
         }
     }
 

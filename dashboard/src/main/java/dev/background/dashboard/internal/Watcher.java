@@ -4,7 +4,7 @@ import dev.background.BackgroundPool;
 import dev.background.PoolEvent;
 import dev.background.PoolListener;
 import dev.background.Task;
-import dev.background.TaskTimings;
+import dev.background.internal.observe.TaskNanos;
 import java.time.Instant;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
@@ -38,7 +38,7 @@ public final class Watcher implements PoolListener {
     }
 
     static long nanos(Instant instant) {
-        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+        return TaskNanos.epochNanos(instant);
     }
 
     @Override
@@ -46,28 +46,28 @@ public final class Watcher implements PoolListener {
         events.submitted(pool.name(), task.name());
     }
 
+    // The raw nanos rather than task.timings(), which builds a TaskTimings with its Instants and
+    // Durations: these run for every task, on the pool's threads.
     @Override
     public void taskStarted(BackgroundPool pool, Task<?> task) {
-        TaskTimings t = task.timings();
-        Instant started = t.started();
-        events.started(pool.name(), task.name(), where(t), started == null ? now() : nanos(started));
+        long started = TaskNanos.started(task);
+        events.started(pool.name(), task.name(), where(task), started == 0 ? now() : started);
     }
 
     @Override
     public void taskEnded(BackgroundPool pool, Task<?> task) {
-        TaskTimings t = task.timings();
         Future.State state = task.state();
-        Instant started = t.started();
-        Instant ended = t.ended();
-        long endedNanos = ended == null ? now() : nanos(ended);
+        long started = TaskNanos.started(task);
+        long ended = TaskNanos.ended(task);
+        long endedNanos = ended == 0 ? now() : ended;
         @Nullable Throwable failure = state == Future.State.FAILED ? task.exception() : null;
         events.ended(
                 pool.name(),
                 task.name(),
-                started == null ? null : where(t),
+                started == 0 ? null : where(task),
                 state,
-                nanos(t.submitted()),
-                started == null ? endedNanos : nanos(started),
+                TaskNanos.submitted(task),
+                started == 0 ? endedNanos : started,
                 endedNanos,
                 failure);
     }
@@ -91,8 +91,8 @@ public final class Watcher implements PoolListener {
         }
     }
 
-    private static String where(TaskTimings t) {
-        String where = t.where();
+    private static String where(Task<?> task) {
+        String where = TaskNanos.where(task);
         return where == null || where.isEmpty() ? "(unnamed)" : where;
     }
 }
