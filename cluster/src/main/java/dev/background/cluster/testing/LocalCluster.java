@@ -18,8 +18,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -44,10 +48,19 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Not thread-safe: start, stop and kill workers from one thread. Closing it stops every worker
  * still running; a worker's output goes to a log file ({@link #log(int)}).
+ *
+ * <p>Many workers on a small machine (a dozen on two cores, say) compete for the CPU while they
+ * start, each JVM loading and compiling Hazelcast; the builder can start them a few at a time
+ * ({@link Builder#startAtOnce}), give them leaner JVM options ({@link Builder#workerJvmOptions},
+ * such as {@code -XX:TieredStopAtLevel=1}) and share their loaded classes through an archive
+ * ({@link Builder#classDataArchive}), which together cut a worker's start-up CPU to about a
+ * quarter.
  */
 public final class LocalCluster implements AutoCloseable {
-    /** How long to wait for the workers to join: long, for busy machines. */
+    /** How long to wait for the workers to join, by default: long, for busy machines. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private static final System.Logger LOGGER = System.getLogger("dev.background.cluster");
 
     private static final String JAVA = ProcessHandle.current()
             .info()
@@ -59,6 +72,8 @@ public final class LocalCluster implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
     private final List<Duration> startTimes = new ArrayList<>();
+    /** The class data archive the workers map, once made; null if none was asked for or it could not be made. */
+    private @Nullable Path archive;
 
     private LocalCluster(Builder config, List<Integer> ports) {
         this.config = config;
@@ -298,7 +313,7 @@ public final class LocalCluster implements AutoCloseable {
             started.add(System.nanoTime());
             ready.add(spawn(i));
         }
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + config.startTimeout.toNanos();
         for (int k = 0; k < which.size(); k++) {
             int i = which.get(k);
             try {
@@ -308,7 +323,7 @@ public final class LocalCluster implements AutoCloseable {
                 close();
                 throw new IllegalStateException(
                         "worker " + i + " of local cluster '" + config.clusterName + "' did not start within "
-                                + START_TIMEOUT + "; its output:\n" + tail(logs.get(i)),
+                                + config.startTimeout + "; its output:\n" + tail(logs.get(i)),
                         e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -319,10 +334,10 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private CompletableFuture<Void> spawn(int i) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(JAVA);
-        cmd.addAll(ClusterWorker.jvmOptions());
-        cmd.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC"));
+        List<String> cmd = new ArrayList<>(jvm());
+        if (archive != null) {
+            cmd.add("-XX:SharedArchiveFile=" + archive);
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(ClusterWorker.class.getName());
@@ -358,6 +373,126 @@ public final class LocalCluster implements AutoCloseable {
             throw new UncheckedIOException("cannot start worker " + i + ": " + cmd, e);
         }
         return ready;
+    }
+
+    /** The java command and JVM options of every worker, before the class data archive and class path. */
+    private List<String> jvm() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(JAVA);
+        cmd.addAll(ClusterWorker.jvmOptions());
+        cmd.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC"));
+        cmd.addAll(config.jvmOptions); // after the defaults, so that they can override them
+        return cmd;
+    }
+
+    /**
+     * Finds or makes the class data archive for these workers in {@code directory}: its name is a
+     * hash of what the JVM checks an archive against (the JDK, the class path's files with their
+     * sizes and times, the options), so that a rebuilt jar or another JDK gets a new one rather
+     * than a refused one. Made by a training worker, started alone on a port of its own and stopped
+     * (the JVM writes the archive as it exits), written under a temporary name and moved into
+     * place, so that concurrent makers do not see each other's half-written file. Returns null,
+     * with a warning, if it cannot be made: the workers then start without it, only slower.
+     */
+    private @Nullable Path makeArchive(Path directory) {
+        List<String> jvm = jvm();
+        StringBuilder key =
+                new StringBuilder(String.join(" ", jvm)).append('\n').append(Runtime.version());
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator, -1)) {
+            Path p = Path.of(entry);
+            if (Files.isDirectory(p)) { // HotSpot archives classes from jars only, and refuses the rest
+                LOGGER.log(
+                        System.Logger.Level.WARNING,
+                        "local cluster '" + config.clusterName + "': no class data archive, since the class path has a"
+                                + " directory (" + entry + ") and class data sharing takes jars only; the workers"
+                                + " start without one");
+                return null;
+            }
+            key.append('\n').append(entry);
+            try {
+                if (Files.isRegularFile(p)) {
+                    key.append(' ').append(Files.size(p)).append(' ').append(Files.getLastModifiedTime(p));
+                }
+            } catch (IOException e) {
+                key.append(" unreadable");
+            }
+        }
+        Path file = directory.resolve("worker-" + sha256(key.toString()) + ".jsa");
+        if (Files.isRegularFile(file)) {
+            return file;
+        }
+        Path tmp = directory.resolve(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Process p = null;
+        try {
+            Files.createDirectories(directory);
+            int port = freePort();
+            List<String> cmd = new ArrayList<>(jvm);
+            cmd.addAll(List.of(
+                    "-XX:ArchiveClassesAtExit=" + tmp,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    ClusterWorker.class.getName(),
+                    "--cluster",
+                    config.clusterName + "-training",
+                    "--members",
+                    "127.0.0.1:" + port,
+                    "--port",
+                    String.valueOf(port),
+                    "--n",
+                    String.valueOf(config.n)));
+            Path log = Files.createTempFile("background-worker-training-", ".log");
+            Process training = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p = training;
+            CompletableFuture<Void> ready = new CompletableFuture<>();
+            Thread.ofPlatform()
+                    .daemon()
+                    .name("background-local-training-worker-output")
+                    .start(() -> pipe(training, log, ready));
+            try {
+                ready.get(config.startTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                throw new IOException("the training worker did not start; its output:\n" + tail(log), e);
+            }
+            p.destroy(); // SIGTERM: a normal exit, at which the JVM writes the archive
+            if (!p.waitFor(config.startTimeout.toSeconds(), TimeUnit.SECONDS) || !Files.isRegularFile(tmp)) {
+                throw new IOException("the training worker wrote no archive; its output:\n" + tail(log));
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.deleteIfExists(log);
+            return file;
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(
+                    System.Logger.Level.WARNING,
+                    "local cluster '" + config.clusterName + "': no class data archive in " + directory
+                            + ", the workers start without one",
+                    e);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while making a class data archive", e);
+        } finally {
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly();
+            }
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // a stray temporary file in the archive directory, named as such
+            }
+        }
+    }
+
+    private static String sha256(String s) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static int freePort() {
+        return Builder.freePorts(1).get(0);
     }
 
     /** Copies a worker's output to its log, completing {@code ready} at its ready line. */
@@ -397,8 +532,85 @@ public final class LocalCluster implements AutoCloseable {
         private final List<String> allow = new ArrayList<>();
         private @Nullable String userClassPath;
         private @Nullable Path secretFile;
+        private final List<String> jvmOptions = new ArrayList<>();
+        private int startAtOnce = Integer.MAX_VALUE;
+        private Duration startTimeout = START_TIMEOUT;
+        private @Nullable Path archiveDirectory;
 
         private Builder() {}
+
+        /**
+         * JVM options for the workers, added after the defaults ({@code -Xmx256m
+         * -XX:+UseSerialGC} and {@link ClusterWorker#jvmOptions()}), so that they can override
+         * them: for example {@code -Xmx128m}, or {@code -XX:TieredStopAtLevel=1}, which halves a
+         * worker's start-up CPU at the cost of slower code once warm (fine for tasks that sleep or
+         * wait, not for measuring throughput). Options only: not the class path or the main class.
+         * Default none.
+         *
+         * @param options JVM options, each one argument of the {@code java} command
+         * @return this builder
+         * @throws NullPointerException if {@code options} or one of them is null
+         * @throws IllegalArgumentException if one is blank or does not start with {@code -}
+         */
+        public Builder workerJvmOptions(String... options) {
+            for (String o : List.of(options)) { // List.of: NPE on a null element
+                if (o.isBlank() || !o.startsWith("-")) {
+                    throw new IllegalArgumentException("not a JVM option: '" + o + "'");
+                }
+            }
+            jvmOptions.addAll(List.of(options));
+            return this;
+        }
+
+        /**
+         * How many workers {@link #start()} launches at once. The first worker always starts
+         * alone (it forms the cluster); the others start in groups of this many, each group once
+         * the one before has joined. Default: all the others at once, fastest on a machine with a
+         * core or more per worker; a few at a time starts a dozen workers on two cores more
+         * reliably than all at once.
+         *
+         * @param count at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder startAtOnce(int count) {
+            this.startAtOnce = Settings.atLeast(count, 1, "startAtOnce");
+            return this;
+        }
+
+        /**
+         * How long {@link #start()} and {@link LocalCluster#restart(int)} wait for each group of
+         * workers to join before giving up. Default 90 seconds.
+         *
+         * @param timeout positive
+         * @return this builder
+         * @throws NullPointerException if null
+         * @throws IllegalArgumentException if zero or negative
+         */
+        public Builder startTimeout(Duration timeout) {
+            this.startTimeout = Settings.positive(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Class data sharing for the workers: they map the classes they load at start-up from an
+         * archive in {@code directory} (HotSpot's {@code -XX:SharedArchiveFile}) rather than each
+         * loading and verifying them, which takes a worker's start-up CPU from about 2 s to under
+         * 1 s. The first {@link #start()} with a given JDK, class path and JVM options makes the
+         * archive by starting and stopping one extra worker (a few seconds, once); later starts,
+         * in this JVM or another, reuse it. HotSpot archives classes from jars only: with a
+         * directory on this JVM's class path (as in a Maven build's tests), or if the archive
+         * cannot be made, a warning is logged and the workers start without one. Default: no
+         * archive.
+         *
+         * @param directory where archives are kept; created if missing
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        public Builder classDataArchive(Path directory) {
+            this.archiveDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
 
         /**
          * The cluster secret's file, given to the workers ({@code --secret-file}) and to the kinds
@@ -462,22 +674,28 @@ public final class LocalCluster implements AutoCloseable {
         }
 
         /**
-         * Picks free ports on 127.0.0.1, starts the first worker, then the others at once, and
+         * Picks free ports on 127.0.0.1, makes or finds the class data archive if one was asked
+         * for, starts the first worker, then the others ({@link #startAtOnce} at a time), and
          * waits until each has joined.
          *
          * @return the running cluster
-         * @throws IllegalStateException if a worker does not start in time (its output is in the message)
+         * @throws IllegalStateException if a worker does not start in time (its output is in the
+         *     message); the workers already started are stopped
          */
         public LocalCluster start() {
             LocalCluster c = new LocalCluster(this, freePorts(members));
+            if (archiveDirectory != null) {
+                c.archive = c.makeArchive(archiveDirectory);
+            }
             // The first forms the cluster; the others then join it rather than racing to form their own.
             c.launch(List.of(0));
-            List<Integer> rest = new ArrayList<>();
+            List<Integer> group = new ArrayList<>();
             for (int i = 1; i < members; i++) {
-                rest.add(i);
-            }
-            if (!rest.isEmpty()) {
-                c.launch(rest);
+                group.add(i);
+                if (group.size() == startAtOnce || i == members - 1) {
+                    c.launch(group);
+                    group = new ArrayList<>();
+                }
             }
             return c;
         }
