@@ -7,6 +7,7 @@ import java.lang.System.Logger.Level;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -42,8 +43,9 @@ import org.springframework.scheduling.annotation.Async;
  * Without {@code @EnableAsync} nothing is proxied and it does nothing, as {@code @Async} does.
  *
  * <p><b>Threads.</b> Post-processing runs on Spring's start-up thread; the interceptor on the
- * caller of the {@code @Async} method, which only submits. The pools and each method's function
- * are looked up once and cached in concurrent maps (a race computes one twice, harmlessly).
+ * caller of the {@code @Async} method, which only submits. The pools, and each method's route (its
+ * remote pool's function, or Spring's executor), are looked up at the first call and cached in a
+ * volatile field and concurrent maps; a race decides a route twice, alike, harmlessly.
  */
 final class RemoteAsyncPostProcessor implements BeanPostProcessor, BeanFactoryAware {
 
@@ -107,8 +109,8 @@ final class RemoteAsyncPostProcessor implements BeanPostProcessor, BeanFactoryAw
     /** The {@code @Async} interceptor of one bean, ahead of Spring's. */
     private final class Interceptor implements MethodInterceptor {
         private final String beanName;
-        /** The remote methods, each with its function on its pool; methods of in-JVM pools are not kept. */
-        private final Map<Method, RemoteMethod> remote = new ConcurrentHashMap<>();
+        /** Each method's route, decided at its first call: its remote pool's, or empty for Spring's executor. */
+        private final Map<Method, Optional<RemoteMethod>> routes = new ConcurrentHashMap<>();
 
         Interceptor(String beanName) {
             this.beanName = beanName;
@@ -120,16 +122,16 @@ final class RemoteAsyncPostProcessor implements BeanPostProcessor, BeanFactoryAw
             Class<?> targetClass =
                     self == null ? invocation.getMethod().getDeclaringClass() : AopUtils.getTargetClass(self);
             Method method = AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass);
-            RemoteMethod r = remote.get(method);
-            if (r == null) {
+            Optional<RemoteMethod> route = routes.get(method);
+            if (route == null) {
                 BackgroundPool pool = remotePool(qualifier(method, targetClass));
-                if (pool == null) {
-                    return invocation.proceed();
-                }
-                r = RemoteMethod.of(pool, beanName, method, pools().workerApplication());
-                remote.put(method, r);
+                // Not cached if this throws (a method that cannot run remotely): every call says why.
+                route = pool == null
+                        ? Optional.empty()
+                        : Optional.of(RemoteMethod.of(pool, beanName, method, pools().workerApplication()));
+                routes.put(method, route);
             }
-            return r.submit(invocation.getArguments());
+            return route.isPresent() ? route.get().submit(invocation.getArguments()) : invocation.proceed();
         }
     }
 

@@ -9,7 +9,12 @@ import dev.background.Tasks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +75,19 @@ class RemoteAsyncTest {
 
                     CompletableFuture<Integer> twice = remote.twice(21);
                     assertThat(twice.get(60, TimeUnit.SECONDS)).isEqualTo(42);
+
+                    // Many callers at once: each call gets its own answer.
+                    try (ExecutorService callers = Executors.newFixedThreadPool(8)) {
+                        List<Future<CompletableFuture<Integer>>> calls = new ArrayList<>();
+                        for (int i = 0; i < 200; i++) {
+                            int k = i;
+                            calls.add(callers.submit(() -> remote.twice(k)));
+                        }
+                        for (int i = 0; i < calls.size(); i++) {
+                            assertThat(calls.get(i).get().get(60, TimeUnit.SECONDS))
+                                    .isEqualTo(2 * i);
+                        }
+                    }
 
                     assertThat(remote.fails("item-7").exception(Duration.ofSeconds(60)))
                             .isInstanceOf(IllegalArgumentException.class)
