@@ -9,4 +9,7 @@ module dev.background.process {
     requires java.management; // the application JVM's options that workers inherit
 
     exports dev.background.process;
+    exports dev.background.process.spi; // for libraries that prepare workers (the Spring Boot starter)
+
+    uses dev.background.process.spi.WorkerInitializer;
 }

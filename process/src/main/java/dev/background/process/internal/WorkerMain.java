@@ -5,6 +5,7 @@ import dev.background.TaskTransferException;
 import dev.background.context.CarriedContext;
 import dev.background.context.ContextPropagator;
 import dev.background.function.CheckedCallable;
+import dev.background.process.spi.WorkerInitializer;
 import dev.background.spi.BoundCall;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -24,6 +25,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,6 +49,8 @@ import org.jspecify.annotations.Nullable;
  * or before the executor waits, so when the worker dies the application knows exactly which task
  * was running: the oldest one it has no answer for.
  *
+ * <p>Before the ready report, the installed {@link WorkerInitializer}s run on the main thread.
+ *
  * <p>Exits: standard input at its end (the application closed it or died) halts at once; so does
  * the parent process's exit, watched separately; a malformed or rejected frame prints the reason to
  * standard error and exits with {@value #EXIT_BAD_FRAME}, before any of its content runs.
@@ -54,6 +58,9 @@ import org.jspecify.annotations.Nullable;
 public final class WorkerMain {
     /** Exit code for a malformed or hostile frame (sysexits' EX_DATAERR). */
     public static final int EXIT_BAD_FRAME = 65;
+
+    /** Exit code for a {@link WorkerInitializer} that failed (sysexits' EX_SOFTWARE). */
+    public static final int EXIT_INITIALIZER_FAILED = 70;
 
     private record Pending(
             long id, String name, @Nullable CarriedContext context, CheckedCallable<?> call, boolean ahead) {}
@@ -110,10 +117,37 @@ public final class WorkerMain {
                 .ifPresentOrElse(
                         p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)),
                         () -> Runtime.getRuntime().halt(0));
+        initialize(id);
         w.executor = Thread.ofPlatform().name("background-worker-task").start(w::runTasks);
         w.send(Frames.READY, ProcessHandle.current().pid(), null, 0);
         w.flush();
         w.readFrames(new DataInputStream(stdin));
+    }
+
+    /**
+     * Runs the installed {@link WorkerInitializer}s before the worker says it is ready; one that
+     * fails ends the worker, which the application sees as a death at start-up. Nothing has been
+     * read yet, so the application's writes wait in the pipe meanwhile (it sends tasks only after READY).
+     */
+    private static void initialize(String id) {
+        WorkerInitializer current = null;
+        try {
+            for (WorkerInitializer i : ServiceLoader.load(WorkerInitializer.class, WorkerMain.class.getClassLoader())) {
+                current = i;
+                i.initialize();
+                current = null; // a failure from here on is the loader's
+            }
+        } catch (Throwable t) { // a ServiceConfigurationError or LinkageError too: the worker cannot serve
+            System.out.flush();
+            System.err.println("background worker " + id + ": "
+                    + (current == null
+                            ? "its initializers could not be loaded"
+                            : current.getClass().getName() + " failed")
+                    + "; exiting before taking tasks");
+            t.printStackTrace(System.err);
+            System.err.flush();
+            Runtime.getRuntime().halt(EXIT_INITIALIZER_FAILED);
+        }
     }
 
     private void readFrames(DataInputStream in) {

@@ -29,6 +29,8 @@ public class Lookups {
     @Async
     public Task<String> lookUp(int item) throws InterruptedException {
         LOG.info("looking up item {}", item);
-        return Tasks.completed(backend.lookUp(item));
+        String found = backend.lookUp(item);
+        LOG.info("looked up item {}", item);
+        return Tasks.completed(found);
     }
 }

@@ -13,7 +13,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Puts the request's ids in the logging context (SLF4J MDC): {@code traceId} from a W3C
  * {@code traceparent} header (or a new one), and {@code user} from {@code X-User}. Every log line
- * of the request carries them, including those of its {@code @Async} calls ({@link MdcTaskDecorator}).
+ * of the request carries them, including those of its {@code @Async} calls, on the pool's threads or
+ * in its worker processes ({@code background.propagators=slf4j-mdc} in application.properties).
  */
 @Component
 class RequestIds extends OncePerRequestFilter {

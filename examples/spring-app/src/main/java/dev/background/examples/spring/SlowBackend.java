@@ -1,17 +1,25 @@
 package dev.background.examples.spring;
 
 import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-/** Stands for a remote call that takes 200 ms to answer. */
+/**
+ * Stands for a remote call that takes {@code example.latency} (200 ms by default) to answer; says
+ * which thread waited for it.
+ */
 @Component
 class SlowBackend implements Backend {
 
-    static final Duration LATENCY = Duration.ofMillis(200);
+    private final Duration latency;
+
+    SlowBackend(@Value("${example.latency:200ms}") Duration latency) {
+        this.latency = latency;
+    }
 
     @Override
     public String lookUp(int item) throws InterruptedException {
-        Thread.sleep(LATENCY); // the remote call's latency, not synchronisation
-        return "item-" + item;
+        Thread.sleep(latency); // the remote call's latency, not synchronisation
+        return "item-" + item + " on " + Thread.currentThread().getName();
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -22,10 +23,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.core.task.support.CompositeTaskDecorator;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
+import org.springframework.scheduling.annotation.AsyncConfigurer;
+import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
 import org.springframework.scheduling.config.TaskManagementConfigUtils;
 
 /**
@@ -40,6 +43,11 @@ import org.springframework.scheduling.config.TaskManagementConfigUtils;
  * {@link BackgroundPool} is an {@code Executor}, and one more {@code Executor} bean would turn
  * Spring Boot's own task executor off, and make injection of an {@code Executor} by type ambiguous,
  * in an application that keeps its own.
+ *
+ * <p>With pools of worker processes or a cluster, {@code @Async} methods of those pools are sent
+ * to them as serialisable calls, which workers run in their own instance of the application
+ * ({@link RemoteAsyncPostProcessor}, {@link WorkerApplication}); Spring Boot's executor and
+ * scheduler stay for a remote default pool.
  */
 @AutoConfiguration(before = {TaskExecutionAutoConfiguration.class, TaskSchedulingAutoConfiguration.class})
 @EnableConfigurationProperties(BackgroundProperties.class)
@@ -56,6 +64,8 @@ public final class BackgroundAutoConfiguration {
     static BackgroundPools backgroundPools(
             BackgroundProperties properties,
             ConfigurableListableBeanFactory beanFactory,
+            Environment environment,
+            ObjectProvider<ApplicationArguments> arguments,
             ObjectProvider<ContextPropagator<?>> propagatorBeans) {
         ClassLoader beanLoader = beanFactory.getBeanClassLoader();
         ClassLoader loader = beanLoader != null ? beanLoader : BackgroundAutoConfiguration.class.getClassLoader();
@@ -64,20 +74,33 @@ public final class BackgroundAutoConfiguration {
         Map<String, ContextPropagator<?>> propagators = new TreeMap<>();
         ContextPropagator.installed(loader).forEach(p -> propagators.put(p.key(), p));
         propagatorBeans.orderedStream().forEach(p -> propagators.put(p.key(), p));
+        boolean inWorker = WorkerApplication.isWorker(environment);
+        WorkerApplication worker =
+                inWorker ? null : WorkerApplication.of(beanFactory, environment, arguments.getIfAvailable());
         Map<String, BackgroundPool> pools = new LinkedHashMap<>();
         try {
             pools.put(
                     BackgroundPools.DEFAULT_POOL,
-                    PoolFactory.build(BackgroundPools.DEFAULT_POOL, "background", properties, loader, propagators));
+                    PoolFactory.build(
+                            BackgroundPools.DEFAULT_POOL,
+                            "background",
+                            properties,
+                            loader,
+                            propagators,
+                            worker,
+                            inWorker));
             properties.getPools().forEach((name, props) -> {
                 NamedPoolExecutorsRegistrar.checkName(name);
-                pools.put(name, PoolFactory.build(name, "background.pools." + name, props, loader, propagators));
+                pools.put(
+                        name,
+                        PoolFactory.build(
+                                name, "background.pools." + name, props, loader, propagators, worker, inWorker));
             });
         } catch (RuntimeException e) {
             pools.values().forEach(BackgroundPool::shutdownNow);
             throw e;
         }
-        return new BackgroundPools(pools);
+        return new BackgroundPools(pools, worker);
     }
 
     /** The application's decorators in order, as Spring Boot combines them for its own executor. */
@@ -110,10 +133,8 @@ public final class BackgroundAutoConfiguration {
 
     /**
      * With {@code @EnableScheduling} and no scheduler of the application's: scheduled methods run
-     * on the default pool. One timer thread waits for the due times (Spring's
-     * {@link SimpleAsyncTaskScheduler}); the runs go to the pool, so no worker is held while
-     * waiting, except fixed-delay runs, which that scheduler keeps on its own thread.
-     * TODO(issue 10): the pool's own ScheduledExecutorService once it lands.
+     * on the default pool, which is a {@link ScheduledExecutorService}: each run waits for its
+     * time on the library's timer thread, holding no worker, fixed-delay runs too.
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(prefix = "background", name = "task-executor", havingValue = "true", matchIfMissing = true)
@@ -123,11 +144,51 @@ public final class BackgroundAutoConfiguration {
     static final class TaskSchedulerConfiguration {
 
         @Bean
-        static SimpleAsyncTaskScheduler taskScheduler(BackgroundPools pools, ObjectProvider<TaskDecorator> decorators) {
-            SimpleAsyncTaskScheduler scheduler = new SimpleAsyncTaskScheduler();
-            scheduler.setThreadNamePrefix("background-scheduler-");
-            scheduler.setTargetTaskExecutor(new BackgroundTaskExecutor(pools.defaultPool(), decorator(decorators)));
+        static ConcurrentTaskScheduler taskScheduler(BackgroundPools pools, ObjectProvider<TaskDecorator> decorators) {
+            ConcurrentTaskScheduler scheduler = new ConcurrentTaskScheduler(pools.defaultPool());
+            TaskDecorator decorator = decorator(decorators);
+            if (decorator != null) {
+                scheduler.setTaskDecorator(decorator);
+            }
             return scheduler;
+        }
+    }
+
+    /**
+     * With a pool of worker processes or a cluster (and not in a worker): {@code @Async} methods of
+     * such a pool are sent to it as serialisable calls ({@link RemoteAsyncPostProcessor}).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(OnRemotePool.class)
+    static final class RemoteAsyncConfiguration {
+
+        @Bean
+        static RemoteAsyncPostProcessor backgroundRemoteAsync() {
+            return new RemoteAsyncPostProcessor();
+        }
+
+        /**
+         * A remote default pool runs the plain {@code @Async} methods, unless the application has
+         * an executor or {@code AsyncConfigurer} of its own or says {@code background.task-executor=false}.
+         * Spring Boot's executor stays the application's task executor (for Spring MVC's
+         * asynchronous requests and the like, whose tasks cannot travel).
+         */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnProperty(
+                prefix = "background",
+                name = "task-executor",
+                havingValue = "true",
+                matchIfMissing = true)
+        @Conditional(OnRemotePool.Default.class)
+        @ConditionalOnMissingBean(
+                value = {Executor.class, AsyncConfigurer.class},
+                ignored = BackgroundTaskExecutor.class)
+        static final class DefaultPoolAsyncConfiguration {
+
+            @Bean
+            static RemoteAsyncPostProcessor.DefaultPoolRunsAsync backgroundDefaultPoolRunsAsync() {
+                return new RemoteAsyncPostProcessor.DefaultPoolRunsAsync();
+            }
         }
     }
 }

@@ -13,7 +13,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 /**
  * The Actuator endpoint {@code background} ({@code /actuator/background} once exposed with
  * {@code management.endpoints.web.exposure.include}): every pool with its kind, n, pending tasks
- * and recent failures. Reads moments' snapshots; takes no lock the pools use.
+ * (running and queued apart), workers or members present for remote pools, and recent failures.
+ * Reads moments' snapshots; takes no lock the pools use, and costs the pools nothing per task.
  */
 @Endpoint(id = "background")
 public final class BackgroundEndpoint {
@@ -45,12 +46,29 @@ public final class BackgroundEndpoint {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("kind", pool.kind().name());
         d.put("n", pool.n());
-        // Queued or running: the pool does not tell them apart yet.
-        // TODO(issue 11): running and queued apart, from the task timings.
         d.put("pending", pool.pending());
+        // Every pending task is in the pool's list while it keeps one (keep-results > 0); the
+        // started ones among them run. Without the list, pending is all there is.
+        List<Task<?>> tasks = pool.results();
+        if (!tasks.isEmpty()) {
+            long running = tasks.stream()
+                    .filter(t ->
+                            t.state() == Future.State.RUNNING && t.timings().started() != null)
+                    .count();
+            d.put("running", running);
+            d.put("queued", Math.max(0, pool.pending() - running));
+        }
+        if (pool.kind() instanceof CountedKind counted) {
+            d.put(workersKey(pool), counted.present());
+        }
         d.put("shutdown", pool.isShutdown());
         d.put("recentFailures", recentFailures(pool));
         return d;
+    }
+
+    /** {@code members} for a cluster's pool, {@code workers} for others: what a remote pool has present. */
+    static String workersKey(BackgroundPool pool) {
+        return pool.kind().name().equals("cluster") ? "members" : "workers";
     }
 
     /**

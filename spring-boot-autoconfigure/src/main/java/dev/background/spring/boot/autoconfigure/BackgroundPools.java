@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
@@ -44,10 +45,18 @@ public final class BackgroundPools implements SmartLifecycle, DisposableBean {
     private static final System.Logger LOG = System.getLogger("dev.background.spring");
 
     private final Map<String, BackgroundPool> pools;
+    private final @Nullable WorkerApplication workerApplication;
     private volatile boolean running;
 
-    BackgroundPools(Map<String, BackgroundPool> pools) {
+    BackgroundPools(Map<String, BackgroundPool> pools, @Nullable WorkerApplication workerApplication) {
         this.pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
+        this.workerApplication = workerApplication;
+    }
+
+    /** The application as worker processes start it to run {@code @Async} methods; null if it cannot be told. */
+    @Nullable
+    WorkerApplication workerApplication() {
+        return workerApplication;
     }
 
     /**

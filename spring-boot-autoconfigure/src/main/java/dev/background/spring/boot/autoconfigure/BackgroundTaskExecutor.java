@@ -20,7 +20,9 @@ import org.springframework.core.task.TaskDecorator;
  * context) runs on the worker.
  *
  * <p>On a remote kind (processes, cluster) every submit throws
- * {@link RejectedExecutionException}: Spring's tasks are calls on its beans, which stay in this JVM.
+ * {@link RejectedExecutionException}: the tasks Spring hands an executor are calls on its beans,
+ * which stay in this JVM. {@code @Async} methods of such a pool do not come here: they are sent as
+ * serialisable calls ({@link RemoteAsyncPostProcessor}).
  *
  * <p><b>Threads.</b> Stateless beyond final fields: safe from any thread. A call runs on one of
  * the pool's workers; this class adds no thread, lock or queue of its own.
@@ -38,16 +40,16 @@ final class BackgroundTaskExecutor implements AsyncTaskExecutor {
     }
 
     /**
-     * Spring hands this executor calls on its beans (an {@code @Async} method's invocation),
-     * which cannot be sent to a worker process or a cluster member: say so rather than fail
-     * later with a serialisation error.
+     * Spring hands an executor calls on its beans, which cannot be sent to a worker process or a
+     * cluster member: say so rather than fail later with a serialisation error.
      */
     private void checkInJvm() {
         if (!inJvm) {
             throw new RejectedExecutionException("Background pool '" + pool.name() + "' runs on "
                     + pool.kind().name()
-                    + ": an @Async method is a call on a Spring bean of this JVM and cannot run there. Use a pool of"
-                    + " threads or virtual threads for @Async, and submit serializable functions to this one"
+                    + ": a task handed to its Spring executor is a call on this JVM's objects and cannot run there."
+                    + " @Async methods can (with @EnableAsync, each call is sent to a worker's instance of the"
+                    + " application); otherwise submit serializable functions to the pool"
                     + " (BackgroundPools.get(\"" + pool.name() + "\").task(...)).");
         }
     }

@@ -7,14 +7,19 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Matches when the default pool runs in this JVM (threads or virtual threads). An {@code @Async}
- * or {@code @Scheduled} method is a call on a Spring bean, which cannot travel to a worker process
- * or a cluster member; with a remote default pool, Spring Boot's own executor and scheduler stay.
+ * Matches when the default pool runs in this JVM (threads or virtual threads), or in a worker of
+ * the application, where every pool does. With a remote default pool, Spring Boot's own executor
+ * and scheduler stay: Spring hands them tasks that are calls on its beans, which cannot travel
+ * (Spring MVC's asynchronous requests, {@code @Scheduled} methods); {@code @Async} methods are sent
+ * to the pool as serialisable calls instead ({@link RemoteAsyncPostProcessor}).
  */
 final class OnInJvmDefaultPool extends SpringBootCondition {
 
     @Override
     public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+        if (WorkerApplication.isWorker(context.getEnvironment())) {
+            return ConditionOutcome.match("a worker of the application runs every pool on threads");
+        }
         PoolProperties.Kind kind = Binder.get(context.getEnvironment())
                 .bind("background.kind", PoolProperties.Kind.class)
                 .orElse(PoolProperties.Kind.THREADS);
@@ -22,8 +27,8 @@ final class OnInJvmDefaultPool extends SpringBootCondition {
             case THREADS, VIRTUAL_THREADS -> ConditionOutcome.match("background.kind is " + kind);
             case PROCESSES, CLUSTER ->
                 ConditionOutcome.noMatch(
-                        "background.kind is " + kind + ": @Async and @Scheduled methods are calls on Spring beans of"
-                                + " this JVM and cannot run on a remote kind");
+                        "background.kind is " + kind + ": Spring's own tasks and @Scheduled methods are calls on"
+                                + " Spring beans of this JVM and cannot run on a remote kind");
         };
     }
 }

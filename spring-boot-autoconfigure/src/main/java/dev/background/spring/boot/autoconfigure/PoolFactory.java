@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -28,6 +29,9 @@ final class PoolFactory {
      * @param props its bound settings
      * @param classLoader where to look for the optional kinds' modules
      * @param propagators the context propagators that {@code propagators} may name, by key
+     * @param worker the application its worker processes start, or null for none; ignored in a worker
+     * @param inWorker whether this is a worker process of the application: then every pool runs on
+     *     threads (a worker never starts workers) and the settings of the remote kinds are ignored
      * @return a new pool, not yet running anything
      * @throws InvalidBackgroundPropertyException if a setting cannot be used
      */
@@ -36,8 +40,12 @@ final class PoolFactory {
             String prefix,
             PoolProperties props,
             ClassLoader classLoader,
-            Map<String, ContextPropagator<?>> propagators) {
-        BackgroundPool.Builder builder = BackgroundPool.builder().name(name).kind(kind(prefix, props, classLoader));
+            Map<String, ContextPropagator<?>> propagators,
+            @Nullable WorkerApplication worker,
+            boolean inWorker) {
+        BackgroundPool.Builder builder = BackgroundPool.builder()
+                .name(name)
+                .kind(inWorker ? ExecutorKind.threads() : kind(prefix, props, classLoader, worker));
         // The application context drains the pools at close (BackgroundPools.stop); a JVM exit hook
         // of our own would race Spring's shutdown hook.
         builder.awaitTasksAtExit(false);
@@ -89,10 +97,14 @@ final class PoolFactory {
         return builder.build();
     }
 
-    private static ExecutorKind kind(String prefix, PoolProperties props, ClassLoader classLoader) {
+    private static ExecutorKind kind(
+            String prefix, PoolProperties props, ClassLoader classLoader, @Nullable WorkerApplication worker) {
         PoolProperties.Processes processes = props.getProcesses();
         PoolProperties.Cluster cluster = props.getCluster();
-        boolean processSettings = !processes.getJvmOptions().isEmpty() || processes.getRetriesOnWorkerDeath() != null;
+        boolean processSettings = !processes.getJvmOptions().isEmpty()
+                || processes.getRetriesOnWorkerDeath() != null
+                || processes.getEager() != null
+                || processes.getStartApplication() != null;
         boolean clusterSettings =
                 cluster.getName() != null || !cluster.getMembers().isEmpty() || cluster.getSecretFile() != null;
         if (processSettings && props.getKind() != PoolProperties.Kind.PROCESSES) {
@@ -107,12 +119,12 @@ final class PoolFactory {
             case PROCESSES -> {
                 requireModule(
                         prefix, "processes", "dev.background.process.ProcessKind", "background-process", classLoader);
-                yield Processes.kind(prefix, processes);
+                yield new CountedKind(Processes.kind(prefix, processes, worker));
             }
             case CLUSTER -> {
                 requireModule(
                         prefix, "cluster", "dev.background.cluster.ClusterKind", "background-cluster", classLoader);
-                yield Clusters.kind(prefix, cluster);
+                yield new CountedKind(Clusters.kind(prefix, cluster));
             }
         };
     }
@@ -139,8 +151,14 @@ final class PoolFactory {
 
     /** Touches background-process: loaded only once it is known to be on the classpath. */
     private static final class Processes {
-        static ExecutorKind kind(String prefix, PoolProperties.Processes props) {
+        static ExecutorKind kind(String prefix, PoolProperties.Processes props, @Nullable WorkerApplication worker) {
             ProcessKind.Builder builder = ProcessKind.builder();
+            if (worker != null && !Boolean.FALSE.equals(props.getStartApplication())) {
+                worker.systemProperties().forEach(builder::systemProperty);
+            }
+            if (Boolean.TRUE.equals(props.getEager())) {
+                builder.eager(true);
+            }
             if (!props.getJvmOptions().isEmpty()) {
                 builder.jvmOptions(props.getJvmOptions().toArray(String[]::new));
             }

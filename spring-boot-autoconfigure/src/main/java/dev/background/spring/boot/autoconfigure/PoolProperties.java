@@ -145,6 +145,12 @@ public class PoolProperties {
         /** How many times a task whose worker died is run again on another worker. Default 0. */
         private @Nullable Integer retriesOnWorkerDeath;
 
+        /** Whether all n workers start with the pool (and a dead one is replaced at once) rather than as tasks need them. Default false. */
+        private @Nullable Boolean eager;
+
+        /** Whether each worker starts the application, in worker mode, before it takes tasks, so that @Async methods can run there; false starts it at a worker's first @Async call instead. Default true. */
+        private @Nullable Boolean startApplication;
+
         /** Settings with every value unset. Spring binds into it. */
         public Processes() {}
 
@@ -182,6 +188,44 @@ public class PoolProperties {
          */
         public void setRetriesOnWorkerDeath(@Nullable Integer retriesOnWorkerDeath) {
             this.retriesOnWorkerDeath = retriesOnWorkerDeath;
+        }
+
+        /**
+         * Whether all workers start with the pool, or null for the default (as tasks need them).
+         *
+         * @return the setting, or null
+         */
+        public @Nullable Boolean getEager() {
+            return eager;
+        }
+
+        /**
+         * Sets whether all workers start with the pool.
+         *
+         * @param eager true to start them with the pool, or null for the default
+         */
+        public void setEager(@Nullable Boolean eager) {
+            this.eager = eager;
+        }
+
+        /**
+         * Whether each worker starts the application before it takes tasks, or null for the
+         * default (it does).
+         *
+         * @return the setting, or null
+         */
+        public @Nullable Boolean getStartApplication() {
+            return startApplication;
+        }
+
+        /**
+         * Sets whether each worker starts the application before it takes tasks.
+         *
+         * @param startApplication false to start it at a worker's first {@code @Async} call, or
+         *     null for the default (true)
+         */
+        public void setStartApplication(@Nullable Boolean startApplication) {
+            this.startApplication = startApplication;
         }
     }
 

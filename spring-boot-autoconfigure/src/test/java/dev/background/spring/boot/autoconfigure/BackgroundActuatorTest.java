@@ -3,14 +3,17 @@ package dev.background.spring.boot.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.background.BackgroundPool;
+import dev.background.Task;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -63,6 +66,71 @@ class BackgroundActuatorTest {
             release.countDown();
             assertThat(blocked.result()).isEqualTo(1);
         });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theEndpointTellsRunningAndQueuedTasksApart() {
+        runner.run(context -> {
+            BackgroundPool pool = context.getBean(BackgroundPools.class).defaultPool(); // n = 2
+            CountDownLatch started = new CountDownLatch(2);
+            CountDownLatch release = new CountDownLatch(1);
+            List<Task<Integer>> tasks = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                tasks.add(pool.run(() -> {
+                    started.countDown();
+                    release.await();
+                    return 1;
+                }));
+            }
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+            Map<String, Object> d = ((Map<String, Map<String, Object>>)
+                            context.getBean(BackgroundEndpoint.class).pools().get("pools"))
+                    .get("default");
+            assertThat(d)
+                    .containsEntry("pending", 3L)
+                    .containsEntry("running", 2L)
+                    .containsEntry("queued", 1L);
+            assertThat(d).doesNotContainKey("workers");
+            release.countDown();
+            tasks.forEach(Task::result);
+        });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void healthAndTheEndpointCountTheWorkerProcessesPresent() {
+        runner.withPropertyValues(
+                        "background.pools.procs.kind=processes",
+                        "background.pools.procs.n=1",
+                        "background.pools.procs.processes.eager=true",
+                        "background.pools.procs.processes.jvm-options=-XX:TieredStopAtLevel=1")
+                .run(context -> {
+                    HealthIndicator indicator = context.getBean("backgroundHealthIndicator", HealthIndicator.class);
+                    // Eager: the worker starts with the pool, without a task.
+                    Awaitility.await()
+                            .atMost(Duration.ofSeconds(60))
+                            .until(() -> ((Map<String, Object>)
+                                            indicator.health(true).getDetails().get("procs"))
+                                    .get("workers")
+                                    .equals(1));
+                    assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
+                    Map<String, Object> d = ((Map<String, Map<String, Object>>)
+                                    context.getBean(BackgroundEndpoint.class)
+                                            .pools()
+                                            .get("pools"))
+                            .get("procs");
+                    assertThat(d).containsEntry("kind", "processes").containsEntry("workers", 1);
+
+                    context.getBean(BackgroundPools.class).get("procs").shutdownNow();
+                    Awaitility.await()
+                            .atMost(Duration.ofSeconds(60))
+                            .until(() -> ((Map<String, Object>)
+                                            indicator.health(true).getDetails().get("procs"))
+                                    .get("workers")
+                                    .equals(0));
+                });
     }
 
     @Test

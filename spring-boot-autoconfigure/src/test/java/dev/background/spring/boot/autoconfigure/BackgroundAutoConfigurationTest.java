@@ -164,15 +164,16 @@ class BackgroundAutoConfigurationTest {
     }
 
     @Test
-    void anAsyncMethodOnARemotePoolIsRefusedWithTheReason() {
-        runner.withUserConfiguration(AsyncApp.class)
-                .withPropertyValues("background.pools.procs.kind=processes")
-                .run(context -> {
-                    assertThatThrownBy(() -> context.getBean(Service.class).procs())
-                            .isInstanceOf(RejectedExecutionException.class)
-                            .hasMessageContaining("'procs' runs on processes")
-                            .hasMessageContaining("BackgroundPools.get(\"procs\")");
-                });
+    void aRemotePoolsExecutorRefusesPlainTasksWithTheReason() {
+        runner.withPropertyValues("background.pools.procs.kind=processes").run(context -> {
+            AsyncTaskExecutor procs =
+                    context.getBean(NamedPoolExecutorsRegistrar.beanName("procs"), AsyncTaskExecutor.class);
+            assertThatThrownBy(() -> procs.execute(() -> {}))
+                    .isInstanceOf(RejectedExecutionException.class)
+                    .hasMessageContaining("'procs' runs on processes")
+                    .hasMessageContaining("@Async methods can")
+                    .hasMessageContaining("BackgroundPools.get(\"procs\")");
+        });
     }
 
     @Test
@@ -305,8 +306,9 @@ class BackgroundAutoConfigurationTest {
         final CountDownLatch ran = new CountDownLatch(1);
         final AtomicReference<String> thread = new AtomicReference<>();
 
-        // Fixed rate: Spring's SimpleAsyncTaskScheduler keeps fixed-delay runs on its own thread.
-        @Scheduled(fixedRate = 10)
+        // Fixed delay: the pool's own scheduling runs it on the pool too (a SimpleAsyncTaskScheduler
+        // in front of the pool kept such runs on its own thread).
+        @Scheduled(fixedDelay = 10)
         void tick() {
             thread.compareAndSet(null, Thread.currentThread().getName());
             ran.countDown();
@@ -346,11 +348,6 @@ class BackgroundAutoConfigurationTest {
         @Async("io")
         public Task<String> io(String s) {
             return Tasks.completed(s + " on " + Thread.currentThread().getName());
-        }
-
-        @Async("procs")
-        public Task<String> procs() {
-            return Tasks.completed("never");
         }
 
         @Async
