@@ -44,7 +44,7 @@ public final class ScaleBench {
     private static final int N = 8;
     private static final int SLEEP_MS = 200;
     private static final int START_AT_ONCE = 4;
-    private static final Duration IDLE = Duration.ofSeconds(5);
+    private static final Duration IDLE = Duration.ofSeconds(10);
 
     private ScaleBench() {}
 
