@@ -44,7 +44,7 @@ public final class ScaleBench {
     private static final int N = 8;
     private static final int SLEEP_MS = 200;
     private static final int START_AT_ONCE = 4;
-    private static final Duration IDLE = Duration.ofSeconds(5);
+    private static final Duration IDLE = Duration.ofSeconds(10);
 
     private ScaleBench() {}
 
@@ -216,7 +216,35 @@ public final class ScaleBench {
                     quantile(membersAboveIdle, 0.5),
                     clientIdleMs / members,
                     membersIdleMs / members / Math.max(1, members - 1));
+            predict(
+                    quantile(clientAboveIdle, 0.5),
+                    clientIdleMs,
+                    members,
+                    membersIdleMs / members / Math.max(1, members - 1));
         }
+    }
+
+    /**
+     * The model of BENCHMARKS.md ("What it predicts for 100 members") on this run's figures alone,
+     * with its upper bounds: the client's idle CPU all charged to the members it talks to, and a
+     * member's idle CPU all charged to its peers (a run at another size separates the fixed part).
+     */
+    private static void predict(double clientMicrosPerTask, double clientIdleMs, int members, double memberMsPerPeer) {
+        int big = 100;
+        double rate = big * N * 1000.0 / SLEEP_MS;
+        double clientCores = (rate * clientMicrosPerTask / 1e3 + clientIdleMs / members * big) / 1e3;
+        double oneCoreRate = (1e3 - clientIdleMs / members * big) / (clientMicrosPerTask / 1e3);
+        System.out.printf(
+                Locale.ROOT,
+                "prediction for %d members of n = %d (%.0f tasks/s), upper bounds from this run alone: client %.2f cores;"
+                        + " one client core saturates at %.0f tasks/s (%.0f members); each member idle %.0f ms/s%n",
+                big,
+                N,
+                rate,
+                clientCores,
+                oneCoreRate,
+                oneCoreRate * SLEEP_MS / 1000.0 / N,
+                memberMsPerPeer * (big - 1));
     }
 
     private record Churn(

@@ -20,9 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How {@link LocalCluster} starts its workers: a few at a time, with extra JVM options, and without
- * a class data archive where one cannot be made. That an archive is made and mapped is checked by
- * hand with the benchmarks' jar (see BENCHMARKS.md, "Scale: 12 members"), since the tests' class
- * path has directories, which class data sharing refuses.
+ * a class data archive where one cannot be made (the tests' class path has directories, which class
+ * data sharing refuses; {@link LocalClusterArchiveTest} covers the archive itself, from jars).
  */
 class LocalClusterStartTest {
 
