@@ -117,6 +117,8 @@ public final class BackgroundPool implements ScheduledExecutorService {
         this.core = new PoolCore(b.name, kind, n, b.keepResults, List.copyOf(b.callbacks), b.awaitAtExit);
         core.propagators(b.propagators.toArray(ContextPropagator<?>[]::new));
         core.defaultRetry(b.retry == null ? null : RetryRules.of(b.retry));
+        // Before attach, which delivers what the engine reported while it opened.
+        b.listeners.forEach(core::addListener);
         core.attach(this);
     }
 
@@ -480,7 +482,8 @@ public final class BackgroundPool implements ScheduledExecutorService {
      * Registers a listener that watches this pool: every task's submit, start and end, and the
      * pool's events ({@code n} changed, workers, members, shut down). See {@link PoolListener}
      * for the threads that call it and what it must not do. Tasks already under way when it
-     * registers may be seen only in part.
+     * registers may be seen only in part, and events reported before it are not seen: workers
+     * that started while the pool was built, for instance. {@link Builder#listener} sees those.
      *
      * @param listener the listener
      * @return a handle that removes the listener
@@ -874,6 +877,7 @@ public final class BackgroundPool implements ScheduledExecutorService {
         private boolean awaitAtExit = true;
         private final List<Consumer<? super Task<?>>> callbacks = new ArrayList<>();
         private final List<ContextPropagator<?>> propagators = new ArrayList<>();
+        private final List<PoolListener> listeners = new ArrayList<>();
         private @Nullable RetryPolicy retry;
 
         private Builder() {}
@@ -1002,6 +1006,28 @@ public final class BackgroundPool implements ScheduledExecutorService {
          */
         public Builder callback(Consumer<? super Task<?>> callback) {
             callbacks.add(Objects.requireNonNull(callback, "callback"));
+            return this;
+        }
+
+        /**
+         * Registers a listener from the start, as {@link BackgroundPool#addListener} would, but
+         * before the pool's workers can report anything: it sees every event of the pool,
+         * including those of workers that start while {@link #build()} runs (eager worker
+         * processes, a cluster's members), which a listener added once {@code build()} has
+         * returned may miss. It gets no {@link PoolEvent.Type#OPENED} event (that is for listeners
+         * of every pool). May be called more than once; each pool built afterwards gets every
+         * listener given, in the order given. Threads are as for any listener ({@link
+         * PoolListener}): events reported while the pool is built are delivered in the thread
+         * that calls {@code build()}, before it returns, or in the engine's thread that reports
+         * them. A listener that throws is logged through {@link System.Logger} (logger
+         * {@code dev.background}) and affects neither the task, nor the pool, nor other listeners.
+         *
+         * @param listener the listener
+         * @return this builder
+         * @throws NullPointerException if {@code listener} is null
+         */
+        public Builder listener(PoolListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

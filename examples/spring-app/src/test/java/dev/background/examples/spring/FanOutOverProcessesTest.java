@@ -24,9 +24,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * default pool is ten worker processes, each an instance of this application in worker mode, and
  * each {@code @Async} call of a request runs in one of them. The request with a trace id and a
  * user fans out 10 slow calls (1 s each, {@link SlowBackend}); they overlap (the last begins
- * before the first ends) and the response arrives in about one call's time; every line the workers log for it reaches this JVM's output, prefixed with the
- * worker, and carries the request's ids; health, the endpoint and the metrics show the pool and
- * its ten workers.
+ * before the first ends) and the response arrives in about one call's time; each call runs in
+ * the request's OpenTelemetry trace; every line the workers log for it reaches this JVM's output,
+ * prefixed with the worker, and carries the request's ids; health, the endpoint and the metrics
+ * show the pool and its ten workers. A later request without ids finds none of them in the
+ * workers.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -78,7 +80,9 @@ class FanOutOverProcessesTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         for (int i = 0; i < 10; i++) {
             // The worker's task thread: @Async is off in a worker, the call runs in the task.
-            assertThat(response.body()).contains("item-" + i + " on background-worker/Lookups.lookUp(int)");
+            // ... inside the request's OpenTelemetry trace, which the call carried to its worker.
+            assertThat(response.body())
+                    .contains("item-" + i + " on background-worker/Lookups.lookUp(int) in trace " + TRACE_ID);
         }
         assertThat(took).as("the response time of 10 calls of %s", LATENCY).isLessThan(ABOUT_ONE_CALL);
 
@@ -122,6 +126,7 @@ class FanOutOverProcessesTest {
                 http.send(HttpRequest.newBuilder(url("/items?count=10")).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(anonymous.statusCode()).isEqualTo(200);
+        assertThat(anonymous.body()).as("no trace is current in its calls").doesNotContain(" in trace ");
         List<String> lines = workerLines(output);
         assertThat(lines.subList(before, lines.size()))
                 .hasSize(10)

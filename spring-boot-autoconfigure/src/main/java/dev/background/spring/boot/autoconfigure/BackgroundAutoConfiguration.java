@@ -78,6 +78,7 @@ public final class BackgroundAutoConfiguration {
         WorkerApplication worker =
                 inWorker ? null : WorkerApplication.of(beanFactory, environment, arguments.getIfAvailable());
         Map<String, BackgroundPool> pools = new LinkedHashMap<>();
+        PresentWorkers present = new PresentWorkers();
         try {
             pools.put(
                     BackgroundPools.DEFAULT_POOL,
@@ -88,19 +89,27 @@ public final class BackgroundAutoConfiguration {
                             loader,
                             propagators,
                             worker,
-                            inWorker));
+                            inWorker,
+                            present));
             properties.getPools().forEach((name, props) -> {
                 NamedPoolExecutorsRegistrar.checkName(name);
                 pools.put(
                         name,
                         PoolFactory.build(
-                                name, "background.pools." + name, props, loader, propagators, worker, inWorker));
+                                name,
+                                "background.pools." + name,
+                                props,
+                                loader,
+                                propagators,
+                                worker,
+                                inWorker,
+                                present));
             });
         } catch (RuntimeException e) {
             pools.values().forEach(BackgroundPool::shutdownNow);
             throw e;
         }
-        return new BackgroundPools(pools, worker);
+        return new BackgroundPools(pools, worker, present);
     }
 
     /** The application's decorators in order, as Spring Boot combines them for its own executor. */

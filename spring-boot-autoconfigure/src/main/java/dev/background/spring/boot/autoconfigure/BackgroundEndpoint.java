@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
@@ -37,12 +38,12 @@ public final class BackgroundEndpoint {
     public Map<String, Object> pools() {
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Object> each = new LinkedHashMap<>();
-        pools.all().forEach((name, pool) -> each.put(name, describe(pool)));
+        pools.all().forEach((name, pool) -> each.put(name, describe(pool, pools.present(name))));
         out.put("pools", each);
         return out;
     }
 
-    static Map<String, Object> describe(BackgroundPool pool) {
+    static Map<String, Object> describe(BackgroundPool pool, @Nullable Integer present) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("kind", pool.kind().name());
         d.put("n", pool.n());
@@ -58,8 +59,8 @@ public final class BackgroundEndpoint {
             d.put("running", running);
             d.put("queued", Math.max(0, pool.pending() - running));
         }
-        if (pool.kind() instanceof CountedKind counted) {
-            d.put(workersKey(pool), counted.present());
+        if (present != null) {
+            d.put(workersKey(pool), present);
         }
         d.put("shutdown", pool.isShutdown());
         d.put("recentFailures", recentFailures(pool));

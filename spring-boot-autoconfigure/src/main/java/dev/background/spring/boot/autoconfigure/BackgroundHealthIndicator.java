@@ -35,8 +35,9 @@ final class BackgroundHealthIndicator extends AbstractHealthIndicator {
             details.put("n", pool.n());
             details.put("pending", pool.pending());
             details.put("shutdown", pool.isShutdown());
-            if (pool.kind() instanceof CountedKind counted) {
-                details.put(BackgroundEndpoint.workersKey(pool), counted.present());
+            Integer present = pools.present(entry.getKey());
+            if (present != null) {
+                details.put(BackgroundEndpoint.workersKey(pool), present);
             }
             builder.withDetail(entry.getKey(), details);
         }

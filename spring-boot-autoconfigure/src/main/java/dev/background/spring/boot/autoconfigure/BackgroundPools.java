@@ -46,11 +46,20 @@ public final class BackgroundPools implements SmartLifecycle, DisposableBean {
 
     private final Map<String, BackgroundPool> pools;
     private final @Nullable WorkerApplication workerApplication;
+    private final PresentWorkers present;
     private volatile boolean running;
 
-    BackgroundPools(Map<String, BackgroundPool> pools, @Nullable WorkerApplication workerApplication) {
+    BackgroundPools(
+            Map<String, BackgroundPool> pools, @Nullable WorkerApplication workerApplication, PresentWorkers present) {
         this.pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
         this.workerApplication = workerApplication;
+        this.present = present;
+    }
+
+    /** How many workers or members the remote pool of this name has at this moment; null for an in-JVM pool. */
+    @Nullable
+    Integer present(String name) {
+        return present.count(name);
     }
 
     /** The application as worker processes start it to run {@code @Async} methods; null if it cannot be told. */

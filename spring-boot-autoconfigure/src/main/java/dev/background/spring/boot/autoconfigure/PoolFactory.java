@@ -32,6 +32,7 @@ final class PoolFactory {
      * @param worker the application its worker processes start, or null for none; ignored in a worker
      * @param inWorker whether this is a worker process of the application: then every pool runs on
      *     threads (a worker never starts workers) and the settings of the remote kinds are ignored
+     * @param present counts the workers of the pool if it is remote
      * @return a new pool, not yet running anything
      * @throws InvalidBackgroundPropertyException if a setting cannot be used
      */
@@ -42,10 +43,16 @@ final class PoolFactory {
             ClassLoader classLoader,
             Map<String, ContextPropagator<?>> propagators,
             @Nullable WorkerApplication worker,
-            boolean inWorker) {
-        BackgroundPool.Builder builder = BackgroundPool.builder()
-                .name(name)
-                .kind(inWorker ? ExecutorKind.threads() : kind(prefix, props, classLoader, worker));
+            boolean inWorker,
+            PresentWorkers present) {
+        ExecutorKind kind = inWorker ? ExecutorKind.threads() : kind(prefix, props, classLoader, worker);
+        BackgroundPool.Builder builder = BackgroundPool.builder().name(name).kind(kind);
+        // By the property, not by instanceof: the remote kinds' modules are optional.
+        if (!inWorker
+                && (props.getKind() == PoolProperties.Kind.PROCESSES
+                        || props.getKind() == PoolProperties.Kind.CLUSTER)) {
+            builder.listener(present.watch(name));
+        }
         // The application context drains the pools at close (BackgroundPools.stop); a JVM exit hook
         // of our own would race Spring's shutdown hook.
         builder.awaitTasksAtExit(false);
@@ -119,12 +126,12 @@ final class PoolFactory {
             case PROCESSES -> {
                 requireModule(
                         prefix, "processes", "dev.background.process.ProcessKind", "background-process", classLoader);
-                yield new CountedKind(Processes.kind(prefix, processes, worker));
+                yield Processes.kind(prefix, processes, worker);
             }
             case CLUSTER -> {
                 requireModule(
                         prefix, "cluster", "dev.background.cluster.ClusterKind", "background-cluster", classLoader);
-                yield new CountedKind(Clusters.kind(prefix, cluster));
+                yield Clusters.kind(prefix, cluster);
             }
         };
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.background.BackgroundPool;
 import dev.background.Task;
+import dev.background.process.ProcessKind;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -122,6 +123,11 @@ class BackgroundActuatorTest {
                                             .get("pools"))
                             .get("procs");
                     assertThat(d).containsEntry("kind", "processes").containsEntry("workers", 1);
+                    // Counted by a listener, not by wrapping the kind: the pool's kind is the one built.
+                    assertThat(context.getBean(BackgroundPools.class)
+                                    .get("procs")
+                                    .kind())
+                            .isInstanceOf(ProcessKind.class);
 
                     context.getBean(BackgroundPools.class).get("procs").shutdownNow();
                     Awaitility.await()
