@@ -21,6 +21,7 @@ import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.background.cluster.ClusterUnavailableException;
 import dev.background.context.CarriedContext;
+import dev.background.internal.remote.Pacing;
 import dev.background.spi.Engine;
 import dev.background.spi.EngineEvents;
 import dev.background.spi.Job;
