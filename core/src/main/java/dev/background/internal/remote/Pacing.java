@@ -22,7 +22,7 @@ package dev.background.internal.remote;
  *
  * <p>Not thread-safe: the dispatcher calls it under its lock.
  */
-public final class Pacing {
+final class Pacing {
     /** The most tasks sent ahead to one member by the automatic rule. */
     static final int MAX_AUTO = 256;
     /** Shorter service times count as this much (tasks never take zero time on a member). */
@@ -41,7 +41,7 @@ public final class Pacing {
      *
      * @param fixed tasks to send ahead to every member, or -1 for the automatic rule
      */
-    public Pacing(int fixed) {
+    Pacing(int fixed) {
         this.fixed = fixed;
     }
 
@@ -52,7 +52,7 @@ public final class Pacing {
      * @param totalNanos from the send to the answer, seen by the client
      * @param clean whether the member had a free thread when the task was sent
      */
-    public void answered(long serviceNanos, long totalNanos, boolean clean) {
+    void answered(long serviceNanos, long totalNanos, boolean clean) {
         double s = Math.max((double) serviceNanos, MIN_SERVICE_NANOS);
         service = Double.isNaN(service) || s > service ? s : service + (s - service) * DECAY;
         if (clean) {
@@ -68,7 +68,7 @@ public final class Pacing {
      * @param workerThreads the member's own limit ({@code background worker --n})
      * @return tasks to send beyond {@code n}, at least 0
      */
-    public int prefetch(int n, int workerThreads) {
+    int prefetch(int n, int workerThreads) {
         if (fixed >= 0) {
             return fixed;
         }
