@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The scheduling of remote jobs, free of any transport: a queue of calls and the workers that run
  * them, with calls sent ahead of what a worker runs at once by a send-ahead policy
- * ({@link Pacing}: a fixed number, or the bandwidth-delay rule), in batches (a worker that has
- * reached its limit is topped up once it has run down to half of what was sent ahead). A
+ * ({@link Pacing}: a fixed number, or the bandwidth-delay rule), in batches (a busy worker is
+ * topped up, in one go, once fewer than half of what may be sent ahead to it is waiting). A
  * {@link RemoteTransport} feeds the workers and reports what they say through the {@code on*}
  * methods; a {@link Scheduler} supplies time, so that tests drive every path with a fake
  * transport and a manual clock.
@@ -54,7 +54,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Maintainers' overview.
  * <ul>
  * <li><b>Lock.</b> One monitor ({@code this}) guards the queue, the worker list, every worker's
- * in-flight map and counters, the start-failure count and the lifecycle flags. Nothing slow or
+ * in-flight map and counters, the start-failure count, the faulty set, the member-wait state,
+ * {@link Pacing} (not thread-safe itself) and the lifecycle flags. Nothing slow or
  * foreign runs under it except {@link RemoteTransport#start}: sends, closes and settlements
  * (which run user callbacks) are collected in an {@link Effects} and done once it is released.
  * {@link Job#start} is called under it, which is safe because the interrupter it registers never
@@ -69,15 +70,17 @@ import org.jspecify.annotations.Nullable;
  * is started when the worker reports it ({@link #onStarted}), so that neither a JVM start nor a
  * wait behind another call counts against a time limit. A call sent ahead and settled before that
  * (cancel) is dropped ({@link Op#DROP}) from the cancelling thread, before {@code cancel} returns.
- * A {@link Call} is started once; after a death it may be sent again without a second start, so
- * its interrupter and time limit stay valid.
+ * A call sent to a reported worker is always started when sent ({@link Op#RUN}). A {@link Call}
+ * is started once; after a death or a loss it may be sent again without a second start, so its
+ * interrupter and time limit stay valid.
  * <li><b>Ownership.</b> A call is in at most one place: the queue, or one worker's in-flight map.
  * Whoever removes it from there under the lock (an answer, a recall, the death or loss handling,
  * {@link #release}) owns it and alone decides what happens next; a late report about it finds it
  * gone and does nothing. One exception, for reported workers: an outcome
  * ({@link #onOutcome}) from a member whose loss already requeued the call is still a true answer:
  * it marks the call answered and takes it out of the queue, so that it is never sent again, and
- * the transport settles the job with it.
+ * the transport settles the job with it (taking it out of the queue is linear, but only happens
+ * on this rare path).
  * <li><b>Stealing (started workers).</b> With nothing queued and a worker free (or room for one), calls sent ahead
  * to a worker busy with one call for over {@value #STEAL_AFTER_MILLIS} ms are taken back
  * ({@link Op#RECALL}, answered by {@link #onRecalled} if not begun) and dispatched again; checked
@@ -97,7 +100,8 @@ import org.jspecify.annotations.Nullable;
  * exit as stopped if it was closed or killed on purpose (retired, stuck), else as died (even while
  * it was closing, say recycled, with calls still to answer), before the calls it took down are
  * failed. A reported worker's join and leave are told as a member joined and left. All are told
- * once the lock is released, named by {@link RemoteTransport#where}.
+ * once the lock is released, named by {@link RemoteTransport#where}; so a join and a leave of the
+ * same member reported at once from two threads may reach listeners in either order.
  * <li><b>Timers.</b> Backoff, suspicion, the member wait, stealing and idle checks run on the
  * {@link Scheduler}; each takes the lock briefly and then does its effects like any report.
  * <li><b>Termination</b>: shut down, queue empty, and every started worker seen to exit (reported

@@ -179,6 +179,19 @@ class RemoteDispatcherMembersTest {
     }
 
     @Test
+    void aCancelledCallOnAMemberThatLeavesStillHasItsEndReported() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        job.cancel(true); // settled; the member has not answered yet
+        d.onLeft(a);
+        assertThat(job.settlements)
+                .as("the end is reported, which frees the task's permit")
+                .hasValue(1);
+        assertThat(d.queued()).isZero();
+    }
+
+    @Test
     void anOutcomeFromAMemberThatLeftSettlesTheCallAndItIsNeverSentAgain() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
