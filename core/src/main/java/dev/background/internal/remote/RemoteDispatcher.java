@@ -103,7 +103,9 @@ import org.jspecify.annotations.Nullable;
  * once the lock is released, named by {@link RemoteTransport#where}; so a join and a leave of the
  * same member reported at once from two threads may reach listeners in either order.
  * <li><b>Timers.</b> Backoff, suspicion, the member wait, stealing and idle checks run on the
- * {@link Scheduler}; each takes the lock briefly and then does its effects like any report.
+ * {@link Scheduler}; each takes the lock briefly and then does its effects like any report. The
+ * member wait's failures run user callbacks, so they go to {@link Scheduler#settle}, off the
+ * shared timer thread.
  * <li><b>Termination</b>: shut down, queue empty, and every started worker seen to exit (reported
  * workers: no call in flight). {@link RemoteTransport#terminated} is then told once, outside the
  * lock.
@@ -1032,8 +1034,8 @@ public final class RemoteDispatcher<W, P> {
                 dispatchLocked(fx);
             }
         }
-        for (Call<P> r : expired) {
-            r.job.fail(transport.unavailable(r.job));
+        if (!expired.isEmpty()) {
+            scheduler.settle(() -> expired.forEach(r -> r.job.fail(transport.unavailable(r.job))));
         }
         run(fx);
     }
