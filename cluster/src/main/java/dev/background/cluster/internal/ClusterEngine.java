@@ -89,9 +89,13 @@ import org.jspecify.annotations.Nullable;
  * tick (every {@value #TICK_MILLIS} ms) reconciles the members with the client's list (events can
  * be missed across reconnections), nudges the completion runner when a callback holds its
  * drainers up, and shuts a forgotten idle engine down.
- * <li><b>Lock.</b> None of its own: the dispatcher's guards the scheduling; {@link Payload}'s
- * volatile fields close the race between a send and an interrupt ({@link #interrupt}); the rest
- * is set once or volatile.
+ * <li><b>Lock.</b> None that guards state: the dispatcher's guards the scheduling, and is never
+ * held while this class runs (the dispatcher calls the transport outside it). {@link #seen} is a
+ * monitor only to wait on in {@link #awaitWorker} (taken before the dispatcher's, never the other
+ * way). {@link Payload}'s volatile fields close the race between a send and an interrupt
+ * ({@link #interrupt}): whichever comes second cancels. A membership event and the tick may
+ * report the same join or leave at once; the dispatcher ignores the repeat. The rest is set once
+ * or volatile.
  * </ul>
  */
 public final class ClusterEngine implements Engine, RemoteTransport<Member, ClusterEngine.Payload> {
