@@ -68,7 +68,12 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
      * tasks of pools not yet seen count nowhere (PoolMeters.NONE). Timers of a function are made
      * on first use; the cap on function names is checked under the pool's `functions` lock, so it
      * is exact. `running` can be briefly off by one when a task is cancelled while it starts (its
-     * end may be reported before its start); it settles when both are.
+     * end may be reported before its start); it settles when both are. `queued` is counted from
+     * the listener's own events (submitted, less ended, less running) rather than the pool's
+     * pending(), which counts a task until its callbacks return, long after its end. Tasks in
+     * flight when the meters are made are seeded from pending() (their ends are still to be
+     * seen), and the gauge is capped by pending() less running, so that a seeded task whose end
+     * was seen before (its callbacks were running) counts only while the pool is busy.
      *
      * Pools are held weakly (`pools` is keyed by a weak reference, and a pool's meters refer to
      * it weakly, as Micrometer's gauges do), so that every-pool metrics keep no dropped pool
@@ -277,6 +282,11 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
         }
 
         @Override
+        public void taskSubmitted(BackgroundPool p, Task<?> task) {
+            meters(p).submitted.increment();
+        }
+
+        @Override
         public void taskStarted(BackgroundPool p, Task<?> task) {
             meters(p).running.increment();
         }
@@ -294,6 +304,7 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
         /** Weak, as the gauges hold it: see the overview. */
         final @Nullable WeakReference<BackgroundPool> pool;
 
+        final LongAdder submitted = new LongAdder();
         final LongAdder running = new LongAdder();
         final LongAdder completed = new LongAdder();
         final CopyOnWriteArrayList<Meter> meters = new CopyOnWriteArrayList<>();
@@ -326,6 +337,7 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
                     .description("The approximate number of tasks that are actively executing")
                     .baseUnit("tasks")
                     .register(registry));
+            submitted.add(pool.pending()); // see the overview
             meters.add(Gauge.builder("executor.queued", this, PoolMeters::queued)
                     .tags(tags)
                     .description("The approximate number of tasks that are queued for execution")
@@ -346,7 +358,9 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
 
         static double queued(PoolMeters m) {
             BackgroundPool p = m.pool == null ? null : m.pool.get();
-            return p == null ? 0 : Math.max(0, p.pending() - m.running.sum());
+            long running = m.running.sum();
+            long notEnded = m.submitted.sum() - m.completed.sum(); // a task between the reads errs low
+            return p == null ? 0 : Math.max(0, Math.min(p.pending(), notEnded) - running);
         }
 
         void ended(Task<?> task) {
@@ -358,6 +372,8 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
             // for every task. The same figures as its runTime() and queueWait().
             long started = TaskNanos.started(task);
             long ended = TaskNanos.ended(task);
+            // Ended before no longer running, so that queued() errs low, not high, meanwhile.
+            completed.increment();
             if (started != 0) {
                 running.decrement();
             }
@@ -367,7 +383,6 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
                     .record(
                             Math.max(0, (started == 0 ? ended : started) - TaskNanos.submitted(task)),
                             TimeUnit.NANOSECONDS);
-            completed.increment();
         }
 
         private @Nullable FunctionTimers timers(String name) {

@@ -85,6 +85,38 @@ class BackgroundMetricsTest {
     }
 
     @Test
+    void queuedCountsNoTaskWhoseCallbacksAreStillRunning() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (BackgroundPool pool =
+                        BackgroundPool.builder().name("calling-back").n(2).build();
+                BackgroundMetrics metrics = BackgroundMetrics.of(pool)) {
+            metrics.bindTo(registry);
+            CountDownLatch inCallbacks = new CountDownLatch(2);
+            CountDownLatch release = new CountDownLatch(1);
+            pool.callback(t -> {
+                inCallbacks.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                pool.run(() -> {});
+                pool.run(() -> {});
+                inCallbacks.await();
+                // Both tasks have ended (their listeners ran before the callbacks), but the pool
+                // counts them pending until their callbacks return: nothing is queued, nothing runs.
+                assertThat(pool.pending()).isEqualTo(2);
+                assertThat(registry.get("executor.active").gauge().value()).isZero();
+                assertThat(registry.get("executor.queued").gauge().value()).isZero();
+            } finally {
+                release.countDown(); // else closing the pool waits for the callbacks
+            }
+        }
+    }
+
+    @Test
     void functionNamesPastTheCapAreTimedAsOther() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (BackgroundPool pool =

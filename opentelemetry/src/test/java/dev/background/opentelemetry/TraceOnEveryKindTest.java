@@ -6,6 +6,7 @@ import dev.background.BackgroundPool;
 import dev.background.Task;
 import dev.background.cluster.testing.LocalCluster;
 import dev.background.process.ProcessKind;
+import dev.background.testkit.PoolsPerKind;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -21,8 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,46 +34,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 @SuppressWarnings("try") // a scope that makes a context current is used only by being open
 class TraceOnEveryKindTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static LocalCluster cluster;
 
-    private final List<BackgroundPool> pools = new ArrayList<>();
-
-    private BackgroundPool pool(String kind) {
-        BackgroundPool.Builder b = BackgroundPool.builder()
-                .name("otel-" + kind)
-                .n(4)
-                .awaitTasksAtExit(false)
-                .propagate(new OpenTelemetryPropagator());
-        switch (kind) {
-            case "threads" -> b.threads();
-            case "virtual" -> b.virtualThreads();
-            case "processes" -> b.kind(ProcessKind.builder().build());
-            case "cluster" -> b.kind(cluster().kind());
-            default -> throw new IllegalArgumentException(kind);
-        }
-        BackgroundPool p = b.build();
-        pools.add(p);
-        return p;
-    }
-
-    private static synchronized LocalCluster cluster() {
-        if (cluster == null) {
-            cluster = LocalCluster.builder().members(1).n(4).start();
-        }
-        return cluster;
-    }
-
-    @AfterEach
-    void close() {
-        pools.forEach(BackgroundPool::close);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final PoolsPerKind pools = new PoolsPerKind("otel", new OpenTelemetryPropagator())
+            .kind("processes", () -> ProcessKind.builder().build())
+            .shared("cluster", () -> LocalCluster.builder().members(1).n(4).start(), LocalCluster::kind);
 
     /** A request's context: a sampled remote span with a random trace id, and a baggage entry. */
     private static Context request(String user) {
@@ -101,7 +66,7 @@ class TraceOnEveryKindTest {
     @ParameterizedTest
     @ValueSource(strings = {"threads", "virtual", "processes", "cluster"})
     void theSubmittersTraceIsCurrentInTheTaskAndItsCallback(String kind) throws Exception {
-        BackgroundPool pool = pool(kind);
+        BackgroundPool pool = pools.pool(kind);
         Context request = request("ada");
         Task<String> t;
         var callbackSaw = new CompletableFuture<String>();
@@ -119,7 +84,7 @@ class TraceOnEveryKindTest {
     @ParameterizedTest
     @ValueSource(strings = {"threads", "virtual", "processes", "cluster"})
     void manyRequestsAtOnceEachSeeOnlyTheirOwnTrace(String kind) throws Exception {
-        BackgroundPool pool = pool(kind);
+        BackgroundPool pool = pools.pool(kind);
         int submitters = 6, each = kind.equals("threads") || kind.equals("virtual") ? 40 : 8;
         var wrong = new ConcurrentLinkedQueue<String>();
         var done = new CountDownLatch(submitters * each);

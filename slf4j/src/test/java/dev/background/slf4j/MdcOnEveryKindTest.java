@@ -7,6 +7,7 @@ import dev.background.Task;
 import dev.background.cluster.testing.LocalCluster;
 import dev.background.process.ProcessKind;
 import dev.background.slf4j.lines.LineCapture;
+import dev.background.testkit.PoolsPerKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
@@ -29,46 +30,15 @@ import org.slf4j.MDC;
  */
 class MdcOnEveryKindTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static LocalCluster cluster;
 
-    private final List<BackgroundPool> pools = new ArrayList<>();
-
-    private BackgroundPool pool(String kind) {
-        BackgroundPool.Builder b = BackgroundPool.builder()
-                .name("mdc-" + kind)
-                .n(4)
-                .awaitTasksAtExit(false)
-                .propagate(new MdcPropagator());
-        switch (kind) {
-            case "threads" -> b.threads();
-            case "virtual" -> b.virtualThreads();
-            case "processes" -> b.kind(ProcessKind.builder().build());
-            case "cluster" -> b.kind(cluster().kind());
-            default -> throw new IllegalArgumentException(kind);
-        }
-        BackgroundPool p = b.build();
-        pools.add(p);
-        return p;
-    }
-
-    private static synchronized LocalCluster cluster() {
-        if (cluster == null) {
-            cluster = LocalCluster.builder().members(1).n(4).start();
-        }
-        return cluster;
-    }
+    @RegisterExtension
+    static final PoolsPerKind pools = new PoolsPerKind("mdc", new MdcPropagator())
+            .kind("processes", () -> ProcessKind.builder().build())
+            .shared("cluster", () -> LocalCluster.builder().members(1).n(4).start(), LocalCluster::kind);
 
     @AfterEach
-    void close() {
+    void clearMdc() { // before the extension closes the test's pools, as it ran before
         MDC.clear();
-        pools.forEach(BackgroundPool::close);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     /** Logs a line marked with {@code marker} in the JVM that runs the task, and returns it as formatted there. */
@@ -80,7 +50,7 @@ class MdcOnEveryKindTest {
     @ParameterizedTest
     @ValueSource(strings = {"threads", "virtual", "processes", "cluster"})
     void theSubmittersMdcIsInTheTasksLogLineAndItsCallback(String kind) throws Exception {
-        BackgroundPool pool = pool(kind);
+        BackgroundPool pool = pools.pool(kind);
         String marker = UUID.randomUUID().toString();
         MDC.put("requestId", "r-42");
         Task<String> t = pool.run(MdcOnEveryKindTest::logLine, marker);
@@ -101,7 +71,7 @@ class MdcOnEveryKindTest {
     @ParameterizedTest
     @ValueSource(strings = {"threads", "virtual", "processes", "cluster"})
     void manyRequestsAtOnceEachLogOnlyTheirOwnId(String kind) throws Exception {
-        BackgroundPool pool = pool(kind);
+        BackgroundPool pool = pools.pool(kind);
         int submitters = 6, each = kind.equals("threads") || kind.equals("virtual") ? 40 : 8;
         var wrong = new ConcurrentLinkedQueue<String>();
         var done = new CountDownLatch(submitters * each);

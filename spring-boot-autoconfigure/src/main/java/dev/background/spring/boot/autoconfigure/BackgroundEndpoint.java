@@ -48,16 +48,24 @@ public final class BackgroundEndpoint {
         d.put("kind", pool.kind().name());
         d.put("n", pool.n());
         d.put("pending", pool.pending());
-        // Every pending task is in the pool's list while it keeps one (keep-results > 0); the
-        // started ones among them run. Without the list, pending is all there is.
+        // Every pending task is in the pool's list while it keeps one (keep-results > 0): the
+        // unsettled ones among them run if started, else wait. Not pending less running: pending
+        // counts a settled task until its callbacks return. Without the list, pending is all there is.
         List<Task<?>> tasks = pool.results();
         if (!tasks.isEmpty()) {
-            long running = tasks.stream()
-                    .filter(t ->
-                            t.state() == Future.State.RUNNING && t.timings().started() != null)
-                    .count();
+            long running = 0;
+            long queued = 0;
+            for (Task<?> t : tasks) {
+                if (t.state() == Future.State.RUNNING) {
+                    if (t.timings().started() != null) {
+                        running++;
+                    } else {
+                        queued++;
+                    }
+                }
+            }
             d.put("running", running);
-            d.put("queued", Math.max(0, pool.pending() - running));
+            d.put("queued", queued);
         }
         if (present != null) {
             d.put(workersKey(pool), present);

@@ -24,8 +24,9 @@ class OnRemotePool extends SpringBootCondition {
         if (WorkerApplication.isWorker(env)) {
             return ConditionOutcome.noMatch("a worker of the application runs every pool on threads");
         }
-        if (isRemote(kind(env, "background.kind"))) {
-            return ConditionOutcome.match("background.kind is " + kind(env, "background.kind"));
+        PoolProperties.Kind defaultKind = defaultKind(env);
+        if (isRemote(defaultKind)) {
+            return ConditionOutcome.match("background.kind is " + defaultKind);
         }
         if (matchesNamedPools()) {
             Map<String, PoolProperties> pools;
@@ -51,9 +52,11 @@ class OnRemotePool extends SpringBootCondition {
         return true;
     }
 
-    private static PoolProperties.Kind kind(Environment env, String property) {
+    private static PoolProperties.Kind defaultKind(Environment env) {
         try {
-            return Binder.get(env).bind(property, PoolProperties.Kind.class).orElse(PoolProperties.Kind.THREADS);
+            return Binder.get(env)
+                    .bind("background.kind", PoolProperties.Kind.class)
+                    .orElse(PoolProperties.Kind.THREADS);
         } catch (BindException e) { // the binding of BackgroundProperties reports it
             return PoolProperties.Kind.THREADS;
         }

@@ -109,7 +109,11 @@ final class RemoteAsyncPostProcessor implements BeanPostProcessor, BeanFactoryAw
     /** The {@code @Async} interceptor of one bean, ahead of Spring's. */
     private final class Interceptor implements MethodInterceptor {
         private final String beanName;
-        /** Each method's route, decided at its first call: its remote pool's, or empty for Spring's executor. */
+        /**
+         * Each method's route, decided at its first call: its remote pool's, or empty for Spring's
+         * executor. Keyed by the method as called (the proxy's), so that a call looks up neither
+         * the target class nor its most specific method once its route is known.
+         */
         private final Map<Method, Optional<RemoteMethod>> routes = new ConcurrentHashMap<>();
 
         Interceptor(String beanName) {
@@ -118,18 +122,18 @@ final class RemoteAsyncPostProcessor implements BeanPostProcessor, BeanFactoryAw
 
         @Override
         public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-            Object self = invocation.getThis();
-            Class<?> targetClass =
-                    self == null ? invocation.getMethod().getDeclaringClass() : AopUtils.getTargetClass(self);
-            Method method = AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass);
-            Optional<RemoteMethod> route = routes.get(method);
+            Method called = invocation.getMethod();
+            Optional<RemoteMethod> route = routes.get(called);
             if (route == null) {
+                Object self = invocation.getThis();
+                Class<?> targetClass = self == null ? called.getDeclaringClass() : AopUtils.getTargetClass(self);
+                Method method = AopUtils.getMostSpecificMethod(called, targetClass);
                 BackgroundPool pool = remotePool(qualifier(method, targetClass));
                 // Not cached if this throws (a method that cannot run remotely): every call says why.
                 route = pool == null
                         ? Optional.empty()
                         : Optional.of(RemoteMethod.of(pool, beanName, method, pools().workerApplication()));
-                routes.put(method, route);
+                routes.put(called, route);
             }
             return route.isPresent() ? route.get().submit(invocation.getArguments()) : invocation.proceed();
         }

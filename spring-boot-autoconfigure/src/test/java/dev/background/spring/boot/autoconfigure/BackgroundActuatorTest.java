@@ -101,6 +101,41 @@ class BackgroundActuatorTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void theEndpointCountsNoTaskWhoseCallbacksAreStillRunningAsQueued() {
+        runner.run(context -> {
+            BackgroundPool pool = context.getBean(BackgroundPools.class).defaultPool(); // n = 2
+            CountDownLatch inCallbacks = new CountDownLatch(2);
+            CountDownLatch release = new CountDownLatch(1);
+            pool.callback(t -> {
+                inCallbacks.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                pool.run(() -> 1);
+                pool.run(() -> 2);
+                assertThat(inCallbacks.await(10, TimeUnit.SECONDS)).isTrue();
+
+                // Both ended; the pool counts them pending until their callbacks return.
+                Map<String, Object> d = ((Map<String, Map<String, Object>>) context.getBean(BackgroundEndpoint.class)
+                                .pools()
+                                .get("pools"))
+                        .get("default");
+                assertThat(d)
+                        .containsEntry("pending", 2L)
+                        .containsEntry("running", 0L)
+                        .containsEntry("queued", 0L);
+            } finally {
+                release.countDown(); // else closing the pool waits for the callbacks
+            }
+        });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void healthAndTheEndpointCountTheWorkerProcessesPresent() {
         runner.withPropertyValues(
                         "background.pools.procs.kind=processes",
