@@ -145,7 +145,7 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
             return refuse(codec, "it opens but does not read as a task of this version: " + e);
         }
         Outcome o = admitted(codec, task.name, task.payload, task.context).took(System.nanoTime() - start);
-        return Outcome.sealed(sealer.sealResult(Objects.requireNonNull(codec.toBytes(o), "an outcome"), opened));
+        return Outcome.sealed(sealer.sealResult(o.toPlain(), opened));
     }
 
     /** Refuses the task before anything in it is deserialised, in words its sender can read. */
