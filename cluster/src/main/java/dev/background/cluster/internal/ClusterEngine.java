@@ -12,7 +12,6 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
-import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
 import com.hazelcast.core.MemberLeftException;
@@ -21,16 +20,19 @@ import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.background.cluster.ClusterUnavailableException;
 import dev.background.context.CarriedContext;
+import dev.background.internal.remote.RemoteDispatcher;
+import dev.background.internal.remote.RemoteDispatcher.Call;
+import dev.background.internal.remote.RemoteDispatcher.Send;
+import dev.background.internal.remote.RemoteTransport;
+import dev.background.internal.remote.Scheduler;
 import dev.background.spi.Engine;
 import dev.background.spi.EngineEvents;
 import dev.background.spi.Job;
 import dev.background.spi.SubmitSite;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,6 +40,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -46,52 +49,59 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The engine of the cluster kind: a Hazelcast client that sends each job to one worker member
- * through the members' {@code background} executor, and keeps track of it until it settles.
+ * The engine of the cluster kind: the transport of a {@link RemoteDispatcher} with workers that
+ * it reports (the members), which holds all the scheduling (queue, calls per member, sending
+ * ahead by its pacing rule, who owns a call, requeue of a lost
+ * member's calls, faulty and leaving members, the member wait, shutdown). This class is a
+ * Hazelcast client: it sends each call to its member through the members' {@code background}
+ * executor ({@link MemberInvocation}), hands the answers and the membership to the dispatcher,
+ * and settles the jobs.
  *
  * <p>Maintainers' overview.
  * <ul>
  * <li><b>Why not let Hazelcast queue.</b> A plain {@code IExecutorService} loses the tasks queued
  * on a member that dies (hazelcast#944); the durable executor re-runs finished tasks and fails on
- * per-partition capacity (hazelcast#9965, imdg-docs#317). So the queue lives here: jobs wait in
- * {@link #queue}; each member ({@link Slot}) gets at most {@code n} plus its prefetch
- * ({@link Pacing}) at a time, always the least loaded member first; {@link Slot#running} is what
- * that member holds. A member's queue is topped up in bursts (once it is half empty), so that
- * sends and answers share network writes instead of trickling one per completion: that
- * coalescing is what makes floods of tiny tasks cheap on both sides.
- * <li><b>At least once, one result.</b> When a member leaves (membership event, the client's
- * disconnection, or a send that fails with a member-loss error) its jobs go back to the front of
- * the queue and are sent elsewhere. A job is "owned" by whoever removes it from its slot's
- * {@code running} set under {@link #lock}: the completion of that send, or the member-loss
- * handling; only the owner requeues it. Outcomes (results and the task's own exceptions) settle
- * the job whatever the owner, since any run's outcome is a true one; {@link Job} settlement is
- * idempotent, so the first wins and a late duplicate is ignored.
- * <li><b>No hang when the cluster is gone.</b> A tick every {@value #TICK_MILLIS} ms reconciles
- * the slots with the client's member list (events can be missed across reconnections), and
- * fails the queued jobs with {@link ClusterUnavailableException} once no usable member has been
- * seen for the kind's member wait.
+ * per-partition capacity (hazelcast#9965, imdg-docs#317). So the queue lives in the dispatcher,
+ * and each member holds at most {@code n} plus its send-ahead at a time.
+ * <li><b>At least once, one result.</b> A member that leaves (membership event, the client's
+ * disconnection, the tick's reconciliation) is reported to the dispatcher, which requeues its
+ * calls; a send that fails with a member-loss error is reported as lost
+ * ({@link RemoteDispatcher#onLost}); any other failure is the caller's to settle only if
+ * {@link RemoteDispatcher#release} says it still owns the call. An outcome (a result or the
+ * task's own exception) settles the job whoever owns the call, since any run's outcome is a true
+ * one; settlement is idempotent, so the first wins.
+ * <li><b>Sealing</b> (with a cluster secret) stays here: a call is sealed at each send (a fresh
+ * nonce each time) and its answer opened before anything in it is read; an answer that does not
+ * open makes its member faulty ({@link RemoteDispatcher#onFaulty}): never sent to again, its
+ * calls, this one included, go elsewhere.
+ * <li><b>Members</b> are the dispatcher's worker handles, one {@link Member} object per member
+ * UUID ({@link #known}), so that a member reported again is the same handle (and a faulty one
+ * stays refused).
  * <li><b>Threads.</b> {@link #execute} serialises in the caller's thread, so a non-serialisable
- * task fails at submit. Sends happen in whichever thread pumps (a submitter, a completion, an
- * event, the tick), outside the lock. Completions run on a few virtual threads
- * ({@link CompletionRunner}), never on Hazelcast's I/O threads, since settling runs user
- * callbacks; the tick nudges the runner when a callback holds its drainers up.
- * <li><b>Lock.</b> {@link #lock} guards the queue, the slots, the counts and the lifecycle flags;
- * nothing blocking or foreign (Hazelcast calls, settling) runs under it.
+ * task fails at submit. Sends happen in whichever thread the dispatcher does its effects in (a
+ * submitter, a completion, a membership event, a timer), never under its lock. Completions run on
+ * a few virtual threads ({@link CompletionRunner}), never on Hazelcast's I/O threads, since
+ * settling runs user callbacks; cancels on one virtual thread each, since each may retry. The
+ * tick (every {@value #TICK_MILLIS} ms) reconciles the members with the client's list (events can
+ * be missed across reconnections), nudges the completion runner when a callback holds its
+ * drainers up, and shuts a forgotten idle engine down.
+ * <li><b>Lock.</b> None that guards state: the dispatcher's guards the scheduling, and is never
+ * held while this class runs (the dispatcher calls the transport outside it). {@link #seen} is a
+ * monitor only to wait on in {@link #awaitWorker} (taken before the dispatcher's, never the other
+ * way). {@link Payload}'s volatile fields close the race between a send and an interrupt
+ * ({@link #interrupt}): whichever comes second cancels. A membership event and the tick may
+ * report the same join or leave at once; the dispatcher ignores the repeat. The rest is set once
+ * or volatile.
  * </ul>
  */
-public final class ClusterEngine implements Engine {
+public final class ClusterEngine implements Engine, RemoteTransport<Member, ClusterEngine.Payload> {
 
     static final long TICK_MILLIS = 200;
-    /** Most jobs taken from the queue in one lock hold. */
-    private static final int MAX_TAKE = 64;
 
-    private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     private final Settings settings;
@@ -108,43 +118,25 @@ public final class ClusterEngine implements Engine {
 
     private final ScheduledExecutorService ticker;
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final RemoteDispatcher<Member, Payload> dispatcher;
+    /** The handle of each member seen, by UUID. */
+    private final Map<UUID, Member> known = new ConcurrentHashMap<>();
+    /** Notified when a member joins or the client connects, for {@link #awaitWorker}. */
+    private final Object seen = new Object();
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition workerSeen = lock.newCondition();
-    // Guarded by lock:
-    private final ArrayDeque<Dispatch> queue = new ArrayDeque<>();
-    private final Map<UUID, Slot> slots = new LinkedHashMap<>();
-    private final Pacing pacing;
-    /** Written under lock; read without it by {@link #completer} as a hint. */
+    /** The pool's n, read by {@link #completer} as a hint. */
     private volatile int n;
-    /** How many slots there are; written under lock, read without it by {@link #completer}. */
+    /** How many members the dispatcher has, read by {@link #completer} as a hint. */
     private volatile int members;
-
-    private int inFlight;
-    /** Written under lock; volatile so that {@link #maybeTerminate} can skip the lock until then. */
-    private volatile boolean shutdown;
-
-    private boolean terminating;
     /** Whether the client is connected to the cluster (and so may create proxies and send). */
-    private boolean connected;
-    /**
-     * System.nanoTime() since which no member has been usable without a member answering in
-     * between, or 0. Only an answer or a newly seen member resets it, so that a member that
-     * stays listed but fails every send cannot keep tasks bouncing forever.
-     */
-    private long unavailableSince;
-    /** clustersafe: members whose answers did not open with the secret; never sent tasks again. */
-    private final Set<UUID> faulty = new HashSet<>();
-    /** clustersafe: why the last of them was found faulty, for {@link #unavailable()}; null if none. */
-    private @Nullable String lastFault;
+    private volatile boolean connected;
+    /** clustersafe: how many members were found faulty, and why the last one was; for {@link #unavailable()}. */
+    private final AtomicInteger faults = new AtomicInteger();
+
+    private volatile @Nullable String lastFault;
 
     // Set once, right after the client starts; null before.
     private volatile @Nullable HazelcastInstance client;
-    /**
-     * The members' executor's proxy. Sends do not go through it ({@link MemberInvocation} says
-     * why), but creating it registers the executor with the cluster; non-null means ready to send.
-     */
-    private volatile @Nullable IExecutorService executor;
 
     @SuppressWarnings("NullAway.Init") // set by open() before the engine is returned
     private volatile MemberInvocation.Client sender;
@@ -152,65 +144,37 @@ public final class ClusterEngine implements Engine {
     @SuppressWarnings("NullAway.Init") // likewise
     private volatile MemberInvocation.Codec codec;
 
-    /** Where members joining and leaving are reported. */
-    private final EngineEvents events;
-
-    /** One member that can run jobs. */
-    private static final class Slot {
-        final Member member;
-        final Set<Dispatch> running = new HashSet<>();
-        /** The worker's own limit (its {@code --n}); MAX_VALUE if it did not say. */
-        final int threads;
-
-        long suspectUntil;
-        /** clustersafe: it declined a task because it is draining: it gets no more. */
-        boolean leaving;
-        /** Whether its prefetch is full and is left to run down to half before topping up. */
-        boolean draining;
-
-        Slot(Member member) {
-            this.member = member;
-            this.threads = workerThreads(member);
-        }
-
-        boolean usable(long now) {
-            return now - suspectUntil >= 0;
-        }
-    }
-
-    /** A job and its serialised call, across however many sends it takes. */
-    private static final class Dispatch {
-        final Job job;
-        final byte[] payload;
+    /** A job's serialised call, across however many sends it takes. */
+    static final class Payload {
+        final byte[] bytes;
         /** The submitter's context, encoded once at submit; null if the pool propagates none. */
         final @Nullable CarriedContext context;
-        /** Whether a taker has been charged with calling job.start; under lock. */
-        boolean started;
-        /** Whether an answer from a member is in hand (it settles the job): never send it again; under lock. */
-        boolean answered;
-        /** When it was last sent, and whether its member had a free thread then (under lock). */
-        long sentAt;
-
-        boolean clean;
+        /** The latest send's invocation, to interrupt; null before the first send. */
         volatile @Nullable MemberInvocation future;
+        /** Set by an interrupt; a send that sets {@link #future} afterwards checks it. */
         volatile boolean interrupted;
 
-        Dispatch(Job job, byte[] payload, @Nullable CarriedContext context) {
-            this.job = job;
-            this.payload = payload;
+        Payload(byte[] bytes, @Nullable CarriedContext context) {
+            this.bytes = bytes;
             this.context = context;
         }
     }
 
     private ClusterEngine(Settings settings, String poolName, int n, EngineEvents events) {
         this.settings = settings;
-        this.events = events;
         this.poolName = poolName;
-        this.pacing = new Pacing(settings.prefetch());
         this.instanceName = "background-" + poolName + "-" + CLIENTS.incrementAndGet();
         ClusterSecret secret = settings.secret();
         this.sealer = secret == null ? null : new Sealer(settings.clusterName(), secret);
         this.n = n;
+        this.dispatcher = new RemoteDispatcher<>(
+                poolName,
+                n,
+                RemoteDispatcher.Policy.members(
+                        settings.prefetch(), settings.memberWait().toNanos()),
+                this,
+                Scheduler.system(),
+                events);
         this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                 .daemon()
                 .name("background-" + poolName + "-cluster-tick")
@@ -232,7 +196,7 @@ public final class ClusterEngine implements Engine {
      *
      * @throws IllegalStateException if no worker is reachable within the connect timeout
      */
-    @SuppressWarnings("FutureReturnValueIgnored") // the tick runs until close() shuts the ticker down
+    @SuppressWarnings("FutureReturnValueIgnored") // the tick runs until termination shuts the ticker down
     public static ClusterEngine open(Settings settings, String poolName, int n, EngineEvents events) {
         ClusterEngine engine = new ClusterEngine(settings, poolName, n, events);
         HazelcastInstance client = HazelcastClient.newHazelcastClient(engine.clientConfig());
@@ -248,8 +212,9 @@ public final class ClusterEngine implements Engine {
                         + settings.connectTimeout() + ". Start workers with: background worker --cluster "
                         + settings.clusterName() + " --members " + String.join(",", settings.members()));
             }
-            // Only now: creating the proxy asks the cluster, so it needs the connection.
-            engine.executor = client.getExecutorService(Wire.EXECUTOR);
+            // Creating the proxy registers the executor with the cluster, so it needs the
+            // connection; sends then go through MemberInvocation.
+            client.getExecutorService(Wire.EXECUTOR);
         } catch (RuntimeException | Error e) {
             engine.ticker.shutdownNow();
             client.shutdown();
@@ -263,6 +228,7 @@ public final class ClusterEngine implements Engine {
             throw new IllegalStateException(
                     "interrupted while connecting to cluster '" + settings.clusterName() + "'", e);
         }
+        engine.dispatcher.start();
         engine.ticker.scheduleWithFixedDelay(engine::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         return engine;
     }
@@ -280,7 +246,7 @@ public final class ClusterEngine implements Engine {
         cc.setClusterName(settings.clusterName());
         cc.setInstanceName(instanceName);
         cc.getNetworkConfig().setAddresses(new ArrayList<>(settings.members()));
-        // Start without blocking, and never give up reconnecting: this engine decides when
+        // Start without blocking, and never give up reconnecting: the dispatcher decides when
         // tasks fail (memberWait), and invocations while cut off fail at once instead of blocking.
         cc.getConnectionStrategyConfig()
                 .setAsyncStart(true)
@@ -298,26 +264,27 @@ public final class ClusterEngine implements Engine {
         return cc;
     }
 
+    /** Waits until the client is connected and a worker member has joined; true if so in time. */
     private boolean awaitWorker(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        lock.lock();
-        try {
-            while (slots.isEmpty() || !connected) {
-                long nanos = deadline - System.nanoTime();
-                if (nanos <= 0) {
-                    return false;
-                }
-                workerSeen.awaitNanos(Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS)));
-                lock.unlock();
-                try {
-                    reconcile();
-                } finally {
-                    lock.lock();
+        while (!connected || dispatcher.workers().isEmpty()) {
+            long nanos = deadline - System.nanoTime();
+            if (nanos <= 0) {
+                return false;
+            }
+            synchronized (seen) { // joins and connections notify under it once they are visible
+                if (!connected || dispatcher.workers().isEmpty()) {
+                    TimeUnit.NANOSECONDS.timedWait(seen, Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS)));
                 }
             }
-            return true;
-        } finally {
-            lock.unlock();
+            reconcile(); // an event may have been missed
+        }
+        return true;
+    }
+
+    private void wake() {
+        synchronized (seen) {
+            seen.notifyAll();
         }
     }
 
@@ -325,107 +292,40 @@ public final class ClusterEngine implements Engine {
 
     @Override
     public void execute(Job job) {
-        byte[] payload = null;
-        CarriedContext context = null;
-        RuntimeException unsendable = null;
+        if (dispatcher.isShutdown()) {
+            throw dispatcher.rejected();
+        }
+        CarriedContext context;
         try {
             context = job.carriedContext();
         } catch (RuntimeException e) { // a propagator could not encode: its message says which
-            unsendable = e;
+            job.fail(e);
+            return;
         }
+        byte[] payload;
         try {
-            if (unsendable == null) {
-                payload = codec.toBytes(job.callable());
-            }
+            payload = Objects.requireNonNull(codec.toBytes(job.callable()), "a call serialises to bytes");
         } catch (RuntimeException e) {
-            unsendable = Transfer.notSerialisable(job.name(), settings.clusterName(), e);
+            job.fail(Transfer.notSerialisable(job.name(), settings.clusterName(), e));
+            return;
         }
-        boolean unavailable;
-        List<Take> taken = List.of();
-        lock.lock();
-        try {
-            if (shutdown) {
-                throw new RejectedExecutionException(
-                        "background pool '" + poolName + "' is shut down and takes no new tasks");
-            }
-            if (unsendable != null) {
-                unavailable = false;
-            } else {
-                unavailable = unavailableTooLong(System.nanoTime());
-                if (!unavailable) {
-                    queue.addLast(new Dispatch(job, Objects.requireNonNull(payload), context)); // unsendable is null
-                    taken = takeLocked();
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (unsendable != null) {
-            job.fail(unsendable);
-        } else if (unavailable) {
-            job.fail(SubmitSite.appendTo(unavailable(), job, null));
-        } else if (sendAll(taken)) {
-            pump();
-        }
+        dispatcher.execute(job, new Payload(payload, context));
     }
 
     @Override
     public void resize(int n) {
-        lock.lock();
-        try {
-            this.n = n;
-        } finally {
-            lock.unlock();
-        }
-        pump();
+        this.n = n;
+        dispatcher.resize(n);
     }
 
     @Override
     public void shutdown() {
-        lock.lock();
-        try {
-            shutdown = true;
-        } finally {
-            lock.unlock();
-        }
-        maybeTerminate();
+        dispatcher.shutdown();
     }
 
     @Override
     public List<Job> shutdownNow() {
-        List<Job> neverStarted = new ArrayList<>();
-        List<Dispatch> startedBefore = new ArrayList<>();
-        List<MemberInvocation> running = new ArrayList<>();
-        lock.lock();
-        try {
-            shutdown = true;
-            for (Dispatch d : queue) {
-                if (d.started) {
-                    startedBefore.add(d); // requeued after a member left: started, so ours to settle
-                } else {
-                    neverStarted.add(d.job);
-                }
-            }
-            queue.clear();
-            for (Slot s : slots.values()) {
-                for (Dispatch d : s.running) {
-                    d.interrupted = true; // a send in progress sees this once its future is set
-                    MemberInvocation f = d.future;
-                    if (f != null) {
-                        running.add(f);
-                    }
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        for (Dispatch d : startedBefore) {
-            d.job.fail(new CancellationException(
-                    "task '" + d.job.name() + "' was stopped: pool '" + poolName + "' was shut down now"));
-        }
-        running.forEach(this::cancel);
-        maybeTerminate();
-        return neverStarted;
+        return dispatcher.shutdownNow();
     }
 
     @Override
@@ -438,137 +338,116 @@ public final class ClusterEngine implements Engine {
         return terminated.getCount() == 0;
     }
 
-    // ---------------------------------------------------------------- dispatching
+    // ---------------------------------------------------------------- the transport
 
-    /** Sends queued jobs to members with room, until either runs out. */
-    private void pump() {
-        if (executor == null) {
-            return;
-        }
-        List<Take> taken;
-        do {
-            lock.lock();
-            try {
-                taken = takeLocked();
-            } finally {
-                lock.unlock();
+    @Override
+    public void send(Member member, List<Send<Payload>> sends) {
+        for (Send<Payload> s : sends) {
+            Call<Payload> call = Objects.requireNonNull(s.call(), "RUN and INTERRUPT carry their call");
+            switch (s.op()) {
+                case RUN -> send(member, call);
+                case INTERRUPT -> interrupt(call.payload());
+                default -> throw new IllegalStateException("members are never sent " + s.op());
             }
-        } while (sendAll(taken));
+        }
     }
 
-    /**
-     * One job taken from the queue: the member it goes to (null if it ended while it waited),
-     * and whether the taker must start it (it had not been started before).
-     */
-    private record Take(Dispatch d, @Nullable Slot s, boolean start) {}
-
-    /**
-     * Takes up to {@value #MAX_TAKE} queued jobs for members with room; the caller sends them
-     * with {@link #sendAll} once it has released the lock. Callers take in the same lock hold in
-     * which they changed what the queue or the slots hold, and every such change is followed by a
-     * take, so no job is left waiting while a member has room.
-     */
-    private List<Take> takeLocked() {
-        if (executor == null || queue.isEmpty()) {
-            return List.of();
-        }
-        List<Take> taken = new ArrayList<>();
-        long now = System.nanoTime();
-        while (taken.size() < MAX_TAKE && !queue.isEmpty()) {
-            Dispatch head = queue.peekFirst();
-            if (head.answered || head.job.isDone()) { // cancelled while it waited, or answered: takes no slot
-                queue.pollFirst();
-                taken.add(new Take(head, null, !head.started));
-                head.started = true;
-                continue;
-            }
-            // A call with a time limit waits for a free thread: sent ahead, its time would run
-            // while it waits in the member's queue.
-            Slot s = leastLoaded(now, head.job.timeLimitNanos() > 0);
-            if (s == null) {
-                break;
-            }
-            Dispatch d = queue.pollFirst();
-            d.clean = s.running.size() < Math.min(n, s.threads);
-            d.sentAt = now;
-            s.running.add(d);
-            inFlight++;
-            taken.add(new Take(d, s, !d.started));
-            d.started = true;
-        }
-        return taken;
-    }
-
-    /** Sends what {@link #takeLocked} took; true if it took all it could, so there may be more. */
-    private boolean sendAll(List<Take> taken) {
-        for (Take t : taken) {
-            if (t.s() != null) {
-                send(t.d(), t.s(), t.start());
-            } else if (t.start()) {
-                t.d().job.start(() -> {}); // false, and so the job gives back what it holds (its limit's permit)
-                maybeTerminate();
-            }
-        }
-        return taken.size() == MAX_TAKE;
-    }
-
-    /**
-     * The usable member with room and the fewest jobs, or null. Room is n plus the member's
-     * prefetch, topped up only once half of the prefetch has run down ({@link Slot#draining});
-     * for a call with a time limit ({@code limited}) it is a free thread on the member.
-     */
-    private @Nullable Slot leastLoaded(long now, boolean limited) {
-        Slot best = null;
-        for (Slot s : slots.values()) {
-            int load = s.running.size();
-            int most = n + pacing.prefetch(n, s.threads);
-            if (load >= most) {
-                s.draining = true;
-            } else if (load <= n + (most - n) / 2) {
-                s.draining = false;
-            }
-            boolean room = limited ? load < Math.min(n, s.threads) : !s.draining && load < most;
-            if (room && !s.leaving && s.usable(now) && (best == null || load < best.running.size())) {
-                best = s;
-            }
-        }
-        return best;
-    }
-
-    private void send(Dispatch d, Slot s, boolean start) {
-        if (start && !d.job.start(() -> interrupt(d), Wire.address(s.member))) { // cancelled while it waited
-            release(d, s);
-            pump(); // its room on the member is free again
-            maybeTerminate();
-            return;
-        }
-        MemberInvocation f;
+    private void send(Member member, Call<Payload> call) {
+        Job job = call.job();
+        Payload p = call.payload();
         // clustersafe: sealed at each send, so that a task sent again goes with a fresh nonce.
         Sealer sealing = sealer;
-        RemoteCall call = sealing == null
-                ? new RemoteCall(d.job.name(), d.payload, d.context)
-                : RemoteCall.sealed(sealing, d.job.name(), d.payload, d.context);
-        byte[] sealedTask = call.sealedBytes();
+        RemoteCall remote = sealing == null
+                ? new RemoteCall(job.name(), p.bytes, p.context)
+                : RemoteCall.sealed(sealing, job.name(), p.bytes, p.context);
+        byte[] sealedTask = remote.sealedBytes();
+        MemberInvocation f;
         try {
-            f = sender.send(call, s.member);
+            f = sender.send(remote, member);
         } catch (RuntimeException e) {
             if (memberLoss(e)) {
-                lostOne(d, s, false);
-            } else if (release(d, s)) {
-                d.job.fail(SubmitSite.appendTo(e, d.job, null));
-                pump(); // its room on the member is free again
-                maybeTerminate();
+                dispatcher.onLost(member, call);
+            } else if (dispatcher.release(member, call)) {
+                job.fail(SubmitSite.appendTo(e, job, null));
             }
             return;
         }
-        d.future = f;
-        if (d.interrupted) {
+        p.future = f;
+        if (p.interrupted) {
             cancel(f);
         }
-        f.whenDone((o, e) -> completed(d, s, sealedTask, o, e), completer);
+        f.whenDone((o, e) -> completed(member, call, sealedTask, o, e), completer);
     }
 
-    private void completed(Dispatch d, Slot s, byte @Nullable [] sealedTask, Outcome outcome, Throwable error) {
+    /** The dispatcher never starts a member: members are reported. */
+    @Override
+    public Member start(String id) {
+        throw new UnsupportedOperationException("cluster members are reported, never started by a pool");
+    }
+
+    /** Nothing to close: the dispatcher sends the member nothing more. */
+    @Override
+    public void close(Member member) {}
+
+    /** Never called: the policy has no cancel grace, as a member is not the pool's to kill. */
+    @Override
+    public void killStuck(Member member, Job job) {
+        throw new UnsupportedOperationException("cluster members are never killed by a pool");
+    }
+
+    @Override
+    public String where(Member member) {
+        return Wire.address(member);
+    }
+
+    /** Never called: members leave, they do not exit. */
+    @Override
+    public String exitDetail(Member member, int exitCode) {
+        return "left";
+    }
+
+    /** Never called: a lost member's calls run again elsewhere. */
+    @Override
+    public RuntimeException died(Member member, Job job, int exitCode, int attempts) {
+        return new IllegalStateException(
+                "member " + Wire.address(member) + " left while running task '" + job.name() + "'");
+    }
+
+    /** Never called: members are not started. */
+    @Override
+    public RuntimeException cannotStart(Job job, Exception cause) {
+        return new IllegalStateException("no member for task '" + job.name() + "': " + cause, cause);
+    }
+
+    @Override
+    public RuntimeException unavailable(Job job) {
+        return SubmitSite.appendTo(unavailable(), job, null);
+    }
+
+    /** The dispatcher is done: close the client, then report termination. */
+    @Override
+    public void terminated() {
+        ticker.shutdownNow();
+        Thread.ofPlatform()
+                .daemon()
+                .name("background-" + poolName + "-cluster-close")
+                .start(() -> {
+                    try {
+                        HazelcastInstance c = client;
+                        if (c != null) {
+                            c.shutdown();
+                        }
+                    } finally {
+                        ExitWatch.unregister(instanceName);
+                        terminated.countDown();
+                    }
+                });
+    }
+
+    // ---------------------------------------------------------------- answers
+
+    private void completed(
+            Member member, Call<Payload> call, byte @Nullable [] sealedTask, Outcome outcome, Throwable error) {
         // clustersafe: a sealed answer is opened before anything in it is read; one that does not
         // open makes its member faulty, and the member's tasks, this one included, go elsewhere.
         Sealer sealing = sealer;
@@ -576,135 +455,69 @@ public final class ClusterEngine implements Engine {
             try {
                 outcome = outcome.open(sealing, Objects.requireNonNull(sealedTask, "sealed"), codec);
             } catch (SealException e) {
-                faulty(s, e);
+                faulty(member, e);
                 return;
             }
         }
+        Job job = call.job();
         if (error == null && outcome.declined()) {
-            declined(d, s);
+            dispatcher.onDeclined(member, call);
             return;
         }
-        boolean mine;
-        List<Take> taken;
-        long now = System.nanoTime();
-        lock.lock();
-        try {
-            mine = s.running.remove(d);
-            if (mine) {
-                inFlight--;
+        if (error == null) {
+            try {
+                dispatcher.onOutcome(member, call, outcome.nanos()); // the next tasks go out before its callbacks run
+            } finally {
+                settle(job, member, outcome);
             }
-            if (error == null) {
-                unavailableSince = 0;
-                d.answered = true; // if the member-loss handling requeued it meanwhile, it is not sent again
-                if (mine) {
-                    pacing.answered(outcome.nanos(), now - d.sentAt, d.clean);
-                }
-            }
-            // On a failure the member may be gone: take only after the handling below.
-            taken = error == null ? takeLocked() : List.of();
-        } finally {
-            lock.unlock();
+            return;
         }
-        boolean more;
-        try {
-            more = sendAll(taken) || error != null; // the next tasks go out before this one's callbacks run
-        } finally {
-            if (error == null) {
-                settle(d, s, outcome);
-            }
+        Throwable cause = unwrap(error);
+        if (memberLoss(cause)) {
+            dispatcher.onLost(member, call);
+        } else if (!dispatcher.release(member, call)) {
+            // Requeued by the member-loss handling; the new send decides.
+        } else if (cause instanceof CancellationException) {
+            job.fail(new CancellationException("task '" + job.name() + "' was interrupted on member "
+                    + Wire.address(member) + " (pool '" + poolName + "' shut down now)"));
+        } else if (cause instanceof HazelcastSerializationException) {
+            job.fail(
+                    SubmitSite.appendTo(Transfer.cannotReadResult(job.name(), Wire.address(member), cause), job, null));
+        } else {
+            job.fail(SubmitSite.appendTo(cause, job, ranOn(member)));
         }
-        if (error != null) {
-            Throwable cause = unwrap(error);
-            if (!mine) {
-                // Already requeued by the member-loss handling; the new send decides.
-            } else if (cause instanceof CancellationException) {
-                d.job.fail(new CancellationException("task '" + d.job.name() + "' was interrupted on member "
-                        + Wire.address(s.member) + " (pool '" + poolName + "' shut down now)"));
-            } else if (memberLoss(cause)) {
-                lostOne(d, s, true);
-                return;
-            } else if (cause instanceof HazelcastSerializationException) {
-                d.job.fail(SubmitSite.appendTo(
-                        Transfer.cannotReadResult(d.job.name(), Wire.address(s.member), cause), d.job, null));
-            } else {
-                d.job.fail(SubmitSite.appendTo(cause, d.job, ranOn(s)));
-            }
-        }
-        if (more) {
-            pump();
-        }
-        maybeTerminate();
     }
 
-    private void settle(Dispatch d, Slot s, Outcome outcome) {
+    private void settle(Job job, Member member, Outcome outcome) {
         if (outcome.failed()) {
             Throwable error;
-            String ranOn = ranOn(s);
+            String ranOn = ranOn(member);
             try {
                 error = outcome.error(codec);
             } catch (RuntimeException e) {
-                error = Transfer.cannotReadResult(d.job.name(), outcome.member(), e);
+                error = Transfer.cannotReadResult(job.name(), outcome.member(), e);
                 ranOn = null; // made here
             }
-            d.job.fail(SubmitSite.appendTo(error, d.job, ranOn));
+            job.fail(SubmitSite.appendTo(error, job, ranOn));
             return;
         }
         Object value;
         try {
             value = outcome.value(codec);
         } catch (RuntimeException e) {
-            d.job.fail(SubmitSite.appendTo(
-                    Transfer.cannotReadResult(d.job.name(), Wire.address(s.member), e), d.job, null));
+            job.fail(SubmitSite.appendTo(Transfer.cannotReadResult(job.name(), Wire.address(member), e), job, null));
             return;
         }
-        d.job.succeed(value);
+        job.succeed(value);
     }
 
     /**
-     * A send to {@code s} failed because the member is gone or unreachable: send it elsewhere,
-     * unless the member-loss handling already did ({@code owned}: the caller already took it off).
+     * Asks the member running the call to interrupt it; a send that sets the invocation after
+     * this sees the flag and cancels it itself, so neither order loses the interrupt.
      */
-    private void lostOne(Dispatch d, Slot s, boolean owned) {
-        lock.lock();
-        try {
-            s.suspectUntil = System.nanoTime() + SUSPECT_NANOS;
-            if (!owned && s.running.remove(d)) {
-                inFlight--;
-                owned = true;
-            }
-            if (owned) {
-                requeueLocked(d);
-            }
-        } finally {
-            lock.unlock();
-        }
-        pump();
-        maybeTerminate();
-    }
-
-    private void requeueLocked(Dispatch d) {
-        if (!d.answered && !d.job.isDone()) {
-            queue.addFirst(d);
-        }
-    }
-
-    /** Takes {@code d} off {@code s}; true if this call did (and so owns {@code d}). */
-    private boolean release(Dispatch d, Slot s) {
-        lock.lock();
-        try {
-            if (s.running.remove(d)) {
-                inFlight--;
-                return true;
-            }
-            return false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void interrupt(Dispatch d) {
-        d.interrupted = true;
-        MemberInvocation f = d.future;
+    private void interrupt(Payload p) {
+        p.interrupted = true;
+        MemberInvocation f = p.future;
         if (f != null) {
             cancel(f);
         }
@@ -740,106 +553,53 @@ public final class ClusterEngine implements Engine {
             for (Member m : event.getMembers()) {
                 added(m);
             }
-            pump();
         }
 
         @Override
         public void memberAdded(MembershipEvent event) {
             added(event.getMember());
-            pump();
         }
 
         @Override
         public void memberRemoved(MembershipEvent event) {
             removed(event.getMember().getUuid());
-            pump();
-            maybeTerminate();
         }
     }
 
     /**
-     * clustersafe: member {@code s} answered with something that does not open with the secret
+     * clustersafe: {@code member} answered with something that does not open with the secret
      * (unsealed, forged, another secret): it gets no more tasks from this pool, and what it
      * holds goes to the other members.
      */
-    private void faulty(Slot s, SealException e) {
-        String why = "member " + Wire.address(s.member) + " answered with a result that does not open with this pool's"
-                + " secret (" + settings.secret() + "): " + e.getMessage();
+    private void faulty(Member member, SealException e) {
+        String why = "member " + Wire.address(member) + " answered with a result that does not open with this"
+                + " pool's secret (" + settings.secret() + "): " + e.getMessage();
         Log.LOGGER.log(
                 System.Logger.Level.WARNING,
                 "background pool '" + poolName + "': " + why + ". The pool sends it no more tasks; its tasks go to"
                         + " the other members");
-        lock.lock();
-        try {
-            faulty.add(s.member.getUuid());
-            lastFault = why;
-        } finally {
-            lock.unlock();
-        }
-        removed(s.member.getUuid());
-        pump();
-        maybeTerminate();
-    }
-
-    /**
-     * clustersafe: member {@code s} is draining and declined {@code d} before it began: {@code d}
-     * goes back to the front of the queue, and the member gets no more tasks.
-     */
-    private void declined(Dispatch d, Slot s) {
-        lock.lock();
-        try {
-            s.leaving = true;
-            if (s.running.remove(d)) {
-                inFlight--;
-                requeueLocked(d);
-            }
-        } finally {
-            lock.unlock();
-        }
-        pump();
-        maybeTerminate();
+        lastFault = why;
+        faults.incrementAndGet();
+        dispatcher.onFaulty(member);
+        members = dispatcher.workers().size();
     }
 
     private void added(Member m) {
         if (m.getAttribute(Wire.WORKER_ATTRIBUTE) == null) {
             return; // a member that is not a background worker has no background executor
         }
-        boolean joined = false;
-        lock.lock();
-        try {
-            if (!slots.containsKey(m.getUuid()) && !faulty.contains(m.getUuid())) {
-                slots.put(m.getUuid(), new Slot(m));
-                members = slots.size();
-                unavailableSince = 0;
-                workerSeen.signalAll();
-                joined = true;
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (joined) {
-            events.memberJoined(Wire.address(m));
+        Member handle = known.computeIfAbsent(m.getUuid(), u -> m);
+        if (dispatcher.onJoined(handle, workerThreads(m))) {
+            members = dispatcher.workers().size();
+            wake();
         }
     }
 
-    private void removed(UUID member) {
-        Slot s;
-        lock.lock();
-        try {
-            s = slots.remove(member);
-            members = slots.size();
-            if (s != null) {
-                for (Dispatch d : s.running) {
-                    inFlight--;
-                    requeueLocked(d);
-                }
-                s.running.clear();
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (s != null) {
-            events.memberLeft(Wire.address(s.member));
+    private void removed(UUID uuid) {
+        Member handle = known.get(uuid);
+        if (handle != null) {
+            dispatcher.onLeft(handle);
+            members = dispatcher.workers().size();
         }
     }
 
@@ -847,68 +607,42 @@ public final class ClusterEngine implements Engine {
         switch (event.getState()) {
             case CLIENT_DISCONNECTED, SHUTTING_DOWN -> {
                 // Cut off from every member: what they hold is as good as lost. Resend on reconnect.
-                List<UUID> all;
-                lock.lock();
-                try {
-                    connected = false;
-                    all = new ArrayList<>(slots.keySet());
-                } finally {
-                    lock.unlock();
+                connected = false;
+                for (Member m : dispatcher.workers()) {
+                    removed(m.getUuid());
                 }
-                all.forEach(this::removed);
             }
             case CLIENT_CONNECTED, CLIENT_CHANGED_CLUSTER -> {
-                lock.lock();
-                try {
-                    connected = true;
-                    workerSeen.signalAll();
-                } finally {
-                    lock.unlock();
-                }
+                connected = true;
+                wake();
                 reconcile();
-                pump();
             }
             default -> {}
         }
     }
 
-    /** Brings the slots in line with the client's member list. */
+    /** Brings the dispatcher's members in line with the client's member list. */
     private void reconcile() {
         HazelcastInstance c = client;
-        if (c == null || !c.getLifecycleService().isRunning()) {
-            return;
+        if (c == null || !c.getLifecycleService().isRunning() || !connected) {
+            return; // the client keeps its last member list while cut off: not a sign of life
         }
-        lock.lock();
+        Set<Member> listed;
         try {
-            if (!connected) {
-                return; // the client keeps its last member list while cut off: not a sign of life
-            }
-        } finally {
-            lock.unlock();
-        }
-        Set<Member> members;
-        try {
-            members = c.getCluster().getMembers();
+            listed = c.getCluster().getMembers();
         } catch (RuntimeException e) {
-            return; // not connected; the disconnection handling has cleared the slots
+            return; // not connected; the disconnection handling has cleared the members
         }
         Set<UUID> present = new HashSet<>();
-        for (Member m : members) {
+        for (Member m : listed) {
             present.add(m.getUuid());
             added(m);
         }
-        List<UUID> gone = new ArrayList<>();
-        lock.lock();
-        try {
-            for (UUID u : slots.keySet()) {
-                if (!present.contains(u)) {
-                    gone.add(u);
-                }
+        for (Member m : dispatcher.workers()) {
+            if (!present.contains(m.getUuid())) {
+                removed(m.getUuid());
             }
-        } finally {
-            lock.unlock();
         }
-        gone.forEach(this::removed);
     }
 
     private void tick() {
@@ -916,21 +650,6 @@ public final class ClusterEngine implements Engine {
             exitIfForgotten();
             completer.nudge();
             reconcile();
-            List<Dispatch> expired = new ArrayList<>();
-            lock.lock();
-            try {
-                if (unavailableTooLong(System.nanoTime())) {
-                    expired.addAll(queue);
-                    queue.clear();
-                }
-            } finally {
-                lock.unlock();
-            }
-            for (Dispatch d : expired) {
-                d.job.fail(SubmitSite.appendTo(unavailable(), d.job, null));
-            }
-            pump();
-            maybeTerminate();
         } catch (RuntimeException | Error e) {
             Log.LOGGER.log(
                     System.Logger.Level.WARNING, "background pool '" + poolName + "': cluster housekeeping failed", e);
@@ -945,35 +664,9 @@ public final class ClusterEngine implements Engine {
      * they are once core's exit guard has begun.
      */
     private void exitIfForgotten() {
-        if (shutdown || !ExitWatch.onlyClientsLeft()) {
-            return;
+        if (!dispatcher.isShutdown() && ExitWatch.onlyClientsLeft()) {
+            dispatcher.shutdownIfIdle();
         }
-        lock.lock();
-        try {
-            if (!queue.isEmpty() || inFlight > 0) {
-                return;
-            }
-            shutdown = true;
-        } finally {
-            lock.unlock();
-        }
-        maybeTerminate();
-    }
-
-    /** Updates {@link #unavailableSince}; true once no member has been usable for memberWait. */
-    private boolean unavailableTooLong(long now) {
-        boolean any = false;
-        for (Slot s : slots.values()) {
-            any |= s.usable(now);
-        }
-        if (any && connected) {
-            return false;
-        }
-        if (unavailableSince == 0) {
-            unavailableSince = now == 0 ? 1 : now;
-            return false;
-        }
-        return now - unavailableSince > settings.memberWait().toNanos();
     }
 
     private ClusterUnavailableException unavailable() {
@@ -987,46 +680,8 @@ public final class ClusterEngine implements Engine {
 
     /** clustersafe: the faulty members, for {@link #unavailable()}. */
     private String faults() {
-        lock.lock();
-        try {
-            return lastFault == null
-                    ? ""
-                    : ". " + faulty.size() + " member(s) were dropped as faulty; the last: " + lastFault;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    // ---------------------------------------------------------------- termination
-
-    private void maybeTerminate() {
-        if (!shutdown) {
-            return; // set before the shutdown calls this method itself
-        }
-        lock.lock();
-        try {
-            if (terminating || !queue.isEmpty() || inFlight > 0) {
-                return;
-            }
-            terminating = true;
-        } finally {
-            lock.unlock();
-        }
-        ticker.shutdownNow();
-        Thread.ofPlatform()
-                .daemon()
-                .name("background-" + poolName + "-cluster-close")
-                .start(() -> {
-                    try {
-                        HazelcastInstance c = client;
-                        if (c != null) {
-                            c.shutdown();
-                        }
-                    } finally {
-                        ExitWatch.unregister(instanceName);
-                        terminated.countDown();
-                    }
-                });
+        String last = lastFault;
+        return last == null ? "" : ". " + faults.get() + " member(s) were dropped as faulty; the last: " + last;
     }
 
     private static int workerThreads(Member m) {
@@ -1062,19 +717,13 @@ public final class ClusterEngine implements Engine {
         return t;
     }
 
-    /** Where a failure that came from member {@code s} ran, for {@link SubmitSite}. */
-    private static String ranOn(Slot s) {
-        return "member " + Wire.address(s.member);
+    /** Where a failure that came from {@code member} ran, for {@link SubmitSite}. */
+    private static String ranOn(Member member) {
+        return "member " + Wire.address(member);
     }
 
     @Override
     public String toString() {
-        lock.lock();
-        try {
-            return "ClusterEngine[" + poolName + ", cluster '" + settings.clusterName() + "', " + slots.size()
-                    + " members, " + queue.size() + " queued, " + inFlight + " in flight, n=" + n + ", " + pacing + "]";
-        } finally {
-            lock.unlock();
-        }
+        return "ClusterEngine[" + poolName + ", cluster '" + settings.clusterName() + "', " + dispatcher + "]";
     }
 }

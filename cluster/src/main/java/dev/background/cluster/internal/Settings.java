@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param members {@code host:port} addresses to connect to
  * @param connectTimeout how long opening waits for a worker
  * @param memberWait how long tasks wait when no worker is reachable
- * @param prefetch tasks sent ahead per member beyond n (0: none), or -1 to let {@link Pacing} decide
+ * @param prefetch tasks sent ahead per member beyond n (0: none), or -1 to let the dispatcher's automatic rule decide
  * @param hazelcastLogging the {@value #HAZELCAST_LOGGING_TYPE} of the pools' clients, or null for Hazelcast's default
  * @param secret the cluster's secret, which seals tasks and results, or null for none
  */

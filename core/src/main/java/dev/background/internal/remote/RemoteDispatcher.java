@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -18,54 +20,95 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The scheduling of remote jobs, free of any transport: a queue of calls and up to {@code n}
- * workers, each running one call at a time with up to {@code prefetch} more sent ahead in
- * batches (a busy worker is topped up once it has run down to half of that). A
- * {@link RemoteTransport} starts, feeds and kills the workers and reports what they say through
- * the {@code on*} methods; a {@link Scheduler} supplies time, so that tests drive every path
- * with a fake transport and a manual clock.
+ * The scheduling of remote jobs, free of any transport: a queue of calls and the workers that run
+ * them, with calls sent ahead of what a worker runs at once by a send-ahead policy
+ * ({@link Pacing}: a fixed number, or the bandwidth-delay rule), in batches (a busy worker is
+ * topped up, in one go, once fewer than half of what may be sent ahead to it is waiting). A
+ * {@link RemoteTransport} feeds the workers and reports what they say through the {@code on*}
+ * methods; a {@link Scheduler} supplies time, so that tests drive every path with a fake
+ * transport and a manual clock.
+ *
+ * <p>Two kinds of workers ({@link Workers}), one per remote kind:
+ * <ul>
+ * <li>{@link Workers#STARTED} (worker processes): the dispatcher starts up to {@code n} workers
+ * through the transport, each running one call at a time; a call sent ahead is started when the
+ * worker reports that it began it; a worker's death costs the call it was running an attempt.
+ * <li>{@link Workers#REPORTED} (cluster members): the transport reports workers as they join
+ * ({@link #onJoined}) and leave ({@link #onLeft}); the dispatcher never starts one. Each runs up
+ * to {@code n} calls at once (fewer if it says it has fewer threads), so a member is one worker
+ * here, not {@code n} workers sharing a connection: what is decided per member (its send-ahead,
+ * which grows with its threads; its loss, which takes all its calls; being faulty or leaving;
+ * choosing the least loaded member) stays one decision, and a resize changes one number. Calls
+ * are started when sent (members do not report when they begin one), so a call with a time limit
+ * waits for a free thread rather than being sent ahead. A member's loss charges no call: all it
+ * held go back to the front of the queue (at least once; the first answer settles the job, a
+ * later one is ignored). A send that fails for loss of the member makes it <i>suspect</i>
+ * (skipped for {@value #SUSPECT_MILLIS} ms); a member found faulty ({@link #onFaulty}) is never
+ * used again, even if reported again; one that declines a call ({@link #onDeclined}) is leaving
+ * and takes no more. When no usable member has been seen for {@code memberWaitNanos} (checked at
+ * each submit and every {@value #MEMBER_CHECK_MILLIS} ms; only a join or an answer resets it, so
+ * that a member that stays listed but fails every send cannot keep calls bouncing forever), the
+ * queued calls and new ones fail with {@link RemoteTransport#unavailable}.
+ * </ul>
  *
  * <p>Maintainers' overview.
  * <ul>
  * <li><b>Lock.</b> One monitor ({@code this}) guards the queue, the worker list, every worker's
- * in-flight map and counters, the start-failure count and the lifecycle flags. Nothing slow or
+ * in-flight map and counters, the start-failure count, the faulty set, the member-wait state,
+ * {@link Pacing} (not thread-safe itself) and the lifecycle flags. Nothing slow or
  * foreign runs under it except {@link RemoteTransport#start}: sends, closes and settlements
  * (which run user callbacks) are collected in an {@link Effects} and done once it is released.
  * {@link Job#start} is called under it, which is safe because the interrupter it registers never
  * takes the lock (it hands the work to the scheduler): a canceller spinning in the pool's task
  * cannot wait for us.
- * <li><b>Ordering.</b> A worker runs its calls in the order sent and answers each before it
- * begins the next, so the oldest entry of its in-flight map is the one it is running, if that one
- * has started; when it dies, that call died with it and the later ones never began: they go back
- * to the front of the queue.
+ * <li><b>Ordering (started workers).</b> A worker runs its calls in the order sent and answers
+ * each before it begins the next, so the oldest entry of its in-flight map is the one it is
+ * running, if that one has started; when it dies, that call died with it and the later ones never
+ * began: they go back to the front of the queue.
  * <li><b>Started.</b> A call sent to an idle, ready worker ({@link Op#RUN}) is started
  * ({@link Job#start}) when sent. One sent ahead to a busy or booting worker ({@link Op#RUN_AHEAD})
  * is started when the worker reports it ({@link #onStarted}), so that neither a JVM start nor a
  * wait behind another call counts against a time limit. A call sent ahead and settled before that
  * (cancel) is dropped ({@link Op#DROP}) from the cancelling thread, before {@code cancel} returns.
- * A {@link Call} is started once; after a death it may be sent again without a second start, so
- * its interrupter and time limit stay valid.
+ * A call sent to a reported worker is always started when sent ({@link Op#RUN}). A {@link Call}
+ * is started once; after a death or a loss it may be sent again without a second start, so its
+ * interrupter and time limit stay valid.
  * <li><b>Ownership.</b> A call is in at most one place: the queue, or one worker's in-flight map.
- * Whoever removes it from there under the lock (an answer, a recall, the death handling) owns it
- * and alone decides what happens next; a late report about it finds it gone and does nothing.
- * <li><b>Stealing.</b> With nothing queued and a worker free (or room for one), calls sent ahead
+ * Whoever removes it from there under the lock (an answer, a recall, the death or loss handling,
+ * {@link #release}) owns it and alone decides what happens next; a late report about it finds it
+ * gone and does nothing. One exception, for reported workers: an outcome
+ * ({@link #onOutcome}) from a member whose loss already requeued the call is still a true answer:
+ * it marks the call answered and takes it out of the queue, so that it is never sent again, and
+ * the transport settles the job with it (taking it out of the queue is linear, but only happens
+ * on this rare path).
+ * <li><b>Stealing (started workers).</b> With nothing queued and a worker free (or room for one), calls sent ahead
  * to a worker busy with one call for over {@value #STEAL_AFTER_MILLIS} ms are taken back
  * ({@link Op#RECALL}, answered by {@link #onRecalled} if not begun) and dispatched again; checked
  * at every dispatch and every 20 ms.
- * <li><b>Start-up deaths.</b> A worker that exits before it reports ready charges no attempt to
+ * <li><b>Start-up deaths (started workers).</b> A worker that exits before it reports ready charges no attempt to
  * any call: what it held goes back to the queue. Such deaths are counted per pool and reset by
  * any ready report; each delays the next start (backoff, doubling up to
  * {@value #MAX_BACKOFF_MILLIS} ms), and after {@code startFailuresToGiveUp} in a row, with no
  * ready worker left to run them, the waiting calls fail with the last death's message (a bad JVM
  * option, a missing class path). A worker killed by a signal before it was ready was killed from
  * outside, not broken by its configuration: it delays the next start but fails no call.
- * <li><b>Workers</b> count against {@code n} from start until closed; a closing worker (recycled,
- * resized away, shutting down) takes no new calls and is closed once it has none. Every exit is
- * reported by the transport ({@link #onExit}); one the dispatcher did not ask for is a death.
- * <li><b>Events.</b> A worker's first ready report is told to the pool as started; its exit as
- * stopped if it was closed or killed on purpose (retired, stuck), else as died (even while it was
- * closing, say recycled, with calls still to answer), before the calls it took down are failed. Both are told once the lock is released, named by {@link RemoteTransport#where}.
- * <li><b>Termination</b>: shut down, queue empty, and every worker seen to exit.
+ * <li><b>Workers</b> (started) count against {@code n} from start until closed; a closing worker
+ * (recycled, resized away, shutting down) takes no new calls and is closed once it has none.
+ * Every exit is reported by the transport ({@link #onExit}); one the dispatcher did not ask for
+ * is a death.
+ * <li><b>Events.</b> A started worker's first ready report is told to the pool as started; its
+ * exit as stopped if it was closed or killed on purpose (retired, stuck), else as died (even while
+ * it was closing, say recycled, with calls still to answer), before the calls it took down are
+ * failed. A reported worker's join and leave are told as a member joined and left. All are told
+ * once the lock is released, named by {@link RemoteTransport#where}; so a join and a leave of the
+ * same member reported at once from two threads may reach listeners in either order.
+ * <li><b>Timers.</b> Backoff, suspicion, the member wait, stealing and idle checks run on the
+ * {@link Scheduler}; each takes the lock briefly and then does its effects like any report. The
+ * member wait's failures run user callbacks, so they go to {@link Scheduler#settle}, off the
+ * shared timer thread.
+ * <li><b>Termination</b>: shut down, queue empty, and every started worker seen to exit (reported
+ * workers: no call in flight). {@link RemoteTransport#terminated} is then told once, outside the
+ * lock.
  * </ul>
  *
  * @param <W> the transport's handle of one worker
@@ -80,6 +123,18 @@ public final class RemoteDispatcher<W, P> {
     private static final long STEAL_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     static final long FIRST_BACKOFF_MILLIS = 50;
     static final long MAX_BACKOFF_MILLIS = 1_000;
+    /** A reported worker whose send failed for loss of it is skipped this long. */
+    static final long SUSPECT_MILLIS = 1_000;
+    /** How often the member wait is checked. */
+    static final long MEMBER_CHECK_MILLIS = 200;
+
+    /** Who brings the workers; see the overview. */
+    public enum Workers {
+        /** The dispatcher starts them (up to {@code n}, one call at a time each): worker processes. */
+        STARTED,
+        /** The transport reports them as they join and leave ({@code n} calls at once each): cluster members. */
+        REPORTED
+    }
 
     /**
      * How the dispatcher treats its workers.
@@ -89,8 +144,11 @@ public final class RemoteDispatcher<W, P> {
      * @param idleTimeoutNanos retire workers idle this long, 0 for never
      * @param retries reruns of a call whose worker died while running it
      * @param cancelGraceNanos time an interrupted call has to stop before its worker is killed
-     * @param prefetch calls sent ahead to a busy worker
+     * @param prefetch calls sent ahead to a worker beyond what it runs at once, or -1 for the
+     *     automatic rule of {@link Pacing}
      * @param startFailuresToGiveUp start-up deaths in a row after which waiting calls fail
+     * @param workers who brings the workers
+     * @param memberWaitNanos reported workers: how long calls wait while no worker is usable, 0 for ever
      */
     public record Policy(
             boolean eager,
@@ -99,7 +157,53 @@ public final class RemoteDispatcher<W, P> {
             int retries,
             long cancelGraceNanos,
             int prefetch,
-            int startFailuresToGiveUp) {}
+            int startFailuresToGiveUp,
+            Workers workers,
+            long memberWaitNanos) {
+
+        /**
+         * A policy for workers the dispatcher starts (worker processes).
+         *
+         * @param eager start workers at once, and replace dead ones at once
+         * @param maxTasksPerWorker recycle a worker after this many calls, 0 for never
+         * @param idleTimeoutNanos retire workers idle this long, 0 for never
+         * @param retries reruns of a call whose worker died while running it
+         * @param cancelGraceNanos time an interrupted call has to stop before its worker is killed
+         * @param prefetch calls sent ahead to a busy worker
+         * @param startFailuresToGiveUp start-up deaths in a row after which waiting calls fail
+         */
+        public Policy(
+                boolean eager,
+                int maxTasksPerWorker,
+                long idleTimeoutNanos,
+                int retries,
+                long cancelGraceNanos,
+                int prefetch,
+                int startFailuresToGiveUp) {
+            this(
+                    eager,
+                    maxTasksPerWorker,
+                    idleTimeoutNanos,
+                    retries,
+                    cancelGraceNanos,
+                    prefetch,
+                    startFailuresToGiveUp,
+                    Workers.STARTED,
+                    0);
+        }
+
+        /**
+         * A policy for workers the transport reports (cluster members): nothing is started,
+         * retired or killed, and a lost member's calls run again elsewhere with no attempt charged.
+         *
+         * @param prefetch calls sent ahead to a member beyond {@code n}, or -1 for the automatic rule
+         * @param memberWaitNanos how long calls wait while no member is usable, 0 for ever
+         * @return the policy
+         */
+        public static Policy members(int prefetch, long memberWaitNanos) {
+            return new Policy(false, 0, 0, 0, 0, prefetch, 0, Workers.REPORTED, memberWaitNanos);
+        }
+    }
 
     /** What the transport writes to a worker. */
     public enum Op {
@@ -123,7 +227,7 @@ public final class RemoteDispatcher<W, P> {
      *
      * @param op what to do
      * @param id the call's id
-     * @param call the call, for {@link Op#RUN} and {@link Op#RUN_AHEAD}; else null
+     * @param call the call, for {@link Op#RUN}, {@link Op#RUN_AHEAD} and {@link Op#INTERRUPT}; else null
      * @param <P> the transport's payload
      */
     public record Send<P>(Op op, long id, @Nullable Call<P> call) {}
@@ -145,6 +249,12 @@ public final class RemoteDispatcher<W, P> {
         private boolean listening;
         private int attempts;
         private @Nullable Slot<?, P> worker;
+        /** Reported workers: an outcome is in hand (it settles the job): never send it again. */
+        private boolean answered;
+        /** When it was last sent, and whether its worker had a free thread then (for {@link Pacing}). */
+        private long sentNanos;
+
+        private boolean clean;
 
         Call(Job job, P payload, long id, RemoteDispatcher<?, P> d) {
             this.job = job;
@@ -176,7 +286,13 @@ public final class RemoteDispatcher<W, P> {
     private static final class Slot<W, P> {
         final W handle;
         final LinkedHashMap<Long, Call<P>> inflight = new LinkedHashMap<>();
+        /** Calls it runs at once by its own account: 1 for a started worker. */
+        final int threads;
+
         int sent;
+        /** Not sent to before this time (reported workers: a send to it failed for its loss). */
+        long suspectUntil;
+
         /** Takes no new calls; closed once it has none. */
         boolean closing;
         /** Closed, or about to be: its exit is expected. */
@@ -187,9 +303,11 @@ public final class RemoteDispatcher<W, P> {
         boolean ready;
         long idleSinceNanos;
 
-        Slot(W handle, long now) {
+        Slot(W handle, int threads, long now) {
             this.handle = handle;
+            this.threads = threads;
             this.idleSinceNanos = now;
+            this.suspectUntil = now;
         }
     }
 
@@ -216,11 +334,15 @@ public final class RemoteDispatcher<W, P> {
     private final RemoteTransport<W, P> transport;
     private final Scheduler scheduler;
     private final EngineEvents events;
+    private final Pacing pacing;
+    private final boolean reported;
 
     private final ArrayDeque<Call<P>> queue = new ArrayDeque<>();
     private final List<Slot<W, P>> workers = new ArrayList<>();
     /** Every worker whose exit has not been reported yet, open or closed. */
     private final Map<W, Slot<W, P>> alive = new HashMap<>();
+    /** Reported workers found faulty: never used again. */
+    private final Set<W> faulty = new HashSet<>();
 
     private final CountDownLatch terminated = new CountDownLatch(1);
     private int n;
@@ -235,12 +357,16 @@ public final class RemoteDispatcher<W, P> {
     private long nextStartNanos;
 
     private boolean startRetryScheduled;
+    /** Reported workers: whether no usable worker has been seen since {@link #unavailableSinceNanos}. */
+    private boolean unavailable;
+
+    private long unavailableSinceNanos;
 
     /**
      * Creates a dispatcher; {@link #start} then starts it.
      *
      * @param poolName the pool's name, for messages
-     * @param n how many workers at most
+     * @param n started workers: how many at most; reported workers: how many calls each runs at once
      * @param policy how to treat workers
      * @param transport the workers' transport
      * @param scheduler time and deferred work
@@ -260,11 +386,13 @@ public final class RemoteDispatcher<W, P> {
         this.scheduler = scheduler;
         this.events = events;
         this.nextStartNanos = scheduler.nanoTime();
+        this.pacing = new Pacing(policy.prefetch());
+        this.reported = policy.workers() == Workers.REPORTED;
     }
 
     /**
      * Starts the dispatcher: with an eager policy, its workers, and its periodic checks (idle
-     * workers, stealing). Separate from the constructor so that a transport's reader threads,
+     * workers, stealing, the member wait). Separate from the constructor so that a transport's reader threads,
      * started with the first workers, find the dispatcher in place. Call once.
      */
     public void start() {
@@ -275,8 +403,12 @@ public final class RemoteDispatcher<W, P> {
             long period = Math.max(policy.idleTimeoutNanos() / 4, TimeUnit.MILLISECONDS.toNanos(20));
             scheduler.schedule(() -> every(period, this::retireIdle), period);
         }
-        if (policy.prefetch() > 0) {
+        if (policy.prefetch() > 0 && !reported) {
             scheduler.schedule(() -> every(STEAL_PERIOD_NANOS, this::stealForIdleWorkers), STEAL_PERIOD_NANOS);
+        }
+        if (policy.memberWaitNanos() > 0) {
+            long period = TimeUnit.MILLISECONDS.toNanos(MEMBER_CHECK_MILLIS);
+            scheduler.schedule(() -> every(period, this::expireIfUnavailable), period);
         }
     }
 
@@ -290,7 +422,9 @@ public final class RemoteDispatcher<W, P> {
     // ------------------------------------------------------------------ submitting
 
     /**
-     * Accepts a job; it is sent to a worker as soon as one has room.
+     * Accepts a job; it is sent to a worker as soon as one has room, its sends done in this
+     * thread before this returns. With reported workers and none usable for the member wait, the
+     * job fails at once instead ({@link RemoteTransport#unavailable}), in this thread.
      *
      * @param job the job
      * @param payload its serialised call
@@ -298,12 +432,19 @@ public final class RemoteDispatcher<W, P> {
      */
     public void execute(Job job, P payload) {
         Effects fx = new Effects();
+        boolean refused;
         synchronized (this) {
             if (shutdown) {
                 throw rejected();
             }
-            queue.addLast(new Call<>(job, payload, ++callSeq, this));
-            dispatchLocked(fx);
+            refused = unavailableTooLongLocked(scheduler.nanoTime());
+            if (!refused) {
+                queue.addLast(new Call<>(job, payload, ++callSeq, this));
+                dispatchLocked(fx);
+            }
+        }
+        if (refused) {
+            job.fail(transport.unavailable(job));
         }
         run(fx);
     }
@@ -343,7 +484,7 @@ public final class RemoteDispatcher<W, P> {
             }
             Slot<W, P> w;
             try {
-                w = pickLocked(fx);
+                w = pickLocked(r, fx);
             } catch (IOException | RuntimeException e) {
                 queue.pollFirst();
                 fx.dropped.add(r);
@@ -354,13 +495,14 @@ public final class RemoteDispatcher<W, P> {
                 break;
             }
             queue.pollFirst();
-            boolean ahead = !w.inflight.isEmpty() || !w.ready;
+            long now = scheduler.nanoTime();
+            boolean ahead = !reported && (!w.inflight.isEmpty() || !w.ready); // members never say when they begin
             if (!ahead && !r.started) {
                 if (!r.job.start(r.interrupter, transport.where(w.handle))) {
                     continue; // cancelled while queued: start's refusal has reported its end
                 }
                 r.started = true;
-                r.startedNanos = scheduler.nanoTime();
+                r.startedNanos = now;
             }
             if (ahead && !r.started && !r.listening && r.job instanceof CompletionStage<?> stage) {
                 r.listening = true; // a call cancelled while it waits in a worker must never begin
@@ -373,6 +515,8 @@ public final class RemoteDispatcher<W, P> {
                     }
                 });
             }
+            r.clean = w.inflight.size() < running(w);
+            r.sentNanos = now;
             w.inflight.put(r.id, r);
             r.worker = w;
             r.recalling = false;
@@ -382,38 +526,64 @@ public final class RemoteDispatcher<W, P> {
             }
             fx.send(w, new Send<>(ahead ? Op.RUN_AHEAD : Op.RUN, r.id, r));
         }
-        if (queue.isEmpty()) {
+        if (queue.isEmpty() && !reported) {
             stealLocked(fx);
         }
     }
 
     /**
-     * An idle worker, else a new one if under n (and not backing off), else the least loaded one
-     * with prefetch room. A busy worker is topped up only once it has run down to half its
-     * prefetch (or while it is being topped up in this same dispatch), so that sends go out in
-     * batches.
+     * For {@code r}: the least loaded usable worker with a free thread, else (started workers) a
+     * new one if under n and not backing off, else the least loaded one with send-ahead room
+     * ({@link #roomLocked}). A call with a time limit that starts when sent (reported workers)
+     * only goes to a free thread: sent ahead, its time would run while it waits on the member.
      */
-    private @Nullable Slot<W, P> pickLocked(Effects fx) throws IOException {
-        for (Slot<W, P> w : workers) {
-            if (!w.closing && w.inflight.isEmpty()) {
-                return w;
-            }
-        }
-        if (workers.size() < n && mayStartLocked()) {
-            return startLocked();
-        }
-        int prefetch = policy.prefetch();
-        Slot<W, P> best = null;
+    private @Nullable Slot<W, P> pickLocked(Call<P> r, Effects fx) throws IOException {
+        long now = scheduler.nanoTime();
+        Slot<W, P> free = null;
         for (Slot<W, P> w : workers) {
             int load = w.inflight.size();
-            if (!w.closing
-                    && load <= prefetch
-                    && (load <= prefetch / 2 || fx.sends.containsKey(w))
-                    && (best == null || load < best.inflight.size())) {
+            if (usable(w, now) && load < running(w) && (free == null || load < free.inflight.size())) {
+                free = w;
+            }
+        }
+        if (free != null) {
+            return free;
+        }
+        if (!reported && workers.size() < n && mayStartLocked()) {
+            return startLocked();
+        }
+        if (reported && r.job.timeLimitNanos() > 0) {
+            return null;
+        }
+        Slot<W, P> best = null;
+        for (Slot<W, P> w : workers) {
+            if (usable(w, now) && roomLocked(w, fx) && (best == null || w.inflight.size() < best.inflight.size())) {
                 best = w;
             }
         }
         return best;
+    }
+
+    /**
+     * Whether a worker may take one more call ahead: it holds fewer than its base ({@code n} for
+     * a member, 1 for a started worker) plus what {@link #pacing} sends ahead, and fewer than half
+     * of that send-ahead is waiting, or it is being topped up in this same dispatch. So a worker
+     * is topped up in one batch once it has run down to half, and sends and answers share writes.
+     */
+    private boolean roomLocked(Slot<W, P> w, Effects fx) {
+        int load = w.inflight.size();
+        int base = reported ? n : 1;
+        int ahead = pacing.prefetch(base, w.threads);
+        return load < base + ahead && (load - base < ahead / 2 || fx.sends.containsKey(w));
+    }
+
+    /** Calls a worker runs at once. */
+    private int running(Slot<W, P> w) {
+        return reported ? Math.min(n, w.threads) : 1;
+    }
+
+    private static boolean usable(Slot<?, ?> w, long now) {
+        return !w.closing && now - w.suspectUntil >= 0;
     }
 
     /** Whether a worker may start now; if not (backoff), a dispatch is scheduled for when it may. */
@@ -430,9 +600,16 @@ public final class RemoteDispatcher<W, P> {
     }
 
     private void retryStart() {
-        Effects fx = new Effects();
         synchronized (this) {
             startRetryScheduled = false;
+        }
+        redispatch();
+    }
+
+    /** Dispatches again: a timer found that a worker may be started or used again. */
+    private void redispatch() {
+        Effects fx = new Effects();
+        synchronized (this) {
             fillEagerLocked();
             dispatchLocked(fx);
         }
@@ -453,7 +630,7 @@ public final class RemoteDispatcher<W, P> {
     private Slot<W, P> startLocked() throws IOException {
         workerSeq++;
         W handle = transport.start(poolName + "-worker-" + workerSeq);
-        Slot<W, P> w = new Slot<>(handle, scheduler.nanoTime());
+        Slot<W, P> w = new Slot<>(handle, 1, scheduler.nanoTime());
         workers.add(w);
         alive.put(handle, w);
         return w;
@@ -623,9 +800,244 @@ public final class RemoteDispatcher<W, P> {
                 fillEagerLocked();
             }
             dispatchLocked(fx);
+            checkTerminatedLocked(fx);
         }
         run(fx);
         return r;
+    }
+
+    // ------------------------------------------------------------------ reports about reported workers
+
+    /**
+     * A worker has joined (a member is reachable): it takes calls at once. Ignored if it is known
+     * already or was found faulty. Its sends are done in this thread before this returns.
+     *
+     * @param worker the worker
+     * @param threads how many calls it runs at once by its own account ({@link Integer#MAX_VALUE} if it does not say)
+     * @return true if it is new
+     */
+    public boolean onJoined(W worker, int threads) {
+        Effects fx = new Effects();
+        synchronized (this) {
+            if (alive.containsKey(worker) || faulty.contains(worker)) {
+                return false;
+            }
+            Slot<W, P> w = new Slot<>(worker, threads, scheduler.nanoTime());
+            w.ready = true;
+            workers.add(w);
+            alive.put(worker, w);
+            unavailable = false;
+            dispatchLocked(fx);
+        }
+        events.memberJoined(transport.where(worker));
+        run(fx);
+        return true;
+    }
+
+    /**
+     * A worker has left (or is unreachable): every call it held goes back to the front of the
+     * queue, in the order sent, with no attempt charged, and runs elsewhere. Ignored if unknown.
+     *
+     * @param worker the worker
+     */
+    public void onLeft(W worker) {
+        leave(worker, false);
+    }
+
+    /**
+     * A worker answered with something that cannot be trusted (a result that does not open with
+     * the pool's secret): it is never used again, even if reported again, and its calls go back
+     * to the queue as if it had left.
+     *
+     * @param worker the worker
+     */
+    public void onFaulty(W worker) {
+        leave(worker, true);
+    }
+
+    private void leave(W worker, boolean isFaulty) {
+        Effects fx = new Effects();
+        Slot<W, P> w;
+        synchronized (this) {
+            if (isFaulty) {
+                faulty.add(worker);
+            }
+            w = alive.remove(worker);
+            if (w == null) {
+                return;
+            }
+            workers.remove(w);
+            List<Call<P>> held = new ArrayList<>(w.inflight.values());
+            w.inflight.clear();
+            for (int i = held.size() - 1; i >= 0; i--) {
+                requeueLocked(held.get(i));
+            }
+            dispatchLocked(fx);
+            checkTerminatedLocked(fx);
+        }
+        events.memberLeft(transport.where(worker));
+        run(fx);
+    }
+
+    /** Puts a call taken off its worker back at the front of the queue, unless it has been answered. */
+    private void requeueLocked(Call<P> r) {
+        r.worker = null;
+        r.recalling = false;
+        if (!r.answered) { // a settled (cancelled) one is dropped at dispatch, which reports its end
+            queue.addFirst(r);
+        }
+    }
+
+    /**
+     * A worker answered a call with its outcome (a result or the call's own failure). It counts
+     * for the send-ahead rule and as a sign of life; the next calls go out before this returns;
+     * the caller then settles the job, even if the call was no longer the worker's (its loss
+     * requeued it: the call is then taken out of the queue and never sent again).
+     *
+     * @param worker the worker
+     * @param call the call
+     * @param serviceNanos how long the worker's thread spent on it
+     */
+    public void onOutcome(W worker, Call<P> call, long serviceNanos) {
+        Effects fx = new Effects();
+        synchronized (this) {
+            call.answered = true;
+            unavailable = false;
+            Slot<W, P> w = alive.get(worker);
+            if (w != null && takeOffLocked(w, call, fx)) {
+                pacing.answered(serviceNanos, scheduler.nanoTime() - call.sentNanos, call.clean);
+            } else {
+                queue.remove(call);
+            }
+            dispatchLocked(fx);
+            checkTerminatedLocked(fx);
+        }
+        run(fx);
+    }
+
+    /**
+     * Takes a call off its worker for the caller to settle (say, it failed in a way that is not
+     * the worker's loss). The next calls go out before this returns.
+     *
+     * @param worker the worker it was sent to
+     * @param call the call
+     * @return true if the caller now owns the call and must settle it; false if something else
+     *     took it first (the worker's loss requeued it: its next send decides)
+     */
+    public boolean release(W worker, Call<P> call) {
+        Effects fx = new Effects();
+        synchronized (this) {
+            Slot<W, P> w = alive.get(worker);
+            if (w == null || !takeOffLocked(w, call, fx)) {
+                return false;
+            }
+            dispatchLocked(fx);
+            checkTerminatedLocked(fx);
+        }
+        run(fx);
+        return true;
+    }
+
+    /**
+     * A send of {@code call} to {@code worker} failed because the worker is gone or unreachable:
+     * the worker is skipped for {@value #SUSPECT_MILLIS} ms, and the call, if still the
+     * worker's, goes back to the front of the queue with no attempt charged.
+     *
+     * @param worker the worker
+     * @param call the call
+     */
+    public void onLost(W worker, Call<P> call) {
+        Effects fx = new Effects();
+        synchronized (this) {
+            Slot<W, P> w = alive.get(worker);
+            if (w == null) {
+                return; // it left: that requeued the call
+            }
+            long now = scheduler.nanoTime();
+            long suspect = TimeUnit.MILLISECONDS.toNanos(SUSPECT_MILLIS);
+            if (now - w.suspectUntil >= 0) { // one dispatch when it may be used again
+                scheduler.schedule(this::redispatch, suspect);
+            }
+            w.suspectUntil = now + suspect;
+            if (takeOffLocked(w, call, fx)) {
+                requeueLocked(call);
+            }
+            dispatchLocked(fx);
+        }
+        run(fx);
+    }
+
+    /**
+     * A worker declined a call before it began it, because it is leaving: the call goes back to
+     * the front of the queue, and the worker takes no more calls.
+     *
+     * @param worker the worker
+     * @param call the call
+     */
+    public void onDeclined(W worker, Call<P> call) {
+        Effects fx = new Effects();
+        synchronized (this) {
+            Slot<W, P> w = alive.get(worker);
+            if (w == null) {
+                return;
+            }
+            w.closing = true;
+            if (takeOffLocked(w, call, fx)) {
+                requeueLocked(call);
+            }
+            dispatchLocked(fx);
+        }
+        run(fx);
+    }
+
+    /** Takes {@code r} off {@code w} if it is there; true if so (the caller owns it). */
+    private boolean takeOffLocked(Slot<W, P> w, Call<P> r, Effects fx) {
+        if (!w.inflight.remove(r.id, r)) {
+            return false;
+        }
+        r.worker = null;
+        if (w.inflight.isEmpty()) {
+            w.idleSinceNanos = scheduler.nanoTime();
+        }
+        closeIfDoneLocked(w, fx);
+        return true;
+    }
+
+    /** Updates the member wait; true once no worker has been usable for it. */
+    private boolean unavailableTooLongLocked(long now) {
+        if (policy.memberWaitNanos() <= 0) {
+            return false;
+        }
+        for (Slot<W, P> w : workers) {
+            if (usable(w, now)) {
+                return false; // without resetting: only a join or an answer does
+            }
+        }
+        if (!unavailable) {
+            unavailable = true;
+            unavailableSinceNanos = now;
+            return false;
+        }
+        return now - unavailableSinceNanos > policy.memberWaitNanos();
+    }
+
+    /** The member wait's timer: fails the queued calls once no worker has been usable for it. */
+    private void expireIfUnavailable() {
+        Effects fx = new Effects();
+        List<Call<P>> expired = new ArrayList<>();
+        synchronized (this) {
+            if (unavailableTooLongLocked(scheduler.nanoTime())) {
+                expired.addAll(queue);
+                queue.clear();
+                checkTerminatedLocked(fx);
+            } else {
+                dispatchLocked(fx);
+            }
+        }
+        if (!expired.isEmpty()) {
+            scheduler.settle(() -> expired.forEach(r -> r.job.fail(transport.unavailable(r.job))));
+        }
+        run(fx);
     }
 
     /**
@@ -643,7 +1055,8 @@ public final class RemoteDispatcher<W, P> {
     }
 
     /**
-     * A worker exited. If the dispatcher did not close it, it died: the call it was running (the
+     * A started worker exited (a reported one leaves: {@link #onLeft}). If the dispatcher did
+     * not close it, it died: the call it was running (the
      * oldest started one it had not answered) is retried or failed; the others never began and go
      * back to the front of the queue. A worker that never reported ready charges no call; see
      * the overview for how start-up deaths are counted.
@@ -692,7 +1105,7 @@ public final class RemoteDispatcher<W, P> {
                     closeIfDoneLocked(o, fx);
                 }
             }
-            checkTerminatedLocked();
+            checkTerminatedLocked(fx);
         }
         String where = transport.where(worker);
         String detail = transport.exitDetail(worker, exitCode);
@@ -758,8 +1171,10 @@ public final class RemoteDispatcher<W, P> {
             return;
         }
         Slot<?, P> target = w;
-        sendTo(target, new Send<>(Op.INTERRUPT, r.id, null));
-        scheduler.schedule(() -> killIfStillRunning(target, r), policy.cancelGraceNanos());
+        sendTo(target, new Send<>(Op.INTERRUPT, r.id, r));
+        if (policy.cancelGraceNanos() > 0) { // a member is never killed: it is not ours
+            scheduler.schedule(() -> killIfStillRunning(target, r), policy.cancelGraceNanos());
+        }
     }
 
     @SuppressWarnings("unchecked") // every slot of this dispatcher holds a W
@@ -791,8 +1206,9 @@ public final class RemoteDispatcher<W, P> {
     // ------------------------------------------------------------------ lifecycle
 
     /**
-     * Changes how many workers may run. A lowering closes idle workers first, then busy ones once
-     * they have answered.
+     * Changes how many workers may run (started workers; a lowering closes idle workers first,
+     * then busy ones once they have answered), or how many calls each runs at once (reported
+     * workers; calls already sent run on).
      *
      * @param newN the new limit, at least 1
      */
@@ -802,7 +1218,7 @@ public final class RemoteDispatcher<W, P> {
             n = newN;
             int open = 0;
             for (Slot<W, P> w : workers) {
-                open += w.closing ? 0 : 1;
+                open += w.closing || reported ? 0 : 1; // reported workers are not ours to close
             }
             for (int pass = 0; pass < 2 && open > n; pass++) { // idle workers first, then busy ones
                 for (Slot<W, P> w : new ArrayList<>(workers)) {
@@ -829,7 +1245,7 @@ public final class RemoteDispatcher<W, P> {
                     closeIfDoneLocked(w, fx);
                 }
             }
-            checkTerminatedLocked();
+            checkTerminatedLocked(fx);
         }
         run(fx);
     }
@@ -866,7 +1282,7 @@ public final class RemoteDispatcher<W, P> {
                 }
                 closeIfDoneLocked(w, fx);
             }
-            checkTerminatedLocked();
+            checkTerminatedLocked(fx);
         }
         run(fx);
         for (Call<P> r : running) {
@@ -880,10 +1296,45 @@ public final class RemoteDispatcher<W, P> {
         return neverStarted;
     }
 
-    private void checkTerminatedLocked() {
-        if (shutdown && queue.isEmpty() && alive.isEmpty()) {
-            terminated.countDown();
+    /** Terminates once shut down with nothing queued and every started worker gone (reported: nothing in flight). */
+    private void checkTerminatedLocked(Effects fx) {
+        if (!shutdown || !queue.isEmpty() || terminated.getCount() == 0) {
+            return;
         }
+        for (Slot<W, P> w : alive.values()) {
+            if (!reported || !w.inflight.isEmpty()) {
+                return;
+            }
+        }
+        terminated.countDown();
+        fx.after.add(transport::terminated);
+    }
+
+    /**
+     * Shuts down if nothing is queued or in flight (say, when the program has returned and only
+     * the transport's threads keep the JVM alive); otherwise does nothing.
+     *
+     * @return true if this call shut the dispatcher down
+     */
+    public boolean shutdownIfIdle() {
+        Effects fx = new Effects();
+        synchronized (this) {
+            if (shutdown || !queue.isEmpty()) {
+                return false;
+            }
+            for (Slot<W, P> w : alive.values()) {
+                if (!w.inflight.isEmpty()) {
+                    return false;
+                }
+            }
+            shutdown = true;
+            for (Slot<W, P> w : new ArrayList<>(workers)) {
+                closeIfDoneLocked(w, fx);
+            }
+            checkTerminatedLocked(fx);
+        }
+        run(fx);
+        return true;
     }
 
     /**
@@ -946,6 +1397,6 @@ public final class RemoteDispatcher<W, P> {
     @Override
     public synchronized String toString() {
         return "RemoteDispatcher[" + poolName + ", n=" + n + ", " + workers.size() + " workers, " + queue.size()
-                + " queued]";
+                + " queued, " + pacing + "]";
     }
 }

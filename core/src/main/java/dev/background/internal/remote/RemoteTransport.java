@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * What a remote kind supplies to a {@link RemoteDispatcher}: how to start, feed, close and kill
- * one worker, and how to word the failures that only it can explain. The transport tells the
+ * one worker, and how to word the failures that only it can explain. With reported workers
+ * (cluster members) {@link #start} and {@link #killStuck} are never called, and {@link #close}
+ * only means that the dispatcher sends the worker nothing more. The transport tells the
  * dispatcher what its workers report by calling its {@code on*} methods, from any thread (a
  * worker's reader thread, typically), never while it holds a lock the dispatcher might wait for.
  *
@@ -27,7 +29,9 @@ public interface RemoteTransport<W, P> {
 
     /**
      * Writes sends to a worker, in order, then flushes. Never called under the dispatcher's lock.
-     * A failed write means the worker is gone: the transport reports its exit as usual.
+     * A failed write means the worker is gone: the transport reports its exit as usual (a
+     * reported worker's: {@link RemoteDispatcher#onLost}, or the call's failure through
+     * {@link RemoteDispatcher#release}); it may do so from this thread.
      *
      * @param worker the worker
      * @param sends what to write
@@ -92,4 +96,23 @@ public interface RemoteTransport<W, P> {
      * @return the exception to fail the job with
      */
     RuntimeException cannotStart(Job job, Exception cause);
+
+    /**
+     * The failure of a task that waited longer than the member wait while no reported worker was
+     * usable (only with {@link RemoteDispatcher.Policy#memberWaitNanos()} set). Never called under
+     * the dispatcher's lock.
+     *
+     * @param job the task
+     * @return the exception to fail the job with
+     */
+    default RuntimeException unavailable(Job job) {
+        return new IllegalStateException("no worker was reachable for task '" + job.name() + "'");
+    }
+
+    /**
+     * The dispatcher has terminated: shut down, nothing queued, every worker gone (reported
+     * workers: nothing in flight). Called once, never under the dispatcher's lock, from whichever
+     * thread saw it happen; the transport releases what it holds (say, its client).
+     */
+    default void terminated() {}
 }

@@ -34,6 +34,18 @@ public interface Scheduler {
     }
 
     /**
+     * Runs {@code settlements} (which run user callbacks, and so may block) off the timer thread,
+     * when a timer decides to fail calls: a callback that blocks must not hold up every
+     * dispatcher's timers. This default runs them in the calling thread, as a manual clock's
+     * tests want.
+     *
+     * @param settlements what to run
+     */
+    default void settle(Runnable settlements) {
+        settlements.run();
+    }
+
+    /**
      * The scheduler of real time: one daemon thread shared by every dispatcher in the JVM.
      * Its tasks are short (they send a frame, or take the dispatcher's lock briefly).
      *
@@ -68,6 +80,11 @@ public interface Scheduler {
         @Override
         public void execute(Runnable task) {
             timer.execute(task);
+        }
+
+        @Override
+        public void settle(Runnable settlements) {
+            Thread.ofVirtual().name("background-remote-settle").start(settlements);
         }
     }
 }

@@ -14,6 +14,8 @@ final class FakeJob extends CompletableFuture<@Nullable Object> implements Job {
     volatile @Nullable Runnable interrupter;
     /** Where the dispatcher said it runs, at its start. */
     volatile @Nullable String where;
+    /** The call's time limit, 0 for none. */
+    volatile long timeLimitNanos;
 
     FakeJob(String name) {
         this.name = name;
@@ -45,6 +47,11 @@ final class FakeJob extends CompletableFuture<@Nullable Object> implements Job {
     public boolean start(Runnable interrupter, String where) {
         this.where = where;
         return start(interrupter);
+    }
+
+    @Override
+    public long timeLimitNanos() {
+        return timeLimitNanos;
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /** Workers that exist only as records of what was sent to them; the test plays their part. */
@@ -56,6 +57,7 @@ final class FakeTransport implements RemoteTransport<FakeTransport.Worker, Strin
 
     final List<Worker> started = new CopyOnWriteArrayList<>();
     volatile @Nullable IOException startFailure;
+    final AtomicInteger terminations = new AtomicInteger();
 
     @Override
     public Worker start(String id) throws IOException {
@@ -102,6 +104,16 @@ final class FakeTransport implements RemoteTransport<FakeTransport.Worker, Strin
     @Override
     public RuntimeException cannotStart(Job job, Exception cause) {
         return new IllegalStateException("no worker for " + job.name() + ": " + cause.getMessage(), cause);
+    }
+
+    @Override
+    public RuntimeException unavailable(Job job) {
+        return new IllegalStateException("no member reachable for " + job.name());
+    }
+
+    @Override
+    public void terminated() {
+        terminations.incrementAndGet();
     }
 
     Worker worker(int i) {

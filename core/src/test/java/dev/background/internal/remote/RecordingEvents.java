@@ -25,6 +25,16 @@ final class RecordingEvents implements EngineEvents {
         record("stopped " + worker + ": " + detail);
     }
 
+    @Override
+    public void memberJoined(String member) {
+        record("joined " + member);
+    }
+
+    @Override
+    public void memberLeft(String member) {
+        record("left " + member);
+    }
+
     private void record(String line) {
         lines.add(line);
         probe.run();

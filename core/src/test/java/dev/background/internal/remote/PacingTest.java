@@ -1,4 +1,4 @@
-package dev.background.cluster.internal;
+package dev.background.internal.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

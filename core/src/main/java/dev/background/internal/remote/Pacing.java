@@ -1,8 +1,10 @@
-package dev.background.cluster.internal;
+package dev.background.internal.remote;
 
 /**
- * How many tasks a pool sends ahead to a member beyond what it runs at once, so that a member's
- * threads do not wait a network round trip between two short tasks.
+ * The send-ahead policy of a {@link RemoteDispatcher}: how many calls it sends to a worker beyond
+ * what the worker runs at once, so that the worker's threads do not wait a round trip between two
+ * short calls. Either a fixed number the user chose, or an automatic rule (the cluster kind's
+ * default), below in a member's terms.
  *
  * <p>The automatic rule is the bandwidth-delay product of the link: a member that runs {@code c}
  * tasks at once, each taking {@code S} on the member, and a round trip that adds {@code R} of
@@ -18,7 +20,7 @@ package dev.background.cluster.internal;
  * tasks sent while the member had a free thread, so the time they waited in its queue does not
  * feed back into the estimate.
  *
- * <p>Not thread-safe: the engine calls it under its lock.
+ * <p>Not thread-safe: the dispatcher calls it under its lock.
  */
 final class Pacing {
     /** The most tasks sent ahead to one member by the automatic rule. */
@@ -35,6 +37,8 @@ final class Pacing {
     private double overhead = Double.NaN;
 
     /**
+     * Creates a send-ahead policy.
+     *
      * @param fixed tasks to send ahead to every member, or -1 for the automatic rule
      */
     Pacing(int fixed) {

@@ -1,0 +1,391 @@
+package dev.background.internal.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.background.internal.remote.FakeTransport.Worker;
+import dev.background.internal.remote.RemoteDispatcher.Call;
+import dev.background.internal.remote.RemoteDispatcher.Op;
+import dev.background.internal.remote.RemoteDispatcher.Policy;
+import dev.background.internal.remote.RemoteDispatcher.Send;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dispatcher with workers that the transport reports (cluster members), driven through a
+ * fake transport and a manual clock: the test plays the members (joins, leaves, outcomes, lost
+ * sends) and reads what was sent to each. No threads, no sleeps.
+ */
+class RemoteDispatcherMembersTest {
+    private static final long MICROS = TimeUnit.MICROSECONDS.toNanos(1);
+
+    private final FakeTransport transport = new FakeTransport();
+    private final ManualScheduler clock = new ManualScheduler();
+    private final RecordingEvents events = new RecordingEvents();
+    private final Worker a = new Worker("a");
+    private final Worker b = new Worker("b");
+
+    private RemoteDispatcher<Worker, String> dispatcher(int n, int prefetch) {
+        return dispatcher(n, Policy.members(prefetch, 0));
+    }
+
+    private RemoteDispatcher<Worker, String> dispatcher(int n, Policy policy) {
+        var d = new RemoteDispatcher<>("test", n, policy, transport, clock, events);
+        d.start();
+        return d;
+    }
+
+    private static List<FakeJob> submit(RemoteDispatcher<Worker, String> d, int count) {
+        List<FakeJob> jobs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            FakeJob j = new FakeJob("job" + i);
+            d.execute(j, "payload" + i);
+            jobs.add(j);
+        }
+        return jobs;
+    }
+
+    /** The calls sent to a member with RUN, in order. */
+    private static List<Call<String>> runs(Worker w) {
+        List<Call<String>> calls = new ArrayList<>();
+        for (Send<String> s : w.received) {
+            if (s.op() == Op.RUN) {
+                calls.add(s.call());
+            }
+        }
+        return calls;
+    }
+
+    private static List<FakeJob> jobsSentTo(Worker w) {
+        return runs(w).stream().map(c -> (FakeJob) c.job()).toList();
+    }
+
+    /** Plays a member answering a call as the transport does: outcome first, then the settlement. */
+    private static void answer(RemoteDispatcher<Worker, String> d, Worker w, Call<String> call, long serviceNanos) {
+        d.onOutcome(w, call, serviceNanos);
+        call.job().succeed(call.payload());
+    }
+
+    private static Call<String> callOf(Worker w, FakeJob job) {
+        return runs(w).stream()
+                .filter(c -> c.job() == job)
+                .reduce((first, second) -> second)
+                .orElseThrow(() -> new AssertionError(job + " was never sent to " + w));
+    }
+
+    // ------------------------------------------------------------------ placement
+
+    @Test
+    void eachMemberRunsNCallsAtOnceAndTheLeastLoadedTakesTheNext() {
+        var d = dispatcher(2, 0);
+        d.onJoined(a, 8);
+        d.onJoined(b, 8);
+        List<FakeJob> jobs = submit(d, 5);
+        assertThat(jobsSentTo(a)).hasSize(2);
+        assertThat(jobsSentTo(b)).hasSize(2);
+        assertThat(d.queued()).isEqualTo(1);
+        answer(d, b, runs(b).get(0), MICROS);
+        assertThat(jobsSentTo(b)).hasSize(3).last().isSameAs(jobs.get(4));
+    }
+
+    @Test
+    void callsAreStartedWhenSentWithTheMembersName() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        assertThat(job.starts).hasValue(1);
+        assertThat(job.where).isEqualTo("fake a");
+        assertThat(a.ids(Op.RUN_AHEAD)).isEmpty(); // members never report when they begin a call
+    }
+
+    @Test
+    void aCallWithATimeLimitWaitsForAFreeThreadRatherThanBeingSentAhead() {
+        var d = dispatcher(1, 4);
+        d.onJoined(a, 1);
+        FakeJob first = submit(d, 1).get(0);
+        FakeJob limited = new FakeJob("limited");
+        limited.timeLimitNanos = TimeUnit.SECONDS.toNanos(1);
+        d.execute(limited, "p");
+        assertThat(jobsSentTo(a)).containsExactly(first);
+        assertThat(limited.starts).hasValue(0); // its time has not begun to run
+        answer(d, a, callOf(a, first), MICROS);
+        assertThat(jobsSentTo(a)).containsExactly(first, limited);
+    }
+
+    @Test
+    void resizingChangesHowManyCallsEachMemberRuns() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 8);
+        submit(d, 3);
+        assertThat(runs(a)).hasSize(1);
+        d.resize(3);
+        assertThat(runs(a)).hasSize(3);
+    }
+
+    // ------------------------------------------------------------------ sending ahead
+
+    @Test
+    void aMemberIsToppedUpInBurstsOnceHalfOfWhatWasSentAheadHasRun() {
+        var d = dispatcher(1, 4);
+        d.onJoined(a, 1);
+        submit(d, 20); // one at a time: up to 1 running + half of 4 ahead
+        assertThat(runs(a)).hasSize(3);
+        answer(d, a, runs(a).get(0), MICROS); // topped up to 1 + 4 in this dispatch
+        assertThat(runs(a)).hasSize(6);
+        answer(d, a, runs(a).get(1), MICROS);
+        answer(d, a, runs(a).get(2), MICROS);
+        assertThat(runs(a)).as("not topped up one by one").hasSize(6);
+        answer(d, a, runs(a).get(3), MICROS); // down to half of what was sent ahead: 4 ahead again
+        assertThat(runs(a)).hasSize(9);
+    }
+
+    @Test
+    void theAutomaticRuleSendsAheadOnceAnswersShowShortCallsAndALongRoundTrip() {
+        var d = dispatcher(1, -1);
+        d.onJoined(a, 1);
+        submit(d, 300);
+        assertThat(runs(a)).as("nothing ahead before any answer").hasSize(1);
+        clock.advanceMillis(1); // a round trip of 1 ms for a call of 1 µs
+        answer(d, a, runs(a).get(0), MICROS);
+        assertThat(runs(a)).hasSize(2 + Pacing.MAX_AUTO); // the first, then 1 running + the deepest queue
+    }
+
+    @Test
+    void theAutomaticRuleSendsNothingAheadToAMemberWithMoreThreadsThanN() {
+        var d = dispatcher(1, -1);
+        d.onJoined(a, 4);
+        submit(d, 10);
+        clock.advanceMillis(1);
+        answer(d, a, runs(a).get(0), MICROS);
+        assertThat(runs(a)).hasSize(2); // one at a time: n stays exact on a member with spare threads
+    }
+
+    // ------------------------------------------------------------------ losing members
+
+    @Test
+    void aLostMembersCallsGoBackToTheFrontInOrderWithNoAttemptCharged() {
+        var d = dispatcher(1, 2);
+        d.onJoined(a, 1);
+        List<FakeJob> jobs = submit(d, 4); // three to a (1 + 2 ahead), one queued
+        d.onLeft(a);
+        assertThat(jobs).allSatisfy(j -> assertThat(j).isNotDone());
+        d.onJoined(b, 1);
+        assertThat(jobsSentTo(b)).containsExactly(jobs.get(0), jobs.get(1), jobs.get(2));
+        assertThat(jobs).allSatisfy(j -> assertThat(j.starts).as("started once").hasValueLessThanOrEqualTo(1));
+        assertThat(events.lines).containsExactly("joined fake a", "left fake a", "joined fake b");
+    }
+
+    @Test
+    void aCancelledCallOnAMemberThatLeavesStillHasItsEndReported() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        job.cancel(true); // settled; the member has not answered yet
+        d.onLeft(a);
+        assertThat(job.settlements)
+                .as("the end is reported, which frees the task's permit")
+                .hasValue(1);
+        assertThat(d.queued()).isZero();
+    }
+
+    @Test
+    void anOutcomeFromAMemberThatLeftSettlesTheCallAndItIsNeverSentAgain() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        Call<String> call = callOf(a, job);
+        d.onLeft(a); // requeued: no member to take it
+        assertThat(d.queued()).isEqualTo(1);
+        answer(d, a, call, MICROS); // its answer was already on the wire
+        assertThat(d.queued()).isZero();
+        d.onJoined(b, 1);
+        assertThat(runs(b)).isEmpty();
+        assertThat(job.settlements).hasValue(1);
+    }
+
+    @Test
+    void aCallAnsweredTwiceAfterBeingSentAgainKeepsTheFirstAnswer() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        d.onJoined(b, 1);
+        FakeJob job = submit(d, 1).get(0);
+        Call<String> call = callOf(a, job);
+        d.onLeft(a); // sent again, to b
+        assertThat(jobsSentTo(b)).containsExactly(job);
+        answer(d, a, call, MICROS);
+        answer(d, b, call, MICROS);
+        assertThat(job.join()).isEqualTo("payload0");
+        assertThat(job.starts).hasValue(1);
+        d.shutdown();
+        assertThat(d.isTerminated()).isTrue(); // b's answer took it off b
+    }
+
+    @Test
+    void aSendLostForTheMembersLossMakesItSuspectForASecond() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        d.onLost(a, callOf(a, job));
+        assertThat(d.queued()).isEqualTo(1);
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS - 1);
+        assertThat(runs(a)).hasSize(1);
+        clock.advanceMillis(1);
+        assertThat(runs(a)).hasSize(2);
+        assertThat(job.starts).hasValue(1);
+    }
+
+    @Test
+    void aSendLostOnOneMemberGoesToAnother() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        d.onJoined(b, 1);
+        d.onLost(a, callOf(a, job));
+        assertThat(jobsSentTo(b)).containsExactly(job);
+    }
+
+    @Test
+    void aFaultyMemberIsNeverUsedAgainEvenWhenReportedAgain() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        d.onFaulty(a);
+        assertThat(d.onJoined(a, 1)).isFalse();
+        submit(d, 1);
+        assertThat(runs(a)).hasSize(1);
+        d.onJoined(b, 1);
+        assertThat(jobsSentTo(b)).first().isSameAs(job);
+    }
+
+    @Test
+    void aMemberThatDeclinesACallTakesNoMoreAndTheCallRunsElsewhere() {
+        var d = dispatcher(2, 0);
+        d.onJoined(a, 2);
+        d.onJoined(b, 2);
+        FakeJob job = submit(d, 1).get(0);
+        Worker first = runs(a).isEmpty() ? b : a;
+        Worker other = first == a ? b : a;
+        d.onDeclined(first, callOf(first, job));
+        assertThat(jobsSentTo(other)).containsExactly(job);
+        submit(d, 1);
+        assertThat(runs(first)).hasSize(1);
+        assertThat(runs(other)).hasSize(2);
+    }
+
+    @Test
+    void releaseGivesTheCallToTheCallerOnlyIfNothingTookItFirst() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        List<FakeJob> jobs = submit(d, 2);
+        assertThat(d.release(a, callOf(a, jobs.get(0)))).isTrue();
+        assertThat(jobsSentTo(a)).containsExactly(jobs.get(0), jobs.get(1)); // its thread is free again
+        Call<String> second = callOf(a, jobs.get(1));
+        d.onLeft(a);
+        assertThat(d.release(a, second)).isFalse();
+        assertThat(d.release(a, second)).isFalse();
+    }
+
+    // ------------------------------------------------------------------ the member wait
+
+    @Test
+    void queuedCallsFailWithTheKindsExceptionOnceNoMemberWasUsableForTheMemberWait() {
+        var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(1)));
+        FakeJob job = submit(d, 1).get(0);
+        clock.advanceMillis(1_000);
+        assertThat(job).isNotDone();
+        clock.advanceMillis(RemoteDispatcher.MEMBER_CHECK_MILLIS);
+        assertThatThrownBy(job::join).hasMessageContaining("no member reachable for job0");
+        FakeJob late = submit(d, 1).get(0);
+        assertThatThrownBy(late::join).hasMessageContaining("no member reachable for job0"); // at once
+        assertThat(d.queued()).isZero();
+    }
+
+    @Test
+    void aMemberJoiningInTimeKeepsTheQueuedCalls() {
+        var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(1)));
+        FakeJob job = submit(d, 1).get(0);
+        clock.advanceMillis(800);
+        d.onJoined(a, 1);
+        clock.advanceMillis(5_000);
+        assertThat(job).isNotDone();
+        assertThat(jobsSentTo(a)).containsExactly(job);
+    }
+
+    @Test
+    void aMemberThatStaysListedButLosesEverySendDoesNotKeepCallsBouncingForever() {
+        var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(2)));
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        for (int i = 0; i < 10 && !job.isDone(); i++) {
+            Call<String> last = runs(a).get(runs(a).size() - 1);
+            d.onLost(a, last);
+            clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS);
+        }
+        assertThatThrownBy(job::join).hasMessageContaining("no member reachable");
+        assertThat(runs(a).size()).isBetween(2, 4);
+    }
+
+    // ------------------------------------------------------------------ cancel, shutdown
+
+    @Test
+    void aCancelledCallIsInterruptedOnItsMemberAndTheMemberIsNeverKilled() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        job.cancel(true);
+        job.interrupter.run();
+        clock.runDue();
+        assertThat(a.received)
+                .filteredOn(s -> s.op() == Op.INTERRUPT)
+                .singleElement()
+                .satisfies(s -> assertThat(s.call()).isSameAs(callOf(a, job)));
+        clock.advanceMillis(60_000);
+        assertThat(a.killedFor).isNull();
+    }
+
+    @Test
+    void shutdownTerminatesOnceTheLastCallInFlightIsAnsweredAndTellsTheTransportOnce() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        d.shutdown();
+        assertThat(d.isTerminated()).isFalse();
+        answer(d, a, callOf(a, job), MICROS);
+        assertThat(d.isTerminated()).isTrue();
+        d.onLeft(a);
+        assertThat(transport.terminations).hasValue(1);
+    }
+
+    @Test
+    void shutdownNowInterruptsWhatRunsAndFailsWhatWasStartedAndRequeued() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        d.onJoined(b, 1);
+        List<FakeJob> jobs = submit(d, 3); // one each, one queued
+        Worker holder = jobsSentTo(a).contains(jobs.get(0)) ? a : b;
+        d.onLeft(holder); // job0 back at the front: started, so not listed as never begun
+        List<dev.background.spi.Job> never = d.shutdownNow();
+        assertThat(never).containsExactly(jobs.get(2));
+        assertThatThrownBy(jobs.get(0)::join).hasCauseInstanceOf(CancellationException.class);
+        clock.runDue();
+        Worker other = holder == a ? b : a;
+        assertThat(other.ids(Op.INTERRUPT)).hasSize(1);
+        assertThat(d.release(other, callOf(other, jobs.get(1)))).isTrue();
+        assertThat(d.isTerminated()).isTrue();
+    }
+
+    @Test
+    void shutdownIfIdleOnlyShutsAnIdleDispatcherDown() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        assertThat(d.shutdownIfIdle()).isFalse();
+        answer(d, a, callOf(a, job), MICROS);
+        assertThat(d.shutdownIfIdle()).isTrue();
+        assertThat(d.isTerminated()).isTrue();
+        assertThat(transport.terminations).hasValue(1);
+    }
+}
