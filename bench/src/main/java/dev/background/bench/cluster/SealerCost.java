@@ -87,8 +87,8 @@ public class SealerCost {
     }
 
     /**
-     * What a {@link Sealer} pays once per thread: its cipher (kept in a thread-local, so that a
-     * thread that lives for one message, such as a short-lived virtual thread, pays it per message).
+     * What a {@link Sealer} pays when its pool of ciphers has none idle: a new cipher (before the
+     * pool, a thread-local one, which a short-lived virtual thread paid per message).
      *
      * @return a new AES-GCM cipher
      * @throws GeneralSecurityException never: every JDK has AES-GCM

@@ -5,6 +5,9 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.background.RemoteTaskException;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -57,26 +60,93 @@ public final class Outcome implements IdentifiedDataSerializable {
 
     /**
      * The answer inside a sealed one, checked to answer the task sealed as {@code task}; nothing in
-     * it is deserialised before it has opened.
+     * it is read before it has opened, and opening deserialises nothing (see {@link #toPlain}).
      *
      * @throws SealException if this answer is not sealed, or does not open
      */
-    Outcome open(Sealer sealer, byte[] task, MemberInvocation.Codec codec) throws SealException {
+    Outcome open(Sealer sealer, byte[] task) throws SealException {
         if (sealed == null) {
             throw new SealException(
                     "it is not sealed" + (refusal == null ? "" : " (the member refused the task: " + refusal + ")"));
         }
-        byte[] plain = sealer.openResult(sealed, task);
-        Object inner;
+        return fromPlain(sealer.openResult(sealed, task));
+    }
+
+    /**
+     * {@link #open(Sealer, byte[])}; the codec is no longer needed (kept so that the engine's call
+     * stands while the engine is being rewritten).
+     */
+    Outcome open(Sealer sealer, byte[] task, MemberInvocation.Codec codec) throws SealException {
+        return open(sealer, task);
+    }
+
+    /**
+     * This answer as the bytes to seal, written once by hand rather than by Hazelcast's
+     * serialisation (whose output the sealed answer would then carry inside Hazelcast's again):
+     * {@code failed(1) declined(1) nanos(8)}, then the member, the data and the stand-in, each as
+     * an int length ({@code -1} for null) and its bytes. Never for a sealed or refused answer.
+     */
+    byte[] toPlain() {
+        byte @Nullable [] where = member == null ? null : member.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(10 + sized(where) + sized(data) + sized(standIn));
+        b.put((byte) (failed ? 1 : 0)).put((byte) (declined ? 1 : 0)).putLong(nanos);
+        put(b, where);
+        put(b, data);
+        put(b, standIn);
+        return b.array();
+    }
+
+    /** What {@link #toPlain} wrote; an opened answer that does not read so is no answer. */
+    static Outcome fromPlain(byte[] plain) throws SealException {
         try {
-            inner = codec.toObject(plain);
-        } catch (RuntimeException e) {
+            ByteBuffer b = ByteBuffer.wrap(plain);
+            Outcome o = new Outcome();
+            o.failed = flag(b.get());
+            o.declined = flag(b.get());
+            o.nanos = b.getLong();
+            byte @Nullable [] where = get(b);
+            o.member = where == null ? null : new String(where, StandardCharsets.UTF_8);
+            o.data = get(b);
+            o.standIn = get(b);
+            if (b.hasRemaining() || (o.failed && o.standIn == null)) {
+                throw new SealException("it opened but holds no answer");
+            }
+            return o;
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new SealException("it opened but holds no answer", e);
         }
-        if (!(inner instanceof Outcome o) || o.sealed != null) {
-            throw new SealException("it opened but holds no answer");
+    }
+
+    private static int sized(byte @Nullable [] bytes) {
+        return 4 + (bytes == null ? 0 : bytes.length);
+    }
+
+    private static void put(ByteBuffer b, byte @Nullable [] bytes) {
+        if (bytes == null) {
+            b.putInt(-1);
+        } else {
+            b.putInt(bytes.length).put(bytes);
         }
-        return o;
+    }
+
+    private static byte @Nullable [] get(ByteBuffer b) {
+        int length = b.getInt();
+        if (length == -1) {
+            return null;
+        }
+        if (length < 0 || length > b.remaining()) {
+            throw new IllegalArgumentException("a length of " + length + " with " + b.remaining() + " bytes left");
+        }
+        byte[] bytes = new byte[length];
+        b.get(bytes);
+        return bytes;
+    }
+
+    private static boolean flag(byte b) {
+        if (b != 0 && b != 1) {
+            throw new IllegalArgumentException("a flag of " + b);
+        }
+        return b == 1;
     }
 
     static Outcome success(byte @Nullable [] value) {

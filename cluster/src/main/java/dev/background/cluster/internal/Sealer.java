@@ -26,9 +26,11 @@ import org.jspecify.annotations.Nullable;
  * {@link ReplayWindow}: a task is run at most once per member even if someone who captured it
  * sends it again.
  *
- * <p>Maintainers: thread-safe. The counter is an {@link AtomicLong}; each thread keeps its own
- * {@link Cipher} (they are not thread-safe and costly to create); the replay window has its own
- * monitor.
+ * <p>Maintainers: thread-safe. The counter is an {@link AtomicLong}; the replay window has its
+ * own monitor. A {@link Cipher} is not thread-safe and costly to create (and a fresh one expands
+ * its AES key again), so each message takes one from a {@link Pool} shared by all sealers, uses
+ * it alone, and gives it back; one that failed half-way is dropped rather than given back. A pool
+ * rather than a thread-local, because the client opens results on short-lived virtual threads.
  */
 public final class Sealer {
     /** What a sealed message is; part of the associated data, so one kind cannot pass for another. */
@@ -52,13 +54,15 @@ public final class Sealer {
     /** Messages sealed further than this from the receiver's clock are refused. */
     static final long WINDOW_MILLIS = 10 * 60_000L;
 
-    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
-        try {
-            return Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK lacks AES/GCM, which every JDK has", e);
-        }
-    });
+    /** Idle ciphers: about as many as threads seal or open at once on a machine of this size. */
+    private static final Pool<Cipher> CIPHERS =
+            new Pool<>(Math.min(64, 4 * Runtime.getRuntime().availableProcessors()), () -> {
+                try {
+                    return Cipher.getInstance("AES/GCM/NoPadding");
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("this JDK lacks AES/GCM, which every JDK has", e);
+                }
+            });
 
     private final byte[] cluster;
     private final ClusterSecret secret;
@@ -154,7 +158,7 @@ public final class Sealer {
         out.put(MAGIC).put(VERSION).put(kind.code).putInt(key.id()).putLong(clock.getAsLong());
         out.putLong(sender ^ (n >>> 32)).putInt((int) n);
         byte[] sealed = out.array();
-        Cipher c = CIPHER.get();
+        Cipher c = CIPHERS.take();
         try {
             c.init(Cipher.ENCRYPT_MODE, key.aes(), new GCMParameterSpec(TAG_BITS, sealed, NONCE_AT, NONCE));
             associate(c, sealed, bound);
@@ -162,6 +166,7 @@ public final class Sealer {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed to seal", e);
         }
+        CIPHERS.give(c); // not on failure: a cipher that failed half-way is dropped
         return sealed;
     }
 
@@ -180,12 +185,13 @@ public final class Sealer {
         if (key == null) {
             throw new SealException("it is sealed with another secret than this side's (" + secret + ")");
         }
-        Cipher c = CIPHER.get();
+        Cipher c = CIPHERS.take();
         byte[] plain;
         try {
             c.init(Cipher.DECRYPT_MODE, key.aes(), new GCMParameterSpec(TAG_BITS, sealed, NONCE_AT, NONCE));
             associate(c, sealed, bound);
             plain = c.doFinal(sealed, HEADER, sealed.length - HEADER);
+            CIPHERS.give(c); // not on failure: a cipher that failed half-way is dropped
         } catch (AEADBadTagException e) {
             throw new SealException("it was forged or altered, or sealed for another cluster or task", e);
         } catch (GeneralSecurityException e) {

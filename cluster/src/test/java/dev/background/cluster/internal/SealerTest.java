@@ -243,6 +243,44 @@ class SealerTest {
     }
 
     @Test
+    void manyVirtualAndPlatformThreadsSealingAndOpeningBothWaysGetEveryMessageBackIntact() throws Exception {
+        // The ciphers are pooled across threads: a cipher used by two threads at once would mix
+        // their messages, and a message would then fail to open or open to other bytes.
+        Sealer client = sealer(S1);
+        Sealer member = sealer(S1);
+        int threads = 16;
+        int each = 1_000;
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> started = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            Thread.Builder builder = t % 2 == 0 ? Thread.ofPlatform() : Thread.ofVirtual();
+            started.add(builder.start(() -> {
+                try {
+                    go.await();
+                    for (int i = 0; i < each; i++) {
+                        byte[] task = bytes("task " + id + "/" + i + " " + "x".repeat(i % 300));
+                        byte[] sealed = client.sealTask(task);
+                        Sealer.Opened opened = member.openTask(sealed);
+                        assertThat(opened.plain()).isEqualTo(task);
+                        byte[] result = bytes("result " + id + "/" + i);
+                        assertThat(client.openResult(member.sealResult(result, opened), sealed))
+                                .isEqualTo(result);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread t : started) {
+            t.join();
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
     void secretsComeFromAFileOrTheEnvironmentWithThePreviousOne(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("secret");
         Files.writeString(file, "# rotated on Monday\n" + S2 + "\n\n" + S1 + "\n");
