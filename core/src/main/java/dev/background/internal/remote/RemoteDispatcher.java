@@ -1140,9 +1140,14 @@ public final class RemoteDispatcher<W, P> {
         queue.clear();
     }
 
-    /** Closes a worker that is closing (or idle after shutdown) and has nothing left to run. */
+    /**
+     * Closes a worker that is closing (or, a started one, idle after shutdown) and has nothing
+     * left to run. A reported worker is never closed for shutdown: a member's loss puts its calls
+     * back on the queue, and the idle members must still be there to run them.
+     */
     private boolean closeIfDoneLocked(Slot<W, P> w, Effects fx) {
-        if (w.closed || !w.inflight.isEmpty() || !(w.closing || (shutdown && queue.isEmpty()))) {
+        boolean idleAfterShutdown = !reported && shutdown && queue.isEmpty();
+        if (w.closed || !w.inflight.isEmpty() || !(w.closing || idleAfterShutdown)) {
             return false;
         }
         w.closed = true;
@@ -1235,7 +1240,11 @@ public final class RemoteDispatcher<W, P> {
         run(fx);
     }
 
-    /** Starts an orderly shutdown: queued calls still run; idle workers are closed. */
+    /**
+     * Starts an orderly shutdown: queued calls still run; idle started workers are closed
+     * (reported workers stay usable until nothing is in flight, since a member's loss puts its
+     * calls back on the queue for the others).
+     */
     public void shutdown() {
         Effects fx = new Effects();
         synchronized (this) {

@@ -360,6 +360,33 @@ class RemoteDispatcherMembersTest {
     }
 
     @Test
+    void afterShutdownALeavingMembersCallRunsOnAnIdleMember() {
+        var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(5)));
+        d.onJoined(a, 1);
+        d.onJoined(b, 1);
+        FakeJob job = submit(d, 1).get(0);
+        Worker holder = jobsSentTo(a).contains(job) ? a : b;
+        Worker idle = holder == a ? b : a;
+        d.shutdown();
+        d.onLeft(holder);
+        assertThat(jobsSentTo(idle)).containsExactly(job);
+        clock.advanceMillis(10_000);
+        assertThat(job).isNotDone();
+    }
+
+    @Test
+    void afterShutdownACallWhoseSendWasLostRunsAgainOnTheSameMember() {
+        var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(5)));
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        d.shutdown();
+        d.onLost(a, callOf(a, job));
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS);
+        assertThat(runs(a)).hasSize(2);
+        assertThat(job).isNotDone();
+    }
+
+    @Test
     void shutdownNowInterruptsWhatRunsAndFailsWhatWasStartedAndRequeued() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
