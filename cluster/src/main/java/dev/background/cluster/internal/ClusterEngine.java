@@ -71,9 +71,10 @@ import org.jspecify.annotations.Nullable;
  * disconnection, the tick's reconciliation) is reported to the dispatcher, which requeues its
  * calls; a send that fails with a member-loss error is reported as lost
  * ({@link RemoteDispatcher#onLost}); any other failure is the caller's to settle only if
- * {@link RemoteDispatcher#release} says it still owns the call. An outcome (a result or the
- * task's own exception) settles the job whoever owns the call, since any run's outcome is a true
- * one; settlement is idempotent, so the first wins.
+ * {@link RemoteDispatcher#release} says it still owns the call. A call's first outcome (a
+ * result or the task's own exception) settles the job whoever owns the call, since any run's
+ * outcome is a true one; the dispatcher drops a later one ({@link RemoteDispatcher#onOutcome}),
+ * since settling twice would run a periodic or retried task's next run twice.
  * <li><b>Sealing</b> (with a cluster secret) stays here: a call is sealed at each send (a fresh
  * nonce each time) and its answer opened before anything in it is read; an answer that does not
  * open makes its member faulty ({@link RemoteDispatcher#onFaulty}): never sent to again, its
@@ -465,11 +466,9 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
             return;
         }
         if (error == null) {
-            try {
-                dispatcher.onOutcome(member, call, outcome.nanos()); // the next tasks go out before its callbacks run
-            } finally {
-                settle(job, member, outcome);
-            }
+            Outcome opened = outcome;
+            // Settled by the first answer only, after the next tasks go out, before termination.
+            dispatcher.onOutcome(member, call, opened.nanos(), () -> settle(job, member, opened));
             return;
         }
         Throwable cause = unwrap(error);

@@ -79,8 +79,8 @@ import org.jspecify.annotations.Nullable;
  * gone and does nothing. One exception, for reported workers: an outcome
  * ({@link #onOutcome}) from a member whose loss already requeued the call is still a true answer:
  * it marks the call answered and takes it out of the queue, so that it is never sent again, and
- * the transport settles the job with it (taking it out of the queue is linear, but only happens
- * on this rare path).
+ * it settles the job (taking it out of the queue is linear, but only happens on this rare path).
+ * Only a call's first outcome settles its job; a second one, from a copy sent again, is dropped.
  * <li><b>Stealing (started workers).</b> With nothing queued and a worker free (or room for one), calls sent ahead
  * to a worker busy with one call for over {@value #STEAL_AFTER_MILLIS} ms are taken back
  * ({@link Op#RECALL}, answered by {@link #onRecalled} if not begun) and dispatched again; checked
@@ -249,7 +249,7 @@ public final class RemoteDispatcher<W, P> {
         private boolean listening;
         private int attempts;
         private @Nullable Slot<?, P> worker;
-        /** Reported workers: an outcome is in hand (it settles the job): never send it again. */
+        /** Reported workers: an outcome is in hand (the first settled the job): never send it again. */
         private boolean answered;
         /** When it was last sent, and whether its worker had a free thread then (for {@link Pacing}). */
         private long sentNanos;
@@ -311,12 +311,14 @@ public final class RemoteDispatcher<W, P> {
         }
     }
 
-    /** What to do once the lock is released, in this order: sends, closes, settlements. */
+    /** What to do once the lock is released, in this order: sends, closes, settlements, the rest (termination last). */
     private final class Effects {
         final Map<Slot<W, P>, List<Send<P>>> sends = new LinkedHashMap<>();
         final List<W> toClose = new ArrayList<>();
         /** Jobs dispatching dropped: settled (cancelled) while queued, or no worker could be started. */
         final List<Call<P>> dropped = new ArrayList<>();
+        /** Jobs settled with their outcome; before {@link #after}, which may tell termination. */
+        final List<Runnable> settlements = new ArrayList<>();
 
         final List<Runnable> after = new ArrayList<>();
 
@@ -890,17 +892,27 @@ public final class RemoteDispatcher<W, P> {
 
     /**
      * A worker answered a call with its outcome (a result or the call's own failure). It counts
-     * for the send-ahead rule and as a sign of life; the next calls go out before this returns;
-     * the caller then settles the job, even if the call was no longer the worker's (its loss
-     * requeued it: the call is then taken out of the queue and never sent again).
+     * for the send-ahead rule and as a sign of life. If it is the call's first answer,
+     * {@code settle} settles the job with it, even if the call was no longer the worker's (its
+     * loss requeued it: the call is then taken out of the queue and never sent again); a later
+     * answer (the call ran twice) is dropped, since a job settled twice would run its rerun
+     * (periodic, retried) twice. In this thread, before this returns: the next calls go out,
+     * then {@code settle} runs, then termination is told if this was the last call.
      *
      * @param worker the worker
      * @param call the call
      * @param serviceNanos how long the worker's thread spent on it
+     * @param settle settles the job with the outcome; runs user callbacks
+     * @return true if this was the call's first answer (so {@code settle} ran)
      */
-    public void onOutcome(W worker, Call<P> call, long serviceNanos) {
+    public boolean onOutcome(W worker, Call<P> call, long serviceNanos, Runnable settle) {
         Effects fx = new Effects();
+        boolean first;
         synchronized (this) {
+            first = !call.answered;
+            if (first) {
+                fx.settlements.add(settle);
+            }
             call.answered = true;
             unavailable = false;
             Slot<W, P> w = alive.get(worker);
@@ -913,6 +925,7 @@ public final class RemoteDispatcher<W, P> {
             checkTerminatedLocked(fx);
         }
         run(fx);
+        return first;
     }
 
     /**
@@ -1396,6 +1409,7 @@ public final class RemoteDispatcher<W, P> {
                             ? new CancellationException("task '" + r.job.name() + "' was cancelled")
                             : transport.cannotStart(r.job, Objects.requireNonNull(spawnErrorNow())));
         }
+        fx.settlements.forEach(Runnable::run);
         fx.after.forEach(Runnable::run);
     }
 

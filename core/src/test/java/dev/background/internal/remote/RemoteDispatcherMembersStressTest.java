@@ -109,8 +109,11 @@ class RemoteDispatcherMembersStressTest {
                             }
                             continue;
                         }
-                        d.onOutcome(s.worker(), s.call(), 1_000);
-                        s.call().job().succeed(s.call().payload());
+                        d.onOutcome(
+                                s.worker(),
+                                s.call(),
+                                1_000,
+                                () -> s.call().job().succeed(s.call().payload()));
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -140,6 +143,8 @@ class RemoteDispatcherMembersStressTest {
 
         assertThat(jobs).hasSize(SUBMITTERS * PER_SUBMITTER);
         assertThat(jobs).allSatisfy(j -> assertThat(j.starts).hasValue(1));
+        assertThat(jobs)
+                .allSatisfy(j -> assertThat(j.settlements).as("settled once").hasValue(1));
         assertThat(d.queued()).isZero();
         d.shutdown();
         assertThat(d.isTerminated()).as("nothing left in flight: %s", d).isTrue();

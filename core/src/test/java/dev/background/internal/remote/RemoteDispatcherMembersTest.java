@@ -63,10 +63,9 @@ class RemoteDispatcherMembersTest {
         return runs(w).stream().map(c -> (FakeJob) c.job()).toList();
     }
 
-    /** Plays a member answering a call as the transport does: outcome first, then the settlement. */
-    private static void answer(RemoteDispatcher<Worker, String> d, Worker w, Call<String> call, long serviceNanos) {
-        d.onOutcome(w, call, serviceNanos);
-        call.job().succeed(call.payload());
+    /** Plays a member answering a call as the transport does: the dispatcher settles a first answer. */
+    private static boolean answer(RemoteDispatcher<Worker, String> d, Worker w, Call<String> call, long serviceNanos) {
+        return d.onOutcome(w, call, serviceNanos, () -> call.job().succeed(call.payload()));
     }
 
     private static Call<String> callOf(Worker w, FakeJob job) {
@@ -207,7 +206,7 @@ class RemoteDispatcherMembersTest {
     }
 
     @Test
-    void aCallAnsweredTwiceAfterBeingSentAgainKeepsTheFirstAnswer() {
+    void aCallAnsweredTwiceAfterBeingSentAgainIsSettledOnceWithTheFirstAnswer() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
         d.onJoined(b, 1);
@@ -215,9 +214,12 @@ class RemoteDispatcherMembersTest {
         Call<String> call = callOf(a, job);
         d.onLeft(a); // sent again, to b
         assertThat(jobsSentTo(b)).containsExactly(job);
-        answer(d, a, call, MICROS);
-        answer(d, b, call, MICROS);
+        assertThat(answer(d, a, call, MICROS)).isTrue();
+        assertThat(answer(d, b, call, MICROS)).isFalse();
         assertThat(job.join()).isEqualTo("payload0");
+        assertThat(job.settlements)
+                .as("settled once: a periodic or retried task settled twice would run twice")
+                .hasValue(1);
         assertThat(job.starts).hasValue(1);
         d.shutdown();
         assertThat(d.isTerminated()).isTrue(); // b's answer took it off b
