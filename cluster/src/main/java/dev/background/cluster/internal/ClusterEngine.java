@@ -81,7 +81,9 @@ import org.jspecify.annotations.Nullable;
  * calls, this one included, go elsewhere.
  * <li><b>Members</b> are the dispatcher's worker handles, one {@link Member} object per member
  * UUID ({@link #known}), so that a member reported again is the same handle (and a faulty one
- * stays refused).
+ * stays refused). So a completion names the {@link Send} it completes, not only the member: a
+ * late one from before the member left and joined again must not be taken for the call's new
+ * send to it.
  * <li><b>Threads.</b> {@link #execute} serialises in the caller's thread, so a non-serialisable
  * task fails at submit. Sends happen in whichever thread the dispatcher does its effects in (a
  * submitter, a completion, a membership event, a timer), never under its lock. Completions run on
@@ -346,14 +348,15 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         for (Send<Payload> s : sends) {
             Call<Payload> call = Objects.requireNonNull(s.call(), "RUN and INTERRUPT carry their call");
             switch (s.op()) {
-                case RUN -> send(member, call);
+                case RUN -> send(member, s);
                 case INTERRUPT -> interrupt(call.payload());
                 default -> throw new IllegalStateException("members are never sent " + s.op());
             }
         }
     }
 
-    private void send(Member member, Call<Payload> call) {
+    private void send(Member member, Send<Payload> s) {
+        Call<Payload> call = Objects.requireNonNull(s.call(), "a RUN carries its call");
         Job job = call.job();
         Payload p = call.payload();
         // clustersafe: sealed at each send, so that a task sent again goes with a fresh nonce.
@@ -367,8 +370,8 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
             f = sender.send(remote, member);
         } catch (RuntimeException e) {
             if (memberLoss(e)) {
-                dispatcher.onLost(member, call);
-            } else if (dispatcher.release(member, call)) {
+                dispatcher.onLost(member, s);
+            } else if (dispatcher.release(member, s)) {
                 job.fail(SubmitSite.appendTo(e, job, null));
             }
             return;
@@ -377,7 +380,7 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         if (p.interrupted) {
             cancel(f);
         }
-        f.whenDone((o, e) -> completed(member, call, sealedTask, o, e), completer);
+        f.whenDone((o, e) -> completed(member, s, sealedTask, o, e), completer);
     }
 
     /** The dispatcher never starts a member: members are reported. */
@@ -448,7 +451,7 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
     // ---------------------------------------------------------------- answers
 
     private void completed(
-            Member member, Call<Payload> call, byte @Nullable [] sealedTask, Outcome outcome, Throwable error) {
+            Member member, Send<Payload> send, byte @Nullable [] sealedTask, Outcome outcome, Throwable error) {
         // clustersafe: a sealed answer is opened before anything in it is read; one that does not
         // open makes its member faulty, and the member's tasks, this one included, go elsewhere.
         Sealer sealing = sealer;
@@ -460,21 +463,21 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
                 return;
             }
         }
-        Job job = call.job();
+        Job job = Objects.requireNonNull(send.call(), "a RUN carries its call").job();
         if (error == null && outcome.declined()) {
-            dispatcher.onDeclined(member, call);
+            dispatcher.onDeclined(member, send);
             return;
         }
         if (error == null) {
             Outcome opened = outcome;
             // Settled by the first answer only, after the next tasks go out, before termination.
-            dispatcher.onOutcome(member, call, opened.nanos(), () -> settle(job, member, opened));
+            dispatcher.onOutcome(member, send, opened.nanos(), () -> settle(job, member, opened));
             return;
         }
         Throwable cause = unwrap(error);
         if (memberLoss(cause)) {
-            dispatcher.onLost(member, call);
-        } else if (!dispatcher.release(member, call)) {
+            dispatcher.onLost(member, send);
+        } else if (!dispatcher.release(member, send)) {
             // Requeued by the member-loss handling; the new send decides.
         } else if (cause instanceof CancellationException) {
             job.fail(new CancellationException("task '" + job.name() + "' was interrupted on member "

@@ -76,7 +76,9 @@ import org.jspecify.annotations.Nullable;
  * <li><b>Ownership.</b> A call is in at most one place: the queue, or one worker's in-flight map.
  * Whoever removes it from there under the lock (an answer, a recall, the death or loss handling,
  * {@link #release}) owns it and alone decides what happens next; a late report about it finds it
- * gone and does nothing. One exception, for reported workers: an outcome
+ * gone and does nothing. A report about a reported worker's call names the send it is about
+ * ({@link Send#seq}): one about an earlier send of a call sent again to the same member (it left
+ * and joined again) finds it gone too. One exception, for reported workers: an outcome
  * ({@link #onOutcome}) from a member whose loss already requeued the call is still a true answer:
  * it marks the call answered and takes it out of the queue, so that it is never sent again, and
  * it settles the job (taking it out of the queue is linear, but only happens on this rare path).
@@ -228,9 +230,12 @@ public final class RemoteDispatcher<W, P> {
      * @param op what to do
      * @param id the call's id
      * @param call the call, for {@link Op#RUN}, {@link Op#RUN_AHEAD} and {@link Op#INTERRUPT}; else null
+     * @param seq for {@link Op#RUN} and {@link Op#RUN_AHEAD}: which send of the call this is (1 for
+     *     its first), so that a report about a reported worker's call is matched to the send it is
+     *     about; 0 for the other ops
      * @param <P> the transport's payload
      */
-    public record Send<P>(Op op, long id, @Nullable Call<P> call) {}
+    public record Send<P>(Op op, long id, @Nullable Call<P> call, long seq) {}
 
     /**
      * One job on its way through the dispatcher, with the transport's payload.
@@ -251,6 +256,8 @@ public final class RemoteDispatcher<W, P> {
         private @Nullable Slot<?, P> worker;
         /** Reported workers: an outcome is in hand (the first settled the job): never send it again. */
         private boolean answered;
+        /** How many times it was sent: its latest send's {@link Send#seq}. */
+        private long sendSeq;
         /** When it was last sent, and whether its worker had a free thread then (for {@link Pacing}). */
         private long sentNanos;
 
@@ -526,7 +533,8 @@ public final class RemoteDispatcher<W, P> {
             if (policy.maxTasksPerWorker() > 0 && w.sent >= policy.maxTasksPerWorker()) {
                 w.closing = true;
             }
-            fx.send(w, new Send<>(ahead ? Op.RUN_AHEAD : Op.RUN, r.id, r));
+            r.sendSeq++;
+            fx.send(w, new Send<>(ahead ? Op.RUN_AHEAD : Op.RUN, r.id, r, r.sendSeq));
         }
         if (queue.isEmpty() && !reported) {
             stealLocked(fx);
@@ -662,7 +670,7 @@ public final class RemoteDispatcher<W, P> {
             for (Call<P> r : w.inflight.values()) {
                 if (r != head && !r.started && !r.recalling) {
                     r.recalling = true;
-                    fx.send(w, new Send<>(Op.RECALL, r.id, null));
+                    fx.send(w, new Send<>(Op.RECALL, r.id, null, 0));
                 }
             }
         }
@@ -687,7 +695,7 @@ public final class RemoteDispatcher<W, P> {
                 return;
             }
         }
-        sendTo(w, new Send<>(Op.DROP, r.id, null));
+        sendTo(w, new Send<>(Op.DROP, r.id, null, 0));
     }
 
     @SuppressWarnings("unchecked") // every slot of this dispatcher holds a W
@@ -900,12 +908,13 @@ public final class RemoteDispatcher<W, P> {
      * then {@code settle} runs, then termination is told if this was the last call.
      *
      * @param worker the worker
-     * @param call the call
+     * @param send the send answered
      * @param serviceNanos how long the worker's thread spent on it
      * @param settle settles the job with the outcome; runs user callbacks
      * @return true if this was the call's first answer (so {@code settle} ran)
      */
-    public boolean onOutcome(W worker, Call<P> call, long serviceNanos, Runnable settle) {
+    public boolean onOutcome(W worker, Send<P> send, long serviceNanos, Runnable settle) {
+        Call<P> call = callOf(send);
         Effects fx = new Effects();
         boolean first;
         synchronized (this) {
@@ -916,7 +925,7 @@ public final class RemoteDispatcher<W, P> {
             call.answered = true;
             unavailable = false;
             Slot<W, P> w = alive.get(worker);
-            if (w != null && takeOffLocked(w, call, fx)) {
+            if (w != null && takeOffLocked(w, send, fx)) {
                 pacing.answered(serviceNanos, scheduler.nanoTime() - call.sentNanos, call.clean);
             } else {
                 queue.remove(call);
@@ -933,15 +942,15 @@ public final class RemoteDispatcher<W, P> {
      * the worker's loss). The next calls go out before this returns.
      *
      * @param worker the worker it was sent to
-     * @param call the call
+     * @param send the send that failed
      * @return true if the caller now owns the call and must settle it; false if something else
      *     took it first (the worker's loss requeued it: its next send decides)
      */
-    public boolean release(W worker, Call<P> call) {
+    public boolean release(W worker, Send<P> send) {
         Effects fx = new Effects();
         synchronized (this) {
             Slot<W, P> w = alive.get(worker);
-            if (w == null || !takeOffLocked(w, call, fx)) {
+            if (w == null || !takeOffLocked(w, send, fx)) {
                 return false;
             }
             dispatchLocked(fx);
@@ -952,18 +961,20 @@ public final class RemoteDispatcher<W, P> {
     }
 
     /**
-     * A send of {@code call} to {@code worker} failed because the worker is gone or unreachable:
-     * the worker is skipped for {@value #SUSPECT_MILLIS} ms, and the call, if still the
-     * worker's, goes back to the front of the queue with no attempt charged.
+     * A send to {@code worker} failed because the worker is gone or unreachable: if the call is
+     * still the worker's from that send, the worker is skipped for {@value #SUSPECT_MILLIS} ms and
+     * the call goes back to the front of the queue with no attempt charged. Otherwise (the worker
+     * left, which requeued the call, and may have joined again since) this does nothing.
      *
      * @param worker the worker
-     * @param call the call
+     * @param send the send that failed
      */
-    public void onLost(W worker, Call<P> call) {
+    public void onLost(W worker, Send<P> send) {
+        Call<P> call = callOf(send);
         Effects fx = new Effects();
         synchronized (this) {
             Slot<W, P> w = alive.get(worker);
-            if (w == null) {
+            if (w == null || !takeOffLocked(w, send, fx)) {
                 return; // it left: that requeued the call
             }
             long now = scheduler.nanoTime();
@@ -972,9 +983,7 @@ public final class RemoteDispatcher<W, P> {
                 scheduler.schedule(this::redispatch, suspect);
             }
             w.suspectUntil = now + suspect;
-            if (takeOffLocked(w, call, fx)) {
-                requeueLocked(call);
-            }
+            requeueLocked(call);
             dispatchLocked(fx);
         }
         run(fx);
@@ -985,27 +994,36 @@ public final class RemoteDispatcher<W, P> {
      * the front of the queue, and the worker takes no more calls.
      *
      * @param worker the worker
-     * @param call the call
+     * @param send the send declined
      */
-    public void onDeclined(W worker, Call<P> call) {
+    public void onDeclined(W worker, Send<P> send) {
+        Call<P> call = callOf(send);
         Effects fx = new Effects();
         synchronized (this) {
             Slot<W, P> w = alive.get(worker);
-            if (w == null) {
-                return;
+            if (w == null || !takeOffLocked(w, send, fx)) {
+                return; // it left (and may have joined again): that requeued the call
             }
             w.closing = true;
-            if (takeOffLocked(w, call, fx)) {
-                requeueLocked(call);
-            }
+            closeIfDoneLocked(w, fx);
+            requeueLocked(call);
             dispatchLocked(fx);
         }
         run(fx);
     }
 
-    /** Takes {@code r} off {@code w} if it is there; true if so (the caller owns it). */
-    private boolean takeOffLocked(Slot<W, P> w, Call<P> r, Effects fx) {
-        if (!w.inflight.remove(r.id, r)) {
+    private static <P> Call<P> callOf(Send<P> send) {
+        return Objects.requireNonNull(send.call(), "a RUN carries its call");
+    }
+
+    /**
+     * Takes the call of {@code send} off {@code w} if it is there from that send (not an earlier
+     * one: the worker left and joined again, and the call was sent to it again); true if so (the
+     * caller owns it).
+     */
+    private boolean takeOffLocked(Slot<W, P> w, Send<P> send, Effects fx) {
+        Call<P> r = callOf(send);
+        if (r.sendSeq != send.seq() || !w.inflight.remove(r.id, r)) {
             return false;
         }
         r.worker = null;
@@ -1189,7 +1207,7 @@ public final class RemoteDispatcher<W, P> {
             return;
         }
         Slot<?, P> target = w;
-        sendTo(target, new Send<>(Op.INTERRUPT, r.id, r));
+        sendTo(target, new Send<>(Op.INTERRUPT, r.id, r, 0));
         if (policy.cancelGraceNanos() > 0) { // a member is never killed: it is not ours
             scheduler.schedule(() -> killIfStillRunning(target, r), policy.cancelGraceNanos());
         }
@@ -1299,7 +1317,7 @@ public final class RemoteDispatcher<W, P> {
                         running.add(r);
                     } else {
                         neverStarted.add(r.job);
-                        fx.send(w, new Send<>(Op.DROP, r.id, null));
+                        fx.send(w, new Send<>(Op.DROP, r.id, null, 0));
                     }
                 }
                 closeIfDoneLocked(w, fx);

@@ -10,6 +10,7 @@ import dev.background.internal.remote.RemoteDispatcher.Policy;
 import dev.background.internal.remote.RemoteDispatcher.Send;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -49,28 +50,34 @@ class RemoteDispatcherMembersTest {
     }
 
     /** The calls sent to a member with RUN, in order. */
-    private static List<Call<String>> runs(Worker w) {
-        List<Call<String>> calls = new ArrayList<>();
+    private static List<Send<String>> runs(Worker w) {
+        List<Send<String>> calls = new ArrayList<>();
         for (Send<String> s : w.received) {
             if (s.op() == Op.RUN) {
-                calls.add(s.call());
+                calls.add(s);
             }
         }
         return calls;
     }
 
     private static List<FakeJob> jobsSentTo(Worker w) {
-        return runs(w).stream().map(c -> (FakeJob) c.job()).toList();
+        return runs(w).stream().map(s -> (FakeJob) call(s).job()).toList();
+    }
+
+    private static Call<String> call(Send<String> s) {
+        return Objects.requireNonNull(s.call());
     }
 
     /** Plays a member answering a call as the transport does: the dispatcher settles a first answer. */
-    private static boolean answer(RemoteDispatcher<Worker, String> d, Worker w, Call<String> call, long serviceNanos) {
-        return d.onOutcome(w, call, serviceNanos, () -> call.job().succeed(call.payload()));
+    private static boolean answer(RemoteDispatcher<Worker, String> d, Worker w, Send<String> send, long serviceNanos) {
+        Call<String> call = call(send);
+        return d.onOutcome(w, send, serviceNanos, () -> call.job().succeed(call.payload()));
     }
 
-    private static Call<String> callOf(Worker w, FakeJob job) {
+    /** The latest send of a job to a member. */
+    private static Send<String> sendOf(Worker w, FakeJob job) {
         return runs(w).stream()
-                .filter(c -> c.job() == job)
+                .filter(s -> call(s).job() == job)
                 .reduce((first, second) -> second)
                 .orElseThrow(() -> new AssertionError(job + " was never sent to " + w));
     }
@@ -110,7 +117,7 @@ class RemoteDispatcherMembersTest {
         d.execute(limited, "p");
         assertThat(jobsSentTo(a)).containsExactly(first);
         assertThat(limited.starts).hasValue(0); // its time has not begun to run
-        answer(d, a, callOf(a, first), MICROS);
+        answer(d, a, sendOf(a, first), MICROS);
         assertThat(jobsSentTo(a)).containsExactly(first, limited);
     }
 
@@ -195,7 +202,7 @@ class RemoteDispatcherMembersTest {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
         FakeJob job = submit(d, 1).get(0);
-        Call<String> call = callOf(a, job);
+        Send<String> call = sendOf(a, job);
         d.onLeft(a); // requeued: no member to take it
         assertThat(d.queued()).isEqualTo(1);
         answer(d, a, call, MICROS); // its answer was already on the wire
@@ -211,11 +218,11 @@ class RemoteDispatcherMembersTest {
         d.onJoined(a, 1);
         d.onJoined(b, 1);
         FakeJob job = submit(d, 1).get(0);
-        Call<String> call = callOf(a, job);
+        Send<String> first = sendOf(a, job);
         d.onLeft(a); // sent again, to b
         assertThat(jobsSentTo(b)).containsExactly(job);
-        assertThat(answer(d, a, call, MICROS)).isTrue();
-        assertThat(answer(d, b, call, MICROS)).isFalse();
+        assertThat(answer(d, a, first, MICROS)).isTrue();
+        assertThat(answer(d, b, sendOf(b, job), MICROS)).isFalse();
         assertThat(job.join()).isEqualTo("payload0");
         assertThat(job.settlements)
                 .as("settled once: a periodic or retried task settled twice would run twice")
@@ -226,11 +233,50 @@ class RemoteDispatcherMembersTest {
     }
 
     @Test
+    void aLateLossOfAnEarlierSendLeavesTheCallSentAgainToTheRejoinedMember() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        Send<String> first = sendOf(a, job);
+        d.onLeft(a);
+        d.onJoined(a, 1); // the client reconnected: sent again
+        assertThat(runs(a)).hasSize(2);
+        d.onLost(a, first); // the first send's disconnection, completed late
+        d.onDeclined(a, first);
+        assertThat(d.release(a, first)).isFalse();
+        assertThat(d.queued()).isZero();
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS);
+        assertThat(runs(a)).as("not sent a third time").hasSize(2);
+        FakeJob next = submit(d, 1).get(0);
+        assertThat(d.queued()).as("a's thread still runs the second send").isEqualTo(1);
+        assertThat(answer(d, a, sendOf(a, job), MICROS)).isTrue();
+        assertThat(jobsSentTo(a)).last().isSameAs(next);
+    }
+
+    @Test
+    void aLateOutcomeOfAnEarlierSendSettlesTheJobButLeavesTheSecondSendHoldingItsThread() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        Send<String> first = sendOf(a, job);
+        d.onLeft(a);
+        d.onJoined(a, 1);
+        Send<String> second = sendOf(a, job);
+        assertThat(answer(d, a, first, MICROS)).isTrue();
+        assertThat(job.join()).isEqualTo("payload0");
+        FakeJob next = submit(d, 1).get(0);
+        assertThat(d.queued()).as("a's thread still runs the second send").isEqualTo(1);
+        assertThat(answer(d, a, second, MICROS)).isFalse();
+        assertThat(jobsSentTo(a)).last().isSameAs(next);
+        assertThat(job.settlements).hasValue(1);
+    }
+
+    @Test
     void aSendLostForTheMembersLossMakesItSuspectForASecond() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
         FakeJob job = submit(d, 1).get(0);
-        d.onLost(a, callOf(a, job));
+        d.onLost(a, sendOf(a, job));
         assertThat(d.queued()).isEqualTo(1);
         clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS - 1);
         assertThat(runs(a)).hasSize(1);
@@ -245,7 +291,7 @@ class RemoteDispatcherMembersTest {
         d.onJoined(a, 1);
         FakeJob job = submit(d, 1).get(0);
         d.onJoined(b, 1);
-        d.onLost(a, callOf(a, job));
+        d.onLost(a, sendOf(a, job));
         assertThat(jobsSentTo(b)).containsExactly(job);
     }
 
@@ -270,7 +316,7 @@ class RemoteDispatcherMembersTest {
         FakeJob job = submit(d, 1).get(0);
         Worker first = runs(a).isEmpty() ? b : a;
         Worker other = first == a ? b : a;
-        d.onDeclined(first, callOf(first, job));
+        d.onDeclined(first, sendOf(first, job));
         assertThat(jobsSentTo(other)).containsExactly(job);
         submit(d, 1);
         assertThat(runs(first)).hasSize(1);
@@ -282,9 +328,9 @@ class RemoteDispatcherMembersTest {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
         List<FakeJob> jobs = submit(d, 2);
-        assertThat(d.release(a, callOf(a, jobs.get(0)))).isTrue();
+        assertThat(d.release(a, sendOf(a, jobs.get(0)))).isTrue();
         assertThat(jobsSentTo(a)).containsExactly(jobs.get(0), jobs.get(1)); // its thread is free again
-        Call<String> second = callOf(a, jobs.get(1));
+        Send<String> second = sendOf(a, jobs.get(1));
         d.onLeft(a);
         assertThat(d.release(a, second)).isFalse();
         assertThat(d.release(a, second)).isFalse();
@@ -322,7 +368,7 @@ class RemoteDispatcherMembersTest {
         d.onJoined(a, 1);
         FakeJob job = submit(d, 1).get(0);
         for (int i = 0; i < 10 && !job.isDone(); i++) {
-            Call<String> last = runs(a).get(runs(a).size() - 1);
+            Send<String> last = runs(a).get(runs(a).size() - 1);
             d.onLost(a, last);
             clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS);
         }
@@ -343,7 +389,7 @@ class RemoteDispatcherMembersTest {
         assertThat(a.received)
                 .filteredOn(s -> s.op() == Op.INTERRUPT)
                 .singleElement()
-                .satisfies(s -> assertThat(s.call()).isSameAs(callOf(a, job)));
+                .satisfies(s -> assertThat(s.call()).isSameAs(sendOf(a, job).call()));
         clock.advanceMillis(60_000);
         assertThat(a.killedFor).isNull();
     }
@@ -355,7 +401,7 @@ class RemoteDispatcherMembersTest {
         FakeJob job = submit(d, 1).get(0);
         d.shutdown();
         assertThat(d.isTerminated()).isFalse();
-        answer(d, a, callOf(a, job), MICROS);
+        answer(d, a, sendOf(a, job), MICROS);
         assertThat(d.isTerminated()).isTrue();
         d.onLeft(a);
         assertThat(transport.terminations).hasValue(1);
@@ -382,7 +428,7 @@ class RemoteDispatcherMembersTest {
         d.onJoined(a, 1);
         FakeJob job = submit(d, 1).get(0);
         d.shutdown();
-        d.onLost(a, callOf(a, job));
+        d.onLost(a, sendOf(a, job));
         clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS);
         assertThat(runs(a)).hasSize(2);
         assertThat(job).isNotDone();
@@ -402,7 +448,7 @@ class RemoteDispatcherMembersTest {
         clock.runDue();
         Worker other = holder == a ? b : a;
         assertThat(other.ids(Op.INTERRUPT)).hasSize(1);
-        assertThat(d.release(other, callOf(other, jobs.get(1)))).isTrue();
+        assertThat(d.release(other, sendOf(other, jobs.get(1)))).isTrue();
         assertThat(d.isTerminated()).isTrue();
     }
 
@@ -412,7 +458,7 @@ class RemoteDispatcherMembersTest {
         d.onJoined(a, 1);
         FakeJob job = submit(d, 1).get(0);
         assertThat(d.shutdownIfIdle()).isFalse();
-        answer(d, a, callOf(a, job), MICROS);
+        answer(d, a, sendOf(a, job), MICROS);
         assertThat(d.shutdownIfIdle()).isTrue();
         assertThat(d.isTerminated()).isTrue();
         assertThat(transport.terminations).hasValue(1);
