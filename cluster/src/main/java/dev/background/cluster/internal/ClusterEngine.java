@@ -70,8 +70,8 @@ import org.jspecify.annotations.Nullable;
  * <li><b>At least once, one result.</b> A member that leaves (membership event, the client's
  * disconnection, the tick's reconciliation) is reported to the dispatcher, which requeues its
  * calls; a send that fails with a member-loss error is reported as lost
- * ({@link RemoteDispatcher#onLost}); any other failure is the caller's to settle only if
- * {@link RemoteDispatcher#release} says it still owns the call. A call's first outcome (a
+ * ({@link RemoteDispatcher#onLost}); any other failure settles the job only if
+ * {@link RemoteDispatcher#release} finds the call still the member's. A call's first outcome (a
  * result or the task's own exception) settles the job whoever owns the call, since any run's
  * outcome is a true one; the dispatcher drops a later one ({@link RemoteDispatcher#onOutcome}),
  * since settling twice would run a periodic or retried task's next run twice.
@@ -371,8 +371,8 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         } catch (RuntimeException e) {
             if (memberLoss(e)) {
                 dispatcher.onLost(member, s);
-            } else if (dispatcher.release(member, s)) {
-                job.fail(SubmitSite.appendTo(e, job, null));
+            } else {
+                dispatcher.release(member, s, () -> job.fail(SubmitSite.appendTo(e, job, null)));
             }
             return;
         }
@@ -477,17 +477,21 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         Throwable cause = unwrap(error);
         if (memberLoss(cause)) {
             dispatcher.onLost(member, send);
-        } else if (!dispatcher.release(member, send)) {
-            // Requeued by the member-loss handling; the new send decides.
-        } else if (cause instanceof CancellationException) {
-            job.fail(new CancellationException("task '" + job.name() + "' was interrupted on member "
-                    + Wire.address(member) + " (pool '" + poolName + "' shut down now)"));
-        } else if (cause instanceof HazelcastSerializationException) {
-            job.fail(
-                    SubmitSite.appendTo(Transfer.cannotReadResult(job.name(), Wire.address(member), cause), job, null));
-        } else {
-            job.fail(SubmitSite.appendTo(cause, job, ranOn(member)));
+        } else { // unless requeued by the member-loss handling: then the new send decides
+            dispatcher.release(member, send, () -> job.fail(failure(job, member, cause)));
         }
+    }
+
+    /** A send's failure that is not the member's loss, as the job's. */
+    private Throwable failure(Job job, Member member, Throwable cause) {
+        if (cause instanceof CancellationException) {
+            return new CancellationException("task '" + job.name() + "' was interrupted on member "
+                    + Wire.address(member) + " (pool '" + poolName + "' shut down now)");
+        }
+        if (cause instanceof HazelcastSerializationException) {
+            return SubmitSite.appendTo(Transfer.cannotReadResult(job.name(), Wire.address(member), cause), job, null);
+        }
+        return SubmitSite.appendTo(cause, job, ranOn(member));
     }
 
     private void settle(Job job, Member member, Outcome outcome) {

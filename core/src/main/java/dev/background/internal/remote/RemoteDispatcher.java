@@ -110,7 +110,8 @@ import org.jspecify.annotations.Nullable;
  * shared timer thread.
  * <li><b>Termination</b>: shut down, queue empty, and every started worker seen to exit (reported
  * workers: no call in flight). {@link RemoteTransport#terminated} is then told once, outside the
- * lock.
+ * lock, after the settlements of the same effects (an outcome, a released call's failure, the
+ * member wait's failures), so that no job is still unsettled once the pool says it terminated.
  * </ul>
  *
  * @param <W> the transport's handle of one worker
@@ -938,21 +939,24 @@ public final class RemoteDispatcher<W, P> {
     }
 
     /**
-     * Takes a call off its worker for the caller to settle (say, it failed in a way that is not
-     * the worker's loss). The next calls go out before this returns.
+     * Takes a call off its worker and settles it with {@code fail} (say, it failed in a way that
+     * is not the worker's loss), unless something else took it first (the worker's loss requeued
+     * it: its next send decides). In this thread, before this returns: the next calls go out,
+     * then {@code fail} runs, then termination is told if this was the last call.
      *
      * @param worker the worker it was sent to
      * @param send the send that failed
-     * @return true if the caller now owns the call and must settle it; false if something else
-     *     took it first (the worker's loss requeued it: its next send decides)
+     * @param fail settles the job with its failure; runs user callbacks
+     * @return true if the call was still the worker's (so {@code fail} ran)
      */
-    public boolean release(W worker, Send<P> send) {
+    public boolean release(W worker, Send<P> send, Runnable fail) {
         Effects fx = new Effects();
         synchronized (this) {
             Slot<W, P> w = alive.get(worker);
             if (w == null || !takeOffLocked(w, send, fx)) {
                 return false;
             }
+            fx.settlements.add(fail);
             dispatchLocked(fx);
             checkTerminatedLocked(fx);
         }
@@ -1065,10 +1069,14 @@ public final class RemoteDispatcher<W, P> {
                 dispatchLocked(fx);
             }
         }
-        if (!expired.isEmpty()) {
-            scheduler.settle(() -> expired.forEach(r -> r.job.fail(transport.unavailable(r.job))));
+        if (expired.isEmpty()) {
+            run(fx);
+        } else { // termination, if this was the end, is told after the failures
+            scheduler.settle(() -> {
+                expired.forEach(r -> r.job.fail(transport.unavailable(r.job)));
+                run(fx);
+            });
         }
-        run(fx);
     }
 
     /**

@@ -58,6 +58,8 @@ final class FakeTransport implements RemoteTransport<FakeTransport.Worker, Strin
     final List<Worker> started = new CopyOnWriteArrayList<>();
     volatile @Nullable IOException startFailure;
     final AtomicInteger terminations = new AtomicInteger();
+    /** Runs when the dispatcher tells termination, to see what was settled by then. */
+    volatile @Nullable Runnable onTerminated;
 
     @Override
     public Worker start(String id) throws IOException {
@@ -114,6 +116,10 @@ final class FakeTransport implements RemoteTransport<FakeTransport.Worker, Strin
     @Override
     public void terminated() {
         terminations.incrementAndGet();
+        Runnable hook = onTerminated;
+        if (hook != null) {
+            hook.run();
+        }
     }
 
     Worker worker(int i) {

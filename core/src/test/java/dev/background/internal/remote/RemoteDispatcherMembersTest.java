@@ -74,6 +74,12 @@ class RemoteDispatcherMembersTest {
         return d.onOutcome(w, send, serviceNanos, () -> call.job().succeed(call.payload()));
     }
 
+    /** Plays the transport releasing a call that failed on its member: the dispatcher settles it if still the member's. */
+    private static boolean fail(RemoteDispatcher<Worker, String> d, Worker w, Send<String> send) {
+        Call<String> call = call(send);
+        return d.release(w, send, () -> call.job().fail(new IllegalStateException("failed on " + w)));
+    }
+
     /** The latest send of a job to a member. */
     private static Send<String> sendOf(Worker w, FakeJob job) {
         return runs(w).stream()
@@ -243,7 +249,7 @@ class RemoteDispatcherMembersTest {
         assertThat(runs(a)).hasSize(2);
         d.onLost(a, first); // the first send's disconnection, completed late
         d.onDeclined(a, first);
-        assertThat(d.release(a, first)).isFalse();
+        assertThat(fail(d, a, first)).isFalse();
         assertThat(d.queued()).isZero();
         clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS);
         assertThat(runs(a)).as("not sent a third time").hasSize(2);
@@ -328,12 +334,12 @@ class RemoteDispatcherMembersTest {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
         List<FakeJob> jobs = submit(d, 2);
-        assertThat(d.release(a, sendOf(a, jobs.get(0)))).isTrue();
+        assertThat(fail(d, a, sendOf(a, jobs.get(0)))).isTrue();
         assertThat(jobsSentTo(a)).containsExactly(jobs.get(0), jobs.get(1)); // its thread is free again
         Send<String> second = sendOf(a, jobs.get(1));
         d.onLeft(a);
-        assertThat(d.release(a, second)).isFalse();
-        assertThat(d.release(a, second)).isFalse();
+        assertThat(fail(d, a, second)).isFalse();
+        assertThat(fail(d, a, second)).isFalse();
     }
 
     // ------------------------------------------------------------------ the member wait
@@ -401,10 +407,41 @@ class RemoteDispatcherMembersTest {
         FakeJob job = submit(d, 1).get(0);
         d.shutdown();
         assertThat(d.isTerminated()).isFalse();
+        List<Boolean> settledAtTermination = new ArrayList<>();
+        transport.onTerminated = () -> settledAtTermination.add(job.isDone());
         answer(d, a, sendOf(a, job), MICROS);
+        assertThat(settledAtTermination)
+                .as("the job settled before termination is told")
+                .containsExactly(true);
         assertThat(d.isTerminated()).isTrue();
         d.onLeft(a);
         assertThat(transport.terminations).hasValue(1);
+    }
+
+    @Test
+    void theLastCallReleasedWithAFailureIsSettledBeforeTerminationIsTold() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        d.shutdown();
+        List<Boolean> settledAtTermination = new ArrayList<>();
+        transport.onTerminated = () -> settledAtTermination.add(job.isDone());
+        assertThat(fail(d, a, sendOf(a, job))).isTrue();
+        assertThat(settledAtTermination).containsExactly(true);
+    }
+
+    @Test
+    void theMemberWaitsLastFailuresAreSettledBeforeTerminationIsTold() {
+        var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(1)));
+        FakeJob job = submit(d, 1).get(0);
+        d.shutdown();
+        List<Boolean> settledAtTermination = new ArrayList<>();
+        transport.onTerminated = () -> settledAtTermination.add(job.isDone());
+        clock.settleLater = true; // as the real scheduler: on another thread
+        clock.advanceMillis(1_000 + RemoteDispatcher.MEMBER_CHECK_MILLIS);
+        clock.runDue();
+        assertThat(job).isCompletedExceptionally();
+        assertThat(settledAtTermination).containsExactly(true);
     }
 
     @Test
@@ -448,7 +485,7 @@ class RemoteDispatcherMembersTest {
         clock.runDue();
         Worker other = holder == a ? b : a;
         assertThat(other.ids(Op.INTERRUPT)).hasSize(1);
-        assertThat(d.release(other, sendOf(other, jobs.get(1)))).isTrue();
+        assertThat(fail(d, other, sendOf(other, jobs.get(1)))).isTrue();
         assertThat(d.isTerminated()).isTrue();
     }
 
