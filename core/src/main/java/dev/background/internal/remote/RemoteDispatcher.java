@@ -109,9 +109,11 @@ import org.jspecify.annotations.Nullable;
  * member wait's failures run user callbacks, so they go to {@link Scheduler#settle}, off the
  * shared timer thread.
  * <li><b>Termination</b>: shut down, queue empty, and every started worker seen to exit (reported
- * workers: no call in flight). {@link RemoteTransport#terminated} is then told once, outside the
- * lock, after the settlements of the same effects (an outcome, a released call's failure, the
- * member wait's failures), so that no job is still unsettled once the pool says it terminated.
+ * workers: no call in flight); checked at every dispatch, which every path that changes the
+ * queue or a worker's calls ends with (or, where it does not dispatch, checked there).
+ * {@link RemoteTransport#terminated} is then told once, outside the lock, after the
+ * settlements of the same effects (an outcome, a released call's failure, the member wait's
+ * failures), so that no job is still unsettled once the pool says it terminated.
  * </ul>
  *
  * @param <W> the transport's handle of one worker
@@ -482,7 +484,8 @@ public final class RemoteDispatcher<W, P> {
     /**
      * Sends queued calls to workers with room, starting workers up to {@code n}. Calls that found
      * no worker because one could not be started, or that were settled while queued, go to
-     * {@code fx.dropped}.
+     * {@code fx.dropped}. Then checks for termination, since a dropped call may have been the
+     * last: every path that changes the queue or a worker's calls dispatches.
      */
     private void dispatchLocked(Effects fx) {
         while (!queue.isEmpty()) {
@@ -540,6 +543,7 @@ public final class RemoteDispatcher<W, P> {
         if (queue.isEmpty() && !reported) {
             stealLocked(fx);
         }
+        checkTerminatedLocked(fx);
     }
 
     /**
@@ -1200,9 +1204,13 @@ public final class RemoteDispatcher<W, P> {
     /** Off the canceller's thread: asks the worker to interrupt the call, and kills it after the grace period. */
     private void interrupt(Call<P> r) {
         Slot<?, P> w;
+        Effects fx = new Effects();
         synchronized (this) {
-            if (queue.remove(r)) {
+            if (queue.remove(r)) { // requeued after a death or a loss: never sent again
                 w = null;
+                fx.settlements.add( // reporting its end frees its permit
+                        () -> r.job.fail(new CancellationException("task '" + r.job.name() + "' was cancelled")));
+                checkTerminatedLocked(fx); // it may have been the last
             } else {
                 w = r.worker;
                 if (w == null || !w.inflight.containsKey(r.id)) {
@@ -1210,8 +1218,8 @@ public final class RemoteDispatcher<W, P> {
                 }
             }
         }
-        if (w == null) { // requeued after a death: never sent again; reporting its end frees its permit
-            r.job.fail(new CancellationException("task '" + r.job.name() + "' was cancelled"));
+        if (w == null) {
+            run(fx);
             return;
         }
         Slot<?, P> target = w;

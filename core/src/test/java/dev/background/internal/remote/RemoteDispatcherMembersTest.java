@@ -445,6 +445,34 @@ class RemoteDispatcherMembersTest {
     }
 
     @Test
+    void afterShutdownACancelledCallWhoseSendWasLostIsDroppedAndThePoolTerminates() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        d.shutdown();
+        job.cancel(true);
+        d.onLost(a, sendOf(a, job)); // requeued, then dropped at dispatch: nothing left anywhere
+        clock.advanceMillis(2_000);
+        assertThat(d.isTerminated()).isTrue();
+        assertThat(transport.terminations).hasValue(1);
+    }
+
+    @Test
+    void afterShutdownACancelledCallRequeuedByALeaveIsInterruptedInTheQueueAndThePoolTerminates() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        d.onLeft(a); // back on the queue, with no member to run it
+        d.shutdown();
+        job.cancel(true);
+        Objects.requireNonNull(job.interrupter).run();
+        clock.runDue();
+        assertThat(job.settlements).hasValue(1);
+        assertThat(d.queued()).isZero();
+        assertThat(d.isTerminated()).isTrue();
+    }
+
+    @Test
     void afterShutdownALeavingMembersCallRunsOnAnIdleMember() {
         var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(5)));
         d.onJoined(a, 1);
