@@ -1320,8 +1320,9 @@ public final class RemoteDispatcher<W, P> {
         synchronized (this) {
             shutdown = true;
             for (Call<P> r : queue) {
-                if (r.started) {
-                    running.add(r); // begun on a worker that died: nothing to interrupt, only to end
+                if (r.started) { // begun on a worker that died or left: nothing to interrupt, only to end
+                    fx.settlements.add(() -> r.job.fail(new CancellationException(
+                            "task '" + r.job.name() + "' was cancelled: pool '" + poolName + "' was shut down now")));
                 } else {
                     neverStarted.add(r.job);
                 }
@@ -1341,13 +1342,9 @@ public final class RemoteDispatcher<W, P> {
             checkTerminatedLocked(fx);
         }
         run(fx);
-        for (Call<P> r : running) {
-            if (r.worker == null) {
-                r.job.fail(new CancellationException(
-                        "task '" + r.job.name() + "' was cancelled: pool '" + poolName + "' was shut down now"));
-            } else {
-                interrupt(r);
-            }
+        for (Call<P> r :
+                running) { // sorted under the lock; interrupt looks again under it, as one may have been answered since
+            interrupt(r);
         }
         return neverStarted;
     }

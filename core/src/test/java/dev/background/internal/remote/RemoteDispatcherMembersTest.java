@@ -518,6 +518,26 @@ class RemoteDispatcherMembersTest {
     }
 
     @Test
+    void shutdownNowKeepsTheOutcomeOfACallAnsweredWhileItEndsTheOthers() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        d.onJoined(b, 1);
+        List<FakeJob> jobs = submit(d, 2); // one each
+        Worker holder = jobsSentTo(a).contains(jobs.get(0)) ? a : b;
+        Worker other = holder == a ? b : a;
+        FakeJob answered = jobs.get(1);
+        d.onLeft(holder); // job0 back on the queue, started: shutdownNow ends it
+        jobs.get(0)
+                .whenComplete((v, e) -> answer(d, other, sendOf(other, answered), MICROS)); // meanwhile, job1's answer
+        d.shutdownNow();
+        clock.runDue();
+        assertThat(answered.join()).isEqualTo("payload1");
+        assertThat(answered.settlements).as("not also cancelled").hasValue(1);
+        assertThat(other.ids(Op.INTERRUPT)).isEmpty();
+        assertThat(d.isTerminated()).isTrue();
+    }
+
+    @Test
     void shutdownIfIdleOnlyShutsAnIdleDispatcherDown() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
