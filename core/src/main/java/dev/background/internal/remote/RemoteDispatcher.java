@@ -45,22 +45,31 @@ import org.jspecify.annotations.Nullable;
  * later one is ignored). A send that fails for loss of the member makes it <i>suspect</i>
  * (skipped for {@value #SUSPECT_MILLIS} ms); a member found faulty ({@link #onFaulty}) is never
  * used again, even if reported again; one that declines a call ({@link #onDeclined}) is leaving
- * and takes no more. When no usable member has been seen for {@code memberWaitNanos} (checked at
- * each submit and every {@value #MEMBER_CHECK_MILLIS} ms; only a join or an answer resets it, so
- * that a member that stays listed but fails every send cannot keep calls bouncing forever), the
- * queued calls and new ones fail with {@link RemoteTransport#unavailable}.
+ * and takes no more. The member wait starts when no member is found usable (checked at each
+ * submit and every {@value #MEMBER_CHECK_MILLIS} ms) and only a join or an answer ends it: a
+ * member merely usable again (its suspicion over) does not, so that a member that stays listed
+ * but fails every send cannot keep calls bouncing forever. So a member usable for a while but
+ * answering nothing (running long calls) does not end it either, and its next lost send may fail
+ * the queue at once. Once it has lasted {@code memberWaitNanos}, with no member usable at that
+ * check, the queued calls and new ones fail with {@link RemoteTransport#unavailable}.
  * </ul>
  *
  * <p>Maintainers' overview.
  * <ul>
  * <li><b>Lock.</b> One monitor ({@code this}) guards the queue, the worker list, every worker's
  * in-flight map and counters, the start-failure count, the faulty set, the member-wait state,
- * {@link Pacing} (not thread-safe itself) and the lifecycle flags. Nothing slow or
- * foreign runs under it except {@link RemoteTransport#start}: sends, closes and settlements
+ * {@link Pacing} (not thread-safe itself) and the lifecycle flags. Sends, closes and settlements
  * (which run user callbacks) are collected in an {@link Effects} and done once it is released.
- * {@link Job#start} is called under it, which is safe because the interrupter it registers never
- * takes the lock (it hands the work to the scheduler): a canceller spinning in the pool's task
- * cannot wait for us.
+ * Under it run {@link RemoteTransport#start} and {@link Job#start} (for a call sent to run at
+ * once). The interrupter that {@code Job#start} registers never takes the lock (it hands the work
+ * to the scheduler), so a canceller spinning in the pool's task cannot wait for us. But a cancel
+ * landing between the dispatch's {@code isDone} check and {@code Job#start} makes the start
+ * refuse and free the task's concurrency permit, which may hand the next task to the engine in
+ * this thread: its serialisation, a nested dispatch (the monitor is reentrant) and that
+ * dispatch's sends and callbacks then run under the lock, and its sends may go out before this
+ * dispatch's (for started workers, out of the order their in-flight map records). Known and not
+ * yet fixed (concurrency review, finding 7): start outside the lock, or hand the permit on
+ * asynchronously.
  * <li><b>Ordering (started workers).</b> A worker runs its calls in the order sent and answers
  * each before it begins the next, so the oldest entry of its in-flight map is the one it is
  * running, if that one has started; when it dies, that call died with it and the later ones never
