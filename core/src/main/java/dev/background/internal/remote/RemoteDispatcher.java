@@ -60,16 +60,13 @@ import org.jspecify.annotations.Nullable;
  * in-flight map and counters, the start-failure count, the faulty set, the member-wait state,
  * {@link Pacing} (not thread-safe itself) and the lifecycle flags. Sends, closes and settlements
  * (which run user callbacks) are collected in an {@link Effects} and done once it is released.
- * Under it run {@link RemoteTransport#start} and {@link Job#start} (for a call sent to run at
- * once). The interrupter that {@code Job#start} registers never takes the lock (it hands the work
- * to the scheduler), so a canceller spinning in the pool's task cannot wait for us. But a cancel
- * landing between the dispatch's {@code isDone} check and {@code Job#start} makes the start
- * refuse and free the task's concurrency permit, which may hand the next task to the engine in
- * this thread: its serialisation, a nested dispatch (the monitor is reentrant) and that
- * dispatch's sends and callbacks then run under the lock, and its sends may go out before this
- * dispatch's (for started workers, out of the order their in-flight map records). Known and not
- * yet fixed (concurrency review, finding 7): start outside the lock, or hand the permit on
- * asynchronously.
+ * Only {@link RemoteTransport#start} runs under it. {@link Job#start} of a call sent to run at
+ * once is an effect too, done before the sends, since a start may run foreign code: a start
+ * refused (the job was cancelled meanwhile) frees the task's concurrency permit, which may hand
+ * the next task to the engine in this thread. Such a submit only queues its call, and the run
+ * that started dispatches it after its own sends, so that its sends never overtake them (a
+ * started worker runs its calls in the order sent); a refused call is not sent, and is taken off
+ * its worker then.
  * <li><b>Ordering (started workers).</b> A worker runs its calls in the order sent and answers
  * each before it begins the next, so the oldest entry of its in-flight map is the one it is
  * running, if that one has started; when it dies, that call died with it and the later ones never
@@ -330,8 +327,12 @@ public final class RemoteDispatcher<W, P> {
         }
     }
 
-    /** What to do once the lock is released, in this order: sends, closes, settlements, the rest (termination last). */
+    /** A call to start once the lock is released, before it is sent; {@code where} names its worker. */
+    private record Start<P>(Call<P> call, String where) {}
+
+    /** What to do once the lock is released, in this order: starts, sends, closes, settlements, the rest (termination last). */
     private final class Effects {
+        final List<Start<P>> starts = new ArrayList<>();
         final Map<Slot<W, P>, List<Send<P>>> sends = new LinkedHashMap<>();
         final List<W> toClose = new ArrayList<>();
         /** Jobs dispatching dropped: settled (cancelled) while queued, or no worker could be started. */
@@ -366,6 +367,11 @@ public final class RemoteDispatcher<W, P> {
     private final Set<W> faulty = new HashSet<>();
 
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /** The dispatcher whose job starts this thread is running ({@link #run}), if any. */
+    private static final ThreadLocal<@Nullable Object> STARTING = new ThreadLocal<>();
+    /** A submit came from a job start in {@link #run} (a permit handed on): it waits for that run's dispatch. */
+    private boolean queuedDuringStarts;
+
     private int n;
     private int workerSeq;
     private long callSeq;
@@ -461,7 +467,11 @@ public final class RemoteDispatcher<W, P> {
             refused = unavailableTooLongLocked(scheduler.nanoTime());
             if (!refused) {
                 queue.addLast(new Call<>(job, payload, ++callSeq, this));
-                dispatchLocked(fx);
+                if (STARTING.get() == this) { // from a start in run: dispatched after its sends
+                    queuedDuringStarts = true;
+                } else {
+                    dispatchLocked(fx);
+                }
             }
         }
         if (refused) {
@@ -519,12 +529,10 @@ public final class RemoteDispatcher<W, P> {
             queue.pollFirst();
             long now = scheduler.nanoTime();
             boolean ahead = !reported && (!w.inflight.isEmpty() || !w.ready); // members never say when they begin
-            if (!ahead && !r.started) {
-                if (!r.job.start(r.interrupter, transport.where(w.handle))) {
-                    continue; // cancelled while queued: start's refusal has reported its end
-                }
+            if (!ahead && !r.started) { // started once the lock is released, before it is sent
                 r.started = true;
                 r.startedNanos = now;
+                fx.starts.add(new Start<>(r, transport.where(w.handle)));
             }
             if (ahead && !r.started && !r.listening && r.job instanceof CompletionStage<?> stage) {
                 r.listening = true; // a call cancelled while it waits in a worker must never begin
@@ -1441,7 +1449,15 @@ public final class RemoteDispatcher<W, P> {
     // ------------------------------------------------------------------ effects
 
     private void run(Effects fx) {
-        fx.sends.forEach((w, sends) -> transport.send(w.handle, sends));
+        List<Call<P>> refused = fx.starts.isEmpty() ? List.of() : start(fx);
+        fx.sends.forEach((w, sends) -> {
+            if (!refused.isEmpty()) {
+                sends.removeIf(s -> refused.contains(s.call()));
+            }
+            if (!sends.isEmpty()) {
+                transport.send(w.handle, sends);
+            }
+        });
         fx.toClose.forEach(transport::close);
         for (Call<P> r : fx.dropped) {
             r.job.fail(
@@ -1451,6 +1467,60 @@ public final class RemoteDispatcher<W, P> {
         }
         fx.settlements.forEach(Runnable::run);
         fx.after.forEach(Runnable::run);
+        if (!fx.starts.isEmpty()) {
+            afterStarts(refused);
+        }
+    }
+
+    /**
+     * Starts the jobs of the calls about to be sent to run at once, outside the lock, since a
+     * start may run foreign code: a refused start (cancelled meanwhile) hands the task's
+     * concurrency permit on, which may submit the next task from this thread; that submit only
+     * queues ({@link #STARTING}), so that its sends follow this run's rather than overtake them.
+     * Returns the calls whose start was refused: they are not sent.
+     */
+    private List<Call<P>> start(Effects fx) {
+        List<Call<P>> refused = new ArrayList<>();
+        Object outer = STARTING.get();
+        STARTING.set(this);
+        try {
+            for (Start<P> s : fx.starts) {
+                if (!s.call().job.start(s.call().interrupter, s.where())) {
+                    refused.add(s.call()); // cancelled meanwhile: the refusal has reported its end
+                }
+            }
+        } finally {
+            STARTING.set(outer);
+        }
+        return refused;
+    }
+
+    /** After a run that started jobs: takes the refused calls off their workers, and dispatches what was submitted meanwhile. */
+    private void afterStarts(List<Call<P>> refused) {
+        Effects fx = new Effects();
+        synchronized (this) {
+            if (refused.isEmpty() && !queuedDuringStarts) {
+                return;
+            }
+            queuedDuringStarts = false;
+            for (Call<P> r : refused) {
+                Slot<W, P> w = slotOf(r);
+                if (w != null && w.inflight.remove(r.id, r)) {
+                    r.worker = null;
+                    if (w.inflight.isEmpty()) {
+                        w.idleSinceNanos = scheduler.nanoTime();
+                    }
+                    closeIfDoneLocked(w, fx);
+                }
+            }
+            dispatchLocked(fx);
+        }
+        run(fx);
+    }
+
+    @SuppressWarnings("unchecked") // every slot of this dispatcher holds a W
+    private @Nullable Slot<W, P> slotOf(Call<P> r) {
+        return (Slot<W, P>) r.worker;
     }
 
     private synchronized @Nullable Exception spawnErrorNow() {

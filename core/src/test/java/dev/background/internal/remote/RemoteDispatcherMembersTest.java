@@ -278,6 +278,28 @@ class RemoteDispatcherMembersTest {
     }
 
     @Test
+    void aStartRefusedAsItsTaskIsCancelledHandsTheNextTaskOnOutsideTheLock() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        transport.lockToWatch = d;
+        FakeJob cancelled = new FakeJob("cancelled");
+        FakeJob next = new FakeJob("next");
+        cancelled.onStart = () -> { // the cancel lands as it starts; its permit goes to the next task
+            cancelled.onStart = null;
+            cancelled.cancel(true);
+            d.execute(next, "next");
+        };
+        d.execute(cancelled, "cancelled");
+        assertThat(jobsSentTo(a)).containsExactly(next);
+        assertThat(transport.sentUnderLock).isNotEmpty().doesNotContain(true);
+        assertThat(next.starts).hasValue(1);
+        assertThat(d.queued()).isZero();
+        answer(d, a, sendOf(a, next), MICROS);
+        d.shutdown();
+        assertThat(d.isTerminated()).as("the refused call is off its member").isTrue();
+    }
+
+    @Test
     void aSendLostForTheMembersLossMakesItSuspectForASecond() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
