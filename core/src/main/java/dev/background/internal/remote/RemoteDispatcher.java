@@ -327,12 +327,12 @@ public final class RemoteDispatcher<W, P> {
         }
     }
 
-    /** A call to start once the lock is released, before it is sent; {@code where} names its worker. */
-    private record Start<P>(Call<P> call, String where) {}
+    /** A call to start once the lock is released, before its send {@code seq} to {@code slot}, named {@code where}. */
+    private record Start<W, P>(Call<P> call, Slot<W, P> slot, long seq, String where) {}
 
     /** What to do once the lock is released, in this order: starts, sends, closes, settlements, the rest (termination last). */
     private final class Effects {
-        final List<Start<P>> starts = new ArrayList<>();
+        final List<Start<W, P>> starts = new ArrayList<>();
         final Map<Slot<W, P>, List<Send<P>>> sends = new LinkedHashMap<>();
         final List<W> toClose = new ArrayList<>();
         /** Jobs dispatching dropped: settled (cancelled) while queued, or no worker could be started. */
@@ -529,10 +529,10 @@ public final class RemoteDispatcher<W, P> {
             queue.pollFirst();
             long now = scheduler.nanoTime();
             boolean ahead = !reported && (!w.inflight.isEmpty() || !w.ready); // members never say when they begin
-            if (!ahead && !r.started) { // started once the lock is released, before it is sent
+            boolean startNow = !ahead && !r.started; // once the lock is released, before it is sent
+            if (startNow) {
                 r.started = true;
                 r.startedNanos = now;
-                fx.starts.add(new Start<>(r, transport.where(w.handle)));
             }
             if (ahead && !r.started && !r.listening && r.job instanceof CompletionStage<?> stage) {
                 r.listening = true; // a call cancelled while it waits in a worker must never begin
@@ -555,6 +555,9 @@ public final class RemoteDispatcher<W, P> {
                 w.closing = true;
             }
             r.sendSeq++;
+            if (startNow) {
+                fx.starts.add(new Start<>(r, w, r.sendSeq, transport.where(w.handle)));
+            }
             fx.send(w, new Send<>(ahead ? Op.RUN_AHEAD : Op.RUN, r.id, r, r.sendSeq));
         }
         if (queue.isEmpty() && !reported) {
@@ -1449,10 +1452,10 @@ public final class RemoteDispatcher<W, P> {
     // ------------------------------------------------------------------ effects
 
     private void run(Effects fx) {
-        List<Call<P>> refused = fx.starts.isEmpty() ? List.of() : start(fx);
+        List<Start<W, P>> refused = fx.starts.isEmpty() ? List.of() : start(fx);
         fx.sends.forEach((w, sends) -> {
-            if (!refused.isEmpty()) {
-                sends.removeIf(s -> refused.contains(s.call()));
+            for (Start<W, P> r : refused) {
+                sends.removeIf(s -> s.call() == r.call());
             }
             if (!sends.isEmpty()) {
                 transport.send(w.handle, sends);
@@ -1477,16 +1480,16 @@ public final class RemoteDispatcher<W, P> {
      * start may run foreign code: a refused start (cancelled meanwhile) hands the task's
      * concurrency permit on, which may submit the next task from this thread; that submit only
      * queues ({@link #STARTING}), so that its sends follow this run's rather than overtake them.
-     * Returns the calls whose start was refused: they are not sent.
+     * Returns the starts refused: their calls are not sent.
      */
-    private List<Call<P>> start(Effects fx) {
-        List<Call<P>> refused = new ArrayList<>();
+    private List<Start<W, P>> start(Effects fx) {
+        List<Start<W, P>> refused = new ArrayList<>();
         Object outer = STARTING.get();
         STARTING.set(this);
         try {
-            for (Start<P> s : fx.starts) {
+            for (Start<W, P> s : fx.starts) {
                 if (!s.call().job.start(s.call().interrupter, s.where())) {
-                    refused.add(s.call()); // cancelled meanwhile: the refusal has reported its end
+                    refused.add(s); // cancelled meanwhile: the refusal has reported its end
                 }
             }
         } finally {
@@ -1496,16 +1499,17 @@ public final class RemoteDispatcher<W, P> {
     }
 
     /** After a run that started jobs: takes the refused calls off their workers, and dispatches what was submitted meanwhile. */
-    private void afterStarts(List<Call<P>> refused) {
+    private void afterStarts(List<Start<W, P>> refused) {
         Effects fx = new Effects();
         synchronized (this) {
             if (refused.isEmpty() && !queuedDuringStarts) {
                 return;
             }
             queuedDuringStarts = false;
-            for (Call<P> r : refused) {
-                Slot<W, P> w = slotOf(r);
-                if (w != null && w.inflight.remove(r.id, r)) {
+            for (Start<W, P> s : refused) {
+                Call<P> r = s.call();
+                Slot<W, P> w = s.slot();
+                if (r.sendSeq == s.seq() && w.inflight.remove(r.id, r)) { // not if taken since (a loss) and sent again
                     r.worker = null;
                     if (w.inflight.isEmpty()) {
                         w.idleSinceNanos = scheduler.nanoTime();
@@ -1516,11 +1520,6 @@ public final class RemoteDispatcher<W, P> {
             dispatchLocked(fx);
         }
         run(fx);
-    }
-
-    @SuppressWarnings("unchecked") // every slot of this dispatcher holds a W
-    private @Nullable Slot<W, P> slotOf(Call<P> r) {
-        return (Slot<W, P>) r.worker;
     }
 
     private synchronized @Nullable Exception spawnErrorNow() {
