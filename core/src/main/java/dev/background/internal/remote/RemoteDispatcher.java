@@ -929,7 +929,8 @@ public final class RemoteDispatcher<W, P> {
      * {@code settle} settles the job with it, even if the call was no longer the worker's (its
      * loss requeued it: the call is then taken out of the queue and never sent again); a later
      * answer (the call ran twice) is dropped, since a job settled twice would run its rerun
-     * (periodic, retried) twice. In this thread, before this returns: the next calls go out,
+     * (periodic, retried) twice. A first answer for a call sent again since (to this worker or
+     * another) interrupts that copy, which still holds its worker's thread until it answers. In this thread, before this returns: the next calls go out,
      * then {@code settle} runs, then termination is told if this was the last call.
      *
      * @param worker the worker
@@ -954,6 +955,10 @@ public final class RemoteDispatcher<W, P> {
                 pacing.answered(serviceNanos, scheduler.nanoTime() - call.sentNanos, call.clean);
             } else {
                 queue.remove(call);
+                Slot<W, P> copy = slotOf(call);
+                if (first && copy != null) { // sent again since: that run is no longer needed
+                    fx.send(copy, new Send<>(Op.INTERRUPT, call.id, call, 0));
+                }
             }
             dispatchLocked(fx);
             checkTerminatedLocked(fx);
@@ -965,27 +970,31 @@ public final class RemoteDispatcher<W, P> {
     /**
      * Takes a call off its worker and settles it with {@code fail} (say, it failed in a way that
      * is not the worker's loss), unless something else took it first (the worker's loss requeued
-     * it: its next send decides). In this thread, before this returns: the next calls go out,
+     * it: its next send decides) or it was answered already (this send was a copy). In this thread, before this returns: the next calls go out,
      * then {@code fail} runs, then termination is told if this was the last call.
      *
      * @param worker the worker it was sent to
      * @param send the send that failed
      * @param fail settles the job with its failure; runs user callbacks
-     * @return true if the call was still the worker's (so {@code fail} ran)
+     * @return true if {@code fail} ran
      */
     public boolean release(W worker, Send<P> send, Runnable fail) {
         Effects fx = new Effects();
+        boolean ran;
         synchronized (this) {
             Slot<W, P> w = alive.get(worker);
             if (w == null || !takeOffLocked(w, send, fx)) {
                 return false;
             }
-            fx.settlements.add(fail);
+            ran = !callOf(send).answered; // a copy whose call was answered (its interrupt) settles nothing
+            if (ran) {
+                fx.settlements.add(fail);
+            }
             dispatchLocked(fx);
             checkTerminatedLocked(fx);
         }
         run(fx);
-        return true;
+        return ran;
     }
 
     /**
@@ -1038,6 +1047,11 @@ public final class RemoteDispatcher<W, P> {
             dispatchLocked(fx);
         }
         run(fx);
+    }
+
+    @SuppressWarnings("unchecked") // every slot of this dispatcher holds a W
+    private @Nullable Slot<W, P> slotOf(Call<P> r) {
+        return (Slot<W, P>) r.worker;
     }
 
     private static <P> Call<P> callOf(Send<P> send) {

@@ -260,7 +260,7 @@ class RemoteDispatcherMembersTest {
     }
 
     @Test
-    void aLateOutcomeOfAnEarlierSendSettlesTheJobButLeavesTheSecondSendHoldingItsThread() {
+    void aLateOutcomeOfAnEarlierSendSettlesTheJobOnceAndInterruptsTheSecondSendWhichHoldsItsThreadTillItEnds() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
         FakeJob job = submit(d, 1).get(0);
@@ -270,9 +270,16 @@ class RemoteDispatcherMembersTest {
         Send<String> second = sendOf(a, job);
         assertThat(answer(d, a, first, MICROS)).isTrue();
         assertThat(job.join()).isEqualTo("payload0");
+        assertThat(a.received)
+                .as("the copy sent again is interrupted")
+                .filteredOn(s -> s.op() == Op.INTERRUPT)
+                .singleElement()
+                .satisfies(s -> assertThat(s.call()).isSameAs(second.call()));
         FakeJob next = submit(d, 1).get(0);
         assertThat(d.queued()).as("a's thread still runs the second send").isEqualTo(1);
-        assertThat(answer(d, a, second, MICROS)).isFalse();
+        assertThat(fail(d, a, second))
+                .as("the copy's end (interrupted) settles nothing")
+                .isFalse();
         assertThat(jobsSentTo(a)).last().isSameAs(next);
         assertThat(job.settlements).hasValue(1);
     }
