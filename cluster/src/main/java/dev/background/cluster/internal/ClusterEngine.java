@@ -70,17 +70,20 @@ import org.jspecify.annotations.Nullable;
  * <li><b>At least once, one result.</b> A member that leaves (membership event, the client's
  * disconnection, the tick's reconciliation) is reported to the dispatcher, which requeues its
  * calls; a send that fails with a member-loss error is reported as lost
- * ({@link RemoteDispatcher#onLost}); any other failure is the caller's to settle only if
- * {@link RemoteDispatcher#release} says it still owns the call. An outcome (a result or the
- * task's own exception) settles the job whoever owns the call, since any run's outcome is a true
- * one; settlement is idempotent, so the first wins.
+ * ({@link RemoteDispatcher#onLost}); any other failure settles the job only if
+ * {@link RemoteDispatcher#release} finds the call still the member's. A call's first outcome (a
+ * result or the task's own exception) settles the job whoever owns the call, since any run's
+ * outcome is a true one; the dispatcher drops a later one ({@link RemoteDispatcher#onOutcome}),
+ * since settling twice would run a periodic or retried task's next run twice.
  * <li><b>Sealing</b> (with a cluster secret) stays here: a call is sealed at each send (a fresh
  * nonce each time) and its answer opened before anything in it is read; an answer that does not
  * open makes its member faulty ({@link RemoteDispatcher#onFaulty}): never sent to again, its
  * calls, this one included, go elsewhere.
  * <li><b>Members</b> are the dispatcher's worker handles, one {@link Member} object per member
  * UUID ({@link #known}), so that a member reported again is the same handle (and a faulty one
- * stays refused).
+ * stays refused). So a completion names the {@link Send} it completes, not only the member: a
+ * late one from before the member left and joined again must not be taken for the call's new
+ * send to it.
  * <li><b>Threads.</b> {@link #execute} serialises in the caller's thread, so a non-serialisable
  * task fails at submit. Sends happen in whichever thread the dispatcher does its effects in (a
  * submitter, a completion, a membership event, a timer), never under its lock. Completions run on
@@ -345,14 +348,15 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         for (Send<Payload> s : sends) {
             Call<Payload> call = Objects.requireNonNull(s.call(), "RUN and INTERRUPT carry their call");
             switch (s.op()) {
-                case RUN -> send(member, call);
+                case RUN -> send(member, s);
                 case INTERRUPT -> interrupt(call.payload());
                 default -> throw new IllegalStateException("members are never sent " + s.op());
             }
         }
     }
 
-    private void send(Member member, Call<Payload> call) {
+    private void send(Member member, Send<Payload> s) {
+        Call<Payload> call = Objects.requireNonNull(s.call(), "a RUN carries its call");
         Job job = call.job();
         Payload p = call.payload();
         // clustersafe: sealed at each send, so that a task sent again goes with a fresh nonce.
@@ -366,9 +370,9 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
             f = sender.send(remote, member);
         } catch (RuntimeException e) {
             if (memberLoss(e)) {
-                dispatcher.onLost(member, call);
-            } else if (dispatcher.release(member, call)) {
-                job.fail(SubmitSite.appendTo(e, job, null));
+                dispatcher.onLost(member, s);
+            } else {
+                dispatcher.release(member, s, () -> job.fail(SubmitSite.appendTo(e, job, null)));
             }
             return;
         }
@@ -376,7 +380,7 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         if (p.interrupted) {
             cancel(f);
         }
-        f.whenDone((o, e) -> completed(member, call, sealedTask, o, e), completer);
+        f.whenDone((o, e) -> completed(member, s, sealedTask, o, e), completer);
     }
 
     /** The dispatcher never starts a member: members are reported. */
@@ -447,7 +451,7 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
     // ---------------------------------------------------------------- answers
 
     private void completed(
-            Member member, Call<Payload> call, byte @Nullable [] sealedTask, Outcome outcome, Throwable error) {
+            Member member, Send<Payload> send, byte @Nullable [] sealedTask, Outcome outcome, Throwable error) {
         // clustersafe: a sealed answer is opened before anything in it is read; one that does not
         // open makes its member faulty, and the member's tasks, this one included, go elsewhere.
         Sealer sealing = sealer;
@@ -459,33 +463,35 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
                 return;
             }
         }
-        Job job = call.job();
+        Job job = Objects.requireNonNull(send.call(), "a RUN carries its call").job();
         if (error == null && outcome.declined()) {
-            dispatcher.onDeclined(member, call);
+            dispatcher.onDeclined(member, send);
             return;
         }
         if (error == null) {
-            try {
-                dispatcher.onOutcome(member, call, outcome.nanos()); // the next tasks go out before its callbacks run
-            } finally {
-                settle(job, member, outcome);
-            }
+            Outcome opened = outcome;
+            // Settled by the first answer only, after the next tasks go out, before termination.
+            dispatcher.onOutcome(member, send, opened.nanos(), () -> settle(job, member, opened));
             return;
         }
         Throwable cause = unwrap(error);
         if (memberLoss(cause)) {
-            dispatcher.onLost(member, call);
-        } else if (!dispatcher.release(member, call)) {
-            // Requeued by the member-loss handling; the new send decides.
-        } else if (cause instanceof CancellationException) {
-            job.fail(new CancellationException("task '" + job.name() + "' was interrupted on member "
-                    + Wire.address(member) + " (pool '" + poolName + "' shut down now)"));
-        } else if (cause instanceof HazelcastSerializationException) {
-            job.fail(
-                    SubmitSite.appendTo(Transfer.cannotReadResult(job.name(), Wire.address(member), cause), job, null));
-        } else {
-            job.fail(SubmitSite.appendTo(cause, job, ranOn(member)));
+            dispatcher.onLost(member, send);
+        } else { // unless requeued by the member-loss handling: then the new send decides
+            dispatcher.release(member, send, () -> job.fail(failure(job, member, cause)));
         }
+    }
+
+    /** A send's failure that is not the member's loss, as the job's. */
+    private Throwable failure(Job job, Member member, Throwable cause) {
+        if (cause instanceof CancellationException) {
+            return new CancellationException("task '" + job.name() + "' was interrupted on member "
+                    + Wire.address(member) + " (pool '" + poolName + "' shut down now)");
+        }
+        if (cause instanceof HazelcastSerializationException) {
+            return SubmitSite.appendTo(Transfer.cannotReadResult(job.name(), Wire.address(member), cause), job, null);
+        }
+        return SubmitSite.appendTo(cause, job, ranOn(member));
     }
 
     private void settle(Job job, Member member, Outcome outcome) {

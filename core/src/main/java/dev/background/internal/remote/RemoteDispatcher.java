@@ -45,22 +45,28 @@ import org.jspecify.annotations.Nullable;
  * later one is ignored). A send that fails for loss of the member makes it <i>suspect</i>
  * (skipped for {@value #SUSPECT_MILLIS} ms); a member found faulty ({@link #onFaulty}) is never
  * used again, even if reported again; one that declines a call ({@link #onDeclined}) is leaving
- * and takes no more. When no usable member has been seen for {@code memberWaitNanos} (checked at
- * each submit and every {@value #MEMBER_CHECK_MILLIS} ms; only a join or an answer resets it, so
- * that a member that stays listed but fails every send cannot keep calls bouncing forever), the
- * queued calls and new ones fail with {@link RemoteTransport#unavailable}.
+ * and takes no more. The member wait starts when no member is found usable (checked at each
+ * submit and every {@value #MEMBER_CHECK_MILLIS} ms) and only a join or an answer ends it: a
+ * member merely usable again (its suspicion over) does not, so that a member that stays listed
+ * but fails every send cannot keep calls bouncing forever. So a member usable for a while but
+ * answering nothing (running long calls) does not end it either, and its next lost send may fail
+ * the queue at once. Once it has lasted {@code memberWaitNanos}, with no member usable at that
+ * check, the queued calls and new ones fail with {@link RemoteTransport#unavailable}.
  * </ul>
  *
  * <p>Maintainers' overview.
  * <ul>
  * <li><b>Lock.</b> One monitor ({@code this}) guards the queue, the worker list, every worker's
  * in-flight map and counters, the start-failure count, the faulty set, the member-wait state,
- * {@link Pacing} (not thread-safe itself) and the lifecycle flags. Nothing slow or
- * foreign runs under it except {@link RemoteTransport#start}: sends, closes and settlements
+ * {@link Pacing} (not thread-safe itself) and the lifecycle flags. Sends, closes and settlements
  * (which run user callbacks) are collected in an {@link Effects} and done once it is released.
- * {@link Job#start} is called under it, which is safe because the interrupter it registers never
- * takes the lock (it hands the work to the scheduler): a canceller spinning in the pool's task
- * cannot wait for us.
+ * Only {@link RemoteTransport#start} runs under it. {@link Job#start} of a call sent to run at
+ * once is an effect too, done before the sends, since a start may run foreign code: a start
+ * refused (the job was cancelled meanwhile) frees the task's concurrency permit, which may hand
+ * the next task to the engine in this thread. Such a submit only queues its call, and the run
+ * that started dispatches it after its own sends, so that its sends never overtake them (a
+ * started worker runs its calls in the order sent); a refused call is not sent, and is taken off
+ * its worker then.
  * <li><b>Ordering (started workers).</b> A worker runs its calls in the order sent and answers
  * each before it begins the next, so the oldest entry of its in-flight map is the one it is
  * running, if that one has started; when it dies, that call died with it and the later ones never
@@ -76,11 +82,13 @@ import org.jspecify.annotations.Nullable;
  * <li><b>Ownership.</b> A call is in at most one place: the queue, or one worker's in-flight map.
  * Whoever removes it from there under the lock (an answer, a recall, the death or loss handling,
  * {@link #release}) owns it and alone decides what happens next; a late report about it finds it
- * gone and does nothing. One exception, for reported workers: an outcome
+ * gone and does nothing. A report about a reported worker's call names the send it is about
+ * ({@link Send#seq}): one about an earlier send of a call sent again to the same member (it left
+ * and joined again) finds it gone too. One exception, for reported workers: an outcome
  * ({@link #onOutcome}) from a member whose loss already requeued the call is still a true answer:
  * it marks the call answered and takes it out of the queue, so that it is never sent again, and
- * the transport settles the job with it (taking it out of the queue is linear, but only happens
- * on this rare path).
+ * it settles the job (taking it out of the queue is linear, but only happens on this rare path).
+ * Only a call's first outcome settles its job; a second one, from a copy sent again, is dropped.
  * <li><b>Stealing (started workers).</b> With nothing queued and a worker free (or room for one), calls sent ahead
  * to a worker busy with one call for over {@value #STEAL_AFTER_MILLIS} ms are taken back
  * ({@link Op#RECALL}, answered by {@link #onRecalled} if not begun) and dispatched again; checked
@@ -107,8 +115,11 @@ import org.jspecify.annotations.Nullable;
  * member wait's failures run user callbacks, so they go to {@link Scheduler#settle}, off the
  * shared timer thread.
  * <li><b>Termination</b>: shut down, queue empty, and every started worker seen to exit (reported
- * workers: no call in flight). {@link RemoteTransport#terminated} is then told once, outside the
- * lock.
+ * workers: no call in flight); checked at every dispatch, which every path that changes the
+ * queue or a worker's calls ends with (or, where it does not dispatch, checked there).
+ * {@link RemoteTransport#terminated} is then told once, outside the lock, after the
+ * settlements of the same effects (an outcome, a released call's failure, the member wait's
+ * failures), so that no job is still unsettled once the pool says it terminated.
  * </ul>
  *
  * @param <W> the transport's handle of one worker
@@ -228,9 +239,12 @@ public final class RemoteDispatcher<W, P> {
      * @param op what to do
      * @param id the call's id
      * @param call the call, for {@link Op#RUN}, {@link Op#RUN_AHEAD} and {@link Op#INTERRUPT}; else null
+     * @param seq for {@link Op#RUN} and {@link Op#RUN_AHEAD}: which send of the call this is (1 for
+     *     its first), so that a report about a reported worker's call is matched to the send it is
+     *     about; 0 for the other ops
      * @param <P> the transport's payload
      */
-    public record Send<P>(Op op, long id, @Nullable Call<P> call) {}
+    public record Send<P>(Op op, long id, @Nullable Call<P> call, long seq) {}
 
     /**
      * One job on its way through the dispatcher, with the transport's payload.
@@ -249,8 +263,10 @@ public final class RemoteDispatcher<W, P> {
         private boolean listening;
         private int attempts;
         private @Nullable Slot<?, P> worker;
-        /** Reported workers: an outcome is in hand (it settles the job): never send it again. */
+        /** Reported workers: an outcome is in hand (the first settled the job): never send it again. */
         private boolean answered;
+        /** How many times it was sent: its latest send's {@link Send#seq}. */
+        private long sendSeq;
         /** When it was last sent, and whether its worker had a free thread then (for {@link Pacing}). */
         private long sentNanos;
 
@@ -311,12 +327,18 @@ public final class RemoteDispatcher<W, P> {
         }
     }
 
-    /** What to do once the lock is released, in this order: sends, closes, settlements. */
+    /** A call to start once the lock is released, before its send {@code seq} to {@code slot}, named {@code where}. */
+    private record Start<W, P>(Call<P> call, Slot<W, P> slot, long seq, String where) {}
+
+    /** What to do once the lock is released, in this order: starts, sends, closes, settlements, the rest (termination last). */
     private final class Effects {
+        final List<Start<W, P>> starts = new ArrayList<>();
         final Map<Slot<W, P>, List<Send<P>>> sends = new LinkedHashMap<>();
         final List<W> toClose = new ArrayList<>();
         /** Jobs dispatching dropped: settled (cancelled) while queued, or no worker could be started. */
         final List<Call<P>> dropped = new ArrayList<>();
+        /** Jobs settled with their outcome; before {@link #after}, which may tell termination. */
+        final List<Runnable> settlements = new ArrayList<>();
 
         final List<Runnable> after = new ArrayList<>();
 
@@ -345,6 +367,11 @@ public final class RemoteDispatcher<W, P> {
     private final Set<W> faulty = new HashSet<>();
 
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /** The dispatcher whose job starts this thread is running ({@link #run}), if any. */
+    private static final ThreadLocal<@Nullable Object> STARTING = new ThreadLocal<>();
+    /** A submit came from a job start in {@link #run} (a permit handed on): it waits for that run's dispatch. */
+    private boolean queuedDuringStarts;
+
     private int n;
     private int workerSeq;
     private long callSeq;
@@ -440,7 +467,11 @@ public final class RemoteDispatcher<W, P> {
             refused = unavailableTooLongLocked(scheduler.nanoTime());
             if (!refused) {
                 queue.addLast(new Call<>(job, payload, ++callSeq, this));
-                dispatchLocked(fx);
+                if (STARTING.get() == this) { // from a start in run: dispatched after its sends
+                    queuedDuringStarts = true;
+                } else {
+                    dispatchLocked(fx);
+                }
             }
         }
         if (refused) {
@@ -472,7 +503,8 @@ public final class RemoteDispatcher<W, P> {
     /**
      * Sends queued calls to workers with room, starting workers up to {@code n}. Calls that found
      * no worker because one could not be started, or that were settled while queued, go to
-     * {@code fx.dropped}.
+     * {@code fx.dropped}. Then checks for termination, since a dropped call may have been the
+     * last: every path that changes the queue or a worker's calls dispatches.
      */
     private void dispatchLocked(Effects fx) {
         while (!queue.isEmpty()) {
@@ -497,10 +529,8 @@ public final class RemoteDispatcher<W, P> {
             queue.pollFirst();
             long now = scheduler.nanoTime();
             boolean ahead = !reported && (!w.inflight.isEmpty() || !w.ready); // members never say when they begin
-            if (!ahead && !r.started) {
-                if (!r.job.start(r.interrupter, transport.where(w.handle))) {
-                    continue; // cancelled while queued: start's refusal has reported its end
-                }
+            boolean startNow = !ahead && !r.started; // once the lock is released, before it is sent
+            if (startNow) {
                 r.started = true;
                 r.startedNanos = now;
             }
@@ -524,11 +554,16 @@ public final class RemoteDispatcher<W, P> {
             if (policy.maxTasksPerWorker() > 0 && w.sent >= policy.maxTasksPerWorker()) {
                 w.closing = true;
             }
-            fx.send(w, new Send<>(ahead ? Op.RUN_AHEAD : Op.RUN, r.id, r));
+            r.sendSeq++;
+            if (startNow) {
+                fx.starts.add(new Start<>(r, w, r.sendSeq, transport.where(w.handle)));
+            }
+            fx.send(w, new Send<>(ahead ? Op.RUN_AHEAD : Op.RUN, r.id, r, r.sendSeq));
         }
         if (queue.isEmpty() && !reported) {
             stealLocked(fx);
         }
+        checkTerminatedLocked(fx);
     }
 
     /**
@@ -660,7 +695,7 @@ public final class RemoteDispatcher<W, P> {
             for (Call<P> r : w.inflight.values()) {
                 if (r != head && !r.started && !r.recalling) {
                     r.recalling = true;
-                    fx.send(w, new Send<>(Op.RECALL, r.id, null));
+                    fx.send(w, new Send<>(Op.RECALL, r.id, null, 0));
                 }
             }
         }
@@ -685,7 +720,7 @@ public final class RemoteDispatcher<W, P> {
                 return;
             }
         }
-        sendTo(w, new Send<>(Op.DROP, r.id, null));
+        sendTo(w, new Send<>(Op.DROP, r.id, null, 0));
     }
 
     @SuppressWarnings("unchecked") // every slot of this dispatcher holds a W
@@ -890,67 +925,93 @@ public final class RemoteDispatcher<W, P> {
 
     /**
      * A worker answered a call with its outcome (a result or the call's own failure). It counts
-     * for the send-ahead rule and as a sign of life; the next calls go out before this returns;
-     * the caller then settles the job, even if the call was no longer the worker's (its loss
-     * requeued it: the call is then taken out of the queue and never sent again).
+     * for the send-ahead rule and as a sign of life. If it is the call's first answer,
+     * {@code settle} settles the job with it, even if the call was no longer the worker's (its
+     * loss requeued it: the call is then taken out of the queue and never sent again); a later
+     * answer (the call ran twice) is dropped, since a job settled twice would run its rerun
+     * (periodic, retried) twice. A first answer for a call sent again since (to this worker or
+     * another) interrupts that copy, which still holds its worker's thread until it answers. In this thread, before this returns: the next calls go out,
+     * then {@code settle} runs, then termination is told if this was the last call.
      *
      * @param worker the worker
-     * @param call the call
+     * @param send the send answered
      * @param serviceNanos how long the worker's thread spent on it
+     * @param settle settles the job with the outcome; runs user callbacks
+     * @return true if this was the call's first answer (so {@code settle} ran)
      */
-    public void onOutcome(W worker, Call<P> call, long serviceNanos) {
+    public boolean onOutcome(W worker, Send<P> send, long serviceNanos, Runnable settle) {
+        Call<P> call = callOf(send);
         Effects fx = new Effects();
+        boolean first;
         synchronized (this) {
+            first = !call.answered;
+            if (first) {
+                fx.settlements.add(settle);
+            }
             call.answered = true;
             unavailable = false;
             Slot<W, P> w = alive.get(worker);
-            if (w != null && takeOffLocked(w, call, fx)) {
+            if (w != null && takeOffLocked(w, send, fx)) {
                 pacing.answered(serviceNanos, scheduler.nanoTime() - call.sentNanos, call.clean);
             } else {
                 queue.remove(call);
+                Slot<W, P> copy = slotOf(call);
+                if (first && copy != null) { // sent again since: that run is no longer needed
+                    fx.send(copy, new Send<>(Op.INTERRUPT, call.id, call, 0));
+                }
             }
             dispatchLocked(fx);
             checkTerminatedLocked(fx);
         }
         run(fx);
+        return first;
     }
 
     /**
-     * Takes a call off its worker for the caller to settle (say, it failed in a way that is not
-     * the worker's loss). The next calls go out before this returns.
+     * Takes a call off its worker and settles it with {@code fail} (say, it failed in a way that
+     * is not the worker's loss), unless something else took it first (the worker's loss requeued
+     * it: its next send decides) or it was answered already (this send was a copy). In this thread, before this returns: the next calls go out,
+     * then {@code fail} runs, then termination is told if this was the last call.
      *
      * @param worker the worker it was sent to
-     * @param call the call
-     * @return true if the caller now owns the call and must settle it; false if something else
-     *     took it first (the worker's loss requeued it: its next send decides)
+     * @param send the send that failed
+     * @param fail settles the job with its failure; runs user callbacks
+     * @return true if {@code fail} ran
      */
-    public boolean release(W worker, Call<P> call) {
+    public boolean release(W worker, Send<P> send, Runnable fail) {
         Effects fx = new Effects();
+        boolean ran;
         synchronized (this) {
             Slot<W, P> w = alive.get(worker);
-            if (w == null || !takeOffLocked(w, call, fx)) {
+            if (w == null || !takeOffLocked(w, send, fx)) {
                 return false;
+            }
+            ran = !callOf(send).answered; // a copy whose call was answered (its interrupt) settles nothing
+            if (ran) {
+                fx.settlements.add(fail);
             }
             dispatchLocked(fx);
             checkTerminatedLocked(fx);
         }
         run(fx);
-        return true;
+        return ran;
     }
 
     /**
-     * A send of {@code call} to {@code worker} failed because the worker is gone or unreachable:
-     * the worker is skipped for {@value #SUSPECT_MILLIS} ms, and the call, if still the
-     * worker's, goes back to the front of the queue with no attempt charged.
+     * A send to {@code worker} failed because the worker is gone or unreachable: if the call is
+     * still the worker's from that send, the worker is skipped for {@value #SUSPECT_MILLIS} ms and
+     * the call goes back to the front of the queue with no attempt charged. Otherwise (the worker
+     * left, which requeued the call, and may have joined again since) this does nothing.
      *
      * @param worker the worker
-     * @param call the call
+     * @param send the send that failed
      */
-    public void onLost(W worker, Call<P> call) {
+    public void onLost(W worker, Send<P> send) {
+        Call<P> call = callOf(send);
         Effects fx = new Effects();
         synchronized (this) {
             Slot<W, P> w = alive.get(worker);
-            if (w == null) {
+            if (w == null || !takeOffLocked(w, send, fx)) {
                 return; // it left: that requeued the call
             }
             long now = scheduler.nanoTime();
@@ -959,9 +1020,7 @@ public final class RemoteDispatcher<W, P> {
                 scheduler.schedule(this::redispatch, suspect);
             }
             w.suspectUntil = now + suspect;
-            if (takeOffLocked(w, call, fx)) {
-                requeueLocked(call);
-            }
+            requeueLocked(call);
             dispatchLocked(fx);
         }
         run(fx);
@@ -972,27 +1031,41 @@ public final class RemoteDispatcher<W, P> {
      * the front of the queue, and the worker takes no more calls.
      *
      * @param worker the worker
-     * @param call the call
+     * @param send the send declined
      */
-    public void onDeclined(W worker, Call<P> call) {
+    public void onDeclined(W worker, Send<P> send) {
+        Call<P> call = callOf(send);
         Effects fx = new Effects();
         synchronized (this) {
             Slot<W, P> w = alive.get(worker);
-            if (w == null) {
-                return;
+            if (w == null || !takeOffLocked(w, send, fx)) {
+                return; // it left (and may have joined again): that requeued the call
             }
             w.closing = true;
-            if (takeOffLocked(w, call, fx)) {
-                requeueLocked(call);
-            }
+            closeIfDoneLocked(w, fx);
+            requeueLocked(call);
             dispatchLocked(fx);
         }
         run(fx);
     }
 
-    /** Takes {@code r} off {@code w} if it is there; true if so (the caller owns it). */
-    private boolean takeOffLocked(Slot<W, P> w, Call<P> r, Effects fx) {
-        if (!w.inflight.remove(r.id, r)) {
+    @SuppressWarnings("unchecked") // every slot of this dispatcher holds a W
+    private @Nullable Slot<W, P> slotOf(Call<P> r) {
+        return (Slot<W, P>) r.worker;
+    }
+
+    private static <P> Call<P> callOf(Send<P> send) {
+        return Objects.requireNonNull(send.call(), "a RUN carries its call");
+    }
+
+    /**
+     * Takes the call of {@code send} off {@code w} if it is there from that send (not an earlier
+     * one: the worker left and joined again, and the call was sent to it again); true if so (the
+     * caller owns it).
+     */
+    private boolean takeOffLocked(Slot<W, P> w, Send<P> send, Effects fx) {
+        Call<P> r = callOf(send);
+        if (r.sendSeq != send.seq() || !w.inflight.remove(r.id, r)) {
             return false;
         }
         r.worker = null;
@@ -1034,10 +1107,14 @@ public final class RemoteDispatcher<W, P> {
                 dispatchLocked(fx);
             }
         }
-        if (!expired.isEmpty()) {
-            scheduler.settle(() -> expired.forEach(r -> r.job.fail(transport.unavailable(r.job))));
+        if (expired.isEmpty()) {
+            run(fx);
+        } else { // termination, if this was the end, is told after the failures
+            scheduler.settle(() -> {
+                expired.forEach(r -> r.job.fail(transport.unavailable(r.job)));
+                run(fx);
+            });
         }
-        run(fx);
     }
 
     /**
@@ -1140,9 +1217,14 @@ public final class RemoteDispatcher<W, P> {
         queue.clear();
     }
 
-    /** Closes a worker that is closing (or idle after shutdown) and has nothing left to run. */
+    /**
+     * Closes a worker that is closing (or, a started one, idle after shutdown) and has nothing
+     * left to run. A reported worker is never closed for shutdown: a member's loss puts its calls
+     * back on the queue, and the idle members must still be there to run them.
+     */
     private boolean closeIfDoneLocked(Slot<W, P> w, Effects fx) {
-        if (w.closed || !w.inflight.isEmpty() || !(w.closing || (shutdown && queue.isEmpty()))) {
+        boolean idleAfterShutdown = !reported && shutdown && queue.isEmpty();
+        if (w.closed || !w.inflight.isEmpty() || !(w.closing || idleAfterShutdown)) {
             return false;
         }
         w.closed = true;
@@ -1156,9 +1238,13 @@ public final class RemoteDispatcher<W, P> {
     /** Off the canceller's thread: asks the worker to interrupt the call, and kills it after the grace period. */
     private void interrupt(Call<P> r) {
         Slot<?, P> w;
+        Effects fx = new Effects();
         synchronized (this) {
-            if (queue.remove(r)) {
+            if (queue.remove(r)) { // requeued after a death or a loss: never sent again
                 w = null;
+                fx.settlements.add( // reporting its end frees its permit
+                        () -> r.job.fail(new CancellationException("task '" + r.job.name() + "' was cancelled")));
+                checkTerminatedLocked(fx); // it may have been the last
             } else {
                 w = r.worker;
                 if (w == null || !w.inflight.containsKey(r.id)) {
@@ -1166,12 +1252,12 @@ public final class RemoteDispatcher<W, P> {
                 }
             }
         }
-        if (w == null) { // requeued after a death: never sent again; reporting its end frees its permit
-            r.job.fail(new CancellationException("task '" + r.job.name() + "' was cancelled"));
+        if (w == null) {
+            run(fx);
             return;
         }
         Slot<?, P> target = w;
-        sendTo(target, new Send<>(Op.INTERRUPT, r.id, r));
+        sendTo(target, new Send<>(Op.INTERRUPT, r.id, r, 0));
         if (policy.cancelGraceNanos() > 0) { // a member is never killed: it is not ours
             scheduler.schedule(() -> killIfStillRunning(target, r), policy.cancelGraceNanos());
         }
@@ -1235,7 +1321,11 @@ public final class RemoteDispatcher<W, P> {
         run(fx);
     }
 
-    /** Starts an orderly shutdown: queued calls still run; idle workers are closed. */
+    /**
+     * Starts an orderly shutdown: queued calls still run; idle started workers are closed
+     * (reported workers stay usable until nothing is in flight, since a member's loss puts its
+     * calls back on the queue for the others).
+     */
     public void shutdown() {
         Effects fx = new Effects();
         synchronized (this) {
@@ -1264,8 +1354,9 @@ public final class RemoteDispatcher<W, P> {
         synchronized (this) {
             shutdown = true;
             for (Call<P> r : queue) {
-                if (r.started) {
-                    running.add(r); // begun on a worker that died: nothing to interrupt, only to end
+                if (r.started) { // begun on a worker that died or left: nothing to interrupt, only to end
+                    fx.settlements.add(() -> r.job.fail(new CancellationException(
+                            "task '" + r.job.name() + "' was cancelled: pool '" + poolName + "' was shut down now")));
                 } else {
                     neverStarted.add(r.job);
                 }
@@ -1277,7 +1368,7 @@ public final class RemoteDispatcher<W, P> {
                         running.add(r);
                     } else {
                         neverStarted.add(r.job);
-                        fx.send(w, new Send<>(Op.DROP, r.id, null));
+                        fx.send(w, new Send<>(Op.DROP, r.id, null, 0));
                     }
                 }
                 closeIfDoneLocked(w, fx);
@@ -1285,13 +1376,9 @@ public final class RemoteDispatcher<W, P> {
             checkTerminatedLocked(fx);
         }
         run(fx);
-        for (Call<P> r : running) {
-            if (r.worker == null) {
-                r.job.fail(new CancellationException(
-                        "task '" + r.job.name() + "' was cancelled: pool '" + poolName + "' was shut down now"));
-            } else {
-                interrupt(r);
-            }
+        for (Call<P> r :
+                running) { // sorted under the lock; interrupt looks again under it, as one may have been answered since
+            interrupt(r);
         }
         return neverStarted;
     }
@@ -1379,7 +1466,15 @@ public final class RemoteDispatcher<W, P> {
     // ------------------------------------------------------------------ effects
 
     private void run(Effects fx) {
-        fx.sends.forEach((w, sends) -> transport.send(w.handle, sends));
+        List<Start<W, P>> refused = fx.starts.isEmpty() ? List.of() : start(fx);
+        fx.sends.forEach((w, sends) -> {
+            for (Start<W, P> r : refused) {
+                sends.removeIf(s -> s.call() == r.call());
+            }
+            if (!sends.isEmpty()) {
+                transport.send(w.handle, sends);
+            }
+        });
         fx.toClose.forEach(transport::close);
         for (Call<P> r : fx.dropped) {
             r.job.fail(
@@ -1387,7 +1482,58 @@ public final class RemoteDispatcher<W, P> {
                             ? new CancellationException("task '" + r.job.name() + "' was cancelled")
                             : transport.cannotStart(r.job, Objects.requireNonNull(spawnErrorNow())));
         }
+        fx.settlements.forEach(Runnable::run);
         fx.after.forEach(Runnable::run);
+        if (!fx.starts.isEmpty()) {
+            afterStarts(refused);
+        }
+    }
+
+    /**
+     * Starts the jobs of the calls about to be sent to run at once, outside the lock, since a
+     * start may run foreign code: a refused start (cancelled meanwhile) hands the task's
+     * concurrency permit on, which may submit the next task from this thread; that submit only
+     * queues ({@link #STARTING}), so that its sends follow this run's rather than overtake them.
+     * Returns the starts refused: their calls are not sent.
+     */
+    private List<Start<W, P>> start(Effects fx) {
+        List<Start<W, P>> refused = new ArrayList<>();
+        Object outer = STARTING.get();
+        STARTING.set(this);
+        try {
+            for (Start<W, P> s : fx.starts) {
+                if (!s.call().job.start(s.call().interrupter, s.where())) {
+                    refused.add(s); // cancelled meanwhile: the refusal has reported its end
+                }
+            }
+        } finally {
+            STARTING.set(outer);
+        }
+        return refused;
+    }
+
+    /** After a run that started jobs: takes the refused calls off their workers, and dispatches what was submitted meanwhile. */
+    private void afterStarts(List<Start<W, P>> refused) {
+        Effects fx = new Effects();
+        synchronized (this) {
+            if (refused.isEmpty() && !queuedDuringStarts) {
+                return;
+            }
+            queuedDuringStarts = false;
+            for (Start<W, P> s : refused) {
+                Call<P> r = s.call();
+                Slot<W, P> w = s.slot();
+                if (r.sendSeq == s.seq() && w.inflight.remove(r.id, r)) { // not if taken since (a loss) and sent again
+                    r.worker = null;
+                    if (w.inflight.isEmpty()) {
+                        w.idleSinceNanos = scheduler.nanoTime();
+                    }
+                    closeIfDoneLocked(w, fx);
+                }
+            }
+            dispatchLocked(fx);
+        }
+        run(fx);
     }
 
     private synchronized @Nullable Exception spawnErrorNow() {

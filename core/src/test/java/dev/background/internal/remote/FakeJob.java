@@ -16,6 +16,8 @@ final class FakeJob extends CompletableFuture<@Nullable Object> implements Job {
     volatile @Nullable String where;
     /** The call's time limit, 0 for none. */
     volatile long timeLimitNanos;
+    /** Runs first thing in {@link #start}: plays a cancel, or a permit handed on, landing there. */
+    volatile @Nullable Runnable onStart;
 
     FakeJob(String name) {
         this.name = name;
@@ -38,6 +40,10 @@ final class FakeJob extends CompletableFuture<@Nullable Object> implements Job {
 
     @Override
     public boolean start(Runnable interrupter) {
+        Runnable hook = onStart;
+        if (hook != null) {
+            hook.run();
+        }
         starts.incrementAndGet();
         this.interrupter = interrupter;
         return !isDone();

@@ -58,6 +58,12 @@ final class FakeTransport implements RemoteTransport<FakeTransport.Worker, Strin
     final List<Worker> started = new CopyOnWriteArrayList<>();
     volatile @Nullable IOException startFailure;
     final AtomicInteger terminations = new AtomicInteger();
+    /** If set, every send records whether it ran holding this monitor (the dispatcher's). */
+    volatile @Nullable Object lockToWatch;
+
+    final List<Boolean> sentUnderLock = new CopyOnWriteArrayList<>();
+    /** Runs when the dispatcher tells termination, to see what was settled by then. */
+    volatile @Nullable Runnable onTerminated;
 
     @Override
     public Worker start(String id) throws IOException {
@@ -72,6 +78,10 @@ final class FakeTransport implements RemoteTransport<FakeTransport.Worker, Strin
 
     @Override
     public void send(Worker worker, List<Send<String>> sends) {
+        Object lock = lockToWatch;
+        if (lock != null) {
+            sentUnderLock.add(Thread.holdsLock(lock));
+        }
         worker.received.addAll(sends);
     }
 
@@ -114,6 +124,10 @@ final class FakeTransport implements RemoteTransport<FakeTransport.Worker, Strin
     @Override
     public void terminated() {
         terminations.incrementAndGet();
+        Runnable hook = onTerminated;
+        if (hook != null) {
+            hook.run();
+        }
     }
 
     Worker worker(int i) {

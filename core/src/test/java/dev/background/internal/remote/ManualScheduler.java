@@ -10,6 +10,8 @@ final class ManualScheduler implements Scheduler {
             new PriorityQueue<>((a, b) -> a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.seq, b.seq));
     private long now = 1_000_000_000L;
     private long seq;
+    /** Whether {@link #settle} defers its work as the real scheduler does (to another thread), rather than running it at once. */
+    volatile boolean settleLater;
 
     @Override
     public synchronized long nanoTime() {
@@ -19,6 +21,15 @@ final class ManualScheduler implements Scheduler {
     @Override
     public synchronized void schedule(Runnable task, long delayNanos) {
         tasks.add(new Entry(now + Math.max(0, delayNanos), seq++, task));
+    }
+
+    @Override
+    public void settle(Runnable settlements) {
+        if (settleLater) {
+            schedule(settlements, 0);
+        } else {
+            settlements.run();
+        }
     }
 
     /** Runs every task due now, including those they schedule for now. */

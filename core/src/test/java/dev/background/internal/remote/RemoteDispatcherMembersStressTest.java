@@ -10,6 +10,7 @@ import dev.background.internal.remote.RemoteDispatcher.Send;
 import dev.background.spi.Job;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,7 @@ class RemoteDispatcherMembersStressTest {
     private static final int SUBMITTERS = 4;
     private static final int PER_SUBMITTER = 2_000;
 
-    private record Sent(Worker worker, Call<String> call) {}
+    private record Sent(Worker worker, Send<String> send) {}
 
     /** A transport whose sends wait in one queue for the answering threads. */
     private static final class Wire implements RemoteTransport<Worker, String> {
@@ -35,7 +36,7 @@ class RemoteDispatcherMembersStressTest {
         public void send(Worker worker, List<Send<String>> sends) {
             for (Send<String> s : sends) {
                 if (s.op() == Op.RUN && s.call() != null) {
-                    sent.add(new Sent(worker, s.call()));
+                    sent.add(new Sent(worker, s));
                 }
             }
         }
@@ -109,8 +110,9 @@ class RemoteDispatcherMembersStressTest {
                             }
                             continue;
                         }
-                        d.onOutcome(s.worker(), s.call(), 1_000);
-                        s.call().job().succeed(s.call().payload());
+                        Call<String> call = Objects.requireNonNull(s.send().call());
+                        d.onOutcome(
+                                s.worker(), s.send(), 1_000, () -> call.job().succeed(call.payload()));
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -140,6 +142,8 @@ class RemoteDispatcherMembersStressTest {
 
         assertThat(jobs).hasSize(SUBMITTERS * PER_SUBMITTER);
         assertThat(jobs).allSatisfy(j -> assertThat(j.starts).hasValue(1));
+        assertThat(jobs)
+                .allSatisfy(j -> assertThat(j.settlements).as("settled once").hasValue(1));
         assertThat(d.queued()).isZero();
         d.shutdown();
         assertThat(d.isTerminated()).as("nothing left in flight: %s", d).isTrue();

@@ -10,6 +10,7 @@ import dev.background.internal.remote.RemoteDispatcher.Policy;
 import dev.background.internal.remote.RemoteDispatcher.Send;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -49,29 +50,40 @@ class RemoteDispatcherMembersTest {
     }
 
     /** The calls sent to a member with RUN, in order. */
-    private static List<Call<String>> runs(Worker w) {
-        List<Call<String>> calls = new ArrayList<>();
+    private static List<Send<String>> runs(Worker w) {
+        List<Send<String>> calls = new ArrayList<>();
         for (Send<String> s : w.received) {
             if (s.op() == Op.RUN) {
-                calls.add(s.call());
+                calls.add(s);
             }
         }
         return calls;
     }
 
     private static List<FakeJob> jobsSentTo(Worker w) {
-        return runs(w).stream().map(c -> (FakeJob) c.job()).toList();
+        return runs(w).stream().map(s -> (FakeJob) call(s).job()).toList();
     }
 
-    /** Plays a member answering a call as the transport does: outcome first, then the settlement. */
-    private static void answer(RemoteDispatcher<Worker, String> d, Worker w, Call<String> call, long serviceNanos) {
-        d.onOutcome(w, call, serviceNanos);
-        call.job().succeed(call.payload());
+    private static Call<String> call(Send<String> s) {
+        return Objects.requireNonNull(s.call());
     }
 
-    private static Call<String> callOf(Worker w, FakeJob job) {
+    /** Plays a member answering a call as the transport does: the dispatcher settles a first answer. */
+    private static boolean answer(RemoteDispatcher<Worker, String> d, Worker w, Send<String> send, long serviceNanos) {
+        Call<String> call = call(send);
+        return d.onOutcome(w, send, serviceNanos, () -> call.job().succeed(call.payload()));
+    }
+
+    /** Plays the transport releasing a call that failed on its member: the dispatcher settles it if still the member's. */
+    private static boolean fail(RemoteDispatcher<Worker, String> d, Worker w, Send<String> send) {
+        Call<String> call = call(send);
+        return d.release(w, send, () -> call.job().fail(new IllegalStateException("failed on " + w)));
+    }
+
+    /** The latest send of a job to a member. */
+    private static Send<String> sendOf(Worker w, FakeJob job) {
         return runs(w).stream()
-                .filter(c -> c.job() == job)
+                .filter(s -> call(s).job() == job)
                 .reduce((first, second) -> second)
                 .orElseThrow(() -> new AssertionError(job + " was never sent to " + w));
     }
@@ -111,7 +123,7 @@ class RemoteDispatcherMembersTest {
         d.execute(limited, "p");
         assertThat(jobsSentTo(a)).containsExactly(first);
         assertThat(limited.starts).hasValue(0); // its time has not begun to run
-        answer(d, a, callOf(a, first), MICROS);
+        answer(d, a, sendOf(a, first), MICROS);
         assertThat(jobsSentTo(a)).containsExactly(first, limited);
     }
 
@@ -196,7 +208,7 @@ class RemoteDispatcherMembersTest {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
         FakeJob job = submit(d, 1).get(0);
-        Call<String> call = callOf(a, job);
+        Send<String> call = sendOf(a, job);
         d.onLeft(a); // requeued: no member to take it
         assertThat(d.queued()).isEqualTo(1);
         answer(d, a, call, MICROS); // its answer was already on the wire
@@ -207,20 +219,91 @@ class RemoteDispatcherMembersTest {
     }
 
     @Test
-    void aCallAnsweredTwiceAfterBeingSentAgainKeepsTheFirstAnswer() {
+    void aCallAnsweredTwiceAfterBeingSentAgainIsSettledOnceWithTheFirstAnswer() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
         d.onJoined(b, 1);
         FakeJob job = submit(d, 1).get(0);
-        Call<String> call = callOf(a, job);
+        Send<String> first = sendOf(a, job);
         d.onLeft(a); // sent again, to b
         assertThat(jobsSentTo(b)).containsExactly(job);
-        answer(d, a, call, MICROS);
-        answer(d, b, call, MICROS);
+        assertThat(answer(d, a, first, MICROS)).isTrue();
+        assertThat(answer(d, b, sendOf(b, job), MICROS)).isFalse();
         assertThat(job.join()).isEqualTo("payload0");
+        assertThat(job.settlements)
+                .as("settled once: a periodic or retried task settled twice would run twice")
+                .hasValue(1);
         assertThat(job.starts).hasValue(1);
         d.shutdown();
         assertThat(d.isTerminated()).isTrue(); // b's answer took it off b
+    }
+
+    @Test
+    void aLateLossOfAnEarlierSendLeavesTheCallSentAgainToTheRejoinedMember() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        Send<String> first = sendOf(a, job);
+        d.onLeft(a);
+        d.onJoined(a, 1); // the client reconnected: sent again
+        assertThat(runs(a)).hasSize(2);
+        d.onLost(a, first); // the first send's disconnection, completed late
+        d.onDeclined(a, first);
+        assertThat(fail(d, a, first)).isFalse();
+        assertThat(d.queued()).isZero();
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS);
+        assertThat(runs(a)).as("not sent a third time").hasSize(2);
+        FakeJob next = submit(d, 1).get(0);
+        assertThat(d.queued()).as("a's thread still runs the second send").isEqualTo(1);
+        assertThat(answer(d, a, sendOf(a, job), MICROS)).isTrue();
+        assertThat(jobsSentTo(a)).last().isSameAs(next);
+    }
+
+    @Test
+    void aLateOutcomeOfAnEarlierSendSettlesTheJobOnceAndInterruptsTheSecondSendWhichHoldsItsThreadTillItEnds() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        Send<String> first = sendOf(a, job);
+        d.onLeft(a);
+        d.onJoined(a, 1);
+        Send<String> second = sendOf(a, job);
+        assertThat(answer(d, a, first, MICROS)).isTrue();
+        assertThat(job.join()).isEqualTo("payload0");
+        assertThat(a.received)
+                .as("the copy sent again is interrupted")
+                .filteredOn(s -> s.op() == Op.INTERRUPT)
+                .singleElement()
+                .satisfies(s -> assertThat(s.call()).isSameAs(second.call()));
+        FakeJob next = submit(d, 1).get(0);
+        assertThat(d.queued()).as("a's thread still runs the second send").isEqualTo(1);
+        assertThat(fail(d, a, second))
+                .as("the copy's end (interrupted) settles nothing")
+                .isFalse();
+        assertThat(jobsSentTo(a)).last().isSameAs(next);
+        assertThat(job.settlements).hasValue(1);
+    }
+
+    @Test
+    void aStartRefusedAsItsTaskIsCancelledHandsTheNextTaskOnOutsideTheLock() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        transport.lockToWatch = d;
+        FakeJob cancelled = new FakeJob("cancelled");
+        FakeJob next = new FakeJob("next");
+        cancelled.onStart = () -> { // the cancel lands as it starts; its permit goes to the next task
+            cancelled.onStart = null;
+            cancelled.cancel(true);
+            d.execute(next, "next");
+        };
+        d.execute(cancelled, "cancelled");
+        assertThat(jobsSentTo(a)).containsExactly(next);
+        assertThat(transport.sentUnderLock).isNotEmpty().doesNotContain(true);
+        assertThat(next.starts).hasValue(1);
+        assertThat(d.queued()).isZero();
+        answer(d, a, sendOf(a, next), MICROS);
+        d.shutdown();
+        assertThat(d.isTerminated()).as("the refused call is off its member").isTrue();
     }
 
     @Test
@@ -228,7 +311,7 @@ class RemoteDispatcherMembersTest {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
         FakeJob job = submit(d, 1).get(0);
-        d.onLost(a, callOf(a, job));
+        d.onLost(a, sendOf(a, job));
         assertThat(d.queued()).isEqualTo(1);
         clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS - 1);
         assertThat(runs(a)).hasSize(1);
@@ -243,7 +326,7 @@ class RemoteDispatcherMembersTest {
         d.onJoined(a, 1);
         FakeJob job = submit(d, 1).get(0);
         d.onJoined(b, 1);
-        d.onLost(a, callOf(a, job));
+        d.onLost(a, sendOf(a, job));
         assertThat(jobsSentTo(b)).containsExactly(job);
     }
 
@@ -268,7 +351,7 @@ class RemoteDispatcherMembersTest {
         FakeJob job = submit(d, 1).get(0);
         Worker first = runs(a).isEmpty() ? b : a;
         Worker other = first == a ? b : a;
-        d.onDeclined(first, callOf(first, job));
+        d.onDeclined(first, sendOf(first, job));
         assertThat(jobsSentTo(other)).containsExactly(job);
         submit(d, 1);
         assertThat(runs(first)).hasSize(1);
@@ -280,12 +363,12 @@ class RemoteDispatcherMembersTest {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
         List<FakeJob> jobs = submit(d, 2);
-        assertThat(d.release(a, callOf(a, jobs.get(0)))).isTrue();
+        assertThat(fail(d, a, sendOf(a, jobs.get(0)))).isTrue();
         assertThat(jobsSentTo(a)).containsExactly(jobs.get(0), jobs.get(1)); // its thread is free again
-        Call<String> second = callOf(a, jobs.get(1));
+        Send<String> second = sendOf(a, jobs.get(1));
         d.onLeft(a);
-        assertThat(d.release(a, second)).isFalse();
-        assertThat(d.release(a, second)).isFalse();
+        assertThat(fail(d, a, second)).isFalse();
+        assertThat(fail(d, a, second)).isFalse();
     }
 
     // ------------------------------------------------------------------ the member wait
@@ -320,7 +403,7 @@ class RemoteDispatcherMembersTest {
         d.onJoined(a, 1);
         FakeJob job = submit(d, 1).get(0);
         for (int i = 0; i < 10 && !job.isDone(); i++) {
-            Call<String> last = runs(a).get(runs(a).size() - 1);
+            Send<String> last = runs(a).get(runs(a).size() - 1);
             d.onLost(a, last);
             clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS);
         }
@@ -341,7 +424,7 @@ class RemoteDispatcherMembersTest {
         assertThat(a.received)
                 .filteredOn(s -> s.op() == Op.INTERRUPT)
                 .singleElement()
-                .satisfies(s -> assertThat(s.call()).isSameAs(callOf(a, job)));
+                .satisfies(s -> assertThat(s.call()).isSameAs(sendOf(a, job).call()));
         clock.advanceMillis(60_000);
         assertThat(a.killedFor).isNull();
     }
@@ -353,10 +436,96 @@ class RemoteDispatcherMembersTest {
         FakeJob job = submit(d, 1).get(0);
         d.shutdown();
         assertThat(d.isTerminated()).isFalse();
-        answer(d, a, callOf(a, job), MICROS);
+        List<Boolean> settledAtTermination = new ArrayList<>();
+        transport.onTerminated = () -> settledAtTermination.add(job.isDone());
+        answer(d, a, sendOf(a, job), MICROS);
+        assertThat(settledAtTermination)
+                .as("the job settled before termination is told")
+                .containsExactly(true);
         assertThat(d.isTerminated()).isTrue();
         d.onLeft(a);
         assertThat(transport.terminations).hasValue(1);
+    }
+
+    @Test
+    void theLastCallReleasedWithAFailureIsSettledBeforeTerminationIsTold() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        d.shutdown();
+        List<Boolean> settledAtTermination = new ArrayList<>();
+        transport.onTerminated = () -> settledAtTermination.add(job.isDone());
+        assertThat(fail(d, a, sendOf(a, job))).isTrue();
+        assertThat(settledAtTermination).containsExactly(true);
+    }
+
+    @Test
+    void theMemberWaitsLastFailuresAreSettledBeforeTerminationIsTold() {
+        var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(1)));
+        FakeJob job = submit(d, 1).get(0);
+        d.shutdown();
+        List<Boolean> settledAtTermination = new ArrayList<>();
+        transport.onTerminated = () -> settledAtTermination.add(job.isDone());
+        clock.settleLater = true; // as the real scheduler: on another thread
+        clock.advanceMillis(1_000 + RemoteDispatcher.MEMBER_CHECK_MILLIS);
+        clock.runDue();
+        assertThat(job).isCompletedExceptionally();
+        assertThat(settledAtTermination).containsExactly(true);
+    }
+
+    @Test
+    void afterShutdownACancelledCallWhoseSendWasLostIsDroppedAndThePoolTerminates() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        d.shutdown();
+        job.cancel(true);
+        d.onLost(a, sendOf(a, job)); // requeued, then dropped at dispatch: nothing left anywhere
+        clock.advanceMillis(2_000);
+        assertThat(d.isTerminated()).isTrue();
+        assertThat(transport.terminations).hasValue(1);
+    }
+
+    @Test
+    void afterShutdownACancelledCallRequeuedByALeaveIsInterruptedInTheQueueAndThePoolTerminates() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        d.onLeft(a); // back on the queue, with no member to run it
+        d.shutdown();
+        job.cancel(true);
+        Objects.requireNonNull(job.interrupter).run();
+        clock.runDue();
+        assertThat(job.settlements).hasValue(1);
+        assertThat(d.queued()).isZero();
+        assertThat(d.isTerminated()).isTrue();
+    }
+
+    @Test
+    void afterShutdownALeavingMembersCallRunsOnAnIdleMember() {
+        var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(5)));
+        d.onJoined(a, 1);
+        d.onJoined(b, 1);
+        FakeJob job = submit(d, 1).get(0);
+        Worker holder = jobsSentTo(a).contains(job) ? a : b;
+        Worker idle = holder == a ? b : a;
+        d.shutdown();
+        d.onLeft(holder);
+        assertThat(jobsSentTo(idle)).containsExactly(job);
+        clock.advanceMillis(10_000);
+        assertThat(job).isNotDone();
+    }
+
+    @Test
+    void afterShutdownACallWhoseSendWasLostRunsAgainOnTheSameMember() {
+        var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(5)));
+        d.onJoined(a, 1);
+        FakeJob job = submit(d, 1).get(0);
+        d.shutdown();
+        d.onLost(a, sendOf(a, job));
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS);
+        assertThat(runs(a)).hasSize(2);
+        assertThat(job).isNotDone();
     }
 
     @Test
@@ -373,7 +542,27 @@ class RemoteDispatcherMembersTest {
         clock.runDue();
         Worker other = holder == a ? b : a;
         assertThat(other.ids(Op.INTERRUPT)).hasSize(1);
-        assertThat(d.release(other, callOf(other, jobs.get(1)))).isTrue();
+        assertThat(fail(d, other, sendOf(other, jobs.get(1)))).isTrue();
+        assertThat(d.isTerminated()).isTrue();
+    }
+
+    @Test
+    void shutdownNowKeepsTheOutcomeOfACallAnsweredWhileItEndsTheOthers() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        d.onJoined(b, 1);
+        List<FakeJob> jobs = submit(d, 2); // one each
+        Worker holder = jobsSentTo(a).contains(jobs.get(0)) ? a : b;
+        Worker other = holder == a ? b : a;
+        FakeJob answered = jobs.get(1);
+        d.onLeft(holder); // job0 back on the queue, started: shutdownNow ends it
+        jobs.get(0)
+                .whenComplete((v, e) -> answer(d, other, sendOf(other, answered), MICROS)); // meanwhile, job1's answer
+        d.shutdownNow();
+        clock.runDue();
+        assertThat(answered.join()).isEqualTo("payload1");
+        assertThat(answered.settlements).as("not also cancelled").hasValue(1);
+        assertThat(other.ids(Op.INTERRUPT)).isEmpty();
         assertThat(d.isTerminated()).isTrue();
     }
 
@@ -383,7 +572,7 @@ class RemoteDispatcherMembersTest {
         d.onJoined(a, 1);
         FakeJob job = submit(d, 1).get(0);
         assertThat(d.shutdownIfIdle()).isFalse();
-        answer(d, a, callOf(a, job), MICROS);
+        answer(d, a, sendOf(a, job), MICROS);
         assertThat(d.shutdownIfIdle()).isTrue();
         assertThat(d.isTerminated()).isTrue();
         assertThat(transport.terminations).hasValue(1);
