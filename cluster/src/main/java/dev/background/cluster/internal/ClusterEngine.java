@@ -361,12 +361,15 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         Payload p = call.payload();
         // clustersafe: sealed at each send, so that a task sent again goes with a fresh nonce.
         Sealer sealing = sealer;
-        RemoteCall remote = sealing == null
-                ? new RemoteCall(job.name(), p.bytes, p.context)
-                : RemoteCall.sealed(sealing, job.name(), p.bytes, p.context);
-        byte[] sealedTask = remote.sealedBytes();
+        byte[] sealedTask;
         MemberInvocation f;
         try {
+            // Sealing inside the try: a call that cannot be sealed fails alone, and the rest of
+            // this batch of sends still goes out.
+            RemoteCall remote = sealing == null
+                    ? new RemoteCall(job.name(), p.bytes, p.context)
+                    : RemoteCall.sealed(sealing, job.name(), p.bytes, p.context);
+            sealedTask = remote.sealedBytes();
             f = sender.send(remote, member);
         } catch (RuntimeException e) {
             if (memberLoss(e)) {
@@ -457,7 +460,7 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         Sealer sealing = sealer;
         if (error == null && sealing != null) {
             try {
-                outcome = outcome.open(sealing, Objects.requireNonNull(sealedTask, "sealed"), codec);
+                outcome = outcome.open(sealing, Objects.requireNonNull(sealedTask, "sealed"));
             } catch (SealException e) {
                 faulty(member, e);
                 return;

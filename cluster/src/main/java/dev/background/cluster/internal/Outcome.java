@@ -73,14 +73,6 @@ public final class Outcome implements IdentifiedDataSerializable {
     }
 
     /**
-     * {@link #open(Sealer, byte[])}; the codec is no longer needed (kept so that the engine's call
-     * stands while the engine is being rewritten).
-     */
-    Outcome open(Sealer sealer, byte[] task, MemberInvocation.Codec codec) throws SealException {
-        return open(sealer, task);
-    }
-
-    /**
      * This answer as the bytes to seal, written once by hand rather than by Hazelcast's
      * serialisation (whose output the sealed answer would then carry inside Hazelcast's again):
      * {@code failed(1) declined(1) nanos(8)}, then the member, the data and the stand-in, each as
