@@ -2,6 +2,8 @@ package dev.background.internal.remote;
 
 import dev.background.function.CheckedCallable;
 import dev.background.spi.Job;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +23,17 @@ final class FakeJob extends CompletableFuture<@Nullable Object> implements Job {
 
     FakeJob(String name) {
         this.name = name;
+    }
+
+    /** Submits {@code count} jobs named {@code job0}... with payloads {@code payload0}..., in order. */
+    static List<FakeJob> submit(RemoteDispatcher<?, String> d, int count) {
+        List<FakeJob> jobs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            FakeJob j = new FakeJob("job" + i);
+            d.execute(j, "payload" + i);
+            jobs.add(j);
+        }
+        return jobs;
     }
 
     @Override

@@ -39,16 +39,6 @@ class RemoteDispatcherMembersTest {
         return d;
     }
 
-    private static List<FakeJob> submit(RemoteDispatcher<Worker, String> d, int count) {
-        List<FakeJob> jobs = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            FakeJob j = new FakeJob("job" + i);
-            d.execute(j, "payload" + i);
-            jobs.add(j);
-        }
-        return jobs;
-    }
-
     /** The calls sent to a member with RUN, in order. */
     private static List<Send<String>> runs(Worker w) {
         List<Send<String>> calls = new ArrayList<>();
@@ -95,7 +85,7 @@ class RemoteDispatcherMembersTest {
         var d = dispatcher(2, 0);
         d.onJoined(a, 8);
         d.onJoined(b, 8);
-        List<FakeJob> jobs = submit(d, 5);
+        List<FakeJob> jobs = FakeJob.submit(d, 5);
         assertThat(jobsSentTo(a)).hasSize(2);
         assertThat(jobsSentTo(b)).hasSize(2);
         assertThat(d.queued()).isEqualTo(1);
@@ -107,7 +97,7 @@ class RemoteDispatcherMembersTest {
     void callsAreStartedWhenSentWithTheMembersName() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         assertThat(job.starts).hasValue(1);
         assertThat(job.where).isEqualTo("fake a");
         assertThat(a.ids(Op.RUN_AHEAD)).isEmpty(); // members never report when they begin a call
@@ -117,7 +107,7 @@ class RemoteDispatcherMembersTest {
     void aCallWithATimeLimitWaitsForAFreeThreadRatherThanBeingSentAhead() {
         var d = dispatcher(1, 4);
         d.onJoined(a, 1);
-        FakeJob first = submit(d, 1).get(0);
+        FakeJob first = FakeJob.submit(d, 1).get(0);
         FakeJob limited = new FakeJob("limited");
         limited.timeLimitNanos = TimeUnit.SECONDS.toNanos(1);
         d.execute(limited, "p");
@@ -131,7 +121,7 @@ class RemoteDispatcherMembersTest {
     void resizingChangesHowManyCallsEachMemberRuns() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 8);
-        submit(d, 3);
+        FakeJob.submit(d, 3);
         assertThat(runs(a)).hasSize(1);
         d.resize(3);
         assertThat(runs(a)).hasSize(3);
@@ -143,7 +133,7 @@ class RemoteDispatcherMembersTest {
     void aMemberIsToppedUpInBurstsOnceHalfOfWhatWasSentAheadHasRun() {
         var d = dispatcher(1, 4);
         d.onJoined(a, 1);
-        submit(d, 20); // one at a time: up to 1 running + half of 4 ahead
+        FakeJob.submit(d, 20); // one at a time: up to 1 running + half of 4 ahead
         assertThat(runs(a)).hasSize(3);
         answer(d, a, runs(a).get(0), MICROS); // topped up to 1 + 4 in this dispatch
         assertThat(runs(a)).hasSize(6);
@@ -158,7 +148,7 @@ class RemoteDispatcherMembersTest {
     void theAutomaticRuleSendsAheadOnceAnswersShowShortCallsAndALongRoundTrip() {
         var d = dispatcher(1, -1);
         d.onJoined(a, 1);
-        submit(d, 300);
+        FakeJob.submit(d, 300);
         assertThat(runs(a)).as("nothing ahead before any answer").hasSize(1);
         clock.advanceMillis(1); // a round trip of 1 ms for a call of 1 µs
         answer(d, a, runs(a).get(0), MICROS);
@@ -169,7 +159,7 @@ class RemoteDispatcherMembersTest {
     void theAutomaticRuleSendsNothingAheadToAMemberWithMoreThreadsThanN() {
         var d = dispatcher(1, -1);
         d.onJoined(a, 4);
-        submit(d, 10);
+        FakeJob.submit(d, 10);
         clock.advanceMillis(1);
         answer(d, a, runs(a).get(0), MICROS);
         assertThat(runs(a)).hasSize(2); // one at a time: n stays exact on a member with spare threads
@@ -181,7 +171,7 @@ class RemoteDispatcherMembersTest {
     void aLostMembersCallsGoBackToTheFrontInOrderWithNoAttemptCharged() {
         var d = dispatcher(1, 2);
         d.onJoined(a, 1);
-        List<FakeJob> jobs = submit(d, 4); // three to a (1 + 2 ahead), one queued
+        List<FakeJob> jobs = FakeJob.submit(d, 4); // three to a (1 + 2 ahead), one queued
         d.onLeft(a);
         assertThat(jobs).allSatisfy(j -> assertThat(j).isNotDone());
         d.onJoined(b, 1);
@@ -194,7 +184,7 @@ class RemoteDispatcherMembersTest {
     void aCancelledCallOnAMemberThatLeavesStillHasItsEndReported() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         job.cancel(true); // settled; the member has not answered yet
         d.onLeft(a);
         assertThat(job.settlements)
@@ -207,7 +197,7 @@ class RemoteDispatcherMembersTest {
     void anOutcomeFromAMemberThatLeftSettlesTheCallAndItIsNeverSentAgain() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Send<String> call = sendOf(a, job);
         d.onLeft(a); // requeued: no member to take it
         assertThat(d.queued()).isEqualTo(1);
@@ -223,7 +213,7 @@ class RemoteDispatcherMembersTest {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
         d.onJoined(b, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Send<String> first = sendOf(a, job);
         d.onLeft(a); // sent again, to b
         assertThat(jobsSentTo(b)).containsExactly(job);
@@ -242,7 +232,7 @@ class RemoteDispatcherMembersTest {
     void aLateLossOfAnEarlierSendLeavesTheCallSentAgainToTheRejoinedMember() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Send<String> first = sendOf(a, job);
         d.onLeft(a);
         d.onJoined(a, 1); // the client reconnected: sent again
@@ -253,7 +243,7 @@ class RemoteDispatcherMembersTest {
         assertThat(d.queued()).isZero();
         clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS);
         assertThat(runs(a)).as("not sent a third time").hasSize(2);
-        FakeJob next = submit(d, 1).get(0);
+        FakeJob next = FakeJob.submit(d, 1).get(0);
         assertThat(d.queued()).as("a's thread still runs the second send").isEqualTo(1);
         assertThat(answer(d, a, sendOf(a, job), MICROS)).isTrue();
         assertThat(jobsSentTo(a)).last().isSameAs(next);
@@ -263,7 +253,7 @@ class RemoteDispatcherMembersTest {
     void aLateOutcomeOfAnEarlierSendSettlesTheJobOnceAndInterruptsTheSecondSendWhichHoldsItsThreadTillItEnds() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Send<String> first = sendOf(a, job);
         d.onLeft(a);
         d.onJoined(a, 1);
@@ -275,7 +265,7 @@ class RemoteDispatcherMembersTest {
                 .filteredOn(s -> s.op() == Op.INTERRUPT)
                 .singleElement()
                 .satisfies(s -> assertThat(s.call()).isSameAs(second.call()));
-        FakeJob next = submit(d, 1).get(0);
+        FakeJob next = FakeJob.submit(d, 1).get(0);
         assertThat(d.queued()).as("a's thread still runs the second send").isEqualTo(1);
         assertThat(fail(d, a, second))
                 .as("the copy's end (interrupted) settles nothing")
@@ -310,7 +300,7 @@ class RemoteDispatcherMembersTest {
     void aSendLostForTheMembersLossMakesItSuspectForASecond() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         d.onLost(a, sendOf(a, job));
         assertThat(d.queued()).isEqualTo(1);
         clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS - 1);
@@ -324,7 +314,7 @@ class RemoteDispatcherMembersTest {
     void aSendLostOnOneMemberGoesToAnother() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         d.onJoined(b, 1);
         d.onLost(a, sendOf(a, job));
         assertThat(jobsSentTo(b)).containsExactly(job);
@@ -334,10 +324,10 @@ class RemoteDispatcherMembersTest {
     void aFaultyMemberIsNeverUsedAgainEvenWhenReportedAgain() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         d.onFaulty(a);
         assertThat(d.onJoined(a, 1)).isFalse();
-        submit(d, 1);
+        FakeJob.submit(d, 1);
         assertThat(runs(a)).hasSize(1);
         d.onJoined(b, 1);
         assertThat(jobsSentTo(b)).first().isSameAs(job);
@@ -348,12 +338,12 @@ class RemoteDispatcherMembersTest {
         var d = dispatcher(2, 0);
         d.onJoined(a, 2);
         d.onJoined(b, 2);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Worker first = runs(a).isEmpty() ? b : a;
         Worker other = first == a ? b : a;
         d.onDeclined(first, sendOf(first, job));
         assertThat(jobsSentTo(other)).containsExactly(job);
-        submit(d, 1);
+        FakeJob.submit(d, 1);
         assertThat(runs(first)).hasSize(1);
         assertThat(runs(other)).hasSize(2);
     }
@@ -362,7 +352,7 @@ class RemoteDispatcherMembersTest {
     void releaseGivesTheCallToTheCallerOnlyIfNothingTookItFirst() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
-        List<FakeJob> jobs = submit(d, 2);
+        List<FakeJob> jobs = FakeJob.submit(d, 2);
         assertThat(fail(d, a, sendOf(a, jobs.get(0)))).isTrue();
         assertThat(jobsSentTo(a)).containsExactly(jobs.get(0), jobs.get(1)); // its thread is free again
         Send<String> second = sendOf(a, jobs.get(1));
@@ -376,12 +366,12 @@ class RemoteDispatcherMembersTest {
     @Test
     void queuedCallsFailWithTheKindsExceptionOnceNoMemberWasUsableForTheMemberWait() {
         var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(1)));
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         clock.advanceMillis(1_000);
         assertThat(job).isNotDone();
         clock.advanceMillis(RemoteDispatcher.MEMBER_CHECK_MILLIS);
         assertThatThrownBy(job::join).hasMessageContaining("no member reachable for job0");
-        FakeJob late = submit(d, 1).get(0);
+        FakeJob late = FakeJob.submit(d, 1).get(0);
         assertThatThrownBy(late::join).hasMessageContaining("no member reachable for job0"); // at once
         assertThat(d.queued()).isZero();
     }
@@ -389,7 +379,7 @@ class RemoteDispatcherMembersTest {
     @Test
     void aMemberJoiningInTimeKeepsTheQueuedCalls() {
         var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(1)));
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         clock.advanceMillis(800);
         d.onJoined(a, 1);
         clock.advanceMillis(5_000);
@@ -401,7 +391,7 @@ class RemoteDispatcherMembersTest {
     void aMemberThatStaysListedButLosesEverySendDoesNotKeepCallsBouncingForever() {
         var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(2)));
         d.onJoined(a, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         for (int i = 0; i < 10 && !job.isDone(); i++) {
             Send<String> last = runs(a).get(runs(a).size() - 1);
             d.onLost(a, last);
@@ -417,7 +407,7 @@ class RemoteDispatcherMembersTest {
     void aCancelledCallIsInterruptedOnItsMemberAndTheMemberIsNeverKilled() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         job.cancel(true);
         job.interrupter.run();
         clock.runDue();
@@ -433,7 +423,7 @@ class RemoteDispatcherMembersTest {
     void shutdownTerminatesOnceTheLastCallInFlightIsAnsweredAndTellsTheTransportOnce() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         d.shutdown();
         assertThat(d.isTerminated()).isFalse();
         List<Boolean> settledAtTermination = new ArrayList<>();
@@ -451,7 +441,7 @@ class RemoteDispatcherMembersTest {
     void theLastCallReleasedWithAFailureIsSettledBeforeTerminationIsTold() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         d.shutdown();
         List<Boolean> settledAtTermination = new ArrayList<>();
         transport.onTerminated = () -> settledAtTermination.add(job.isDone());
@@ -462,7 +452,7 @@ class RemoteDispatcherMembersTest {
     @Test
     void theMemberWaitsLastFailuresAreSettledBeforeTerminationIsTold() {
         var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(1)));
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         d.shutdown();
         List<Boolean> settledAtTermination = new ArrayList<>();
         transport.onTerminated = () -> settledAtTermination.add(job.isDone());
@@ -477,7 +467,7 @@ class RemoteDispatcherMembersTest {
     void afterShutdownACancelledCallWhoseSendWasLostIsDroppedAndThePoolTerminates() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         d.shutdown();
         job.cancel(true);
         d.onLost(a, sendOf(a, job)); // requeued, then dropped at dispatch: nothing left anywhere
@@ -490,7 +480,7 @@ class RemoteDispatcherMembersTest {
     void afterShutdownACancelledCallRequeuedByALeaveIsInterruptedInTheQueueAndThePoolTerminates() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         d.onLeft(a); // back on the queue, with no member to run it
         d.shutdown();
         job.cancel(true);
@@ -506,7 +496,7 @@ class RemoteDispatcherMembersTest {
         var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(5)));
         d.onJoined(a, 1);
         d.onJoined(b, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Worker holder = jobsSentTo(a).contains(job) ? a : b;
         Worker idle = holder == a ? b : a;
         d.shutdown();
@@ -520,7 +510,7 @@ class RemoteDispatcherMembersTest {
     void afterShutdownACallWhoseSendWasLostRunsAgainOnTheSameMember() {
         var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(5)));
         d.onJoined(a, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         d.shutdown();
         d.onLost(a, sendOf(a, job));
         clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS);
@@ -533,7 +523,7 @@ class RemoteDispatcherMembersTest {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
         d.onJoined(b, 1);
-        List<FakeJob> jobs = submit(d, 3); // one each, one queued
+        List<FakeJob> jobs = FakeJob.submit(d, 3); // one each, one queued
         Worker holder = jobsSentTo(a).contains(jobs.get(0)) ? a : b;
         d.onLeft(holder); // job0 back at the front: started, so not listed as never begun
         List<dev.background.spi.Job> never = d.shutdownNow();
@@ -551,7 +541,7 @@ class RemoteDispatcherMembersTest {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
         d.onJoined(b, 1);
-        List<FakeJob> jobs = submit(d, 2); // one each
+        List<FakeJob> jobs = FakeJob.submit(d, 2); // one each
         Worker holder = jobsSentTo(a).contains(jobs.get(0)) ? a : b;
         Worker other = holder == a ? b : a;
         FakeJob answered = jobs.get(1);
@@ -570,7 +560,7 @@ class RemoteDispatcherMembersTest {
     void shutdownIfIdleOnlyShutsAnIdleDispatcherDown() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         assertThat(d.shutdownIfIdle()).isFalse();
         answer(d, a, sendOf(a, job), MICROS);
         assertThat(d.shutdownIfIdle()).isTrue();

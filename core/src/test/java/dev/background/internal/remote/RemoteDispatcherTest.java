@@ -37,16 +37,6 @@ class RemoteDispatcherTest {
         return d;
     }
 
-    private static List<FakeJob> submit(RemoteDispatcher<Worker, String> d, int count) {
-        List<FakeJob> jobs = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            FakeJob j = new FakeJob("job" + i);
-            d.execute(j, "payload" + i);
-            jobs.add(j);
-        }
-        return jobs;
-    }
-
     /** Plays a worker running what it holds in order: STARTED for calls sent ahead, then the answer. */
     private void answerAll(RemoteDispatcher<Worker, String> d, Worker w) {
         for (int guard = 0; guard < 1000; guard++) {
@@ -85,7 +75,7 @@ class RemoteDispatcherTest {
     @Test
     void aWorkerThatDiesBeforeItIsReadyChargesNoAttemptAndItsCallsRunOnTheNextWorker() {
         var d = dispatcher(1, policy(0, 4));
-        List<FakeJob> jobs = submit(d, 3);
+        List<FakeJob> jobs = FakeJob.submit(d, 3);
         Worker first = transport.worker(0);
         assertThat(first.ids(Op.RUN_AHEAD)).hasSize(3); // a booting worker only gets calls sent ahead
 
@@ -103,7 +93,7 @@ class RemoteDispatcherTest {
     @Test
     void aCallRetriedAfterADeathIsNotChargedAgainWhenItsNextWorkerDiesStartingUp() {
         var d = dispatcher(1, policy(1, 0));
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Worker first = transport.worker(0);
         d.onReady(first);
         d.onStarted(first, first.idOf(job));
@@ -121,7 +111,7 @@ class RemoteDispatcherTest {
     @Test
     void startFailuresBackOffBeforeTheNextStart() {
         var d = dispatcher(1, policy(0, 4));
-        submit(d, 1);
+        FakeJob.submit(d, 1);
         d.onExit(transport.worker(0), BAD_OPTION);
         clock.advanceMillis(RemoteDispatcher.FIRST_BACKOFF_MILLIS - 1);
         assertThat(transport.started).hasSize(1);
@@ -137,7 +127,7 @@ class RemoteDispatcherTest {
     @Test
     void repeatedStartFailuresFailTheWaitingCallsWithTheWorkersMessage() {
         var d = dispatcher(1, policy(3, 4));
-        List<FakeJob> jobs = submit(d, 2);
+        List<FakeJob> jobs = FakeJob.submit(d, 2);
         for (int i = 0; i < 3; i++) {
             assertThat(jobs).allSatisfy(j -> assertThat(j).isNotDone());
             d.onExit(transport.worker(i), BAD_OPTION);
@@ -153,7 +143,7 @@ class RemoteDispatcherTest {
     @Test
     void workersKilledBySignalsWhileStartingNeverFailCalls() {
         var d = dispatcher(1, policy(0, 4));
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         for (int i = 0; i < 10; i++) {
             d.onExit(transport.worker(i), KILLED);
             clock.advanceMillis(RemoteDispatcher.MAX_BACKOFF_MILLIS);
@@ -168,7 +158,7 @@ class RemoteDispatcherTest {
     @Test
     void aReadyWorkerResetsTheStartFailureCount() {
         var d = dispatcher(1, policy(3, 0));
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         d.onExit(transport.worker(0), BAD_OPTION);
         clock.advanceMillis(RemoteDispatcher.MAX_BACKOFF_MILLIS);
         d.onExit(transport.worker(1), BAD_OPTION);
@@ -184,7 +174,7 @@ class RemoteDispatcherTest {
     @Test
     void repeatedStartFailuresFailNothingWhileAReadyWorkerCanRunTheCalls() {
         var d = dispatcher(2, policy(0, 0));
-        List<FakeJob> jobs = submit(d, 4); // job0 to worker 0, job1 to worker 1, the others wait
+        List<FakeJob> jobs = FakeJob.submit(d, 4); // job0 to worker 0, job1 to worker 1, the others wait
         Worker good = transport.worker(0);
         d.onReady(good);
         for (int i = 0; i < 3; i++) {
@@ -202,7 +192,7 @@ class RemoteDispatcherTest {
     void aWorkerThatCannotBeStartedAtAllFailsTheCallsAtOnce() {
         transport.startFailure = new IOException("no such file: java");
         var d = dispatcher(1, policy(0, 0));
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         assertThatThrownBy(done(job)::join).hasMessageContaining("no worker for job0: no such file: java");
     }
 
@@ -211,7 +201,7 @@ class RemoteDispatcherTest {
     @Test
     void aDeathMidCallFailsOnlyThatCallAndTheCallsSentAheadRunElsewhere() {
         var d = dispatcher(1, policy(0, 4));
-        List<FakeJob> jobs = submit(d, 3);
+        List<FakeJob> jobs = FakeJob.submit(d, 3);
         Worker w = transport.worker(0);
         d.onReady(w);
         d.onStarted(w, w.idOf(jobs.get(0)));
@@ -228,7 +218,7 @@ class RemoteDispatcherTest {
     @Test
     void retriesRunTheCallAgainWithoutASecondStart() {
         var d = dispatcher(1, policy(1, 0));
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Worker w = transport.worker(0);
         d.onReady(w);
         d.onStarted(w, w.idOf(job));
@@ -244,12 +234,12 @@ class RemoteDispatcherTest {
     @Test
     void aCallAnsweredBeforeItsWorkerDiesIsNeverSentAgain() {
         var d = dispatcher(1, policy(3, 0));
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Worker w = transport.worker(0);
         d.onReady(w);
         answerAll(d, w);
         d.onExit(w, KILLED);
-        submit(d, 1);
+        FakeJob.submit(d, 1);
         assertThat(transport.worker(1).received)
                 .noneMatch(s -> s.call() != null && s.call().job() == job);
         assertThat(job.settlements).hasValue(1);
@@ -260,7 +250,7 @@ class RemoteDispatcherTest {
     @Test
     void aStaleStartedReportAfterARecallStartsNothingTwice() {
         var d = dispatcher(1, policy(0, 4));
-        List<FakeJob> jobs = submit(d, 2); // both to the one worker, the second sent ahead
+        List<FakeJob> jobs = FakeJob.submit(d, 2); // both to the one worker, the second sent ahead
         Worker a = transport.worker(0);
         d.onReady(a);
         d.onStarted(a, a.idOf(jobs.get(0)));
@@ -279,7 +269,7 @@ class RemoteDispatcherTest {
     @Test
     void aSlotIsRefilledWhenTheCallAtTheHeadOfTheQueueWasCancelled() {
         var d = dispatcher(1, policy(0, 0));
-        List<FakeJob> jobs = submit(d, 3);
+        List<FakeJob> jobs = FakeJob.submit(d, 3);
         Worker w = transport.worker(0);
         d.onReady(w);
         jobs.get(1).cancel(false); // queued (prefetch 0)
@@ -293,7 +283,7 @@ class RemoteDispatcherTest {
     @Test
     void aCallCancelledWhileSentAheadIsDroppedBeforeCancelReturns() {
         var d = dispatcher(1, policy(0, 4));
-        List<FakeJob> jobs = submit(d, 2);
+        List<FakeJob> jobs = FakeJob.submit(d, 2);
         Worker w = transport.worker(0);
         jobs.get(1).cancel(true);
         assertThat(w.ids(Op.DROP)).containsExactly(w.idOf(jobs.get(1)));
@@ -304,7 +294,7 @@ class RemoteDispatcherTest {
     @Test
     void aCancelledRunningCallIsInterruptedThenItsWorkerKilledAfterTheGrace() {
         var d = dispatcher(1, policy(0, 0));
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Worker w = transport.worker(0);
         d.onReady(w);
         d.onStarted(w, w.idOf(job));
@@ -321,7 +311,7 @@ class RemoteDispatcherTest {
     @Test
     void aCallThatStopsWithinTheGraceKeepsItsWorker() {
         var d = dispatcher(1, policy(0, 0));
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Worker w = transport.worker(0);
         d.onReady(w);
         d.onStarted(w, w.idOf(job));
@@ -335,7 +325,7 @@ class RemoteDispatcherTest {
     @Test
     void aStartedCallRequeuedAfterADeathAndThenCancelledReportsItsEnd() {
         var d = dispatcher(1, policy(1, 0));
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Worker w = transport.worker(0);
         d.onReady(w);
         d.onStarted(w, w.idOf(job));
@@ -354,13 +344,13 @@ class RemoteDispatcherTest {
     @Test
     void aCallIsStartedWithTheTransportsNameOfItsWorkerWhetherSentToAnIdleWorkerOrAhead() {
         var d = dispatcher(1, policy(0, 4));
-        List<FakeJob> jobs = submit(d, 1);
+        List<FakeJob> jobs = FakeJob.submit(d, 1);
         Worker w = transport.worker(0);
         d.onReady(w);
         d.onStarted(w, w.idOf(jobs.get(0))); // sent ahead to the booting worker: started when it says so
-        jobs.addAll(submit(d, 1)); // sent ahead behind the running one
+        jobs.addAll(FakeJob.submit(d, 1)); // sent ahead behind the running one
         answerAll(d, w);
-        jobs.addAll(submit(d, 1)); // sent to the idle, ready worker: started when sent
+        jobs.addAll(FakeJob.submit(d, 1)); // sent to the idle, ready worker: started when sent
         assertThat(w.ids(Op.RUN)).containsExactly(w.idOf(jobs.get(2)));
         assertThat(jobs).allSatisfy(j -> assertThat(j.where).isEqualTo("fake test-worker-1"));
     }
@@ -378,7 +368,7 @@ class RemoteDispatcherTest {
     @Test
     void aDeathIsReportedBeforeTheCallItTookDownFails() {
         var d = dispatcher(1, policy(0, 0));
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Worker w = transport.worker(0);
         d.onReady(w);
         d.onStarted(w, w.idOf(job));
@@ -394,7 +384,7 @@ class RemoteDispatcherTest {
     @Test
     void aWorkerThatDiesStartingUpIsReportedDiedAndNeverStarted() {
         var d = dispatcher(1, policy(0, 4));
-        submit(d, 1);
+        FakeJob.submit(d, 1);
         d.onExit(transport.worker(0), BAD_OPTION);
         assertThat(events.lines).containsExactly("died fake test-worker-1: exit code 1");
     }
@@ -406,7 +396,7 @@ class RemoteDispatcherTest {
         Worker stuck = transport.worker(1);
         Worker closed = transport.worker(2);
         List.of(retired, stuck, closed).forEach(d::onReady);
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Worker busy = List.of(retired, stuck, closed).stream()
                 .filter(w -> !w.received.isEmpty())
                 .findFirst()
@@ -414,7 +404,7 @@ class RemoteDispatcherTest {
         assertThat(busy).isSameAs(retired);
         d.retire(retired); // as the transport does before it kills a worker that broke the protocol
         d.onExit(retired, KILLED);
-        FakeJob slow = submit(d, 1).get(0);
+        FakeJob slow = FakeJob.submit(d, 1).get(0);
         assertThat(stuck.ids(Op.RUN)).containsExactly(stuck.idOf(slow));
         slow.cancel(true);
         slow.interrupter.run();
@@ -437,7 +427,7 @@ class RemoteDispatcherTest {
     @Test
     void aRecycledWorkerThatCrashesOnItsLastCallIsReportedDied() {
         var d = dispatcher(1, new Policy(false, 1, 0, 0, 1, 0, 3));
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Worker w = transport.worker(0);
         d.onReady(w);
         d.onStarted(w, w.idOf(job)); // its one call: it closes once answered, but dies first
@@ -451,7 +441,7 @@ class RemoteDispatcherTest {
     @Test
     void aWorkerIsRecycledAfterItsMaximumOfCalls() {
         var d = dispatcher(1, new Policy(false, 2, 0, 0, 1, 0, 3));
-        submit(d, 3);
+        FakeJob.submit(d, 3);
         Worker w = transport.worker(0);
         d.onReady(w);
         answerAll(d, w);
@@ -479,7 +469,7 @@ class RemoteDispatcherTest {
         Worker b = transport.worker(1);
         d.onReady(a);
         d.onReady(b);
-        submit(d, 1);
+        FakeJob.submit(d, 1);
         Worker busy = a.received.isEmpty() ? b : a;
         Worker idle = busy == a ? b : a;
         d.resize(1);
@@ -490,7 +480,7 @@ class RemoteDispatcherTest {
     @Test
     void shutdownNowReturnsTheCallsThatNeverBeganAndDropsThoseSentAhead() {
         var d = dispatcher(1, policy(0, 2));
-        List<FakeJob> jobs = submit(d, 3);
+        List<FakeJob> jobs = FakeJob.submit(d, 3);
         Worker w = transport.worker(0);
         d.onReady(w);
         d.onStarted(w, w.idOf(jobs.get(0)));
@@ -505,7 +495,7 @@ class RemoteDispatcherTest {
     @Test
     void terminationWaitsForEveryWorkerToExit() {
         var d = dispatcher(1, policy(0, 0));
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Worker w = transport.worker(0);
         d.onReady(w);
         d.shutdown();
@@ -531,7 +521,7 @@ class RemoteDispatcherTest {
     @Test
     void failuresReachTheJobAsTheTransportWordsThem() {
         var d = dispatcher(1, policy(0, 0));
-        FakeJob job = submit(d, 1).get(0);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
         Worker w = transport.worker(0);
         d.onReady(w);
         d.onStarted(w, w.idOf(job));
