@@ -19,12 +19,27 @@ import org.jspecify.annotations.Nullable;
  * since CPU time moves little with the machine's load, the CPU time per task of the client (this
  * JVM) and of each cluster's members, with and without the secret, summed over all rounds.
  *
- * <p>Run: {@code bin/bench main dev.background.bench.cluster.SealedBench [rounds [batch]]}
- * (defaults 40 and 5000: a few minutes). The seal and open of one message on its own:
- * {@code bin/bench 'cluster\.SealerCost'}.
+ * <p>Warm-up lasts until the JIT compilers of all five JVMs have settled: while they work, they
+ * take a large share of two cores (Hazelcast has much code to compile), and measuring then
+ * charges their time to whichever side runs slower. A warm-up round floods both sides; warm-up
+ * ends after two rounds in a row in which compiling took under 3 % of the CPU the five JVMs used
+ * (or after three minutes, with a warning). The compilers' share during the measured rounds is
+ * printed too.
+ *
+ * <p>Run: {@code bin/bench main dev.background.bench.cluster.SealedBench [rounds [batch [rate]]]}
+ * (defaults 40, 5000 and 0: a few minutes). With a rate (tasks per second, submitted in bursts
+ * of 50), both sides are offered the same load, so their CPU per task compares at equal
+ * throughput. The seal and open of one message on its own: {@code bin/bench 'cluster\.SealerCost'}.
  */
 public final class SealedBench {
     private static final int N = 5;
+    /** Tasks per burst when submitting at a rate. */
+    private static final int BURST = 50;
+    /** Warm-up ends after this many rounds in a row with compiling under {@link #SETTLED} of the CPU. */
+    private static final int SETTLED_ROUNDS = 2;
+
+    private static final double SETTLED = 0.03;
+    private static final long WARM_UP_LIMIT_NANOS = 180_000_000_000L;
 
     private SealedBench() {}
 
@@ -37,6 +52,7 @@ public final class SealedBench {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
+        int rate = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         Path secret = Files.createTempFile("bench-secret", "");
         Files.writeString(secret, "a secret for the sealing benchmark\n");
         Path archives = Path.of(System.getProperty("java.io.tmpdir"), "background-bench-cds");
@@ -56,12 +72,18 @@ public final class SealedBench {
                 BackgroundPool sealed = pool("sealed", sealedCluster)) {
             AsyncCallable<@Nullable Object> p = plain.task(() -> null);
             AsyncCallable<@Nullable Object> s = sealed.task(() -> null);
-            for (int w = 0; w < 4; w++) { // warm-up: both sides' JITs, all four workers
-                flood(p, 20_000);
-                flood(s, 20_000);
-            }
-            Side plainSide = new Side(plainCluster);
-            Side sealedSide = new Side(sealedCluster);
+            long[] pids = {
+                ProcessHandle.current().pid(),
+                plainCluster.pid(0),
+                plainCluster.pid(1),
+                sealedCluster.pid(0),
+                sealedCluster.pid(1)
+            };
+            warmUp(p, s, pids);
+            long jit0 = jitNanos(pids);
+            long cpu0 = cpuNanos(pids);
+            Side plainSide = new Side(plainCluster, rate);
+            Side sealedSide = new Side(sealedCluster, rate);
             double[] ratio = new double[rounds];
             double[] plainRate = new double[rounds];
             double[] sealedRate = new double[rounds];
@@ -75,15 +97,18 @@ public final class SealedBench {
                 }
                 ratio[r] = sealedRate[r] / plainRate[r];
             }
+            double jitShare = (double) (jitNanos(pids) - jit0) / (cpuNanos(pids) - cpu0);
             double loadAfter = ScaleBench.loadAverage();
             System.out.printf(
                     Locale.ROOT,
-                    "%n%d rounds of %d no-op tasks on each side, 2 members of n = 5 each; load average %.1f before,"
-                            + " %.1f after%n%n",
+                    "%n%d rounds of %d no-op tasks on each side (%s), 2 members of n = 5 each; load average %.1f"
+                            + " before, %.1f after; the JIT compilers took %.1f %% of the CPU during the rounds%n%n",
                     rounds,
                     batch,
+                    rate > 0 ? "at " + rate + " tasks/s" : "as fast as they go",
                     loadBefore,
-                    loadAfter);
+                    loadAfter,
+                    100 * jitShare);
             System.out.println("| | without a secret | with a secret | with/without |");
             System.out.println("|---|---|---|---|");
             System.out.printf(
@@ -147,15 +172,93 @@ public final class SealedBench {
                 .build();
     }
 
+    /**
+     * Floods both sides until the JIT compilers of all {@code pids} have settled, or for at most
+     * {@link #WARM_UP_LIMIT_NANOS}.
+     */
+    private static void warmUp(
+            AsyncCallable<@Nullable Object> plain, AsyncCallable<@Nullable Object> sealed, long[] pids) {
+        long start = System.nanoTime();
+        int settled = 0;
+        int rounds = 0;
+        double share = 1;
+        while (settled < SETTLED_ROUNDS) {
+            if (System.nanoTime() - start > WARM_UP_LIMIT_NANOS) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "WARNING: the JIT compilers had not settled after %d warm-up rounds (%.0f %% of the CPU in the"
+                                + " last); the figures below include compiling%n",
+                        rounds,
+                        100 * share);
+                return;
+            }
+            long jit = jitNanos(pids);
+            long cpu = cpuNanos(pids);
+            flood(plain, 20_000, 0);
+            flood(sealed, 20_000, 0);
+            rounds++;
+            share = (double) (jitNanos(pids) - jit) / (cpuNanos(pids) - cpu);
+            settled = share < SETTLED ? settled + 1 : 0;
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "warm-up: %d rounds of 20,000 tasks on each side, %.0f s, until compiling took under %.0f %% of the CPU%n",
+                rounds,
+                (System.nanoTime() - start) / 1e9,
+                100 * SETTLED);
+    }
+
+    /** CPU time of the processes {@code pids}, all threads. */
+    private static long cpuNanos(long[] pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            sum += ScaleBench.cpuNanos(pid);
+        }
+        return sum;
+    }
+
+    /**
+     * CPU time of the JIT compiler threads of the processes {@code pids}, from Linux's per-thread
+     * accounting ({@code /proc/PID/task/TID/stat}, whose name field HotSpot sets to "C1
+     * CompilerThre..." and "C2 CompilerThre...").
+     */
+    static long jitNanos(long[] pids) {
+        long ticks = 0;
+        for (long pid : pids) {
+            try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path t : (Iterable<Path>) tasks::iterator) {
+                    String stat;
+                    try {
+                        stat = Files.readString(t.resolve("stat"));
+                    } catch (java.io.IOException threadEnded) {
+                        continue;
+                    }
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    if (!stat.substring(open + 1, close).contains("CompilerThre")) {
+                        continue;
+                    }
+                    String[] fields = stat.substring(close + 2).split(" ", -1);
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read the threads of process " + pid, e);
+            }
+        }
+        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+    }
+
     /** One side of the pair: its rounds' tasks and CPU times, summed. */
     private static final class Side {
         private final LocalCluster cluster;
+        private final int rate;
         private long tasks;
         private long clientNanos;
         private long membersNanos;
 
-        Side(LocalCluster cluster) {
+        Side(LocalCluster cluster, int rate) {
             this.cluster = cluster;
+            this.rate = rate;
         }
 
         /** Floods {@code task} {@code count} times; returns tasks per second and adds up the CPU used. */
@@ -163,7 +266,7 @@ public final class SealedBench {
             long client0 = clientCpu();
             long members0 = membersCpu();
             long t0 = System.nanoTime();
-            flood(task, count);
+            flood(task, count, rate);
             long wall = System.nanoTime() - t0;
             clientNanos += clientCpu() - client0;
             membersNanos += membersCpu() - members0;
@@ -189,9 +292,17 @@ public final class SealedBench {
         }
     }
 
-    private static void flood(AsyncCallable<@Nullable Object> task, int count) {
+    /** Submits {@code count} tasks, at {@code rate} per second in bursts (0: at once), and waits for them. */
+    private static void flood(AsyncCallable<@Nullable Object> task, int count, int rate) {
         Task<?>[] ts = new Task<?>[count];
+        long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
+            if (rate > 0 && i % BURST == 0) {
+                long due = start + (long) (i * 1e9 / rate);
+                for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+            }
             ts[i] = task.call();
         }
         for (Task<?> t : ts) {
