@@ -361,7 +361,7 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         Payload p = call.payload();
         // clustersafe: sealed at each send, so that a task sent again goes with a fresh nonce.
         Sealer sealing = sealer;
-        byte[] sealedTask;
+        byte[] taskNonce;
         MemberInvocation f;
         try {
             // Sealing inside the try: a call that cannot be sealed fails alone, and the rest of
@@ -369,7 +369,7 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
             RemoteCall remote = sealing == null
                     ? new RemoteCall(job.name(), p.bytes, p.context)
                     : RemoteCall.sealed(sealing, job.name(), p.bytes, p.context);
-            sealedTask = remote.sealedBytes();
+            taskNonce = remote.sealedNonce(); // all the answer needs: not the whole task, held till then
             f = sender.send(remote, member);
         } catch (RuntimeException e) {
             if (memberLoss(e)) {
@@ -383,7 +383,7 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         if (p.interrupted) {
             cancel(f);
         }
-        f.whenDone((o, e) -> completed(member, s, sealedTask, o, e), completer);
+        f.whenDone((o, e) -> completed(member, s, taskNonce, o, e), completer);
     }
 
     /** The dispatcher never starts a member: members are reported. */
@@ -454,13 +454,13 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
     // ---------------------------------------------------------------- answers
 
     private void completed(
-            Member member, Send<Payload> send, byte @Nullable [] sealedTask, Outcome outcome, Throwable error) {
+            Member member, Send<Payload> send, byte @Nullable [] taskNonce, Outcome outcome, Throwable error) {
         // clustersafe: a sealed answer is opened before anything in it is read; one that does not
         // open makes its member faulty, and the member's tasks, this one included, go elsewhere.
         Sealer sealing = sealer;
         if (error == null && sealing != null) {
             try {
-                outcome = outcome.open(sealing, Objects.requireNonNull(sealedTask, "sealed"));
+                outcome = outcome.open(sealing, Objects.requireNonNull(taskNonce, "sealed"));
             } catch (SealException e) {
                 faulty(member, e);
                 return;

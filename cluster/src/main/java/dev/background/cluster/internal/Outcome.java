@@ -59,17 +59,18 @@ public final class Outcome implements IdentifiedDataSerializable {
     }
 
     /**
-     * The answer inside a sealed one, checked to answer the task sealed as {@code task}; nothing in
-     * it is read before it has opened, and opening deserialises nothing (see {@link #toPlain}).
+     * The answer inside a sealed one, checked to answer the task sealed with the nonce
+     * {@code taskNonce}; nothing in it is read before it has opened, and opening deserialises
+     * nothing (see {@link #toPlain}).
      *
      * @throws SealException if this answer is not sealed, or does not open
      */
-    Outcome open(Sealer sealer, byte[] task) throws SealException {
+    Outcome open(Sealer sealer, byte[] taskNonce) throws SealException {
         if (sealed == null) {
             throw new SealException(
                     "it is not sealed" + (refusal == null ? "" : " (the member refused the task: " + refusal + ")"));
         }
-        return fromPlain(sealer.openResult(sealed, task));
+        return fromPlain(sealer.openResult(sealed, taskNonce));
     }
 
     /**

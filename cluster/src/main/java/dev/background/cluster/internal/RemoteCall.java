@@ -45,7 +45,7 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
     private byte[] payload;
     /** The submitter's context, sent in the clear only when the call is not sealed. */
     private @Nullable CarriedContext context;
-    /** Whether {@link #payload} is the sealed {@link #pack packed} task (name empty, context null). */
+    /** Whether {@link #payload} is the packed task, sealed ({@link #sealed}); name empty, context null. */
     private boolean sealed;
 
     /** The propagators installed with each member class loader; looked up once per loader. */
@@ -63,31 +63,38 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
         this.context = context;
     }
 
-    /** A task sealed with {@code sealer}: nothing of it travels in the clear, its context included. */
+    /**
+     * A task sealed with {@code sealer}: nothing of it travels in the clear, its context included.
+     * Packed straight into the message that is then sealed in place: a task is written once.
+     */
     static RemoteCall sealed(Sealer sealer, String name, byte[] payload, @Nullable CarriedContext context) {
-        RemoteCall c = new RemoteCall("", sealer.sealTask(pack(name, context, payload)), null);
+        byte[] head = packHead(name, context);
+        byte[] message = new byte[Sealer.OVERHEAD + head.length + payload.length];
+        System.arraycopy(head, 0, message, Sealer.HEADER, head.length);
+        System.arraycopy(payload, 0, message, Sealer.HEADER + head.length, payload.length);
+        RemoteCall c = new RemoteCall("", sealer.sealTaskInPlace(message), null);
         c.sealed = true;
         return c;
     }
 
-    /** The sealed bytes, for opening the answer; null if not sealed. */
-    byte @Nullable [] sealedBytes() {
-        return sealed ? payload : null;
+    /** The nonce of the sealed task, which its answer is bound to; null if not sealed. */
+    byte @Nullable [] sealedNonce() {
+        return sealed ? Sealer.nonce(payload) : null;
     }
 
-    static byte[] pack(String name, @Nullable CarriedContext context, byte[] payload) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(payload.length + 64);
+    /** The name and the context, which precede the call in a packed task. */
+    private static byte[] packHead(String name, @Nullable CarriedContext context) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             writeString(out, name);
             writeContext(out, context);
-            out.write(payload);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // not from a byte array
         }
         return bytes.toByteArray();
     }
 
-    /** What {@link #pack} packed. */
+    /** What {@link #sealed} packed: the name and the context ({@link #packHead}), then the call. */
     private static final class Unpacked {
         final String name;
         final @Nullable CarriedContext context;

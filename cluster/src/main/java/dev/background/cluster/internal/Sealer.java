@@ -49,6 +49,9 @@ public final class Sealer {
     static final int NONCE_AT = 15;
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
+    /** The bytes a sealed message has beyond its plain bytes: the header and the tag. */
+    static final int OVERHEAD = HEADER + TAG_BITS / 8;
+
     private static final byte MAGIC = (byte) 0xB5;
     private static final byte VERSION = 1;
     /** Messages sealed further than this from the receiver's clock are refused. */
@@ -115,13 +118,29 @@ public final class Sealer {
 
     /** Seals a task with the current key. */
     byte[] sealTask(byte[] plain) {
-        return seal(Kind.TASK, plain, secret.current(), null);
+        byte[] message = new byte[OVERHEAD + plain.length];
+        System.arraycopy(plain, 0, message, HEADER, plain.length);
+        return sealTaskInPlace(message);
+    }
+
+    /**
+     * Seals, with the current key, a task whose plain bytes the caller wrote into {@code message}
+     * from {@link #HEADER} on, leaving room for the tag at the end ({@link #OVERHEAD} bytes in
+     * all beyond the plain ones): the header is written and the plain bytes are encrypted where
+     * they are, so that a task is not copied on its way out.
+     *
+     * @return {@code message}, sealed
+     */
+    byte[] sealTaskInPlace(byte[] message) {
+        return seal(Kind.TASK, message, secret.current(), null);
     }
 
     /** Seals the answer to the task {@code task} (as opened) with the key the task came with. */
     byte[] sealResult(byte[] plain, Opened task) {
+        byte[] message = new byte[OVERHEAD + plain.length];
+        System.arraycopy(plain, 0, message, HEADER, plain.length);
         return seal(
-                Kind.RESULT, plain, Objects.requireNonNull(secret.key(task.keyId()), "the task's key"), task.nonce());
+                Kind.RESULT, message, Objects.requireNonNull(secret.key(task.keyId()), "the task's key"), task.nonce());
     }
 
     /**
@@ -138,36 +157,42 @@ public final class Sealer {
     }
 
     /**
-     * Opens the answer to the task sealed as {@code task}.
+     * Opens the answer to the task whose sealed message had the nonce {@code taskNonce} (a sender
+     * keeps only that of a task it sent, not the whole message, until the answer comes).
      *
      * @throws SealException if it is not sealed, not by this cluster's secret, altered, not a
      *     result, or the answer to another task
      */
-    byte[] openResult(byte[] sealed, byte[] task) throws SealException {
-        return open(Kind.RESULT, sealed, nonce(task)).plain();
+    byte[] openResult(byte[] sealed, byte[] taskNonce) throws SealException {
+        return open(Kind.RESULT, sealed, taskNonce).plain();
     }
 
-    /** The nonce of a message this sealer sealed. */
+    /** The nonce of a sealed message. */
     static byte[] nonce(byte[] sealed) {
         return Arrays.copyOfRange(sealed, NONCE_AT, NONCE_AT + NONCE);
     }
 
-    private byte[] seal(Kind kind, byte[] plain, ClusterSecret.Key key, byte @Nullable [] bound) {
+    /** Seals {@code message}'s plain bytes (from {@link #HEADER}, with room for the tag) in place. */
+    private byte[] seal(Kind kind, byte[] message, ClusterSecret.Key key, byte @Nullable [] bound) {
         long n = counter.getAndIncrement();
-        ByteBuffer out = ByteBuffer.allocate(HEADER + plain.length + TAG_BITS / 8);
-        out.put(MAGIC).put(VERSION).put(kind.code).putInt(key.id()).putLong(clock.getAsLong());
-        out.putLong(sender ^ (n >>> 32)).putInt((int) n);
-        byte[] sealed = out.array();
+        ByteBuffer.wrap(message)
+                .put(MAGIC)
+                .put(VERSION)
+                .put(kind.code)
+                .putInt(key.id())
+                .putLong(clock.getAsLong())
+                .putLong(sender ^ (n >>> 32))
+                .putInt((int) n);
         Cipher c = CIPHERS.take();
         try {
-            c.init(Cipher.ENCRYPT_MODE, key.aes(), new GCMParameterSpec(TAG_BITS, sealed, NONCE_AT, NONCE));
-            associate(c, sealed, bound);
-            c.doFinal(plain, 0, plain.length, sealed, HEADER);
+            c.init(Cipher.ENCRYPT_MODE, key.aes(), new GCMParameterSpec(TAG_BITS, message, NONCE_AT, NONCE));
+            associate(c, message, bound);
+            c.doFinal(message, HEADER, message.length - OVERHEAD, message, HEADER);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed to seal", e);
         }
         CIPHERS.give(c); // not on failure: a cipher that failed half-way is dropped
-        return sealed;
+        return message;
     }
 
     private Opened open(Kind kind, byte[] sealed, byte @Nullable [] bound) throws SealException {

@@ -101,7 +101,7 @@ class SealerTest {
         byte[] result = member.sealResult(bytes("result"), member.openTask(task));
 
         assertThatThrownBy(() -> member.openTask(result)).isInstanceOf(SealException.class);
-        assertThatThrownBy(() -> client.openResult(task, task)).isInstanceOf(SealException.class);
+        assertThatThrownBy(() -> client.openResult(task, Sealer.nonce(task))).isInstanceOf(SealException.class);
         // Even with the kind byte changed, the tag covers it.
         byte[] relabelled = result.clone();
         relabelled[2] = Sealer.Kind.TASK.code;
@@ -116,8 +116,8 @@ class SealerTest {
         byte[] two = client.sealTask(bytes("two"));
         byte[] answerToOne = member.sealResult(bytes("1"), member.openTask(one));
 
-        assertThat(client.openResult(answerToOne, one)).isEqualTo(bytes("1"));
-        assertThatThrownBy(() -> client.openResult(answerToOne, two))
+        assertThat(client.openResult(answerToOne, Sealer.nonce(one))).isEqualTo(bytes("1"));
+        assertThatThrownBy(() -> client.openResult(answerToOne, Sealer.nonce(two)))
                 .isInstanceOf(SealException.class)
                 .hasMessageContaining("another cluster or task");
     }
@@ -203,8 +203,8 @@ class SealerTest {
         byte[] toOld = member.sealResult(bytes("r-old"), member.openTask(oldTask));
         byte[] toNew = member.sealResult(bytes("r-new"), member.openTask(newTask));
 
-        assertThat(oldClient.openResult(toOld, oldTask)).isEqualTo(bytes("r-old"));
-        assertThat(newClient.openResult(toNew, newTask)).isEqualTo(bytes("r-new"));
+        assertThat(oldClient.openResult(toOld, Sealer.nonce(oldTask))).isEqualTo(bytes("r-old"));
+        assertThat(newClient.openResult(toNew, Sealer.nonce(newTask))).isEqualTo(bytes("r-new"));
         // Once the previous secret is dropped, the old one no longer opens.
         assertThatThrownBy(() -> sealer("c", S2, null).openTask(oldClient.sealTask(bytes("late"))))
                 .isInstanceOf(SealException.class);
@@ -265,7 +265,7 @@ class SealerTest {
                         Sealer.Opened opened = member.openTask(sealed);
                         assertThat(opened.plain()).isEqualTo(task);
                         byte[] result = bytes("result " + id + "/" + i);
-                        assertThat(client.openResult(member.sealResult(result, opened), sealed))
+                        assertThat(client.openResult(member.sealResult(result, opened), Sealer.nonce(sealed)))
                                 .isEqualTo(result);
                     }
                 } catch (Throwable e) {
