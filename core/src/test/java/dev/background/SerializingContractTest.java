@@ -65,4 +65,30 @@ class SerializingContractTest extends PoolContract {
         assertThat(site).isNotEmpty();
         assertThat(site[0].getClassName()).isEqualTo(SerializingContractTest.class.getName());
     }
+
+    @Test
+    void aSubmitSiteReadAfterItsThreadEndedStillNamesTheSubmittingLine() throws InterruptedException {
+        // The walk's frames are resolved only when asked for: by then the submitting thread may be
+        // long gone, and the frames must still name its method and line.
+        BackgroundPool pool = pool(1);
+        java.util.concurrent.atomic.AtomicReference<Task<Integer>> submitted =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        int[] line = new int[1];
+        Thread submitter = Thread.ofPlatform().start(() -> {
+            line[0] = new Throwable().getStackTrace()[0].getLineNumber() + 1;
+            submitted.set(pool.run(() -> 1));
+        });
+        submitter.join();
+        submitted.get().result();
+
+        StackTraceElement[] site = ((dev.background.spi.Job) submitted.get()).submitSite();
+
+        assertThat(site).isNotEmpty();
+        assertThat(site[0].getClassName()).isEqualTo(SerializingContractTest.class.getName());
+        assertThat(site[0].getMethodName()).startsWith("lambda$aSubmitSiteReadAfterItsThreadEnded");
+        assertThat(site[0].getLineNumber()).isEqualTo(line[0]);
+        assertThat(((dev.background.spi.Job) submitted.get()).submitSite())
+                .as("resolved once")
+                .isSameAs(site);
+    }
 }

@@ -275,10 +275,9 @@ public final class PoolCore {
 
     private <T extends @Nullable Object> TaskFuture<T> submit(TaskFuture<T> task) {
         if (recordSubmitSite) {
-            task.submitSite = SUBMIT_SITE.walk(frames -> frames.dropWhile(f -> isLibraryFrame(f.getClassName()))
+            task.submitFrames = SUBMIT_SITE.walk(frames -> frames.dropWhile(f -> isLibraryFrame(f.getClassName()))
                     .limit(32)
-                    .map(StackWalker.StackFrame::toStackTraceElement)
-                    .toArray(StackTraceElement[]::new));
+                    .toArray(StackWalker.StackFrame[]::new));
         }
         long c;
         do {

@@ -126,8 +126,14 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     private volatile @Nullable ScheduledFuture<?> timeoutHandle;
     /** Submission number; written once by {@link RecentTasks#add} before the task is published. */
     long seq;
-    /** Where the task was submitted, for kinds that ask for it; else null. */
-    StackTraceElement @Nullable [] submitSite;
+    /**
+     * Where the task was submitted, for kinds that ask for it, as the walker saw it; else null.
+     * Turned into {@link StackTraceElement}s only when a failure needs them ({@link #submitSite()}):
+     * that costs more than the walk itself, on every submit, for what few tasks ever use.
+     */
+    StackWalker.StackFrame @Nullable [] submitFrames;
+    /** {@link #submitFrames}, resolved; computed at most once per thread that races to it, all equal. */
+    private volatile StackTraceElement @Nullable [] submitSite;
     /** The submitter's context, if the pool propagates any; written once before publication. */
     @Nullable
     Context context;
@@ -538,7 +544,16 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
 
     @Override
     public StackTraceElement @Nullable [] submitSite() {
-        return submitSite;
+        StackTraceElement[] site = submitSite;
+        StackWalker.StackFrame[] frames = submitFrames;
+        if (site == null && frames != null) {
+            site = new StackTraceElement[frames.length];
+            for (int i = 0; i < frames.length; i++) {
+                site[i] = frames[i].toStackTraceElement();
+            }
+            submitSite = site;
+        }
+        return site;
     }
 
     @Override
