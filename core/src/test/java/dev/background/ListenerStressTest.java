@@ -2,14 +2,18 @@ package dev.background;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.background.function.AsyncFunction;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +45,7 @@ class ListenerStressTest {
                 }
             });
             CountDownLatch go = new CountDownLatch(1);
+            List<Throwable> submitFailures = new CopyOnWriteArrayList<>();
             List<Thread> submitters = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 submitters.add(Thread.ofPlatform().start(() -> {
@@ -61,6 +66,7 @@ class ListenerStressTest {
             for (Thread t : submitters) {
                 t.join();
             }
+            assertThat(submitFailures).isEmpty();
             pool.shutdown();
             assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
         }
@@ -73,6 +79,90 @@ class ListenerStressTest {
                 .allSatisfy(t -> assertThat(t.timings().started() != null)
                         .as("seen started iff its timings say so")
                         .isEqualTo(t.timings().where() != null));
+    }
+
+    /**
+     * Runs, as listeners count them, under many threads: plain, retried, periodic and cancelled
+     * tasks. Each task has at most one run open, so "running now" (runs started less ended) never
+     * exceeds the pool's n; every start gets its end; a task that settles by itself has no run open
+     * at its end; and once the pool is idle nothing is counted running.
+     */
+    @Test
+    void everyRunStartedIsEndedOnceAndRunningNeverExceedsNWhileManyThreadsSubmit() throws Exception {
+        int n = 4, threads = 8, perThread = 2_000;
+        AtomicLong running = new AtomicLong(), highest = new AtomicLong(), starts = new AtomicLong();
+        Map<Task<?>, AtomicInteger> open = new ConcurrentHashMap<>();
+        List<String> broken = new CopyOnWriteArrayList<>();
+        try (BackgroundPool pool = BackgroundPool.builder().name("runs").n(n).build()) {
+            pool.addListener(new PoolListener() {
+                @Override
+                public void taskStarted(BackgroundPool p, Task<?> task) {
+                    starts.incrementAndGet();
+                    highest.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    if (open.computeIfAbsent(task, t -> new AtomicInteger()).incrementAndGet() != 1) {
+                        broken.add("two runs of " + task + " open at once");
+                    }
+                }
+
+                @Override
+                public void runEnded(BackgroundPool p, Task<?> task) {
+                    running.decrementAndGet();
+                    AtomicInteger o = open.get(task);
+                    if (o == null || o.decrementAndGet() != 0) {
+                        broken.add("an end of " + task + " without its start");
+                    }
+                }
+
+                @Override
+                public void taskEnded(BackgroundPool p, Task<?> task) {
+                    AtomicInteger o = open.get(task);
+                    if (o != null && o.get() != 0 && !task.isCancelled()) { // a cancel may race a start
+                        broken.add(task + " ended with a run open");
+                    }
+                }
+            });
+            var flaky = pool.task((Integer i) -> {
+                        if (ThreadLocalRandom.current().nextBoolean()) {
+                            throw new java.io.IOException("flaky " + i);
+                        }
+                        return i;
+                    })
+                    .retry(RetryPolicy.builder()
+                            .maxAttempts(3)
+                            .delay(Duration.ZERO)
+                            .build());
+            CountDownLatch go = new CountDownLatch(1);
+            List<Throwable> submitFailures = new CopyOnWriteArrayList<>();
+            List<Thread> submitters = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                submitters.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    try {
+                        submitMix(pool, flaky, perThread);
+                    } catch (RuntimeException | Error e) {
+                        submitFailures.add(e);
+                    }
+                }));
+            }
+            go.countDown();
+            for (Thread t : submitters) {
+                t.join();
+            }
+            assertThat(submitFailures).isEmpty();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+        }
+        assertThat(broken).isEmpty();
+        assertThat(running.get()).as("running once idle").isZero();
+        assertThat(highest.get()).isBetween(1L, (long) n);
+        assertThat(starts.get())
+                .as("runs: the periodic tasks ran three times each")
+                .isGreaterThan((long) threads * perThread / 5 * 3);
+        assertThat(open.values()).allMatch(o -> o.get() == 0);
     }
 
     @Test
@@ -120,6 +210,31 @@ class ListenerStressTest {
             for (Map<String, AtomicInteger> seen : opened) {
                 assertThat(seen).as("each pool opened to each listener").hasSize(poolsPerRound);
                 assertThat(seen.values()).allMatch(n -> n.get() == 1);
+            }
+        }
+    }
+
+    /** Submits {@code count} tasks: plain, retried, periodic (three runs), and cancelled ones. */
+    private static void submitMix(BackgroundPool pool, AsyncFunction<Integer, Integer> flaky, int count) {
+        for (int i = 0; i < count; i++) {
+            int x = i;
+            switch (i % 5) {
+                case 0 -> pool.run(() -> x);
+                case 1 -> flaky.apply(x);
+                case 2 -> {
+                    AtomicInteger runs = new AtomicInteger();
+                    pool.scheduleWithFixedDelay(
+                            () -> {
+                                if (runs.incrementAndGet() == 3) {
+                                    throw new IllegalStateException("three runs");
+                                }
+                            },
+                            0,
+                            1,
+                            TimeUnit.NANOSECONDS);
+                }
+                case 3 -> flaky.apply(x).cancel(true); // in any attempt, or its backoff
+                default -> pool.run(() -> x).cancel(true); // before, while or after it starts
             }
         }
     }

@@ -58,7 +58,8 @@ import org.jspecify.annotations.Nullable;
  * on its way from the limit is not failed: whoever claims it settles it.
  * <li><b>Listeners</b> ({@link PoolListener}) are a copy-on-write array, replaced under
  * {@code listenerLock}; the hot path reads the field once per transition and does nothing more
- * when it is empty. Engine events that arrive before the pool is attached (while its engine
+ * when it is empty. A run's end goes to the array its start went to, which the task keeps
+ * ({@link TaskFuture}'s run signal), so that each listener sees ends only of starts it saw. Engine events that arrive before the pool is attached (while its engine
  * opens) wait in {@code early} and are delivered at {@link #attach}, after the listeners for
  * every pool were added; events reported meanwhile queue behind them until {@code early} is
  * empty (swapped under the same lock), so none is lost or reordered.
@@ -492,16 +493,29 @@ public final class PoolCore {
         }
     }
 
-    /** Called by the task in the thread that starts its call, once the call has begun. */
-    void taskStarted(TaskFuture<?> task) {
-        PoolListener[] ls = listeners;
-        if (ls.length == 0) {
-            return;
-        }
+    /** The listeners now: an array never changed, replaced whole (see the class comment). */
+    PoolListener[] listeners() {
+        return listeners;
+    }
+
+    /** Tells {@code ls} that a run of {@code task} starts, in the thread that starts it; see {@link TaskFuture}. */
+    void taskStarted(PoolListener[] ls, TaskFuture<?> task) {
         BackgroundPool pool = owner();
         for (PoolListener l : ls) {
             try {
                 l.taskStarted(pool, task);
+            } catch (Throwable t) {
+                listenerFailed(l, task, t);
+            }
+        }
+    }
+
+    /** Tells {@code ls}, the listeners told of the run's start, that it ended; see {@link TaskFuture}. */
+    void runEnded(PoolListener[] ls, TaskFuture<?> task) {
+        BackgroundPool pool = owner();
+        for (PoolListener l : ls) {
+            try {
+                l.runEnded(pool, task);
             } catch (Throwable t) {
                 listenerFailed(l, task, t);
             }

@@ -1,5 +1,6 @@
 package dev.background.internal;
 
+import dev.background.PoolListener;
 import dev.background.Task;
 import dev.background.TaskException;
 import dev.background.TaskTimings;
@@ -77,6 +78,22 @@ import org.jspecify.annotations.Nullable;
  * by the usual CAS; one that settled it just before is seen by the re-check of
  * {@code isDone()} after the move to NEW, and a run that a timer started on a task settled in
  * between sees it in {@link #begin} and does not call.
+ * <li><b>Run signal.</b> Listeners hear of each run's start and end ({@code taskStarted},
+ * {@code runEnded}), once each, in that order, before the task's end where possible.
+ * {@code runSignal} says where the current run's reports stand: IDLE (none open), STARTING (the
+ * start is being told to {@code runListeners}), OPEN (told), END_ASKED (a settlement came while
+ * STARTING). The starter ({@link #reportStart}) writes {@code runListeners} (the pool's array at
+ * that moment; nothing at all with no listener), then STARTING, tells the start, then CASes to
+ * OPEN; if a settlement asked for the end meanwhile, it tells the end itself, right after the
+ * start. Whoever ends the run ({@link #endRun}: the runner after the call, a remote kind's
+ * {@link #succeed}/{@link #fail}, or {@link #afterSettled} before the pool's {@code taskEnded})
+ * CASes OPEN to IDLE and tells the end, or STARTING to END_ASKED and leaves it to the starter:
+ * one CAS wins, so each start has exactly one end, told to the listeners that heard the start,
+ * and never before it. The starter, runner and answering thread of one run are ordered (a remote
+ * call is sent after its start returns), so only a settlement from another thread races them. The
+ * next run starts only after the runner (or answer) that ended this one hands the task back, so
+ * runs never overlap; only a settlement racing a start is reported before that start (which
+ * {@code PoolListener} documents).
  * </ul>
  */
 public final class TaskFuture<T extends @Nullable Object> extends CompletableFuture<T>
@@ -87,6 +104,8 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     private static final VarHandle PERMIT_HELD;
     private static final VarHandle WATCHERS;
     private static final VarHandle END_NANOS;
+    private static final VarHandle RUN_SIGNAL;
+    private static final int IDLE = 0, STARTING = 1, OPEN = 2, END_ASKED = 3;
 
     static {
         try {
@@ -94,6 +113,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
             PERMIT_HELD = MethodHandles.lookup().findVarHandle(TaskFuture.class, "permitHeld", boolean.class);
             WATCHERS = MethodHandles.lookup().findVarHandle(TaskFuture.class, "watchers", Runnable[].class);
             END_NANOS = MethodHandles.lookup().findVarHandle(TaskFuture.class, "endNanos", long.class);
+            RUN_SIGNAL = MethodHandles.lookup().findVarHandle(TaskFuture.class, "runSignal", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -108,6 +128,10 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     private @Nullable Object interrupter;
 
     private volatile int runState;
+    /** Where the current run's start and end reports stand; see the class comment. */
+    private volatile int runSignal;
+    /** The listeners told of the current run's start; written before STARTING, read after it. */
+    private PoolListener @Nullable [] runListeners;
     /** True while this task holds a permit of its function's {@link Gate}. */
     private volatile boolean permitHeld;
     /**
@@ -265,6 +289,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
                     self.setName(oldName);
                 }
                 finishRun();
+                endRun();
             }
             if (rerun != null && runsAgain(rerun, failure)) {
                 permitDealtWith = true;
@@ -417,7 +442,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
             finishRun();
             return false;
         }
-        pool.taskStarted(this);
+        reportStart();
         long limit = options.timeoutNanos();
         if (limit > 0) {
             try {
@@ -440,6 +465,42 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
             }
         }
         return true;
+    }
+
+    /** Tells the listeners that a run starts; see the run signal in the class comment. */
+    private void reportStart() {
+        PoolListener[] ls = pool.listeners();
+        if (ls.length == 0) {
+            return; // no start told, so no end to tell
+        }
+        runListeners = ls;
+        RUN_SIGNAL.setVolatile(this, STARTING);
+        pool.taskStarted(ls, this);
+        if (!RUN_SIGNAL.compareAndSet(this, STARTING, OPEN)) { // a settlement asked for the end meanwhile
+            runListeners = null;
+            RUN_SIGNAL.setVolatile(this, IDLE);
+            pool.runEnded(ls, this);
+        }
+    }
+
+    /**
+     * Tells the listeners that the current run ended, if its start was told and its end not yet;
+     * see the run signal in the class comment. Any thread; never blocks.
+     */
+    private void endRun() {
+        while (true) {
+            int s = (int) RUN_SIGNAL.getVolatile(this);
+            if (s == OPEN) {
+                PoolListener[] ls = runListeners;
+                if (RUN_SIGNAL.compareAndSet(this, OPEN, IDLE)) {
+                    runListeners = null; // nothing starts a run before this thread hands the task back, or at all
+                    pool.runEnded(Objects.requireNonNull(ls), this);
+                    return;
+                }
+            } else if (s != STARTING || RUN_SIGNAL.compareAndSet(this, STARTING, END_ASKED)) {
+                return; // none open, or the starter tells the end once it has told the start
+            }
+        }
     }
 
     // The yield waits only for a canceller that is between two instructions, as FutureTask's does.
@@ -577,6 +638,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
 
     @Override
     public void succeed(@Nullable Object value) {
+        endRun(); // the remote run is over, before it is followed by another or the task settles
         @SuppressWarnings("unchecked")
         T t = (T) value;
         if (rerun != null && runsAgain(rerun, null)) { // a period, or an attempt past its time limit
@@ -589,6 +651,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
     @Override
     public void fail(Throwable error) {
         Objects.requireNonNull(error, "error");
+        endRun(); // as in succeed
         if (rerun != null && runsAgain(rerun, error)) {
             return; // the permit went back there
         }
@@ -685,6 +748,7 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
         if (watchers != null) { // one volatile read when nobody waits
             runWatchers();
         }
+        endRun(); // settled during a run (cancel, time limit): its end is told before the task's
         pool.taskEnded(this);
     }
 

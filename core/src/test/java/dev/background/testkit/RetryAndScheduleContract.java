@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.background.BackgroundPool;
+import dev.background.PoolListener;
 import dev.background.RetryPolicy;
 import dev.background.Task;
 import dev.background.function.AsyncCallable;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +42,12 @@ public abstract class RetryAndScheduleContract extends PoolFixture {
             throw new IOException("attempt " + k);
         }
         return (int) k;
+    }
+
+    /** As {@link #blockFirst(Counter, Signal)}, firing {@code started} first. */
+    static int blockFirst(Counter attempts, Signal never, Signal started) throws InterruptedException {
+        started.fire();
+        return blockFirst(attempts, never);
     }
 
     /** Counts an attempt; the first blocks until interrupted, the others return their number. */
@@ -334,6 +344,108 @@ public abstract class RetryAndScheduleContract extends PoolFixture {
         assertThat(List.of(delayed, periodic, later))
                 .allSatisfy(f -> assertThat(f.isCancelled()).isTrue());
         assertThat(awaitTermination(pool)).isTrue();
+    }
+
+    // ------------------------------------------------------------------ runs, as listeners see them
+
+    /** Counts a run; the third throws, which stops a periodic task. */
+    static void thirdRunThrows(Counter runs) {
+        runs.enter();
+        runs.exit();
+        if (runs.total() >= 3) {
+            throw new IllegalStateException("run " + runs.total());
+        }
+    }
+
+    /** What a listener is told about each task, in order: submitted, started, run ended, ended. */
+    protected static final class RunRecorder implements PoolListener {
+        private final Map<Object, List<String>> seen = new ConcurrentHashMap<>();
+
+        private void add(Object task, String what) {
+            List<String> events = seen.computeIfAbsent(task, t -> new ArrayList<>());
+            synchronized (events) {
+                events.add(what);
+            }
+        }
+
+        /** The events of {@code task} so far. */
+        public List<String> of(Object task) {
+            List<String> events = seen.getOrDefault(task, List.of());
+            synchronized (events) {
+                return List.copyOf(events);
+            }
+        }
+
+        @Override
+        public void taskSubmitted(BackgroundPool pool, Task<?> task) {
+            add(task, "submitted");
+        }
+
+        @Override
+        public void taskStarted(BackgroundPool pool, Task<?> task) {
+            add(task, "started");
+        }
+
+        @Override
+        public void runEnded(BackgroundPool pool, Task<?> task) {
+            add(task, "run ended");
+        }
+
+        @Override
+        public void taskEnded(BackgroundPool pool, Task<?> task) {
+            add(task, "ended");
+        }
+    }
+
+    private static final List<String> THREE_RUNS =
+            List.of("submitted", "started", "run ended", "started", "run ended", "started", "run ended", "ended");
+
+    @Test
+    void listenersHearEachAttemptOfARetriedCallStartAndEndBeforeItsTaskEnds() {
+        RunRecorder recorder = new RunRecorder();
+        BackgroundPool pool = build(newPoolBuilder().n(2).listener(recorder));
+        Counter attempts = counter("attempts");
+
+        Task<Integer> t =
+                pool.task(() -> failUntil(attempts, 3)).retry(quickRetries(5)).call();
+
+        assertThat(t.result(PATIENCE)).isEqualTo(3);
+        eventually().until(() -> recorder.of(t).contains("ended"));
+        assertThat(recorder.of(t)).containsExactlyElementsOf(THREE_RUNS);
+    }
+
+    @Test
+    void listenersHearEachRunOfAPeriodicTaskStartAndEndBeforeItsTaskEnds() {
+        RunRecorder recorder = new RunRecorder();
+        BackgroundPool pool = build(newPoolBuilder().n(2).listener(recorder));
+        Counter runs = counter("runs");
+
+        ScheduledFuture<?> f = pool.scheduleAtFixedRate(
+                (Runnable & Serializable) () -> thirdRunThrows(runs), 0, 1, TimeUnit.MILLISECONDS);
+
+        assertThatThrownBy(() -> f.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
+                .isInstanceOf(ExecutionException.class);
+        eventually().until(() -> recorder.of(f).contains("ended"));
+        assertThat(recorder.of(f)).containsExactlyElementsOf(THREE_RUNS);
+    }
+
+    @Test
+    void aRunCancelledWhileItRunsIsHeardEndedBeforeItsTask() {
+        RunRecorder recorder = new RunRecorder();
+        BackgroundPool pool = build(newPoolBuilder().n(2).listener(recorder));
+        Signal started = signal("started");
+        Signal never = signal("never");
+        Counter attempts = counter("attempts");
+
+        Task<Integer> t = pool.task(() -> blockFirst(attempts, never, started))
+                .retry(quickRetries(3))
+                .call();
+        started.await();
+        eventually().until(() -> recorder.of(t).contains("started")); // a remote start is told when the worker says so
+
+        assertThat(t.cancel(true)).isTrue();
+
+        assertThat(recorder.of(t)).containsExactly("submitted", "started", "run ended", "ended");
     }
 
     private static boolean awaitTermination(BackgroundPool pool) {

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -40,8 +41,8 @@ import org.jspecify.annotations.Nullable;
  * <caption>Meters, each tagged {@code name} (the pool's name) plus the tags given</caption>
  * <tr><th>meter</th><th>type</th><th>what</th></tr>
  * <tr><td>{@code executor.completed}</td><td>function counter</td><td>tasks ended (succeeded, failed or cancelled)</td></tr>
- * <tr><td>{@code executor.active}</td><td>gauge</td><td>tasks running now</td></tr>
- * <tr><td>{@code executor.queued}</td><td>gauge</td><td>tasks submitted and not yet started</td></tr>
+ * <tr><td>{@code executor.active}</td><td>gauge</td><td>tasks running now: calls under way, a periodic or retried task counted only during its runs</td></tr>
+ * <tr><td>{@code executor.queued}</td><td>gauge</td><td>tasks submitted, not ended and not running (waiting for a worker, a delay, a retry's backoff or the next period)</td></tr>
  * <tr><td>{@code executor.pool.size}</td><td>gauge</td><td>the pool's {@code n}: how many tasks may run at once</td></tr>
  * <tr><td>{@code executor.pool.max}</td><td>gauge</td><td>the same {@code n} (there is no separate maximum)</td></tr>
  * <tr><td>{@code executor}</td><td>timer</td><td>run time of each task, tagged {@code function} and {@code outcome}</td></tr>
@@ -67,8 +68,12 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
      * (every pool) or at bindTo (one pool), or on its first task if that comes first; once closed,
      * tasks of pools not yet seen count nowhere (PoolMeters.NONE). Timers of a function are made
      * on first use; the cap on function names is checked under the pool's `functions` lock, so it
-     * is exact. `running` can be briefly off by one when a task is cancelled while it starts (its
-     * end may be reported before its start); it settles when both are. `queued` is counted from
+     * is exact. `running` counts runs (PoolListener's taskStarted less runEnded: a periodic task runs
+     * many times, a retried one once per attempt), in an AtomicLong rather than a LongAdder: the
+     * gauge must never read above what runs, and a LongAdder's sum, read while one run ends and
+     * another starts, can see the start and not the end. The pool tells a listener the end of
+     * exactly the runs whose start it told it, so binding mid-run leaves no run counted for ever.
+     * `queued` is counted from
      * the listener's own events (submitted, less ended, less running) rather than the pool's
      * pending(), which counts a task until its callbacks return, long after its end. Tasks in
      * flight when the meters are made are seeded from pending() (their ends are still to be
@@ -288,7 +293,12 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
 
         @Override
         public void taskStarted(BackgroundPool p, Task<?> task) {
-            meters(p).running.increment();
+            meters(p).running.incrementAndGet();
+        }
+
+        @Override
+        public void runEnded(BackgroundPool p, Task<?> task) {
+            meters(p).running.decrementAndGet();
         }
 
         @Override
@@ -305,7 +315,9 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
         final @Nullable WeakReference<BackgroundPool> pool;
 
         final LongAdder submitted = new LongAdder();
-        final LongAdder running = new LongAdder();
+        /** Runs started less runs ended; see the overview. */
+        final AtomicLong running = new AtomicLong();
+
         final LongAdder completed = new LongAdder();
         final CopyOnWriteArrayList<Meter> meters = new CopyOnWriteArrayList<>();
         final @Nullable MeterRegistry registry;
@@ -332,7 +344,7 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
                     .description("The approximate total number of tasks that have completed execution")
                     .baseUnit("tasks")
                     .register(registry));
-            meters.add(Gauge.builder("executor.active", running, LongAdder::sum)
+            meters.add(Gauge.builder("executor.active", running, AtomicLong::get)
                     .tags(tags)
                     .description("The approximate number of tasks that are actively executing")
                     .baseUnit("tasks")
@@ -358,7 +370,7 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
 
         static double queued(PoolMeters m) {
             BackgroundPool p = m.pool == null ? null : m.pool.get();
-            long running = m.running.sum();
+            long running = m.running.get();
             long notEnded = m.submitted.sum() - m.completed.sum(); // a task between the reads errs low
             return p == null ? 0 : Math.max(0, Math.min(p.pending(), notEnded) - running);
         }
@@ -372,11 +384,7 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
             // for every task. The same figures as its runTime() and queueWait().
             long started = TaskNanos.started(task);
             long ended = TaskNanos.ended(task);
-            // Ended before no longer running, so that queued() errs low, not high, meanwhile.
-            completed.increment();
-            if (started != 0) {
-                running.decrement();
-            }
+            completed.increment(); // the task's last run was told ended before this (PoolListener's order)
             int outcome = FunctionTimers.outcome(task.state());
             f.run(outcome).record(started == 0 ? 0 : Math.max(0, ended - started), TimeUnit.NANOSECONDS);
             f.idle(outcome)

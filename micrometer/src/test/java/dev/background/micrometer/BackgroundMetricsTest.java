@@ -7,13 +7,25 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.awaitility.Awaitility.await;
 
 import dev.background.BackgroundPool;
+import dev.background.RetryPolicy;
 import dev.background.Task;
+import dev.background.function.AsyncFunction;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class BackgroundMetricsTest {
@@ -82,6 +94,163 @@ class BackgroundMetricsTest {
             assertThat(registry.get("executor.pool.size").gauge().value()).isEqualTo(3);
             release.countDown();
         }
+    }
+
+    /**
+     * Regression guard: {@code executor.active} counted every run's start but only the task's
+     * end, so a periodic task that ran three times left it at 2 once ended, and read 3 in its
+     * third run.
+     */
+    @Test
+    void aPeriodicTaskThatRanThreeTimesLeavesActiveAtZeroAndCountsOneWhileItRuns() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (BackgroundPool pool =
+                        BackgroundPool.builder().name("periodic").n(2).build();
+                BackgroundMetrics metrics = BackgroundMetrics.of(pool)) {
+            metrics.bindTo(registry);
+            List<Double> seenInRuns = new CopyOnWriteArrayList<>();
+            AtomicInteger runs = new AtomicInteger();
+            ScheduledFuture<?> periodic = pool.scheduleAtFixedRate(
+                    () -> {
+                        seenInRuns.add(active(registry));
+                        if (runs.incrementAndGet() == 3) {
+                            throw new IllegalStateException("stops a periodic task after its third run");
+                        }
+                    },
+                    0,
+                    1,
+                    TimeUnit.MILLISECONDS);
+
+            await().until(periodic::isDone);
+
+            assertThat(seenInRuns).containsExactly(1.0, 1.0, 1.0);
+            assertThat(active(registry)).isZero();
+            assertThat(registry.get("executor.queued").gauge().value()).isZero();
+        }
+    }
+
+    /** Regression guard: as for periodic tasks, each retry left one more task counted as running. */
+    @Test
+    void aTaskRetriedTwiceLeavesActiveAtZeroAndCountsOneWhileEachAttemptRuns() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (BackgroundPool pool = BackgroundPool.builder().name("retried").n(2).build();
+                BackgroundMetrics metrics = BackgroundMetrics.of(pool)) {
+            metrics.bindTo(registry);
+            List<Double> seenInAttempts = new CopyOnWriteArrayList<>();
+            AtomicInteger attempts = new AtomicInteger();
+            var flaky = pool.task(() -> {
+                        seenInAttempts.add(active(registry));
+                        if (attempts.incrementAndGet() < 3) {
+                            throw new IOException("attempt " + attempts.get());
+                        }
+                        return attempts.get();
+                    })
+                    .retry(RetryPolicy.builder()
+                            .maxAttempts(3)
+                            .delay(Duration.ofMillis(1))
+                            .build());
+
+            assertThat(flaky.call().result()).isEqualTo(3);
+
+            assertThat(seenInAttempts).containsExactly(1.0, 1.0, 1.0);
+            assertThat(active(registry))
+                    .as("a run's end is counted before its task settles")
+                    .isZero();
+            // The task's end is told after its future completes.
+            await().until(() ->
+                    registry.get("executor.completed").functionCounter().count() == 1);
+        }
+    }
+
+    /**
+     * Many threads submit plain, periodic, retried and cancelled tasks while another reads the
+     * gauge: it never reads more than the pool's {@code n} (no more can run at once), and reads 0
+     * once the pool is idle.
+     */
+    @Test
+    void activeNeverExceedsNAndReturnsToZeroUnderManyThreads() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        int n = 4, threads = 8, perThread = 2_000;
+        try (BackgroundPool pool = BackgroundPool.builder().name("busy").n(n).build();
+                BackgroundMetrics metrics = BackgroundMetrics.of(pool)) {
+            metrics.bindTo(registry);
+            AtomicBoolean done = new AtomicBoolean();
+            AtomicLong highest = new AtomicLong();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                while (!done.get()) {
+                    highest.accumulateAndGet((long) active(registry), Math::max);
+                }
+            });
+            var flaky = pool.task((Integer i) -> {
+                        if (ThreadLocalRandom.current().nextBoolean()) {
+                            throw new IOException("flaky " + i);
+                        }
+                        return i;
+                    })
+                    .retry(RetryPolicy.builder()
+                            .maxAttempts(3)
+                            .delay(Duration.ZERO)
+                            .build());
+            CountDownLatch go = new CountDownLatch(1);
+            List<Throwable> submitFailures = new CopyOnWriteArrayList<>();
+            List<Thread> submitters = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                submitters.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    try {
+                        submitMix(pool, flaky, perThread);
+                    } catch (RuntimeException | Error e) {
+                        submitFailures.add(e);
+                    }
+                }));
+            }
+            go.countDown();
+            for (Thread t : submitters) {
+                t.join();
+            }
+            assertThat(submitFailures).isEmpty();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+            done.set(true);
+            reader.join();
+
+            assertThat(highest.get()).isLessThanOrEqualTo(n);
+            assertThat(active(registry)).isZero();
+            assertThat(registry.get("executor.queued").gauge().value()).isZero();
+        }
+    }
+
+    /** Submits {@code count} tasks: plain, retried, periodic (three runs), and cancelled ones. */
+    private static void submitMix(BackgroundPool pool, AsyncFunction<Integer, Integer> flaky, int count) {
+        for (int i = 0; i < count; i++) {
+            int x = i;
+            switch (i % 5) {
+                case 0 -> pool.run(() -> x);
+                case 1 -> flaky.apply(x);
+                case 2 -> {
+                    AtomicInteger runs = new AtomicInteger();
+                    pool.scheduleWithFixedDelay(
+                            () -> {
+                                if (runs.incrementAndGet() == 3) {
+                                    throw new IllegalStateException("three runs");
+                                }
+                            },
+                            0,
+                            1,
+                            TimeUnit.NANOSECONDS);
+                }
+                case 3 -> flaky.apply(x).cancel(true); // in any attempt, or its backoff
+                default -> pool.run(() -> x).cancel(true); // before, while or after it starts
+            }
+        }
+    }
+
+    private static double active(SimpleMeterRegistry registry) {
+        return registry.get("executor.active").gauge().value();
     }
 
     @Test

@@ -59,7 +59,8 @@ import org.slf4j.MDC;
  * (diagnostic; in no default list: pass {@code -p target=...}).
  *
  * <li>{@code bg-listener}: as {@code bg-run} with a {@link PoolListener} registered that counts
- * each task's submit, start and end: the cost of being watched (a dashboard, metrics);
+ * each task's submit, each run's start and end, and each task's end: the cost of being watched
+ * (a dashboard, metrics);
  * <li>{@code bg-jfr}: as {@code bg-run} while a Flight Recorder recording has the
  * {@code dev.background.Task} event enabled: one event per task, written. With no recording
  * (every other target), the event costs a flag test.
@@ -103,6 +104,11 @@ public final class Target implements AutoCloseable {
 
         @Override
         public void taskStarted(BackgroundPool pool, Task<?> task) {
+            events.increment();
+        }
+
+        @Override
+        public void runEnded(BackgroundPool pool, Task<?> task) {
             events.increment();
         }
 

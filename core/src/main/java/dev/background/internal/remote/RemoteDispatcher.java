@@ -112,8 +112,11 @@ import org.jspecify.annotations.Nullable;
  * same member reported at once from two threads may reach listeners in either order.
  * <li><b>Timers.</b> Backoff, suspicion, the member wait, stealing and idle checks run on the
  * {@link Scheduler}; each takes the lock briefly and then does its effects like any report. The
- * member wait's failures run user callbacks, so they go to {@link Scheduler#settle}, off the
- * shared timer thread.
+ * settlements of effects made on the timer (a dispatch after a backoff or a suspicion that finds
+ * no worker can be started, the member wait's failures, a call interrupted while back in the
+ * queue) run user callbacks, so they go to {@link Scheduler#settle}, off the shared timer thread
+ * ({@code Effects.onTimer}); its sends and starts (which tell listeners, who must not block) stay
+ * on it.
  * <li><b>Termination</b>: shut down, queue empty, and every started worker seen to exit (reported
  * workers: no call in flight); checked at every dispatch, which every path that changes the
  * queue or a worker's calls ends with (or, where it does not dispatch, checked there).
@@ -276,7 +279,7 @@ public final class RemoteDispatcher<W, P> {
             this.job = job;
             this.payload = payload;
             this.id = id;
-            this.interrupter = () -> d.scheduler.execute(() -> d.interrupt(this));
+            this.interrupter = () -> d.scheduler.execute(() -> d.interrupt(this, true));
         }
 
         /**
@@ -341,6 +344,11 @@ public final class RemoteDispatcher<W, P> {
         final List<Runnable> settlements = new ArrayList<>();
 
         final List<Runnable> after = new ArrayList<>();
+        /**
+         * Made on the scheduler's timer thread: the settlements (and what follows them) go to
+         * {@link Scheduler#settle}, since they run user callbacks and the timer is every pool's.
+         */
+        boolean onTimer;
 
         void send(Slot<W, P> s, Send<P> send) {
             sends.computeIfAbsent(s, k -> new ArrayList<>()).add(send);
@@ -644,6 +652,7 @@ public final class RemoteDispatcher<W, P> {
     /** Dispatches again: a timer found that a worker may be started or used again. */
     private void redispatch() {
         Effects fx = new Effects();
+        fx.onTimer = true; // a call that finds no worker now (one cannot be started) fails here
         synchronized (this) {
             fillEagerLocked();
             dispatchLocked(fx);
@@ -1108,6 +1117,7 @@ public final class RemoteDispatcher<W, P> {
             }
         }
         if (expired.isEmpty()) {
+            fx.onTimer = true; // its dispatch may fail calls that find no worker
             run(fx);
         } else { // termination, if this was the end, is told after the failures
             scheduler.settle(() -> {
@@ -1235,10 +1245,21 @@ public final class RemoteDispatcher<W, P> {
 
     // ------------------------------------------------------------------ interrupts, idle workers
 
-    /** Off the canceller's thread: asks the worker to interrupt the call, and kills it after the grace period. */
+    /** {@link #interrupt(Call, boolean)} from a thread that is not the timer's. */
     private void interrupt(Call<P> r) {
+        interrupt(r, false);
+    }
+
+    /**
+     * Off the canceller's thread: asks the worker to interrupt the call, and kills it after the
+     * grace period. A call back in the queue (after a death or a loss) is failed instead: off the
+     * timer if this runs {@code onTimer}, since a retried attempt's time limit is not a settled
+     * task, and its failure may settle it and run its callbacks.
+     */
+    private void interrupt(Call<P> r, boolean onTimer) {
         Slot<?, P> w;
         Effects fx = new Effects();
+        fx.onTimer = onTimer;
         synchronized (this) {
             if (queue.remove(r)) { // requeued after a death or a loss: never sent again
                 w = null;
@@ -1476,6 +1497,18 @@ public final class RemoteDispatcher<W, P> {
             }
         });
         fx.toClose.forEach(transport::close);
+        if (fx.onTimer && !(fx.dropped.isEmpty() && fx.settlements.isEmpty() && fx.after.isEmpty())) {
+            scheduler.settle(() -> settle(fx)); // in order, termination last, but off every pool's timer
+        } else {
+            settle(fx);
+        }
+        if (!fx.starts.isEmpty()) {
+            afterStarts(refused);
+        }
+    }
+
+    /** The settling part of {@link #run}: dropped calls, settlements, then the rest (termination last). */
+    private void settle(Effects fx) {
         for (Call<P> r : fx.dropped) {
             r.job.fail(
                     r.job.isDone()
@@ -1484,9 +1517,6 @@ public final class RemoteDispatcher<W, P> {
         }
         fx.settlements.forEach(Runnable::run);
         fx.after.forEach(Runnable::run);
-        if (!fx.starts.isEmpty()) {
-            afterStarts(refused);
-        }
     }
 
     /**

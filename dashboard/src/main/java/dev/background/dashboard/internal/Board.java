@@ -40,11 +40,14 @@ import org.jspecify.annotations.Nullable;
  * the task stream, {@link #FAILURES_KEPT} failures (their stack traces cut at
  * {@link #TRACE_CHARS} characters) and {@link #EVENTS_KEPT} pool events.
  *
- * <p>Counts are read ended-first, then started, then submitted: as each task is submitted before
- * it starts and starts before it ends, a reading never shows more tasks ended than started nor
- * started than submitted. One exception: a task cancelled while it starts may be reported ended
- * before it is reported started ({@link dev.background.PoolListener}'s contract), so running may
- * dip below zero until its start arrives; the page shows 0 then.
+ * <p>Running counts runs (a periodic task runs many times, a retried one once per attempt):
+ * runs started less runs ended, per function and per worker. Queued is what is submitted and
+ * neither ended nor running (waiting for a worker, a delay, a backoff or the next period). Counts
+ * are read tasks-ended first, then runs ended, then started, then submitted: as each run starts
+ * before it ends, and (but for a cancel racing a start) its task's last run ends before the task
+ * does ({@link dev.background.PoolListener}'s contract), a reading never shows more runs ended
+ * than started, nor a task both ended and running. In that one exception, running may dip below
+ * zero until the start arrives; the page shows 0 then.
  */
 public final class Board implements TaskEvents {
     static final int MAX_FUNCTIONS = 64;
@@ -136,6 +139,12 @@ public final class Board implements TaskEvents {
     }
 
     @Override
+    public void runEnded(String pool, String function, String worker) {
+        function(pool, function).runsEnded.increment();
+        worker(pool, worker).runsEnded.increment();
+    }
+
+    @Override
     public void ended(
             String pool,
             String function,
@@ -152,9 +161,7 @@ public final class Board implements TaskEvents {
             case FAILED -> f.failed.increment();
             default -> f.cancelled.increment();
         }
-        if (worker == null) {
-            f.endedUnstarted.increment();
-        } else {
+        if (worker != null) {
             Worker w = worker(pool, worker);
             w.ended.increment();
             if (failed) {
@@ -339,19 +346,19 @@ public final class Board implements TaskEvents {
         List<Function> fs = functions.all();
         fs.sort(Comparator.comparing((Function f) -> f.pool).thenComparing(f -> f.name));
         for (Function f : fs) {
-            // Ended first, then started, then submitted: see the class comment.
+            // Tasks ended first, then runs ended, then started, then submitted: see the class comment.
             long succeeded = f.succeeded.sum();
             long failed = f.failed.sum();
             long cancelled = f.cancelled.sum();
-            long unstarted = f.endedUnstarted.sum();
-            long started = f.started.sum();
+            long runsEnded = f.runsEnded.sum();
+            long running = Math.max(0, f.started.sum() - runsEnded);
             long submitted = f.submitted.sum();
             json.beginObject()
                     .member("pool", f.pool)
                     .member("name", f.name)
                     .member("submitted", submitted)
-                    .member("queued", Math.max(0, submitted - started - unstarted))
-                    .member("running", Math.max(0, started - (succeeded + failed + cancelled - unstarted)))
+                    .member("queued", Math.max(0, submitted - succeeded - failed - cancelled - running))
+                    .member("running", running)
                     .member("done", succeeded)
                     .member("failed", failed)
                     .member("cancelled", cancelled)
@@ -366,7 +373,7 @@ public final class Board implements TaskEvents {
                     .member("pool", w.pool)
                     .member("name", w.name)
                     .member("up", w.up)
-                    .member("running", Math.max(0, w.started.sum() - ended))
+                    .member("running", Math.max(0, w.running()))
                     .member("done", ended)
                     .member("failed", w.failed.sum())
                     .endObject();
@@ -409,7 +416,7 @@ public final class Board implements TaskEvents {
         final LongAdder succeeded = new LongAdder();
         final LongAdder failed = new LongAdder();
         final LongAdder cancelled = new LongAdder();
-        final LongAdder endedUnstarted = new LongAdder();
+        final LongAdder runsEnded = new LongAdder();
 
         Function(String pool, String name) {
             this.pool = pool;
@@ -421,7 +428,10 @@ public final class Board implements TaskEvents {
         final String pool;
         final String name;
         final LongAdder started = new LongAdder();
+        final LongAdder runsEnded = new LongAdder();
+        /** Tasks that ended here (their last run ran here). */
         final LongAdder ended = new LongAdder();
+
         final LongAdder failed = new LongAdder();
         volatile boolean up = true;
         volatile long lastSeen;
@@ -432,9 +442,10 @@ public final class Board implements TaskEvents {
             this.lastSeen = now;
         }
 
+        /** Runs started less runs ended, read in that order's reverse (see the class comment). */
         long running() {
-            long ended = this.ended.sum();
-            return started.sum() - ended;
+            long runsEnded = this.runsEnded.sum();
+            return started.sum() - runsEnded;
         }
     }
 

@@ -28,7 +28,18 @@ public interface TaskEvents {
     void started(String pool, String function, String worker, long startedNanos);
 
     /**
-     * A task ended.
+     * A run of a task ended: its call returned or threw, its remote worker answered, or the task
+     * was settled during it. Once for each {@link #started}, before the next run of the task
+     * starts and (but for a cancel racing a start) before the task's {@link #ended}.
+     *
+     * @param pool the pool's name
+     * @param function the function's name
+     * @param worker where it ran, as given to {@link #started}
+     */
+    void runEnded(String pool, String function, String worker);
+
+    /**
+     * A task ended, once, however many runs it had.
      *
      * @param pool the pool's name
      * @param function the function's name

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The pools' listener: turns each task's submit, start and end, and each pool event, into the
+ * The pools' listener: turns each task's submit, each run's start and end, each task's end, and each pool event, into the
  * board's {@link TaskEvents}. Runs on the pools' threads (see {@link PoolListener}); stateless
  * apart from its two targets, so thread-safe.
  */
@@ -52,6 +52,11 @@ public final class Watcher implements PoolListener {
     public void taskStarted(BackgroundPool pool, Task<?> task) {
         long started = TaskNanos.started(task);
         events.started(pool.name(), task.name(), where(task), started == 0 ? now() : started);
+    }
+
+    @Override
+    public void runEnded(BackgroundPool pool, Task<?> task) {
+        events.runEnded(pool.name(), task.name(), where(task));
     }
 
     @Override

@@ -2,13 +2,19 @@ package dev.background.dashboard.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.background.BackgroundPool;
+import dev.background.PoolListener;
+import dev.background.Task;
 import dev.background.dashboard.chrome.JsonReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +41,7 @@ class BoardTest {
         long t = clock.get();
         board.submitted("p", function);
         board.started("p", function, worker, t);
+        board.runEnded("p", function, worker);
         board.ended("p", function, worker, state, t, t, t + runNanos, failure);
     }
 
@@ -47,7 +54,9 @@ class BoardTest {
         board.started("p", "f", "w2", clock.get());
         board.started("p", "f", "w1", clock.get());
         long t = clock.get();
+        board.runEnded("p", "f", "w1");
         board.ended("p", "f", "w1", Future.State.SUCCESS, t, t, t + 10, null);
+        board.runEnded("p", "f", "w2");
         board.ended("p", "f", "w2", Future.State.FAILED, t, t, t + 10, new IllegalStateException("x"));
         board.ended("p", "f", null, Future.State.CANCELLED, t, t, t + 10, null);
 
@@ -65,6 +74,48 @@ class BoardTest {
         assertThat(workers).extracting(w -> w.get("name")).containsExactly("w1", "w2");
         assertThat(workers.get(0)).containsEntry("running", 1.0).containsEntry("done", 1.0);
         assertThat(workers.get(1)).containsEntry("running", 0.0).containsEntry("failed", 1.0);
+    }
+
+    /**
+     * Regression guard: the board counted a task running from each run's start to the task's
+     * end, so a periodic task that ran three times showed two running once it had ended.
+     */
+    @Test
+    void aPeriodicTaskThatRanThreeTimesShowsNothingRunningOnceEnded() throws Exception {
+        CountDownLatch endSeen = new CountDownLatch(1);
+        PoolListener ends = new PoolListener() {
+            @Override
+            public void taskEnded(BackgroundPool pool, Task<?> task) {
+                endSeen.countDown();
+            }
+        };
+        try (BackgroundPool pool = BackgroundPool.builder()
+                .name("p")
+                .n(2)
+                .listener(new Watcher(board, opened -> {}))
+                .listener(ends)
+                .build()) {
+            AtomicInteger runs = new AtomicInteger();
+            ScheduledFuture<?> periodic = pool.scheduleAtFixedRate(
+                    () -> {
+                        if (runs.incrementAndGet() == 3) {
+                            throw new IllegalStateException("stops after its third run");
+                        }
+                    },
+                    0,
+                    1,
+                    TimeUnit.MILLISECONDS);
+            assertThat(endSeen.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(periodic.isDone()).isTrue();
+        }
+        Map<String, Object> f = list(tick(), "state", "functions").get(0);
+        assertThat(f)
+                .containsEntry("submitted", 1.0)
+                .containsEntry("queued", 0.0)
+                .containsEntry("running", 0.0)
+                .containsEntry("failed", 1.0);
+        assertThat(list(tick(), "state", "workers"))
+                .allSatisfy(w -> assertThat(w).containsEntry("running", 0.0));
     }
 
     @Test
@@ -204,6 +255,7 @@ class BoardTest {
                     long now = System.nanoTime();
                     board.submitted("p", "f");
                     board.started("p", "f", worker, now);
+                    board.runEnded("p", "f", worker);
                     board.ended("p", "f", worker, Future.State.SUCCESS, now, now, now + 1, null);
                 }
             }));

@@ -41,7 +41,9 @@ class PageInChromiumTest {
         board.started("io", "fetch", "io-1", t0);
         board.started("io", "fetch", "io-2", t0);
         board.started("io", "fetch", "io-1", t0);
+        board.runEnded("io", "fetch", "io-1");
         board.ended("io", "fetch", "io-1", Future.State.SUCCESS, t0, t0, t0 + 1_000_000, null);
+        board.runEnded("io", "fetch", "io-2");
         board.ended(
                 "io",
                 "fetch",

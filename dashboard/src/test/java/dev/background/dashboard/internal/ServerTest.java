@@ -46,6 +46,7 @@ class ServerTest {
             assertThat(JsonReader.object(nextData(in))).containsEntry("type", "hello");
             board.submitted("p", "f");
             board.started("p", "f", "w", 0);
+            board.runEnded("p", "f", "w");
             board.ended("p", "f", "w", Future.State.SUCCESS, 0, 0, 1, null);
             server.close();
             Map<String, Object> last = JsonReader.object(nextData(in));

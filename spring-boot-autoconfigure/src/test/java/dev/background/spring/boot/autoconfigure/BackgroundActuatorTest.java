@@ -99,6 +99,36 @@ class BackgroundActuatorTest {
         });
     }
 
+    /**
+     * A periodic task between runs and a retried call in its backoff hold no worker: the endpoint
+     * counts them queued, not running, as executor.active does (per run, not per task).
+     */
+    @Test
+    void theEndpointCountsAPeriodicTaskBetweenRunsAndARetryInItsBackoffAsQueued() throws Exception {
+        try (BackgroundPool pool = BackgroundPool.builder().name("runs").n(2).build()) {
+            CountDownLatch ran = new CountDownLatch(1);
+            pool.scheduleAtFixedRate(ran::countDown, 0, 1, TimeUnit.HOURS);
+            CountDownLatch attempted = new CountDownLatch(1);
+            pool.task(() -> {
+                        attempted.countDown();
+                        throw new IOException("first attempt");
+                    })
+                    .retry(dev.background.RetryPolicy.builder()
+                            .maxAttempts(2)
+                            .delay(Duration.ofHours(1))
+                            .build())
+                    .call();
+            assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(attempted.await(10, TimeUnit.SECONDS)).isTrue();
+
+            Awaitility.await()
+                    .untilAsserted(() -> assertThat(BackgroundEndpoint.describe(pool, null))
+                            .containsEntry("running", 0L)
+                            .containsEntry("queued", 2L));
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void theEndpointCountsNoTaskWhoseCallbacksAreStillRunningAsQueued() {
