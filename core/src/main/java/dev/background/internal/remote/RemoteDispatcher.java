@@ -42,16 +42,18 @@ import org.jspecify.annotations.Nullable;
  * are started when sent (members do not report when they begin one), so a call with a time limit
  * waits for a free thread rather than being sent ahead. A member's loss charges no call: all it
  * held go back to the front of the queue (at least once; the first answer settles the job, a
- * later one is ignored). A send that fails for loss of the member makes it <i>suspect</i>
- * (skipped for {@value #SUSPECT_MILLIS} ms); a member found faulty ({@link #onFaulty}) is never
- * used again, even if reported again; one that declines a call ({@link #onDeclined}) is leaving
- * and takes no more. The member wait starts when no member is found usable (checked at each
- * submit and every {@value #MEMBER_CHECK_MILLIS} ms) and only a join or an answer ends it: a
- * member merely usable again (its suspicion over) does not, so that a member that stays listed
- * but fails every send cannot keep calls bouncing forever. So a member usable for a while but
- * answering nothing (running long calls) does not end it either, and its next lost send may fail
- * the queue at once. Once it has lasted {@code memberWaitNanos}, with no member usable at that
- * check, the queued calls and new ones fail with {@link RemoteTransport#unavailable}.
+ * later one is ignored). A send that fails for loss of the member makes it <i>suspect</i>:
+ * skipped for {@value #SUSPECT_MILLIS} ms, twice as long at each new suspicion until it answers
+ * (up to twice the member wait, or {@value #MAX_SUSPECT_MILLIS} ms without one); a member found
+ * faulty ({@link #onFaulty}) is never used again, even if reported again; one that declines a
+ * call ({@link #onDeclined}) is leaving and takes no more. The member wait runs exactly while no
+ * member is usable: it starts when the last usable one becomes unusable (it leaves, is found
+ * faulty, declines a call or becomes suspect, or there is none from the start) and restarts
+ * whenever one is usable again, whichever way (a join, a suspicion over), and at every answer.
+ * A member that stays listed but loses every send is thus soon suspect for longer than the
+ * member wait, so its calls fail rather than bounce for ever. Once the wait has lasted
+ * {@code memberWaitNanos} (checked at each submit and every {@value #MEMBER_CHECK_MILLIS} ms),
+ * the queued calls and new ones fail with {@link RemoteTransport#unavailable}.
  * </ul>
  *
  * <p>Maintainers' overview.
@@ -134,8 +136,10 @@ public final class RemoteDispatcher<W, P> {
     private static final long STEAL_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     static final long FIRST_BACKOFF_MILLIS = 50;
     static final long MAX_BACKOFF_MILLIS = 1_000;
-    /** A reported worker whose send failed for loss of it is skipped this long. */
+    /** A reported worker whose send failed for loss of it is skipped this long (its first suspicion since it last answered). */
     static final long SUSPECT_MILLIS = 1_000;
+    /** The longest suspicion without a member wait (with one: twice the wait). */
+    static final long MAX_SUSPECT_MILLIS = 30_000;
     /** How often the member wait is checked. */
     static final long MEMBER_CHECK_MILLIS = 200;
 
@@ -308,6 +312,10 @@ public final class RemoteDispatcher<W, P> {
         int sent;
         /** Not sent to before this time (reported workers: a send to it failed for its loss). */
         long suspectUntil;
+        /** Reported workers: suspicions since it last answered; each lasts twice the one before. */
+        int suspicions;
+        /** Reported workers: a timer will look at it when its suspicion is over ({@link #suspicionOver}). */
+        boolean suspicionTimer;
 
         /** Takes no new calls; closed once it has none. */
         boolean closing;
@@ -384,7 +392,7 @@ public final class RemoteDispatcher<W, P> {
     private long nextStartNanos;
 
     private boolean startRetryScheduled;
-    /** Reported workers: whether no usable worker has been seen since {@link #unavailableSinceNanos}. */
+    /** Reported workers: whether the member wait runs (no worker usable, nor an answer, since {@link #unavailableSinceNanos}). */
     private boolean unavailable;
 
     private long unavailableSinceNanos;
@@ -425,6 +433,7 @@ public final class RemoteDispatcher<W, P> {
     public void start() {
         synchronized (this) {
             fillEagerLocked();
+            noteUsabilityLocked(scheduler.nanoTime()); // no member yet: the member wait starts
         }
         if (policy.idleTimeoutNanos() > 0) {
             long period = Math.max(policy.idleTimeoutNanos() / 4, TimeUnit.MILLISECONDS.toNanos(20));
@@ -641,7 +650,7 @@ public final class RemoteDispatcher<W, P> {
         redispatch();
     }
 
-    /** Dispatches again: a timer found that a worker may be started or used again. */
+    /** Dispatches again: a timer found that a worker may be started. */
     private void redispatch() {
         Effects fx = new Effects();
         synchronized (this) {
@@ -861,7 +870,7 @@ public final class RemoteDispatcher<W, P> {
             w.ready = true;
             workers.add(w);
             alive.put(worker, w);
-            unavailable = false;
+            noteUsabilityLocked(scheduler.nanoTime());
             dispatchLocked(fx);
         }
         events.memberJoined(transport.where(worker));
@@ -907,6 +916,7 @@ public final class RemoteDispatcher<W, P> {
             for (int i = held.size() - 1; i >= 0; i--) {
                 requeueLocked(held.get(i));
             }
+            noteUsabilityLocked(scheduler.nanoTime());
             dispatchLocked(fx);
             checkTerminatedLocked(fx);
         }
@@ -949,8 +959,12 @@ public final class RemoteDispatcher<W, P> {
                 fx.settlements.add(settle);
             }
             call.answered = true;
-            unavailable = false;
             Slot<W, P> w = alive.get(worker);
+            if (w != null) {
+                w.suspicions = 0; // a sign of life: its next suspicion is the shortest
+            }
+            unavailable = false; // an answer restarts the member wait
+            noteUsabilityLocked(scheduler.nanoTime());
             if (w != null && takeOffLocked(w, send, fx)) {
                 pacing.answered(serviceNanos, scheduler.nanoTime() - call.sentNanos, call.clean);
             } else {
@@ -1014,13 +1028,53 @@ public final class RemoteDispatcher<W, P> {
             if (w == null || !takeOffLocked(w, send, fx)) {
                 return; // it left: that requeued the call
             }
-            long now = scheduler.nanoTime();
-            long suspect = TimeUnit.MILLISECONDS.toNanos(SUSPECT_MILLIS);
-            if (now - w.suspectUntil >= 0) { // one dispatch when it may be used again
-                scheduler.schedule(this::redispatch, suspect);
-            }
-            w.suspectUntil = now + suspect;
+            suspectLocked(w);
             requeueLocked(call);
+            dispatchLocked(fx);
+        }
+        run(fx);
+    }
+
+    /**
+     * Makes a member suspect after a lost send: a new suspicion (it was usable) lasts twice the
+     * one before, unless it answered since; a loss during a suspicion (a send made before it)
+     * belongs to the same outage and only extends it to as long from now. One timer per member
+     * looks at it when the suspicion is over.
+     */
+    private void suspectLocked(Slot<W, P> w) {
+        long now = scheduler.nanoTime();
+        if (now - w.suspectUntil >= 0) {
+            w.suspicions++;
+        }
+        long max = policy.memberWaitNanos() > 0
+                ? Math.max(2 * policy.memberWaitNanos(), TimeUnit.MILLISECONDS.toNanos(SUSPECT_MILLIS))
+                : TimeUnit.MILLISECONDS.toNanos(MAX_SUSPECT_MILLIS);
+        long period = Math.min(max, TimeUnit.MILLISECONDS.toNanos(SUSPECT_MILLIS) << Math.min(w.suspicions - 1, 30));
+        if (now + period - w.suspectUntil > 0) {
+            w.suspectUntil = now + period;
+        }
+        if (!w.suspicionTimer) {
+            w.suspicionTimer = true;
+            scheduler.schedule(() -> suspicionOver(w), w.suspectUntil - now);
+        }
+        noteUsabilityLocked(now);
+    }
+
+    /** A member's suspicion timer: if it is over (not extended since), the member is usable again. */
+    private void suspicionOver(Slot<W, P> w) {
+        Effects fx = new Effects();
+        synchronized (this) {
+            w.suspicionTimer = false;
+            if (alive.get(w.handle) != w) {
+                return; // it left
+            }
+            long now = scheduler.nanoTime();
+            if (w.suspectUntil - now > 0) { // extended by a later loss
+                w.suspicionTimer = true;
+                scheduler.schedule(() -> suspicionOver(w), w.suspectUntil - now);
+                return;
+            }
+            noteUsabilityLocked(now);
             dispatchLocked(fx);
         }
         run(fx);
@@ -1044,6 +1098,7 @@ public final class RemoteDispatcher<W, P> {
             w.closing = true;
             closeIfDoneLocked(w, fx);
             requeueLocked(call);
+            noteUsabilityLocked(scheduler.nanoTime());
             dispatchLocked(fx);
         }
         run(fx);
@@ -1076,22 +1131,30 @@ public final class RemoteDispatcher<W, P> {
         return true;
     }
 
-    /** Updates the member wait; true once no worker has been usable for it. */
-    private boolean unavailableTooLongLocked(long now) {
+    /**
+     * Updates the member wait after anything that may change which workers are usable: it starts
+     * if none is usable (unless it runs already), and stops if one is.
+     */
+    private void noteUsabilityLocked(long now) {
         if (policy.memberWaitNanos() <= 0) {
-            return false;
+            return;
         }
         for (Slot<W, P> w : workers) {
             if (usable(w, now)) {
-                return false; // without resetting: only a join or an answer does
+                unavailable = false;
+                return;
             }
         }
         if (!unavailable) {
             unavailable = true;
             unavailableSinceNanos = now;
-            return false;
         }
-        return now - unavailableSinceNanos > policy.memberWaitNanos();
+    }
+
+    /** Updates the member wait; true once no worker has been usable for it. */
+    private boolean unavailableTooLongLocked(long now) {
+        noteUsabilityLocked(now);
+        return unavailable && now - unavailableSinceNanos > policy.memberWaitNanos();
     }
 
     /** The member wait's timer: fails the queued calls once no worker has been usable for it. */

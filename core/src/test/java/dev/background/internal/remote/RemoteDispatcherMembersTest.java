@@ -401,6 +401,58 @@ class RemoteDispatcherMembersTest {
         assertThat(runs(a).size()).isBetween(2, 4);
     }
 
+    @Test
+    void theMemberWaitRestartsWhenASuspectMemberIsUsableAgainThoughItAnswersNothing() {
+        var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(2)));
+        d.onJoined(a, 1);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
+        d.onLost(a, sendOf(a, job)); // suspect: no member usable, the wait starts
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS); // usable again: sent again, and it runs long
+        assertThat(runs(a)).hasSize(2);
+        clock.advanceMillis(5_000);
+        d.onLost(a, sendOf(a, job)); // its connection drops while it runs the call
+        clock.advanceMillis(2_000 - RemoteDispatcher.MEMBER_CHECK_MILLIS);
+        assertThat(job)
+                .as("the wait restarted while a was usable: it runs from this loss, not from the first")
+                .isNotDone();
+    }
+
+    @Test
+    void aMemberLostAgainDuringItsSuspicionIsUsedAgainWhenTheLaterSuspicionIsOver() {
+        var d = dispatcher(2, 0); // no member wait: no periodic check dispatches
+        d.onJoined(a, 2);
+        List<FakeJob> jobs = FakeJob.submit(d, 2);
+        d.onLost(a, sendOf(a, jobs.get(0)));
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS / 2);
+        d.onLost(a, sendOf(a, jobs.get(1))); // the same outage, seen later: suspect till a second from now
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS / 2);
+        assertThat(runs(a)).as("still suspect").hasSize(2);
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS / 2);
+        assertThat(jobsSentTo(a).subList(2, runs(a).size()))
+                .as("sent again once the later suspicion is over, with nothing else happening")
+                .containsExactlyInAnyOrderElementsOf(jobs);
+    }
+
+    @Test
+    void aMemberSuspectAgainWithoutAnsweringIsSkippedTwiceAsLongUntilItAnswers() {
+        var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(60)));
+        d.onJoined(a, 1);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
+        d.onLost(a, sendOf(a, job));
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS);
+        d.onLost(a, sendOf(a, job)); // lost again, with no answer between: two seconds
+        clock.advanceMillis(2 * RemoteDispatcher.SUSPECT_MILLIS - 1);
+        assertThat(runs(a)).hasSize(2);
+        clock.advanceMillis(1);
+        assertThat(runs(a)).hasSize(3);
+        answer(d, a, sendOf(a, job), MICROS); // a sign of life: back to one second
+        FakeJob next = FakeJob.submit(d, 1).get(0);
+        d.onLost(a, sendOf(a, next));
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS);
+        assertThat(jobsSentTo(a)).last().isSameAs(next);
+        assertThat(runs(a)).hasSize(5);
+    }
+
     // ------------------------------------------------------------------ cancel, shutdown
 
     @Test
