@@ -34,7 +34,9 @@ import org.jspecify.annotations.Nullable;
  * through the transport, each running one call at a time; a call sent ahead is started when the
  * worker reports that it began it; a worker's death costs the call it was running an attempt.
  * <li>{@link Workers#REPORTED} (cluster members): the transport reports workers as they join
- * ({@link #onJoined}) and leave ({@link #onLeft}); the dispatcher never starts one. Each runs up
+ * ({@link #onJoined}) and leave ({@link #onLeft}), or as it finds them in or missing from a list
+ * of the members ({@link #onListed}, {@link #onUnlisted}), which never undoes a join or leave
+ * taken after the list was read ({@link #membershipVersion}); the dispatcher never starts one. Each runs up
  * to {@code n} calls at once (fewer if it says it has fewer threads), so a member is one worker
  * here, not {@code n} workers sharing a connection: what is decided per member (its send-ahead,
  * which grows with its threads; its loss, which takes all its calls; being faulty or leaving;
@@ -373,6 +375,13 @@ public final class RemoteDispatcher<W, P> {
     private final Map<W, Slot<W, P>> alive = new HashMap<>();
     /** Reported workers found faulty: never used again. */
     private final Set<W> faulty = new HashSet<>();
+    /**
+     * Reported workers: the membership's version at each one's latest join or leave taken, so
+     * that a list read before it cannot undo it; kept for every worker ever seen, as {@link #faulty}.
+     */
+    private final Map<W, Long> changedAt = new HashMap<>();
+    /** Reported workers: joins and leaves taken ({@link #membershipVersion}). */
+    private long membership;
 
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** The dispatcher whose job starts this thread is running ({@link #run}), if any. */
@@ -861,11 +870,55 @@ public final class RemoteDispatcher<W, P> {
      * @return true if it is new
      */
     public boolean onJoined(W worker, int threads) {
+        return join(worker, threads, Long.MAX_VALUE);
+    }
+
+    /**
+     * How many joins and leaves of reported workers the dispatcher has taken: read it before
+     * reading a list of the workers there are, and hand it to {@link #onListed} and
+     * {@link #onUnlisted} with what the list says, so that a join or leave reported meanwhile
+     * is not undone by the older list.
+     *
+     * @return the membership's version
+     */
+    public synchronized long membershipVersion() {
+        return membership;
+    }
+
+    /**
+     * A worker is in a list of the workers there are, read after {@link #membershipVersion}
+     * returned {@code listedAt}: it joins as with {@link #onJoined}, unless a leave of it was
+     * reported since that version (the list is older than the leave).
+     *
+     * @param worker the worker
+     * @param threads how many calls it runs at once by its own account ({@link Integer#MAX_VALUE} if it does not say)
+     * @param listedAt the membership's version before the list was read
+     * @return true if it is new
+     */
+    public boolean onListed(W worker, int threads, long listedAt) {
+        return join(worker, threads, listedAt);
+    }
+
+    /**
+     * A worker is missing from a list of the workers there are, read after
+     * {@link #membershipVersion} returned {@code listedAt}: it leaves as with {@link #onLeft},
+     * unless a join of it was reported since that version (the list is older than the join).
+     *
+     * @param worker the worker
+     * @param listedAt the membership's version before the list was read
+     */
+    public void onUnlisted(W worker, long listedAt) {
+        leave(worker, false, listedAt);
+    }
+
+    /** A join, unless a leave of the worker was seen after {@code listedAt} (the list it comes from is older). */
+    private boolean join(W worker, int threads, long listedAt) {
         Effects fx = new Effects();
         synchronized (this) {
-            if (alive.containsKey(worker) || faulty.contains(worker)) {
+            if (alive.containsKey(worker) || faulty.contains(worker) || changedSinceLocked(worker, listedAt)) {
                 return false;
             }
+            changedAt.put(worker, ++membership);
             Slot<W, P> w = new Slot<>(worker, threads, scheduler.nanoTime());
             w.ready = true;
             workers.add(w);
@@ -885,7 +938,7 @@ public final class RemoteDispatcher<W, P> {
      * @param worker the worker
      */
     public void onLeft(W worker) {
-        leave(worker, false);
+        leave(worker, false, Long.MAX_VALUE);
     }
 
     /**
@@ -896,17 +949,24 @@ public final class RemoteDispatcher<W, P> {
      * @param worker the worker
      */
     public void onFaulty(W worker) {
-        leave(worker, true);
+        leave(worker, true, Long.MAX_VALUE);
     }
 
-    private void leave(W worker, boolean isFaulty) {
+    /** A leave, unless a join of the worker was seen after {@code listedAt} (the list it comes from is older). */
+    private void leave(W worker, boolean isFaulty, long listedAt) {
         Effects fx = new Effects();
         Slot<W, P> w;
         synchronized (this) {
             if (isFaulty) {
                 faulty.add(worker);
             }
+            if (changedSinceLocked(worker, listedAt)) {
+                return;
+            }
             w = alive.remove(worker);
+            if (w != null || listedAt == Long.MAX_VALUE) { // a leave reported counts even for a worker not seen yet
+                changedAt.put(worker, ++membership);
+            }
             if (w == null) {
                 return;
             }
@@ -922,6 +982,12 @@ public final class RemoteDispatcher<W, P> {
         }
         events.memberLeft(transport.where(worker));
         run(fx);
+    }
+
+    /** Whether a join or leave of {@code worker} was taken after the membership's version {@code listedAt}. */
+    private boolean changedSinceLocked(W worker, long listedAt) {
+        Long at = changedAt.get(worker);
+        return at != null && at > listedAt;
     }
 
     /** Puts a call taken off its worker back at the front of the queue, unless it has been answered. */

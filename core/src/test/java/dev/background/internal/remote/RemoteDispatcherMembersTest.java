@@ -181,6 +181,47 @@ class RemoteDispatcherMembersTest {
     }
 
     @Test
+    void aMemberThatLeftAfterTheListWasReadIsNotAddedBackFromIt() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        long listedAt = d.membershipVersion(); // the list, read now, still has a
+        d.onLeft(a); // its leave arrives before the list is gone through
+        assertThat(d.onListed(a, 1, listedAt)).isFalse();
+        FakeJob job = FakeJob.submit(d, 1).get(0);
+        assertThat(runs(a)).as("never sent to the member that left").isEmpty();
+        assertThat(d.workers()).isEmpty();
+        assertThat(d.onListed(a, 1, d.membershipVersion()))
+                .as("a list read after the leave brings it back")
+                .isTrue();
+        assertThat(jobsSentTo(a)).containsExactly(job);
+    }
+
+    @Test
+    void aLeaveReportedBeforeTheMemberWasKnownKeepsAnOlderListFromAddingIt() {
+        var d = dispatcher(1, 0);
+        long listedAt = d.membershipVersion(); // the list has a; its join is not taken yet
+        d.onLeft(a);
+        assertThat(d.onListed(a, 1, listedAt)).isFalse();
+        assertThat(d.workers()).isEmpty();
+    }
+
+    @Test
+    void aMemberThatJoinedAfterTheListWasReadIsNotRemovedForMissingFromIt() {
+        var d = dispatcher(1, 0);
+        long listedAt = d.membershipVersion(); // the list, read now, does not have a yet
+        d.onJoined(a, 1);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
+        d.onUnlisted(a, listedAt);
+        assertThat(d.workers()).containsExactly(a);
+        assertThat(d.queued()).as("its call stays on it").isZero();
+        assertThat(events.lines).containsExactly("joined fake a");
+        d.onUnlisted(a, d.membershipVersion()); // a list read after the join, without a: it left
+        assertThat(d.workers()).isEmpty();
+        assertThat(d.queued()).isEqualTo(1);
+        assertThat(job).isNotDone();
+    }
+
+    @Test
     void aCancelledCallOnAMemberThatLeavesStillHasItsEndReported() {
         var d = dispatcher(1, 0);
         d.onJoined(a, 1);
