@@ -23,7 +23,7 @@ import dev.background.context.CarriedContext;
 import dev.background.internal.remote.RemoteDispatcher;
 import dev.background.internal.remote.RemoteDispatcher.Call;
 import dev.background.internal.remote.RemoteDispatcher.Send;
-import dev.background.internal.remote.RemoteTransport;
+import dev.background.internal.remote.ReportedWorkers;
 import dev.background.internal.remote.Scheduler;
 import dev.background.spi.Engine;
 import dev.background.spi.EngineEvents;
@@ -102,7 +102,7 @@ import org.jspecify.annotations.Nullable;
  * or volatile.
  * </ul>
  */
-public final class ClusterEngine implements Engine, RemoteTransport<Member, ClusterEngine.Payload> {
+public final class ClusterEngine implements Engine, ReportedWorkers<Member, ClusterEngine.Payload> {
 
     static final long TICK_MILLIS = 200;
 
@@ -171,7 +171,7 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         ClusterSecret secret = settings.secret();
         this.sealer = secret == null ? null : new Sealer(settings.clusterName(), secret);
         this.n = n;
-        this.dispatcher = new RemoteDispatcher<>(
+        this.dispatcher = RemoteDispatcher.reported(
                 poolName,
                 n,
                 RemoteDispatcher.Policy.members(
@@ -387,44 +387,9 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         f.whenDone((o, e) -> completed(member, s, sealedTask, o, e), completer);
     }
 
-    /** The dispatcher never starts a member: members are reported. */
-    @Override
-    public Member start(String id) {
-        throw new UnsupportedOperationException("cluster members are reported, never started by a pool");
-    }
-
-    /** Nothing to close: the dispatcher sends the member nothing more. */
-    @Override
-    public void close(Member member) {}
-
-    /** Never called: the policy has no cancel grace, as a member is not the pool's to kill. */
-    @Override
-    public void killStuck(Member member, Job job) {
-        throw new UnsupportedOperationException("cluster members are never killed by a pool");
-    }
-
     @Override
     public String where(Member member) {
         return Wire.address(member);
-    }
-
-    /** Never called: members leave, they do not exit. */
-    @Override
-    public String exitDetail(Member member, int exitCode) {
-        return "left";
-    }
-
-    /** Never called: a lost member's calls run again elsewhere. */
-    @Override
-    public RuntimeException died(Member member, Job job, int exitCode, int attempts) {
-        return new IllegalStateException(
-                "member " + Wire.address(member) + " left while running task '" + job.name() + "'");
-    }
-
-    /** Never called: members are not started. */
-    @Override
-    public RuntimeException cannotStart(Job job, Exception cause) {
-        return new IllegalStateException("no member for task '" + job.name() + "': " + cause, cause);
     }
 
     @Override

@@ -30,10 +30,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Two kinds of workers ({@link Workers}), one per remote kind:
  * <ul>
- * <li>{@link Workers#STARTED} (worker processes): the dispatcher starts up to {@code n} workers
- * through the transport, each running one call at a time; a call sent ahead is started when the
+ * <li>{@link Workers#STARTED} (worker processes, {@link #started}): the dispatcher starts up to
+ * {@code n} workers through the transport ({@link StartedWorkers}), each running one call at a time; a call sent ahead is started when the
  * worker reports that it began it; a worker's death costs the call it was running an attempt.
- * <li>{@link Workers#REPORTED} (cluster members): the transport reports workers as they join
+ * <li>{@link Workers#REPORTED} (cluster members, {@link #reported}): the transport
+ * ({@link ReportedWorkers}) reports workers as they join
  * ({@link #onJoined}) and leave ({@link #onLeft}), or as it finds them in or missing from a list
  * of the members ({@link #onListed}, {@link #onUnlisted}), which never undoes a join or leave
  * taken after the list was read ({@link #membershipVersion}); the dispatcher never starts one. Each runs up
@@ -55,7 +56,7 @@ import org.jspecify.annotations.Nullable;
  * A member that stays listed but loses every send is thus soon suspect for longer than the
  * member wait, so its calls fail rather than bounce for ever. Once the wait has lasted
  * {@code memberWaitNanos} (checked at each submit and every {@value #MEMBER_CHECK_MILLIS} ms),
- * the queued calls and new ones fail with {@link RemoteTransport#unavailable}.
+ * the queued calls and new ones fail with {@link ReportedWorkers#unavailable}.
  * </ul>
  *
  * <p>Maintainers' overview.
@@ -64,7 +65,7 @@ import org.jspecify.annotations.Nullable;
  * in-flight map and counters, the start-failure count, the faulty set, the member-wait state,
  * {@link Pacing} (not thread-safe itself) and the lifecycle flags. Sends, closes and settlements
  * (which run user callbacks) are collected in an {@link Effects} and done once it is released.
- * Only {@link RemoteTransport#start} runs under it. {@link Job#start} of a call sent to run at
+ * Only {@link StartedWorkers#start} runs under it. {@link Job#start} of a call sent to run at
  * once is an effect too, done before the sends, since a start may run foreign code: a start
  * refused (the job was cancelled meanwhile) frees the task's concurrency permit, which may hand
  * the next task to the engine in this thread. Such a submit only queues its call, and the run
@@ -364,6 +365,11 @@ public final class RemoteDispatcher<W, P> {
     private final String poolName;
     private final Policy policy;
     private final RemoteTransport<W, P> transport;
+    /** The same transport, for started workers; else null. */
+    private final @Nullable StartedWorkers<W, P> starter;
+    /** The same transport, for reported workers; else null. */
+    private final @Nullable ReportedWorkers<W, P> reporter;
+
     private final Scheduler scheduler;
     private final EngineEvents events;
     private final Pacing pacing;
@@ -406,32 +412,98 @@ public final class RemoteDispatcher<W, P> {
 
     private long unavailableSinceNanos;
 
-    /**
-     * Creates a dispatcher; {@link #start} then starts it.
-     *
-     * @param poolName the pool's name, for messages
-     * @param n started workers: how many at most; reported workers: how many calls each runs at once
-     * @param policy how to treat workers
-     * @param transport the workers' transport
-     * @param scheduler time and deferred work
-     * @param events where workers starting, dying and being stopped are reported
-     */
-    public RemoteDispatcher(
+    private RemoteDispatcher(
             String poolName,
             int n,
             Policy policy,
             RemoteTransport<W, P> transport,
+            @Nullable StartedWorkers<W, P> starter,
+            @Nullable ReportedWorkers<W, P> reporter,
             Scheduler scheduler,
             EngineEvents events) {
         this.poolName = poolName;
         this.n = n;
         this.policy = policy;
         this.transport = transport;
+        this.starter = starter;
+        this.reporter = reporter;
         this.scheduler = scheduler;
         this.events = events;
         this.nextStartNanos = scheduler.nanoTime();
         this.pacing = new Pacing(policy.prefetch());
-        this.reported = policy.workers() == Workers.REPORTED;
+        this.reported = reporter != null;
+    }
+
+    /**
+     * Creates a dispatcher of workers that it starts itself (worker processes); {@link #start}
+     * then starts it.
+     *
+     * @param poolName the pool's name, for messages
+     * @param n how many workers at most
+     * @param policy how to treat workers: one for {@link Workers#STARTED}
+     * @param transport starts and feeds the workers
+     * @param scheduler time and deferred work
+     * @param events where workers starting, dying and being stopped are reported
+     * @param <W> the transport's handle of one worker
+     * @param <P> the transport's payload of one call
+     * @return the dispatcher
+     * @throws IllegalArgumentException if the policy is for reported workers (or has a member wait)
+     */
+    public static <W, P> RemoteDispatcher<W, P> started(
+            String poolName,
+            int n,
+            Policy policy,
+            StartedWorkers<W, P> transport,
+            Scheduler scheduler,
+            EngineEvents events) {
+        if (policy.workers() != Workers.STARTED || policy.memberWaitNanos() != 0) {
+            throw new IllegalArgumentException("policy is not one for started workers: " + policy);
+        }
+        return new RemoteDispatcher<>(poolName, n, policy, transport, transport, null, scheduler, events);
+    }
+
+    /**
+     * Creates a dispatcher of workers that the transport reports as they join and leave (cluster
+     * members); {@link #start} then starts it.
+     *
+     * @param poolName the pool's name, for messages
+     * @param n how many calls each worker runs at once
+     * @param policy how to treat workers: one from {@link Policy#members}
+     * @param transport reports and feeds the workers
+     * @param scheduler time and deferred work
+     * @param events where members joining and leaving are reported
+     * @param <W> the transport's handle of one worker
+     * @param <P> the transport's payload of one call
+     * @return the dispatcher
+     * @throws IllegalArgumentException if the policy is for started workers
+     */
+    public static <W, P> RemoteDispatcher<W, P> reported(
+            String poolName,
+            int n,
+            Policy policy,
+            ReportedWorkers<W, P> transport,
+            Scheduler scheduler,
+            EngineEvents events) {
+        if (policy.workers() != Workers.REPORTED) {
+            throw new IllegalArgumentException("policy is not one for reported workers: " + policy);
+        }
+        return new RemoteDispatcher<>(poolName, n, policy, transport, null, transport, scheduler, events);
+    }
+
+    /** The transport of started workers: only they are started, closed, killed, or die. */
+    private StartedWorkers<W, P> starter() {
+        if (starter == null) {
+            throw new IllegalStateException("pool '" + poolName + "' has reported workers, never started ones");
+        }
+        return starter;
+    }
+
+    /** The transport of reported workers: only they have a member wait. */
+    private ReportedWorkers<W, P> reporter() {
+        if (reporter == null) {
+            throw new IllegalStateException("pool '" + poolName + "' has started workers, never reported ones");
+        }
+        return reporter;
     }
 
     /**
@@ -469,7 +541,7 @@ public final class RemoteDispatcher<W, P> {
     /**
      * Accepts a job; it is sent to a worker as soon as one has room, its sends done in this
      * thread before this returns. With reported workers and none usable for the member wait, the
-     * job fails at once instead ({@link RemoteTransport#unavailable}), in this thread.
+     * job fails at once instead ({@link ReportedWorkers#unavailable}), in this thread.
      *
      * @param job the job
      * @param payload its serialised call
@@ -493,7 +565,7 @@ public final class RemoteDispatcher<W, P> {
             }
         }
         if (refused) {
-            job.fail(transport.unavailable(job));
+            job.fail(reporter().unavailable(job));
         }
         run(fx);
     }
@@ -682,7 +754,7 @@ public final class RemoteDispatcher<W, P> {
 
     private Slot<W, P> startLocked() throws IOException {
         workerSeq++;
-        W handle = transport.start(poolName + "-worker-" + workerSeq);
+        W handle = starter().start(poolName + "-worker-" + workerSeq);
         Slot<W, P> w = new Slot<>(handle, 1, scheduler.nanoTime());
         workers.add(w);
         alive.put(handle, w);
@@ -1240,7 +1312,7 @@ public final class RemoteDispatcher<W, P> {
             run(fx);
         } else { // termination, if this was the end, is told after the failures
             scheduler.settle(() -> {
-                expired.forEach(r -> r.job.fail(transport.unavailable(r.job)));
+                expired.forEach(r -> r.job.fail(reporter().unavailable(r.job)));
                 run(fx);
             });
         }
@@ -1296,7 +1368,7 @@ public final class RemoteDispatcher<W, P> {
                     queue.addFirst(victim);
                 } else { // even if settled (cancelled): reporting its end frees its permit
                     Call<P> v = victim;
-                    fx.after.add(() -> v.job.fail(transport.died(worker, v.job, exitCode, v.attempts + 1)));
+                    fx.after.add(() -> v.job.fail(starter().died(worker, v.job, exitCode, v.attempts + 1)));
                 }
             }
             if (!w.ready && !w.closed) {
@@ -1314,7 +1386,7 @@ public final class RemoteDispatcher<W, P> {
             checkTerminatedLocked(fx);
         }
         String where = transport.where(worker);
-        String detail = transport.exitDetail(worker, exitCode);
+        String detail = starter().exitDetail(worker, exitCode);
         if (stopped) {
             events.workerStopped(where, detail);
         } else { // before its calls fail: a listener sees the cause first
@@ -1341,7 +1413,7 @@ public final class RemoteDispatcher<W, P> {
         int failures = startFailures;
         for (Call<P> r : queue) {
             r.worker = null;
-            fx.after.add(() -> r.job.fail(transport.died(worker, r.job, exitCode, failures)));
+            fx.after.add(() -> r.job.fail(starter().died(worker, r.job, exitCode, failures)));
         }
         queue.clear();
     }
@@ -1358,7 +1430,9 @@ public final class RemoteDispatcher<W, P> {
         }
         w.closed = true;
         workers.remove(w);
-        fx.close(w);
+        if (!reported) { // a reported worker is only sent nothing more
+            fx.close(w);
+        }
         return true;
     }
 
@@ -1401,7 +1475,7 @@ public final class RemoteDispatcher<W, P> {
             w.closing = true;
             w.killed = true;
         }
-        transport.killStuck((W) w.handle, r.job);
+        starter().killStuck((W) w.handle, r.job);
     }
 
     private void retireIdle() {
@@ -1604,12 +1678,14 @@ public final class RemoteDispatcher<W, P> {
                 transport.send(w.handle, sends);
             }
         });
-        fx.toClose.forEach(transport::close);
+        if (!fx.toClose.isEmpty()) {
+            fx.toClose.forEach(starter()::close);
+        }
         for (Call<P> r : fx.dropped) {
             r.job.fail(
                     r.job.isDone()
                             ? new CancellationException("task '" + r.job.name() + "' was cancelled")
-                            : transport.cannotStart(r.job, Objects.requireNonNull(spawnErrorNow())));
+                            : starter().cannotStart(r.job, Objects.requireNonNull(spawnErrorNow())));
         }
         fx.settlements.forEach(Runnable::run);
         fx.after.forEach(Runnable::run);

@@ -29,7 +29,7 @@ class RemoteDispatcherMembersStressTest {
     private record Sent(Worker worker, Send<String> send) {}
 
     /** A transport whose sends wait in one queue for the answering threads. */
-    private static final class Wire implements RemoteTransport<Worker, String> {
+    private static final class Wire implements ReportedWorkers<Worker, String> {
         final LinkedBlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
 
         @Override
@@ -42,41 +42,20 @@ class RemoteDispatcherMembersStressTest {
         }
 
         @Override
-        public Worker start(String id) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close(Worker worker) {}
-
-        @Override
-        public void killStuck(Worker worker, Job job) {}
-
-        @Override
         public String where(Worker worker) {
             return worker.id;
         }
 
         @Override
-        public String exitDetail(Worker worker, int exitCode) {
-            return "";
-        }
-
-        @Override
-        public RuntimeException died(Worker worker, Job job, int exitCode, int attempts) {
-            return new IllegalStateException("died");
-        }
-
-        @Override
-        public RuntimeException cannotStart(Job job, Exception cause) {
-            return new IllegalStateException("cannot start");
+        public RuntimeException unavailable(Job job) {
+            throw new AssertionError("no member wait in this test");
         }
     }
 
     @Test
     void everyJobEndsOnceWithItsResultWhileMembersComeAndGo() throws Exception {
         Wire wire = new Wire();
-        var d = new RemoteDispatcher<>(
+        var d = RemoteDispatcher.reported(
                 "stress", 2, Policy.members(8, 0), wire, new ManualScheduler(), new RecordingEvents());
         d.start();
         List<Worker> members = List.of(new Worker("a"), new Worker("b"), new Worker("c"));

@@ -34,7 +34,7 @@ class RemoteDispatcherMembersTest {
     }
 
     private RemoteDispatcher<Worker, String> dispatcher(int n, Policy policy) {
-        var d = new RemoteDispatcher<>("test", n, policy, transport, clock, events);
+        var d = RemoteDispatcher.reported("test", n, policy, transport, clock, events);
         d.start();
         return d;
     }
