@@ -62,7 +62,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Maintainers' overview.
  * <ul>
  * <li><b>Lock.</b> One monitor ({@code this}) guards the queue, the worker list, every worker's
- * in-flight map and counters, the start-failure count, the faulty set, the member-wait state,
+ * in-flight map and counters, the start-failure count, the faulty set, the membership versions,
+ * every member's suspicion (and whether its timer is pending), the member-wait state,
  * {@link Pacing} (not thread-safe itself) and the lifecycle flags. Sends, closes and settlements
  * (which run user callbacks) are collected in an {@link Effects} and done once it is released.
  * Only {@link StartedWorkers#start} runs under it. {@link Job#start} of a call sent to run at

@@ -11,6 +11,8 @@ import dev.background.spi.Job;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -126,6 +128,57 @@ class RemoteDispatcherMembersStressTest {
         assertThat(d.queued()).isZero();
         d.shutdown();
         assertThat(d.isTerminated()).as("nothing left in flight: %s", d).isTrue();
+    }
+
+    /**
+     * Membership events on one thread (the list changes first, then the event comes, as with
+     * Hazelcast) and a reconciler on another, reading the version, then the list, then handing
+     * both over: once both stop, the dispatcher's members are the list's, whatever the
+     * interleaving, since a list read before an event never undoes it.
+     */
+    @Test
+    void reconcilingWithAListReadBeforeAnEventNeverUndoesTheEvent() throws Exception {
+        List<Worker> all = List.of(new Worker("a"), new Worker("b"), new Worker("c"));
+        for (int round = 0; round < 300; round++) {
+            var d = RemoteDispatcher.reported(
+                    "stress", 1, Policy.members(0, 0), new Wire(), new ManualScheduler(), new RecordingEvents());
+            d.start();
+            Set<Worker> truth = ConcurrentHashMap.newKeySet();
+            AtomicBoolean eventsDone = new AtomicBoolean();
+            CountDownLatch go = new CountDownLatch(1);
+            Thread events = Thread.ofPlatform().start(() -> {
+                await(go);
+                for (int i = 0; i < 60; i++) {
+                    Worker m = all.get(i % all.size());
+                    if (truth.remove(m)) {
+                        d.onLeft(m);
+                    } else {
+                        truth.add(m);
+                        d.onJoined(m, 1);
+                    }
+                }
+                eventsDone.set(true);
+            });
+            Thread reconciler = Thread.ofPlatform().start(() -> {
+                await(go);
+                while (!eventsDone.get()) {
+                    long listedAt = d.membershipVersion();
+                    Set<Worker> listed = Set.copyOf(truth);
+                    for (Worker m : listed) {
+                        d.onListed(m, 1, listedAt);
+                    }
+                    for (Worker m : d.workers()) {
+                        if (!listed.contains(m)) {
+                            d.onUnlisted(m, listedAt);
+                        }
+                    }
+                }
+            });
+            go.countDown();
+            events.join();
+            reconciler.join();
+            assertThat(Set.copyOf(d.workers())).as("round %d", round).isEqualTo(truth);
+        }
     }
 
     private static void await(CountDownLatch latch) {
