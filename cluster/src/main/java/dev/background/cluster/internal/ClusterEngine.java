@@ -599,9 +599,7 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
             case CLIENT_DISCONNECTED, SHUTTING_DOWN -> {
                 // Cut off from every member: what they hold is as good as lost. Resend on reconnect.
                 connected = false;
-                for (Member m : dispatcher.workers()) {
-                    dispatcher.onLeft(m);
-                }
+                dispatcher.onAllLeft(); // and a member list read before this brings none back
                 members = dispatcher.workers().size();
             }
             case CLIENT_CONNECTED, CLIENT_CHANGED_CLUSTER -> {

@@ -389,6 +389,8 @@ public final class RemoteDispatcher<W, P> {
     private final Map<W, Long> changedAt = new HashMap<>();
     /** Reported workers: joins and leaves taken ({@link #membershipVersion}). */
     private long membership;
+    /** Reported workers: the membership's version when all left at once ({@link #onAllLeft}). */
+    private long allLeftAt;
 
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** The dispatcher whose job starts this thread is running ({@link #run}), if any. */
@@ -984,6 +986,22 @@ public final class RemoteDispatcher<W, P> {
         leave(worker, false, listedAt);
     }
 
+    /**
+     * Every worker has left at once (say, the transport lost its connection to all of them): as
+     * {@link #onLeft} for each, and a list read before this brings none back, not even one this
+     * dispatcher had not taken yet.
+     */
+    public void onAllLeft() {
+        List<W> gone;
+        synchronized (this) {
+            allLeftAt = ++membership;
+            gone = new ArrayList<>(alive.keySet());
+        }
+        for (W worker : gone) {
+            leave(worker, false, Long.MAX_VALUE);
+        }
+    }
+
     /** A join, unless a leave of the worker was seen after {@code listedAt} (the list it comes from is older). */
     private boolean join(W worker, int threads, long listedAt) {
         Effects fx = new Effects();
@@ -1060,7 +1078,7 @@ public final class RemoteDispatcher<W, P> {
     /** Whether a join or leave of {@code worker} was taken after the membership's version {@code listedAt}. */
     private boolean changedSinceLocked(W worker, long listedAt) {
         Long at = changedAt.get(worker);
-        return at != null && at > listedAt;
+        return allLeftAt > listedAt || (at != null && at > listedAt);
     }
 
     /** Puts a call taken off its worker back at the front of the queue, unless it has been answered. */

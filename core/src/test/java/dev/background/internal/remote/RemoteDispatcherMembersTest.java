@@ -206,6 +206,21 @@ class RemoteDispatcherMembersTest {
     }
 
     @Test
+    void aListReadBeforeAllMembersWereLostBringsNoneBack() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        long listedAt = d.membershipVersion(); // the list has a and b; b's join is not taken yet
+        d.onAllLeft(); // the connection to every member is lost
+        assertThat(d.onListed(a, 1, listedAt)).isFalse();
+        assertThat(d.onListed(b, 1, listedAt)).isFalse();
+        assertThat(d.workers()).isEmpty();
+        assertThat(events.lines).containsExactly("joined fake a", "left fake a");
+        assertThat(d.onListed(b, 1, d.membershipVersion()))
+                .as("a list read after it does")
+                .isTrue();
+    }
+
+    @Test
     void aMemberThatJoinedAfterTheListWasReadIsNotRemovedForMissingFromIt() {
         var d = dispatcher(1, 0);
         long listedAt = d.membershipVersion(); // the list, read now, does not have a yet
