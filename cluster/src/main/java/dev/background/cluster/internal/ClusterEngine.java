@@ -23,7 +23,7 @@ import dev.background.context.CarriedContext;
 import dev.background.internal.remote.RemoteDispatcher;
 import dev.background.internal.remote.RemoteDispatcher.Call;
 import dev.background.internal.remote.RemoteDispatcher.Send;
-import dev.background.internal.remote.RemoteTransport;
+import dev.background.internal.remote.ReportedWorkers;
 import dev.background.internal.remote.Scheduler;
 import dev.background.spi.Engine;
 import dev.background.spi.EngineEvents;
@@ -90,7 +90,8 @@ import org.jspecify.annotations.Nullable;
  * a few virtual threads ({@link CompletionRunner}), never on Hazelcast's I/O threads, since
  * settling runs user callbacks; cancels on one virtual thread each, since each may retry. The
  * tick (every {@value #TICK_MILLIS} ms) reconciles the members with the client's list (events can
- * be missed across reconnections), nudges the completion runner when a callback holds its
+ * be missed across reconnections; the dispatcher's membership version keeps a list read before
+ * an event from undoing it), nudges the completion runner when a callback holds its
  * drainers up, and shuts a forgotten idle engine down.
  * <li><b>Lock.</b> None that guards state: the dispatcher's guards the scheduling, and is never
  * held while this class runs (the dispatcher calls the transport outside it). {@link #seen} is a
@@ -101,7 +102,7 @@ import org.jspecify.annotations.Nullable;
  * or volatile.
  * </ul>
  */
-public final class ClusterEngine implements Engine, RemoteTransport<Member, ClusterEngine.Payload> {
+public final class ClusterEngine implements Engine, ReportedWorkers<Member, ClusterEngine.Payload> {
 
     static final long TICK_MILLIS = 200;
 
@@ -170,7 +171,7 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         ClusterSecret secret = settings.secret();
         this.sealer = secret == null ? null : new Sealer(settings.clusterName(), secret);
         this.n = n;
-        this.dispatcher = new RemoteDispatcher<>(
+        this.dispatcher = RemoteDispatcher.reported(
                 poolName,
                 n,
                 RemoteDispatcher.Policy.members(
@@ -386,44 +387,9 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         f.whenDone((o, e) -> completed(member, s, taskNonce, o, e), completer);
     }
 
-    /** The dispatcher never starts a member: members are reported. */
-    @Override
-    public Member start(String id) {
-        throw new UnsupportedOperationException("cluster members are reported, never started by a pool");
-    }
-
-    /** Nothing to close: the dispatcher sends the member nothing more. */
-    @Override
-    public void close(Member member) {}
-
-    /** Never called: the policy has no cancel grace, as a member is not the pool's to kill. */
-    @Override
-    public void killStuck(Member member, Job job) {
-        throw new UnsupportedOperationException("cluster members are never killed by a pool");
-    }
-
     @Override
     public String where(Member member) {
         return Wire.address(member);
-    }
-
-    /** Never called: members leave, they do not exit. */
-    @Override
-    public String exitDetail(Member member, int exitCode) {
-        return "left";
-    }
-
-    /** Never called: a lost member's calls run again elsewhere. */
-    @Override
-    public RuntimeException died(Member member, Job job, int exitCode, int attempts) {
-        return new IllegalStateException(
-                "member " + Wire.address(member) + " left while running task '" + job.name() + "'");
-    }
-
-    /** Never called: members are not started. */
-    @Override
-    public RuntimeException cannotStart(Job job, Exception cause) {
-        return new IllegalStateException("no member for task '" + job.name() + "': " + cause, cause);
     }
 
     @Override
@@ -571,7 +537,7 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
 
         @Override
         public void memberRemoved(MembershipEvent event) {
-            removed(event.getMember().getUuid());
+            removed(event.getMember());
         }
     }
 
@@ -593,23 +559,39 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         members = dispatcher.workers().size();
     }
 
-    private void added(Member m) {
+    /** A member reported joined; or, with {@code listedAt}, found in a list read after that membership version. */
+    private void added(Member m, long listedAt) {
         if (m.getAttribute(Wire.WORKER_ATTRIBUTE) == null) {
             return; // a member that is not a background worker has no background executor
         }
-        Member handle = known.computeIfAbsent(m.getUuid(), u -> m);
-        if (dispatcher.onJoined(handle, workerThreads(m))) {
+        Member handle = handle(m);
+        boolean joined = listedAt == Long.MAX_VALUE
+                ? dispatcher.onJoined(handle, workerThreads(m))
+                : dispatcher.onListed(handle, workerThreads(m), listedAt);
+        if (joined) {
             members = dispatcher.workers().size();
             wake();
         }
     }
 
-    private void removed(UUID uuid) {
-        Member handle = known.get(uuid);
-        if (handle != null) {
-            dispatcher.onLeft(handle);
+    private void added(Member m) {
+        added(m, Long.MAX_VALUE);
+    }
+
+    /**
+     * A member reported left, even one not seen yet: the dispatcher keeps an older member list
+     * from bringing it back.
+     */
+    private void removed(Member m) {
+        if (m.getAttribute(Wire.WORKER_ATTRIBUTE) != null) {
+            dispatcher.onLeft(handle(m));
             members = dispatcher.workers().size();
         }
+    }
+
+    /** The one handle of a member, whichever event or list names it. */
+    private Member handle(Member m) {
+        return known.computeIfAbsent(m.getUuid(), u -> m);
     }
 
     private void lifecycle(LifecycleEvent event) {
@@ -617,9 +599,8 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
             case CLIENT_DISCONNECTED, SHUTTING_DOWN -> {
                 // Cut off from every member: what they hold is as good as lost. Resend on reconnect.
                 connected = false;
-                for (Member m : dispatcher.workers()) {
-                    removed(m.getUuid());
-                }
+                dispatcher.onAllLeft(); // and a member list read before this brings none back
+                members = dispatcher.workers().size();
             }
             case CLIENT_CONNECTED, CLIENT_CHANGED_CLUSTER -> {
                 connected = true;
@@ -630,12 +611,18 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         }
     }
 
-    /** Brings the dispatcher's members in line with the client's member list. */
+    /**
+     * Brings the dispatcher's members in line with the client's member list. The membership
+     * version read first lets the dispatcher ignore what the list says about a member whose
+     * join or leave event came after it was read, so that a stale list never brings back a
+     * member that has just left, nor drops one that has just joined.
+     */
     private void reconcile() {
         HazelcastInstance c = client;
         if (c == null || !c.getLifecycleService().isRunning() || !connected) {
             return; // the client keeps its last member list while cut off: not a sign of life
         }
+        long listedAt = dispatcher.membershipVersion();
         Set<Member> listed;
         try {
             listed = c.getCluster().getMembers();
@@ -645,13 +632,14 @@ public final class ClusterEngine implements Engine, RemoteTransport<Member, Clus
         Set<UUID> present = new HashSet<>();
         for (Member m : listed) {
             present.add(m.getUuid());
-            added(m);
+            added(m, listedAt);
         }
         for (Member m : dispatcher.workers()) {
             if (!present.contains(m.getUuid())) {
-                removed(m.getUuid());
+                dispatcher.onUnlisted(m, listedAt);
             }
         }
+        members = dispatcher.workers().size();
     }
 
     private void tick() {

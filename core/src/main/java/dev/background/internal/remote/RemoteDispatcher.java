@@ -30,11 +30,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Two kinds of workers ({@link Workers}), one per remote kind:
  * <ul>
- * <li>{@link Workers#STARTED} (worker processes): the dispatcher starts up to {@code n} workers
- * through the transport, each running one call at a time; a call sent ahead is started when the
+ * <li>{@link Workers#STARTED} (worker processes, {@link #started}): the dispatcher starts up to
+ * {@code n} workers through the transport ({@link StartedWorkers}), each running one call at a time; a call sent ahead is started when the
  * worker reports that it began it; a worker's death costs the call it was running an attempt.
- * <li>{@link Workers#REPORTED} (cluster members): the transport reports workers as they join
- * ({@link #onJoined}) and leave ({@link #onLeft}); the dispatcher never starts one. Each runs up
+ * <li>{@link Workers#REPORTED} (cluster members, {@link #reported}): the transport
+ * ({@link ReportedWorkers}) reports workers as they join
+ * ({@link #onJoined}) and leave ({@link #onLeft}), or as it finds them in or missing from a list
+ * of the members ({@link #onListed}, {@link #onUnlisted}), which never undoes a join or leave
+ * taken after the list was read ({@link #membershipVersion}); the dispatcher never starts one. Each runs up
  * to {@code n} calls at once (fewer if it says it has fewer threads), so a member is one worker
  * here, not {@code n} workers sharing a connection: what is decided per member (its send-ahead,
  * which grows with its threads; its loss, which takes all its calls; being faulty or leaving;
@@ -42,25 +45,28 @@ import org.jspecify.annotations.Nullable;
  * are started when sent (members do not report when they begin one), so a call with a time limit
  * waits for a free thread rather than being sent ahead. A member's loss charges no call: all it
  * held go back to the front of the queue (at least once; the first answer settles the job, a
- * later one is ignored). A send that fails for loss of the member makes it <i>suspect</i>
- * (skipped for {@value #SUSPECT_MILLIS} ms); a member found faulty ({@link #onFaulty}) is never
- * used again, even if reported again; one that declines a call ({@link #onDeclined}) is leaving
- * and takes no more. The member wait starts when no member is found usable (checked at each
- * submit and every {@value #MEMBER_CHECK_MILLIS} ms) and only a join or an answer ends it: a
- * member merely usable again (its suspicion over) does not, so that a member that stays listed
- * but fails every send cannot keep calls bouncing forever. So a member usable for a while but
- * answering nothing (running long calls) does not end it either, and its next lost send may fail
- * the queue at once. Once it has lasted {@code memberWaitNanos}, with no member usable at that
- * check, the queued calls and new ones fail with {@link RemoteTransport#unavailable}.
+ * later one is ignored). A send that fails for loss of the member makes it <i>suspect</i>:
+ * skipped for {@value #SUSPECT_MILLIS} ms, twice as long at each new suspicion until it answers
+ * (up to twice the member wait, or {@value #MAX_SUSPECT_MILLIS} ms without one); a member found
+ * faulty ({@link #onFaulty}) is never used again, even if reported again; one that declines a
+ * call ({@link #onDeclined}) is leaving and takes no more. The member wait runs exactly while no
+ * member is usable: it starts when the last usable one becomes unusable (it leaves, is found
+ * faulty, declines a call or becomes suspect, or there is none from the start) and restarts
+ * whenever one is usable again, whichever way (a join, a suspicion over), and at every answer.
+ * A member that stays listed but loses every send is thus soon suspect for longer than the
+ * member wait, so its calls fail rather than bounce for ever. Once the wait has lasted
+ * {@code memberWaitNanos} (checked at each submit and every {@value #MEMBER_CHECK_MILLIS} ms),
+ * the queued calls and new ones fail with {@link ReportedWorkers#unavailable}.
  * </ul>
  *
  * <p>Maintainers' overview.
  * <ul>
  * <li><b>Lock.</b> One monitor ({@code this}) guards the queue, the worker list, every worker's
- * in-flight map and counters, the start-failure count, the faulty set, the member-wait state,
+ * in-flight map and counters, the start-failure count, the faulty set, the membership versions,
+ * every member's suspicion (and whether its timer is pending), the member-wait state,
  * {@link Pacing} (not thread-safe itself) and the lifecycle flags. Sends, closes and settlements
  * (which run user callbacks) are collected in an {@link Effects} and done once it is released.
- * Only {@link RemoteTransport#start} runs under it. {@link Job#start} of a call sent to run at
+ * Only {@link StartedWorkers#start} runs under it. {@link Job#start} of a call sent to run at
  * once is an effect too, done before the sends, since a start may run foreign code: a start
  * refused (the job was cancelled meanwhile) frees the task's concurrency permit, which may hand
  * the next task to the engine in this thread. Such a submit only queues its call, and the run
@@ -137,8 +143,10 @@ public final class RemoteDispatcher<W, P> {
     private static final long STEAL_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     static final long FIRST_BACKOFF_MILLIS = 50;
     static final long MAX_BACKOFF_MILLIS = 1_000;
-    /** A reported worker whose send failed for loss of it is skipped this long. */
+    /** A reported worker whose send failed for loss of it is skipped this long (its first suspicion since it last answered). */
     static final long SUSPECT_MILLIS = 1_000;
+    /** The longest suspicion without a member wait (with one: twice the wait). */
+    static final long MAX_SUSPECT_MILLIS = 30_000;
     /** How often the member wait is checked. */
     static final long MEMBER_CHECK_MILLIS = 200;
 
@@ -311,6 +319,10 @@ public final class RemoteDispatcher<W, P> {
         int sent;
         /** Not sent to before this time (reported workers: a send to it failed for its loss). */
         long suspectUntil;
+        /** Reported workers: suspicions since it last answered; each lasts twice the one before. */
+        int suspicions;
+        /** Reported workers: a timer will look at it when its suspicion is over ({@link #suspicionOver}). */
+        boolean suspicionTimer;
 
         /** Takes no new calls; closed once it has none. */
         boolean closing;
@@ -362,6 +374,11 @@ public final class RemoteDispatcher<W, P> {
     private final String poolName;
     private final Policy policy;
     private final RemoteTransport<W, P> transport;
+    /** The same transport, for started workers; else null. */
+    private final @Nullable StartedWorkers<W, P> starter;
+    /** The same transport, for reported workers; else null. */
+    private final @Nullable ReportedWorkers<W, P> reporter;
+
     private final Scheduler scheduler;
     private final EngineEvents events;
     private final Pacing pacing;
@@ -373,6 +390,15 @@ public final class RemoteDispatcher<W, P> {
     private final Map<W, Slot<W, P>> alive = new HashMap<>();
     /** Reported workers found faulty: never used again. */
     private final Set<W> faulty = new HashSet<>();
+    /**
+     * Reported workers: the membership's version at each one's latest join or leave taken, so
+     * that a list read before it cannot undo it; kept for every worker ever seen, as {@link #faulty}.
+     */
+    private final Map<W, Long> changedAt = new HashMap<>();
+    /** Reported workers: joins and leaves taken ({@link #membershipVersion}). */
+    private long membership;
+    /** Reported workers: the membership's version when all left at once ({@link #onAllLeft}). */
+    private long allLeftAt;
 
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** The dispatcher whose job starts this thread is running ({@link #run}), if any. */
@@ -392,37 +418,103 @@ public final class RemoteDispatcher<W, P> {
     private long nextStartNanos;
 
     private boolean startRetryScheduled;
-    /** Reported workers: whether no usable worker has been seen since {@link #unavailableSinceNanos}. */
+    /** Reported workers: whether the member wait runs (no worker usable, nor an answer, since {@link #unavailableSinceNanos}). */
     private boolean unavailable;
 
     private long unavailableSinceNanos;
 
-    /**
-     * Creates a dispatcher; {@link #start} then starts it.
-     *
-     * @param poolName the pool's name, for messages
-     * @param n started workers: how many at most; reported workers: how many calls each runs at once
-     * @param policy how to treat workers
-     * @param transport the workers' transport
-     * @param scheduler time and deferred work
-     * @param events where workers starting, dying and being stopped are reported
-     */
-    public RemoteDispatcher(
+    private RemoteDispatcher(
             String poolName,
             int n,
             Policy policy,
             RemoteTransport<W, P> transport,
+            @Nullable StartedWorkers<W, P> starter,
+            @Nullable ReportedWorkers<W, P> reporter,
             Scheduler scheduler,
             EngineEvents events) {
         this.poolName = poolName;
         this.n = n;
         this.policy = policy;
         this.transport = transport;
+        this.starter = starter;
+        this.reporter = reporter;
         this.scheduler = scheduler;
         this.events = events;
         this.nextStartNanos = scheduler.nanoTime();
         this.pacing = new Pacing(policy.prefetch());
-        this.reported = policy.workers() == Workers.REPORTED;
+        this.reported = reporter != null;
+    }
+
+    /**
+     * Creates a dispatcher of workers that it starts itself (worker processes); {@link #start}
+     * then starts it.
+     *
+     * @param poolName the pool's name, for messages
+     * @param n how many workers at most
+     * @param policy how to treat workers: one for {@link Workers#STARTED}
+     * @param transport starts and feeds the workers
+     * @param scheduler time and deferred work
+     * @param events where workers starting, dying and being stopped are reported
+     * @param <W> the transport's handle of one worker
+     * @param <P> the transport's payload of one call
+     * @return the dispatcher
+     * @throws IllegalArgumentException if the policy is for reported workers (or has a member wait)
+     */
+    public static <W, P> RemoteDispatcher<W, P> started(
+            String poolName,
+            int n,
+            Policy policy,
+            StartedWorkers<W, P> transport,
+            Scheduler scheduler,
+            EngineEvents events) {
+        if (policy.workers() != Workers.STARTED || policy.memberWaitNanos() != 0) {
+            throw new IllegalArgumentException("policy is not one for started workers: " + policy);
+        }
+        return new RemoteDispatcher<>(poolName, n, policy, transport, transport, null, scheduler, events);
+    }
+
+    /**
+     * Creates a dispatcher of workers that the transport reports as they join and leave (cluster
+     * members); {@link #start} then starts it.
+     *
+     * @param poolName the pool's name, for messages
+     * @param n how many calls each worker runs at once
+     * @param policy how to treat workers: one from {@link Policy#members}
+     * @param transport reports and feeds the workers
+     * @param scheduler time and deferred work
+     * @param events where members joining and leaving are reported
+     * @param <W> the transport's handle of one worker
+     * @param <P> the transport's payload of one call
+     * @return the dispatcher
+     * @throws IllegalArgumentException if the policy is for started workers
+     */
+    public static <W, P> RemoteDispatcher<W, P> reported(
+            String poolName,
+            int n,
+            Policy policy,
+            ReportedWorkers<W, P> transport,
+            Scheduler scheduler,
+            EngineEvents events) {
+        if (policy.workers() != Workers.REPORTED) {
+            throw new IllegalArgumentException("policy is not one for reported workers: " + policy);
+        }
+        return new RemoteDispatcher<>(poolName, n, policy, transport, null, transport, scheduler, events);
+    }
+
+    /** The transport of started workers: only they are started, closed, killed, or die. */
+    private StartedWorkers<W, P> starter() {
+        if (starter == null) {
+            throw new IllegalStateException("pool '" + poolName + "' has reported workers, never started ones");
+        }
+        return starter;
+    }
+
+    /** The transport of reported workers: only they have a member wait. */
+    private ReportedWorkers<W, P> reporter() {
+        if (reporter == null) {
+            throw new IllegalStateException("pool '" + poolName + "' has started workers, never reported ones");
+        }
+        return reporter;
     }
 
     /**
@@ -433,6 +525,7 @@ public final class RemoteDispatcher<W, P> {
     public void start() {
         synchronized (this) {
             fillEagerLocked();
+            noteUsabilityLocked(scheduler.nanoTime()); // no member yet: the member wait starts
         }
         if (policy.idleTimeoutNanos() > 0) {
             long period = Math.max(policy.idleTimeoutNanos() / 4, TimeUnit.MILLISECONDS.toNanos(20));
@@ -459,7 +552,7 @@ public final class RemoteDispatcher<W, P> {
     /**
      * Accepts a job; it is sent to a worker as soon as one has room, its sends done in this
      * thread before this returns. With reported workers and none usable for the member wait, the
-     * job fails at once instead ({@link RemoteTransport#unavailable}), in this thread.
+     * job fails at once instead ({@link ReportedWorkers#unavailable}), in this thread.
      *
      * @param job the job
      * @param payload its serialised call
@@ -483,7 +576,7 @@ public final class RemoteDispatcher<W, P> {
             }
         }
         if (refused) {
-            job.fail(transport.unavailable(job));
+            job.fail(reporter().unavailable(job));
         }
         run(fx);
     }
@@ -673,7 +766,7 @@ public final class RemoteDispatcher<W, P> {
 
     private Slot<W, P> startLocked() throws IOException {
         workerSeq++;
-        W handle = transport.start(poolName + "-worker-" + workerSeq);
+        W handle = starter().start(poolName + "-worker-" + workerSeq);
         Slot<W, P> w = new Slot<>(handle, 1, scheduler.nanoTime());
         workers.add(w);
         alive.put(handle, w);
@@ -861,16 +954,76 @@ public final class RemoteDispatcher<W, P> {
      * @return true if it is new
      */
     public boolean onJoined(W worker, int threads) {
+        return join(worker, threads, Long.MAX_VALUE);
+    }
+
+    /**
+     * How many joins and leaves of reported workers the dispatcher has taken: read it before
+     * reading a list of the workers there are, and hand it to {@link #onListed} and
+     * {@link #onUnlisted} with what the list says, so that a join or leave reported meanwhile
+     * is not undone by the older list.
+     *
+     * @return the membership's version
+     */
+    public synchronized long membershipVersion() {
+        return membership;
+    }
+
+    /**
+     * A worker is in a list of the workers there are, read after {@link #membershipVersion}
+     * returned {@code listedAt}: it joins as with {@link #onJoined}, unless a leave of it was
+     * reported since that version (the list is older than the leave).
+     *
+     * @param worker the worker
+     * @param threads how many calls it runs at once by its own account ({@link Integer#MAX_VALUE} if it does not say)
+     * @param listedAt the membership's version before the list was read
+     * @return true if it is new
+     */
+    public boolean onListed(W worker, int threads, long listedAt) {
+        return join(worker, threads, listedAt);
+    }
+
+    /**
+     * A worker is missing from a list of the workers there are, read after
+     * {@link #membershipVersion} returned {@code listedAt}: it leaves as with {@link #onLeft},
+     * unless a join of it was reported since that version (the list is older than the join).
+     *
+     * @param worker the worker
+     * @param listedAt the membership's version before the list was read
+     */
+    public void onUnlisted(W worker, long listedAt) {
+        leave(worker, false, listedAt);
+    }
+
+    /**
+     * Every worker has left at once (say, the transport lost its connection to all of them): as
+     * {@link #onLeft} for each, and a list read before this brings none back, not even one this
+     * dispatcher had not taken yet.
+     */
+    public void onAllLeft() {
+        List<W> gone;
+        synchronized (this) {
+            allLeftAt = ++membership;
+            gone = new ArrayList<>(alive.keySet());
+        }
+        for (W worker : gone) {
+            leave(worker, false, Long.MAX_VALUE);
+        }
+    }
+
+    /** A join, unless a leave of the worker was seen after {@code listedAt} (the list it comes from is older). */
+    private boolean join(W worker, int threads, long listedAt) {
         Effects fx = new Effects();
         synchronized (this) {
-            if (alive.containsKey(worker) || faulty.contains(worker)) {
+            if (alive.containsKey(worker) || faulty.contains(worker) || changedSinceLocked(worker, listedAt)) {
                 return false;
             }
+            changedAt.put(worker, ++membership);
             Slot<W, P> w = new Slot<>(worker, threads, scheduler.nanoTime());
             w.ready = true;
             workers.add(w);
             alive.put(worker, w);
-            unavailable = false;
+            noteUsabilityLocked(scheduler.nanoTime());
             dispatchLocked(fx);
         }
         events.memberJoined(transport.where(worker));
@@ -885,7 +1038,7 @@ public final class RemoteDispatcher<W, P> {
      * @param worker the worker
      */
     public void onLeft(W worker) {
-        leave(worker, false);
+        leave(worker, false, Long.MAX_VALUE);
     }
 
     /**
@@ -896,17 +1049,24 @@ public final class RemoteDispatcher<W, P> {
      * @param worker the worker
      */
     public void onFaulty(W worker) {
-        leave(worker, true);
+        leave(worker, true, Long.MAX_VALUE);
     }
 
-    private void leave(W worker, boolean isFaulty) {
+    /** A leave, unless a join of the worker was seen after {@code listedAt} (the list it comes from is older). */
+    private void leave(W worker, boolean isFaulty, long listedAt) {
         Effects fx = new Effects();
         Slot<W, P> w;
         synchronized (this) {
             if (isFaulty) {
                 faulty.add(worker);
             }
+            if (changedSinceLocked(worker, listedAt)) {
+                return;
+            }
             w = alive.remove(worker);
+            if (w != null || listedAt == Long.MAX_VALUE) { // a leave reported counts even for a worker not seen yet
+                changedAt.put(worker, ++membership);
+            }
             if (w == null) {
                 return;
             }
@@ -916,11 +1076,18 @@ public final class RemoteDispatcher<W, P> {
             for (int i = held.size() - 1; i >= 0; i--) {
                 requeueLocked(held.get(i));
             }
+            noteUsabilityLocked(scheduler.nanoTime());
             dispatchLocked(fx);
             checkTerminatedLocked(fx);
         }
         events.memberLeft(transport.where(worker));
         run(fx);
+    }
+
+    /** Whether a join or leave of {@code worker} was taken after the membership's version {@code listedAt}. */
+    private boolean changedSinceLocked(W worker, long listedAt) {
+        Long at = changedAt.get(worker);
+        return allLeftAt > listedAt || (at != null && at > listedAt);
     }
 
     /** Puts a call taken off its worker back at the front of the queue, unless it has been answered. */
@@ -958,8 +1125,12 @@ public final class RemoteDispatcher<W, P> {
                 fx.settlements.add(settle);
             }
             call.answered = true;
-            unavailable = false;
             Slot<W, P> w = alive.get(worker);
+            if (w != null) {
+                w.suspicions = 0; // a sign of life: its next suspicion is the shortest
+            }
+            unavailable = false; // an answer restarts the member wait
+            noteUsabilityLocked(scheduler.nanoTime());
             if (w != null && takeOffLocked(w, send, fx)) {
                 pacing.answered(serviceNanos, scheduler.nanoTime() - call.sentNanos, call.clean);
             } else {
@@ -1023,13 +1194,54 @@ public final class RemoteDispatcher<W, P> {
             if (w == null || !takeOffLocked(w, send, fx)) {
                 return; // it left: that requeued the call
             }
-            long now = scheduler.nanoTime();
-            long suspect = TimeUnit.MILLISECONDS.toNanos(SUSPECT_MILLIS);
-            if (now - w.suspectUntil >= 0) { // one dispatch when it may be used again
-                scheduler.schedule(this::redispatch, suspect);
-            }
-            w.suspectUntil = now + suspect;
+            suspectLocked(w);
             requeueLocked(call);
+            dispatchLocked(fx);
+        }
+        run(fx);
+    }
+
+    /**
+     * Makes a member suspect after a lost send: a new suspicion (it was usable) lasts twice the
+     * one before, unless it answered since; a loss during a suspicion (a send made before it)
+     * belongs to the same outage and only extends it to as long from now. One timer per member
+     * looks at it when the suspicion is over.
+     */
+    private void suspectLocked(Slot<W, P> w) {
+        long now = scheduler.nanoTime();
+        if (now - w.suspectUntil >= 0) {
+            w.suspicions++;
+        }
+        long max = policy.memberWaitNanos() > 0
+                ? Math.max(2 * policy.memberWaitNanos(), TimeUnit.MILLISECONDS.toNanos(SUSPECT_MILLIS))
+                : TimeUnit.MILLISECONDS.toNanos(MAX_SUSPECT_MILLIS);
+        long period = Math.min(max, TimeUnit.MILLISECONDS.toNanos(SUSPECT_MILLIS) << Math.min(w.suspicions - 1, 30));
+        if (now + period - w.suspectUntil > 0) {
+            w.suspectUntil = now + period;
+        }
+        if (!w.suspicionTimer) {
+            w.suspicionTimer = true;
+            scheduler.schedule(() -> suspicionOver(w), w.suspectUntil - now);
+        }
+        noteUsabilityLocked(now);
+    }
+
+    /** A member's suspicion timer: if it is over (not extended since), the member is usable again. */
+    private void suspicionOver(Slot<W, P> w) {
+        Effects fx = new Effects();
+        fx.onTimer = true; // what its dispatch settles runs off the timer
+        synchronized (this) {
+            w.suspicionTimer = false;
+            if (alive.get(w.handle) != w) {
+                return; // it left
+            }
+            long now = scheduler.nanoTime();
+            if (w.suspectUntil - now > 0) { // extended by a later loss
+                w.suspicionTimer = true;
+                scheduler.schedule(() -> suspicionOver(w), w.suspectUntil - now);
+                return;
+            }
+            noteUsabilityLocked(now);
             dispatchLocked(fx);
         }
         run(fx);
@@ -1053,6 +1265,7 @@ public final class RemoteDispatcher<W, P> {
             w.closing = true;
             closeIfDoneLocked(w, fx);
             requeueLocked(call);
+            noteUsabilityLocked(scheduler.nanoTime());
             dispatchLocked(fx);
         }
         run(fx);
@@ -1085,22 +1298,30 @@ public final class RemoteDispatcher<W, P> {
         return true;
     }
 
-    /** Updates the member wait; true once no worker has been usable for it. */
-    private boolean unavailableTooLongLocked(long now) {
+    /**
+     * Updates the member wait after anything that may change which workers are usable: it starts
+     * if none is usable (unless it runs already), and stops if one is.
+     */
+    private void noteUsabilityLocked(long now) {
         if (policy.memberWaitNanos() <= 0) {
-            return false;
+            return;
         }
         for (Slot<W, P> w : workers) {
             if (usable(w, now)) {
-                return false; // without resetting: only a join or an answer does
+                unavailable = false;
+                return;
             }
         }
         if (!unavailable) {
             unavailable = true;
             unavailableSinceNanos = now;
-            return false;
         }
-        return now - unavailableSinceNanos > policy.memberWaitNanos();
+    }
+
+    /** Updates the member wait; true once no worker has been usable for it. */
+    private boolean unavailableTooLongLocked(long now) {
+        noteUsabilityLocked(now);
+        return unavailable && now - unavailableSinceNanos > policy.memberWaitNanos();
     }
 
     /** The member wait's timer: fails the queued calls once no worker has been usable for it. */
@@ -1121,7 +1342,7 @@ public final class RemoteDispatcher<W, P> {
             run(fx);
         } else { // termination, if this was the end, is told after the failures
             scheduler.settle(() -> {
-                expired.forEach(r -> r.job.fail(transport.unavailable(r.job)));
+                expired.forEach(r -> r.job.fail(reporter().unavailable(r.job)));
                 run(fx);
             });
         }
@@ -1177,7 +1398,7 @@ public final class RemoteDispatcher<W, P> {
                     queue.addFirst(victim);
                 } else { // even if settled (cancelled): reporting its end frees its permit
                     Call<P> v = victim;
-                    fx.after.add(() -> v.job.fail(transport.died(worker, v.job, exitCode, v.attempts + 1)));
+                    fx.after.add(() -> v.job.fail(starter().died(worker, v.job, exitCode, v.attempts + 1)));
                 }
             }
             if (!w.ready && !w.closed) {
@@ -1195,7 +1416,7 @@ public final class RemoteDispatcher<W, P> {
             checkTerminatedLocked(fx);
         }
         String where = transport.where(worker);
-        String detail = transport.exitDetail(worker, exitCode);
+        String detail = starter().exitDetail(worker, exitCode);
         if (stopped) {
             events.workerStopped(where, detail);
         } else { // before its calls fail: a listener sees the cause first
@@ -1222,7 +1443,7 @@ public final class RemoteDispatcher<W, P> {
         int failures = startFailures;
         for (Call<P> r : queue) {
             r.worker = null;
-            fx.after.add(() -> r.job.fail(transport.died(worker, r.job, exitCode, failures)));
+            fx.after.add(() -> r.job.fail(starter().died(worker, r.job, exitCode, failures)));
         }
         queue.clear();
     }
@@ -1239,7 +1460,9 @@ public final class RemoteDispatcher<W, P> {
         }
         w.closed = true;
         workers.remove(w);
-        fx.close(w);
+        if (!reported) { // a reported worker is only sent nothing more
+            fx.close(w);
+        }
         return true;
     }
 
@@ -1293,7 +1516,7 @@ public final class RemoteDispatcher<W, P> {
             w.closing = true;
             w.killed = true;
         }
-        transport.killStuck((W) w.handle, r.job);
+        starter().killStuck((W) w.handle, r.job);
     }
 
     private void retireIdle() {
@@ -1496,7 +1719,9 @@ public final class RemoteDispatcher<W, P> {
                 transport.send(w.handle, sends);
             }
         });
-        fx.toClose.forEach(transport::close);
+        if (!fx.toClose.isEmpty()) {
+            fx.toClose.forEach(starter()::close);
+        }
         if (fx.onTimer && !(fx.dropped.isEmpty() && fx.settlements.isEmpty() && fx.after.isEmpty())) {
             scheduler.settle(() -> settle(fx)); // in order, termination last, but off every pool's timer
         } else {
@@ -1513,7 +1738,7 @@ public final class RemoteDispatcher<W, P> {
             r.job.fail(
                     r.job.isDone()
                             ? new CancellationException("task '" + r.job.name() + "' was cancelled")
-                            : transport.cannotStart(r.job, Objects.requireNonNull(spawnErrorNow())));
+                            : starter().cannotStart(r.job, Objects.requireNonNull(spawnErrorNow())));
         }
         fx.settlements.forEach(Runnable::run);
         fx.after.forEach(Runnable::run);

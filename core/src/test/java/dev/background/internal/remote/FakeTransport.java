@@ -10,8 +10,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
-/** Workers that exist only as records of what was sent to them; the test plays their part. */
-final class FakeTransport implements RemoteTransport<FakeTransport.Worker, String> {
+/** Workers that exist only as records of what was sent to them, started or reported; the test plays their part. */
+final class FakeTransport
+        implements StartedWorkers<FakeTransport.Worker, String>, ReportedWorkers<FakeTransport.Worker, String> {
 
     /** One fake worker: what it was sent, and whether it was closed or killed. */
     static final class Worker {

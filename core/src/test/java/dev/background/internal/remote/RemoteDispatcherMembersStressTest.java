@@ -11,6 +11,8 @@ import dev.background.spi.Job;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +31,7 @@ class RemoteDispatcherMembersStressTest {
     private record Sent(Worker worker, Send<String> send) {}
 
     /** A transport whose sends wait in one queue for the answering threads. */
-    private static final class Wire implements RemoteTransport<Worker, String> {
+    private static final class Wire implements ReportedWorkers<Worker, String> {
         final LinkedBlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
 
         @Override
@@ -42,41 +44,20 @@ class RemoteDispatcherMembersStressTest {
         }
 
         @Override
-        public Worker start(String id) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close(Worker worker) {}
-
-        @Override
-        public void killStuck(Worker worker, Job job) {}
-
-        @Override
         public String where(Worker worker) {
             return worker.id;
         }
 
         @Override
-        public String exitDetail(Worker worker, int exitCode) {
-            return "";
-        }
-
-        @Override
-        public RuntimeException died(Worker worker, Job job, int exitCode, int attempts) {
-            return new IllegalStateException("died");
-        }
-
-        @Override
-        public RuntimeException cannotStart(Job job, Exception cause) {
-            return new IllegalStateException("cannot start");
+        public RuntimeException unavailable(Job job) {
+            throw new AssertionError("no member wait in this test");
         }
     }
 
     @Test
     void everyJobEndsOnceWithItsResultWhileMembersComeAndGo() throws Exception {
         Wire wire = new Wire();
-        var d = new RemoteDispatcher<>(
+        var d = RemoteDispatcher.reported(
                 "stress", 2, Policy.members(8, 0), wire, new ManualScheduler(), new RecordingEvents());
         d.start();
         List<Worker> members = List.of(new Worker("a"), new Worker("b"), new Worker("c"));
@@ -147,6 +128,57 @@ class RemoteDispatcherMembersStressTest {
         assertThat(d.queued()).isZero();
         d.shutdown();
         assertThat(d.isTerminated()).as("nothing left in flight: %s", d).isTrue();
+    }
+
+    /**
+     * Membership events on one thread (the list changes first, then the event comes, as with
+     * Hazelcast) and a reconciler on another, reading the version, then the list, then handing
+     * both over: once both stop, the dispatcher's members are the list's, whatever the
+     * interleaving, since a list read before an event never undoes it.
+     */
+    @Test
+    void reconcilingWithAListReadBeforeAnEventNeverUndoesTheEvent() throws Exception {
+        List<Worker> all = List.of(new Worker("a"), new Worker("b"), new Worker("c"));
+        for (int round = 0; round < 300; round++) {
+            var d = RemoteDispatcher.reported(
+                    "stress", 1, Policy.members(0, 0), new Wire(), new ManualScheduler(), new RecordingEvents());
+            d.start();
+            Set<Worker> truth = ConcurrentHashMap.newKeySet();
+            AtomicBoolean eventsDone = new AtomicBoolean();
+            CountDownLatch go = new CountDownLatch(1);
+            Thread events = Thread.ofPlatform().start(() -> {
+                await(go);
+                for (int i = 0; i < 60; i++) {
+                    Worker m = all.get(i % all.size());
+                    if (truth.remove(m)) {
+                        d.onLeft(m);
+                    } else {
+                        truth.add(m);
+                        d.onJoined(m, 1);
+                    }
+                }
+                eventsDone.set(true);
+            });
+            Thread reconciler = Thread.ofPlatform().start(() -> {
+                await(go);
+                while (!eventsDone.get()) {
+                    long listedAt = d.membershipVersion();
+                    Set<Worker> listed = Set.copyOf(truth);
+                    for (Worker m : listed) {
+                        d.onListed(m, 1, listedAt);
+                    }
+                    for (Worker m : d.workers()) {
+                        if (!listed.contains(m)) {
+                            d.onUnlisted(m, listedAt);
+                        }
+                    }
+                }
+            });
+            go.countDown();
+            events.join();
+            reconciler.join();
+            assertThat(Set.copyOf(d.workers())).as("round %d", round).isEqualTo(truth);
+        }
     }
 
     private static void await(CountDownLatch latch) {

@@ -34,7 +34,7 @@ class RemoteDispatcherMembersTest {
     }
 
     private RemoteDispatcher<Worker, String> dispatcher(int n, Policy policy) {
-        var d = new RemoteDispatcher<>("test", n, policy, transport, clock, events);
+        var d = RemoteDispatcher.reported("test", n, policy, transport, clock, events);
         d.start();
         return d;
     }
@@ -178,6 +178,62 @@ class RemoteDispatcherMembersTest {
         assertThat(jobsSentTo(b)).containsExactly(jobs.get(0), jobs.get(1), jobs.get(2));
         assertThat(jobs).allSatisfy(j -> assertThat(j.starts).as("started once").hasValueLessThanOrEqualTo(1));
         assertThat(events.lines).containsExactly("joined fake a", "left fake a", "joined fake b");
+    }
+
+    @Test
+    void aMemberThatLeftAfterTheListWasReadIsNotAddedBackFromIt() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        long listedAt = d.membershipVersion(); // the list, read now, still has a
+        d.onLeft(a); // its leave arrives before the list is gone through
+        assertThat(d.onListed(a, 1, listedAt)).isFalse();
+        FakeJob job = FakeJob.submit(d, 1).get(0);
+        assertThat(runs(a)).as("never sent to the member that left").isEmpty();
+        assertThat(d.workers()).isEmpty();
+        assertThat(d.onListed(a, 1, d.membershipVersion()))
+                .as("a list read after the leave brings it back")
+                .isTrue();
+        assertThat(jobsSentTo(a)).containsExactly(job);
+    }
+
+    @Test
+    void aLeaveReportedBeforeTheMemberWasKnownKeepsAnOlderListFromAddingIt() {
+        var d = dispatcher(1, 0);
+        long listedAt = d.membershipVersion(); // the list has a; its join is not taken yet
+        d.onLeft(a);
+        assertThat(d.onListed(a, 1, listedAt)).isFalse();
+        assertThat(d.workers()).isEmpty();
+    }
+
+    @Test
+    void aListReadBeforeAllMembersWereLostBringsNoneBack() {
+        var d = dispatcher(1, 0);
+        d.onJoined(a, 1);
+        long listedAt = d.membershipVersion(); // the list has a and b; b's join is not taken yet
+        d.onAllLeft(); // the connection to every member is lost
+        assertThat(d.onListed(a, 1, listedAt)).isFalse();
+        assertThat(d.onListed(b, 1, listedAt)).isFalse();
+        assertThat(d.workers()).isEmpty();
+        assertThat(events.lines).containsExactly("joined fake a", "left fake a");
+        assertThat(d.onListed(b, 1, d.membershipVersion()))
+                .as("a list read after it does")
+                .isTrue();
+    }
+
+    @Test
+    void aMemberThatJoinedAfterTheListWasReadIsNotRemovedForMissingFromIt() {
+        var d = dispatcher(1, 0);
+        long listedAt = d.membershipVersion(); // the list, read now, does not have a yet
+        d.onJoined(a, 1);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
+        d.onUnlisted(a, listedAt);
+        assertThat(d.workers()).containsExactly(a);
+        assertThat(d.queued()).as("its call stays on it").isZero();
+        assertThat(events.lines).containsExactly("joined fake a");
+        d.onUnlisted(a, d.membershipVersion()); // a list read after the join, without a: it left
+        assertThat(d.workers()).isEmpty();
+        assertThat(d.queued()).isEqualTo(1);
+        assertThat(job).isNotDone();
     }
 
     @Test
@@ -399,6 +455,58 @@ class RemoteDispatcherMembersTest {
         }
         assertThatThrownBy(job::join).hasMessageContaining("no member reachable");
         assertThat(runs(a).size()).isBetween(2, 4);
+    }
+
+    @Test
+    void theMemberWaitRestartsWhenASuspectMemberIsUsableAgainThoughItAnswersNothing() {
+        var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(2)));
+        d.onJoined(a, 1);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
+        d.onLost(a, sendOf(a, job)); // suspect: no member usable, the wait starts
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS); // usable again: sent again, and it runs long
+        assertThat(runs(a)).hasSize(2);
+        clock.advanceMillis(5_000);
+        d.onLost(a, sendOf(a, job)); // its connection drops while it runs the call
+        clock.advanceMillis(2_000 - RemoteDispatcher.MEMBER_CHECK_MILLIS);
+        assertThat(job)
+                .as("the wait restarted while a was usable: it runs from this loss, not from the first")
+                .isNotDone();
+    }
+
+    @Test
+    void aMemberLostAgainDuringItsSuspicionIsUsedAgainWhenTheLaterSuspicionIsOver() {
+        var d = dispatcher(2, 0); // no member wait: no periodic check dispatches
+        d.onJoined(a, 2);
+        List<FakeJob> jobs = FakeJob.submit(d, 2);
+        d.onLost(a, sendOf(a, jobs.get(0)));
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS / 2);
+        d.onLost(a, sendOf(a, jobs.get(1))); // the same outage, seen later: suspect till a second from now
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS / 2);
+        assertThat(runs(a)).as("still suspect").hasSize(2);
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS / 2);
+        assertThat(jobsSentTo(a).subList(2, runs(a).size()))
+                .as("sent again once the later suspicion is over, with nothing else happening")
+                .containsExactlyInAnyOrderElementsOf(jobs);
+    }
+
+    @Test
+    void aMemberSuspectAgainWithoutAnsweringIsSkippedTwiceAsLongUntilItAnswers() {
+        var d = dispatcher(1, Policy.members(0, TimeUnit.SECONDS.toNanos(60)));
+        d.onJoined(a, 1);
+        FakeJob job = FakeJob.submit(d, 1).get(0);
+        d.onLost(a, sendOf(a, job));
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS);
+        d.onLost(a, sendOf(a, job)); // lost again, with no answer between: two seconds
+        clock.advanceMillis(2 * RemoteDispatcher.SUSPECT_MILLIS - 1);
+        assertThat(runs(a)).hasSize(2);
+        clock.advanceMillis(1);
+        assertThat(runs(a)).hasSize(3);
+        answer(d, a, sendOf(a, job), MICROS); // a sign of life: back to one second
+        FakeJob next = FakeJob.submit(d, 1).get(0);
+        d.onLost(a, sendOf(a, next));
+        clock.advanceMillis(RemoteDispatcher.SUSPECT_MILLIS);
+        assertThat(jobsSentTo(a)).last().isSameAs(next);
+        assertThat(runs(a)).hasSize(5);
     }
 
     // ------------------------------------------------------------------ cancel, shutdown

@@ -32,7 +32,7 @@ class RemoteDispatcherTest {
     }
 
     private RemoteDispatcher<Worker, String> dispatcher(int n, Policy policy) {
-        var d = new RemoteDispatcher<>("test", n, policy, transport, clock, events);
+        var d = RemoteDispatcher.started("test", n, policy, transport, clock, events);
         d.start();
         return d;
     }
@@ -71,6 +71,16 @@ class RemoteDispatcherTest {
     private final java.util.Set<String> answered = new java.util.HashSet<>();
 
     // ------------------------------------------------------------------ start-up deaths (issue 12, item 2)
+
+    @Test
+    void eachKindOfDispatcherRefusesAPolicyForTheOtherKind() {
+        assertThatThrownBy(() -> RemoteDispatcher.started("test", 1, Policy.members(0, 0), transport, clock, events))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not one for started workers");
+        assertThatThrownBy(() -> RemoteDispatcher.reported("test", 1, policy(0, 0), transport, clock, events))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not one for reported workers");
+    }
 
     @Test
     void aWorkerThatDiesBeforeItIsReadyChargesNoAttemptAndItsCallsRunOnTheNextWorker() {

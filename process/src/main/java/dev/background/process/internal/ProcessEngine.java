@@ -4,8 +4,8 @@ import dev.background.TaskTransferException;
 import dev.background.context.CarriedContext;
 import dev.background.internal.remote.RemoteDispatcher;
 import dev.background.internal.remote.RemoteDispatcher.Send;
-import dev.background.internal.remote.RemoteTransport;
 import dev.background.internal.remote.Scheduler;
+import dev.background.internal.remote.StartedWorkers;
 import dev.background.process.WorkerDiedException;
 import dev.background.spi.BoundCall;
 import dev.background.spi.Engine;
@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * worker killed: it is retired first so it takes no new task, and its exit is then reported like
  * any other.
  */
-public final class ProcessEngine implements Engine, RemoteTransport<WorkerProcess, CallPayload> {
+public final class ProcessEngine implements Engine, StartedWorkers<WorkerProcess, CallPayload> {
 
     private final String poolName;
     private final WorkerConfig config;
@@ -58,7 +58,7 @@ public final class ProcessEngine implements Engine, RemoteTransport<WorkerProces
         this.poolName = poolName;
         this.config = config;
         this.filter = new SerialFilter(config.serialFilter());
-        this.dispatcher = new RemoteDispatcher<>(
+        this.dispatcher = RemoteDispatcher.started(
                 poolName,
                 n,
                 new RemoteDispatcher.Policy(
