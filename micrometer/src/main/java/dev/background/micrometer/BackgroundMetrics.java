@@ -17,8 +17,12 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
@@ -38,12 +42,13 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <table>
- * <caption>Meters, each tagged {@code name} (the pool's name) plus the tags given</caption>
+ * <caption>Meters, each tagged {@code name} (the pool's name) plus the tags given; pools with the
+ * same name share their meters, which count the tasks of them all</caption>
  * <tr><th>meter</th><th>type</th><th>what</th></tr>
  * <tr><td>{@code executor.completed}</td><td>function counter</td><td>tasks ended (succeeded, failed or cancelled)</td></tr>
  * <tr><td>{@code executor.active}</td><td>gauge</td><td>tasks running now: calls under way, a periodic or retried task counted only during its runs</td></tr>
  * <tr><td>{@code executor.queued}</td><td>gauge</td><td>tasks submitted, not ended and not running (waiting for a worker, a delay, a retry's backoff or the next period)</td></tr>
- * <tr><td>{@code executor.pool.size}</td><td>gauge</td><td>the pool's {@code n}: how many tasks may run at once</td></tr>
+ * <tr><td>{@code executor.pool.size}</td><td>gauge</td><td>the pool's {@code n}: how many tasks may run at once (summed over the pools of that name)</td></tr>
  * <tr><td>{@code executor.pool.max}</td><td>gauge</td><td>the same {@code n} (there is no separate maximum)</td></tr>
  * <tr><td>{@code executor}</td><td>timer</td><td>run time of each task, tagged {@code function} and {@code outcome}</td></tr>
  * <tr><td>{@code executor.idle}</td><td>timer</td><td>queue wait of each task, tagged {@code function} and {@code outcome}</td></tr>
@@ -80,10 +85,16 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
      * seen), and the gauge is capped by pending() less running, so that a seeded task whose end
      * was seen before (its callbacks were running) counts only while the pool is busy.
      *
+     * Pools with the same name share one PoolMeters (`byTags`), as Micrometer would anyway (it
+     * returns the meter already registered under an equal id): its counts are those of all of
+     * them, its gauges sum their pending() and n over its `members`. A PoolMeters is findable in
+     * `pools` before its meters are registered, since a meter-added hook may submit to the pool.
+     *
      * Pools are held weakly (`pools` is keyed by a weak reference, and a pool's meters refer to
      * it weakly, as Micrometer's gauges do), so that every-pool metrics keep no dropped pool
-     * alive. A pool collected since is swept, its meters removed from the registry, the next
-     * time a pool's meters are made (the birth of a pool, under `lock`) and at close.
+     * alive. A pool collected since is swept the next time a pool's meters are made (the birth of
+     * a pool, under `lock`) and at close: it leaves its PoolMeters' members, and the meters are
+     * removed from the registry once no member is left.
      */
 
     /** Default of {@link #maxFunctionNames(int)}. */
@@ -96,6 +107,8 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
     private Tags tags = Tags.empty();
     private int maxFunctionNames = DEFAULT_MAX_FUNCTION_NAMES;
     private final Map<PoolKey, PoolMeters> pools = new ConcurrentHashMap<>();
+    /** The meters of the pools of each name, by their tags; guarded by {@code lock}. See the overview. */
+    private final Map<Tags, PoolMeters> byTags = new HashMap<>();
     /** Keys of pools collected since; see the overview. */
     private final ReferenceQueue<BackgroundPool> collected = new ReferenceQueue<>();
 
@@ -203,30 +216,37 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
     @Override
     public void close() {
         MeterRegistry r;
+        List<PoolMeters> all;
         synchronized (lock) {
             if (closed) {
                 return;
             }
             closed = true;
             r = registry;
+            all = new ArrayList<>(byTags.values());
+            byTags.clear();
             if (listening != null) {
                 listening.remove();
             }
         }
         if (r != null) {
-            for (PoolMeters m : pools.values()) {
-                m.meters.forEach(r::remove);
+            for (PoolMeters m : all) {
+                m.remove(r);
             }
         }
         pools.clear();
     }
 
-    /** Removes the meters of pools collected since the last sweep; under {@code lock}. */
+    /** Forgets the pools collected since the last sweep, and the meters no pool uses any more; under {@code lock}. */
     private void sweep(MeterRegistry r) {
         for (Reference<?> gone = collected.poll(); gone != null; gone = collected.poll()) {
             PoolMeters m = pools.remove(gone);
             if (m != null) {
-                m.meters.forEach(r::remove);
+                m.members.remove(gone);
+                if (m.members.isEmpty()) {
+                    byTags.remove(m.tags);
+                    m.remove(r);
+                }
             }
         }
     }
@@ -240,8 +260,20 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
                 m = pools.get(key);
                 if (m == null && r != null && !closed) {
                     sweep(r);
-                    m = new PoolMeters(p, r, tags.and("name", p.name()), maxFunctionNames);
-                    pools.put(new PoolKey(p, collected), m);
+                    Tags t = tags.and("name", p.name());
+                    m = byTags.get(t);
+                    boolean first = m == null;
+                    if (m == null) {
+                        m = new PoolMeters(r, t, maxFunctionNames);
+                        byTags.put(t, m);
+                    }
+                    PoolKey member = new PoolKey(p, collected);
+                    m.submitted.add(p.pending()); // see the overview
+                    m.members.add(member);
+                    pools.put(member, m);
+                    if (first) {
+                        m.register(); // once findable: see the overview
+                    }
                 }
             }
         }
@@ -307,12 +339,12 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
         }
     }
 
-    /** The meters of one pool, and the counts behind its gauges. */
+    /** The meters of the pools of one name, and the counts behind their gauges. */
     private static final class PoolMeters {
         static final PoolMeters NONE = new PoolMeters();
 
-        /** Weak, as the gauges hold it: see the overview. */
-        final @Nullable WeakReference<BackgroundPool> pool;
+        /** The pools, weakly, as the gauges hold them: see the overview. */
+        final Set<PoolKey> members = ConcurrentHashMap.newKeySet();
 
         final LongAdder submitted = new LongAdder();
         /** Runs started less runs ended; see the overview. */
@@ -327,18 +359,22 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
         final @Nullable FunctionTimers other;
 
         private PoolMeters() { // for tasks of a pool seen after close: counted nowhere
-            this.pool = null;
             this.registry = null;
             this.tags = Tags.empty();
             this.maxNames = 0;
             this.other = null;
         }
 
-        PoolMeters(BackgroundPool pool, MeterRegistry registry, Tags tags, int maxNames) {
-            this.pool = new WeakReference<>(pool);
+        PoolMeters(MeterRegistry registry, Tags tags, int maxNames) {
             this.registry = registry;
             this.tags = tags;
             this.maxNames = maxNames;
+            this.other = new FunctionTimers(OTHER_FUNCTIONS, this);
+        }
+
+        /** Registers the meters, once. */
+        void register() {
+            MeterRegistry registry = Objects.requireNonNull(this.registry);
             meters.add(FunctionCounter.builder("executor.completed", completed, LongAdder::sum)
                     .tags(tags)
                     .description("The approximate total number of tasks that have completed execution")
@@ -349,30 +385,46 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
                     .description("The approximate number of tasks that are actively executing")
                     .baseUnit("tasks")
                     .register(registry));
-            submitted.add(pool.pending()); // see the overview
             meters.add(Gauge.builder("executor.queued", this, PoolMeters::queued)
                     .tags(tags)
                     .description("The approximate number of tasks that are queued for execution")
                     .baseUnit("tasks")
                     .register(registry));
-            meters.add(Gauge.builder("executor.pool.size", pool, BackgroundPool::n)
+            meters.add(Gauge.builder("executor.pool.size", this, PoolMeters::n)
                     .tags(tags)
                     .description("How many tasks the pool runs at once (its n)")
                     .baseUnit("tasks")
                     .register(registry));
-            meters.add(Gauge.builder("executor.pool.max", pool, BackgroundPool::n)
+            meters.add(Gauge.builder("executor.pool.max", this, PoolMeters::n)
                     .tags(tags)
                     .description("The most tasks the pool runs at once (its n)")
                     .baseUnit("tasks")
                     .register(registry));
-            this.other = new FunctionTimers(OTHER_FUNCTIONS, this);
+        }
+
+        void remove(MeterRegistry r) {
+            meters.forEach(r::remove);
+        }
+
+        /** The sum of the live members' {@code n}. */
+        static double n(PoolMeters m) {
+            long n = 0;
+            for (PoolKey k : m.members) {
+                BackgroundPool p = k.get();
+                n += p == null ? 0 : p.n();
+            }
+            return n;
         }
 
         static double queued(PoolMeters m) {
-            BackgroundPool p = m.pool == null ? null : m.pool.get();
+            long pending = 0;
+            for (PoolKey k : m.members) {
+                BackgroundPool p = k.get();
+                pending += p == null ? 0 : p.pending();
+            }
             long running = m.running.get();
             long notEnded = m.submitted.sum() - m.completed.sum(); // a task between the reads errs low
-            return p == null ? 0 : Math.max(0, Math.min(p.pending(), notEnded) - running);
+            return Math.max(0, Math.min(pending, notEnded) - running);
         }
 
         void ended(Task<?> task) {

@@ -368,6 +368,62 @@ class BackgroundMetricsTest {
         }
     }
 
+    /**
+     * Regression guard: pools with the same name got the first one's meters from the registry
+     * (so the second one's tasks did not show), and the sweep of the first one, collected,
+     * removed the meters the second one still used.
+     */
+    @Test
+    void poolsWithTheSameNameShareTheirMetersUntilTheLastIsCollected() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (BackgroundMetrics metrics = BackgroundMetrics.ofAllPools();
+                BackgroundPool live = BackgroundPool.builder().name("twin").n(3).build()) {
+            metrics.bindTo(registry);
+            WeakReference<BackgroundPool> dropped = useAndClose("twin");
+            await().atMost(30, TimeUnit.SECONDS).until(() -> {
+                System.gc();
+                return dropped.get() == null;
+            });
+            try (BackgroundPool sweeper =
+                    BackgroundPool.builder().name("sweeper").build()) { // its birth sweeps
+                assertThat(registry.find("executor.active")
+                                .tag("name", sweeper.name())
+                                .gauge())
+                        .isNotNull();
+                CountDownLatch running = new CountDownLatch(1);
+                CountDownLatch release = new CountDownLatch(1);
+                Task<Integer> task = live.run(() -> {
+                    running.countDown();
+                    release.await();
+                    return 1;
+                });
+                running.await();
+                try {
+                    assertThat(registry.find("executor.active")
+                                    .tag("name", "twin")
+                                    .gauge())
+                            .as("the live pool's gauge, after the sweep of its twin")
+                            .isNotNull()
+                            .satisfies(g -> assertThat(g.value()).isEqualTo(1));
+                    assertThat(registry.get("executor.pool.size")
+                                    .tag("name", "twin")
+                                    .gauge()
+                                    .value())
+                            .isEqualTo(3);
+                } finally {
+                    release.countDown();
+                }
+                assertThat(task.result()).isEqualTo(1);
+                assertThat(registry.get("executor.completed")
+                                .tag("name", "twin")
+                                .functionCounter()
+                                .count())
+                        .as("the tasks of both pools named twin")
+                        .isEqualTo(2);
+            }
+        }
+    }
+
     /** A pool that ran a task and was closed, referenced only weakly once this returns. */
     private static WeakReference<BackgroundPool> useAndClose(String name) throws Exception {
         try (BackgroundPool pool = BackgroundPool.builder().name(name).n(2).build()) {

@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * kept until the application says to forget them (FORGET), which bounds how many it holds; {@code System.out} is redirected into frames and
  * {@code System.in} is emptied, so user code cannot corrupt the channel.
  *
- * <p>Maintainers' overview. Two threads: the main thread reads frames and must never block on
+ * <p>Maintainers' overview. Two threads: the reader thread reads frames and must never block on
  * anything else (so the application's writes always drain); the executor thread runs tasks.
  * {@code lock} guards the queue of received tasks, {@code currentId}, {@code begun} and
  * {@code skipCurrent}: an interrupt for the current task interrupts the executor thread if the task
@@ -50,6 +50,12 @@ import org.jspecify.annotations.Nullable;
  * was running: the oldest one it has no answer for.
  *
  * <p>Before the ready report, the installed {@link WorkerInitializer}s run on the main thread.
+ * The reader runs from the start all the same, since the application sends tasks ahead to a
+ * starting worker, and a full pipe would block its submitting threads until the initializers
+ * return: until then the reader keeps the frames as read, in {@code early} (bounded by what the
+ * application sends ahead), and the main thread handles them once the initializers have
+ * returned, under {@code early}'s lock, so that no frame is handled before them and none out of
+ * order. No frame is decoded before the initializers have run.
  *
  * <p>Exits: standard input at its end (the application closed it or died) halts at once; so does
  * the parent process's exit, watched separately; a malformed or rejected frame prints the reason to
@@ -75,12 +81,19 @@ public final class WorkerMain {
     private boolean begun;
 
     private boolean skipCurrent;
-    /** The functions the application sent, by id; read and written by the reader thread only. */
+    /**
+     * The functions the application sent, by id; read and written by whichever thread handles
+     * frames (the main thread, then the reader: see the overview).
+     */
     private final Map<Long, Object> functions = new HashMap<>();
     /** Cancellations of tasks sent ahead, shared with the application; null if not given. */
     private @Nullable CancelFlags cancelled;
 
-    @SuppressWarnings("NullAway.Init") // started by main() before the first frame is read
+    private final Object earlyLock = new Object();
+    /** Frames read before the initializers returned; null once they are handled. Guarded by {@code earlyLock}. */
+    private @Nullable ArrayDeque<Frames.Frame> early = new ArrayDeque<>();
+
+    @SuppressWarnings("NullAway.Init") // started by main() before the first frame is handled
     private Thread executor;
 
     private final DataOutputStream out;
@@ -117,17 +130,34 @@ public final class WorkerMain {
                 .ifPresentOrElse(
                         p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)),
                         () -> Runtime.getRuntime().halt(0));
+        Thread.ofPlatform().name("background-worker-reader").start(() -> w.readFrames(new DataInputStream(stdin)));
         initialize(id);
         w.executor = Thread.ofPlatform().name("background-worker-task").start(w::runTasks);
         w.send(Frames.READY, ProcessHandle.current().pid(), null, 0);
         w.flush();
-        w.readFrames(new DataInputStream(stdin));
+        w.handleEarlyFrames();
+    }
+
+    /** Handles the frames read while the initializers ran; from here on the reader handles them as read. */
+    private void handleEarlyFrames() {
+        try {
+            synchronized (earlyLock) {
+                for (Frames.Frame f : Objects.requireNonNull(early)) {
+                    handle(f);
+                }
+                early = null;
+            }
+        } catch (Frames.MalformedFrameException e) {
+            badFrame(e.getMessage());
+        } catch (Throwable t) {
+            badFrame("unexpected " + t);
+        }
     }
 
     /**
      * Runs the installed {@link WorkerInitializer}s before the worker says it is ready; one that
      * fails ends the worker, which the application sees as a death at start-up. Nothing has been
-     * read yet, so the application's writes wait in the pipe meanwhile (it sends tasks only after READY).
+     * handled yet: the reader keeps what it reads meanwhile.
      */
     private static void initialize(String id) {
         WorkerInitializer current = null;
@@ -162,20 +192,14 @@ public final class WorkerMain {
                             Frames.FUNCTION,
                             Frames.FORGET))
                     != null) {
-                switch (f.type()) {
-                    case Frames.FUNCTION -> functions.put(f.id(), decodeFunction(f));
-                    case Frames.FORGET -> functions.remove(f.id());
-                    case Frames.TASK, Frames.TASK_AHEAD -> {
-                        // Decoded here, on arrival, so that a hostile frame is refused at once, even while a task runs.
-                        Pending p = decodeTask(f);
-                        synchronized (lock) {
-                            queue.addLast(p);
-                            lock.notifyAll();
-                        }
+                synchronized (earlyLock) {
+                    ArrayDeque<Frames.Frame> e = early;
+                    if (e != null) {
+                        e.addLast(f);
+                        continue;
                     }
-                    case Frames.INTERRUPT -> interrupt(f.id());
-                    default -> recall(f.id());
                 }
+                handle(f);
             }
             Runtime.getRuntime().halt(0); // the application closed our input, or died
         } catch (Frames.MalformedFrameException e) {
@@ -184,6 +208,24 @@ public final class WorkerMain {
             Runtime.getRuntime().halt(0);
         } catch (Throwable t) { // never leave a worker without its reader: the application would wait forever
             badFrame("unexpected " + t);
+        }
+    }
+
+    /** Reader thread, or the main thread for the frames read before the initializers returned. */
+    private void handle(Frames.Frame f) throws Frames.MalformedFrameException {
+        switch (f.type()) {
+            case Frames.FUNCTION -> functions.put(f.id(), decodeFunction(f));
+            case Frames.FORGET -> functions.remove(f.id());
+            case Frames.TASK, Frames.TASK_AHEAD -> {
+                // Decoded here, on arrival, so that a hostile frame is refused at once, even while a task runs.
+                Pending p = decodeTask(f);
+                synchronized (lock) {
+                    queue.addLast(p);
+                    lock.notifyAll();
+                }
+            }
+            case Frames.INTERRUPT -> interrupt(f.id());
+            default -> recall(f.id());
         }
     }
 
