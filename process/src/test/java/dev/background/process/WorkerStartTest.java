@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.background.BackgroundPool;
+import dev.background.testkit.LauncherNote;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -18,8 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,9 +99,7 @@ class WorkerStartTest {
 
     /**
      * What workers print on this JVM's standard error while {@code r} runs (a pool closed in it has
-     * echoed it all), but for the launcher's note of a {@code JDK_JAVA_OPTIONS} set in the
-     * environment (the build sets it for this module's JVMs): that line is the environment's, not
-     * the library's, and only that exact line, with the environment's value, is left out.
+     * echoed it all), but for the launcher's note of the build's {@code JDK_JAVA_OPTIONS}.
      */
     private static String stderrOf(Runnable r) {
         PrintStream old = System.err;
@@ -113,16 +110,7 @@ class WorkerStartTest {
         } finally {
             System.setErr(old);
         }
-        String out = err.toString(StandardCharsets.UTF_8);
-        String options = System.getenv("JDK_JAVA_OPTIONS");
-        if (options == null) {
-            return out;
-        }
-        Pattern note = Pattern.compile("\\[[^\\]]*\\] NOTE: Picked up JDK_JAVA_OPTIONS: " + Pattern.quote(options));
-        return out.lines()
-                .filter(l -> !note.matcher(l).matches())
-                .map(l -> l + "\n")
-                .collect(Collectors.joining());
+        return LauncherNote.strip(err.toString(StandardCharsets.UTF_8));
     }
 
     /** This JVM's class path with each directory packed into a jar. */
