@@ -2,6 +2,7 @@ package dev.background.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.background.testkit.LauncherNote;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -91,7 +92,8 @@ class DemoTest {
         List<Long> printed = printedColumn(run.out());
         assertThat(printed).isEqualTo(squares(4));
         // The pool was closed, so the workers' standard error has all been echoed: none of it came.
-        assertThat(workersErr.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(LauncherNote.strip(workersErr.toString(StandardCharsets.UTF_8)))
+                .isEmpty();
     }
 
     @Test

@@ -80,10 +80,12 @@ class DrainTest {
                 Thread.sleep(20);
                 return List.of(ProcessHandle.current().pid(), began);
             });
-            // More work than the one member left can finish while the other restarts.
+            // More work than the one member left can finish while the other restarts: 6,000 tasks
+            // of 20 ms are a minute's work for its 2 threads, while a restart takes seconds. (It was
+            // 20,000, submitted and then cancelled for nothing: 4 s of the test under load.)
             AtomicLong firstOnNewcomer = new AtomicLong(Long.MAX_VALUE);
             AtomicLong newcomer = new AtomicLong(-1);
-            for (int i = 0; i < 20_000; i++) {
+            for (int i = 0; i < 6_000; i++) {
                 task.apply(i).onDone(t -> {
                     if (!t.isCancelled() && t.exception() == null && t.result().get(0) == newcomer.get()) {
                         firstOnNewcomer.accumulateAndGet(t.result().get(1), Math::min);

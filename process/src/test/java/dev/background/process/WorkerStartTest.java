@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.background.BackgroundPool;
+import dev.background.testkit.LauncherNote;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -96,7 +97,10 @@ class WorkerStartTest {
         }
     }
 
-    /** What workers print on this JVM's standard error while {@code r} runs (a pool closed in it has echoed it all). */
+    /**
+     * What workers print on this JVM's standard error while {@code r} runs (a pool closed in it has
+     * echoed it all), but for the launcher's note of the build's {@code JDK_JAVA_OPTIONS}.
+     */
     private static String stderrOf(Runnable r) {
         PrintStream old = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -106,7 +110,7 @@ class WorkerStartTest {
         } finally {
             System.setErr(old);
         }
-        return err.toString(StandardCharsets.UTF_8);
+        return LauncherNote.strip(err.toString(StandardCharsets.UTF_8));
     }
 
     /** This JVM's class path with each directory packed into a jar. */
