@@ -14,11 +14,10 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.lang.ref.Reference;
-import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -109,8 +108,6 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
     private final Map<PoolKey, PoolMeters> pools = new ConcurrentHashMap<>();
     /** The meters of the pools of each name, by their tags; guarded by {@code lock}. See the overview. */
     private final Map<Tags, PoolMeters> byTags = new HashMap<>();
-    /** Keys of pools collected since; see the overview. */
-    private final ReferenceQueue<BackgroundPool> collected = new ReferenceQueue<>();
 
     private final Object lock = new Object();
     private @Nullable MeterRegistry registry; // guarded by lock
@@ -237,22 +234,29 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
         pools.clear();
     }
 
-    /** Forgets the pools collected since the last sweep, and the meters no pool uses any more; under {@code lock}. */
+    /**
+     * Forgets the pools collected since the last sweep, and the meters no pool uses any more; under
+     * {@code lock}. Looks at every key rather than at a reference queue: a reference is cleared
+     * before the JVM enqueues it, so a queue can still be empty when a pool is already gone.
+     */
     private void sweep(MeterRegistry r) {
-        for (Reference<?> gone = collected.poll(); gone != null; gone = collected.poll()) {
-            PoolMeters m = pools.remove(gone);
-            if (m != null) {
-                m.members.remove(gone);
-                if (m.members.isEmpty()) {
-                    byTags.remove(m.tags);
-                    m.remove(r);
-                }
+        for (Iterator<Map.Entry<PoolKey, PoolMeters>> it = pools.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<PoolKey, PoolMeters> e = it.next();
+            if (e.getKey().get() != null) {
+                continue;
+            }
+            it.remove();
+            PoolMeters m = e.getValue();
+            m.members.remove(e.getKey());
+            if (m.members.isEmpty()) {
+                byTags.remove(m.tags);
+                m.remove(r);
             }
         }
     }
 
     private PoolMeters meters(BackgroundPool p) {
-        PoolKey key = new PoolKey(p, null);
+        PoolKey key = new PoolKey(p);
         PoolMeters m = pools.get(key);
         if (m == null) {
             synchronized (lock) {
@@ -267,7 +271,7 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
                         m = new PoolMeters(r, t, maxFunctionNames);
                         byTags.put(t, m);
                     }
-                    PoolKey member = new PoolKey(p, collected);
+                    PoolKey member = new PoolKey(p);
                     m.submitted.add(p.pending()); // see the overview
                     m.members.add(member);
                     pools.put(member, m);
@@ -282,13 +286,13 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
 
     /**
      * A pool as a map key, by identity, held weakly. A key whose pool was collected equals only
-     * itself (it is removed as itself, from the reference queue).
+     * itself (the sweep removes it as itself).
      */
     private static final class PoolKey extends WeakReference<BackgroundPool> {
         private final int hash;
 
-        PoolKey(BackgroundPool pool, @Nullable ReferenceQueue<BackgroundPool> queue) {
-            super(pool, queue);
+        PoolKey(BackgroundPool pool) {
+            super(pool);
             this.hash = System.identityHashCode(pool);
         }
 
