@@ -2,15 +2,13 @@ package dev.background;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.background.function.AsyncFunction;
-import java.time.Duration;
+import dev.background.testkit.MixedLoad;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -121,40 +119,7 @@ class ListenerStressTest {
                     }
                 }
             });
-            var flaky = pool.task((Integer i) -> {
-                        if (ThreadLocalRandom.current().nextBoolean()) {
-                            throw new java.io.IOException("flaky " + i);
-                        }
-                        return i;
-                    })
-                    .retry(RetryPolicy.builder()
-                            .maxAttempts(3)
-                            .delay(Duration.ZERO)
-                            .build());
-            CountDownLatch go = new CountDownLatch(1);
-            List<Throwable> submitFailures = new CopyOnWriteArrayList<>();
-            List<Thread> submitters = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                submitters.add(Thread.ofPlatform().start(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    try {
-                        submitMix(pool, flaky, perThread);
-                    } catch (RuntimeException | Error e) {
-                        submitFailures.add(e);
-                    }
-                }));
-            }
-            go.countDown();
-            for (Thread t : submitters) {
-                t.join();
-            }
-            assertThat(submitFailures).isEmpty();
-            pool.shutdown();
-            assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+            MixedLoad.submitFromThreadsAndDrain(pool, threads, perThread);
         }
         assertThat(broken).isEmpty();
         assertThat(running.get()).as("running once idle").isZero();
@@ -210,31 +175,6 @@ class ListenerStressTest {
             for (Map<String, AtomicInteger> seen : opened) {
                 assertThat(seen).as("each pool opened to each listener").hasSize(poolsPerRound);
                 assertThat(seen.values()).allMatch(n -> n.get() == 1);
-            }
-        }
-    }
-
-    /** Submits {@code count} tasks: plain, retried, periodic (three runs), and cancelled ones. */
-    private static void submitMix(BackgroundPool pool, AsyncFunction<Integer, Integer> flaky, int count) {
-        for (int i = 0; i < count; i++) {
-            int x = i;
-            switch (i % 5) {
-                case 0 -> pool.run(() -> x);
-                case 1 -> flaky.apply(x);
-                case 2 -> {
-                    AtomicInteger runs = new AtomicInteger();
-                    pool.scheduleWithFixedDelay(
-                            () -> {
-                                if (runs.incrementAndGet() == 3) {
-                                    throw new IllegalStateException("three runs");
-                                }
-                            },
-                            0,
-                            1,
-                            TimeUnit.NANOSECONDS);
-                }
-                case 3 -> flaky.apply(x).cancel(true); // in any attempt, or its backoff
-                default -> pool.run(() -> x).cancel(true); // before, while or after it starts
             }
         }
     }

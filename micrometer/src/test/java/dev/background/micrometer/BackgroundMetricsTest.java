@@ -1,5 +1,7 @@
 package dev.background.micrometer;
 
+import dev.background.testkit.MixedLoad;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -181,71 +183,13 @@ class BackgroundMetricsTest {
                     highest.accumulateAndGet((long) active(registry), Math::max);
                 }
             });
-            var flaky = pool.task((Integer i) -> {
-                        if (ThreadLocalRandom.current().nextBoolean()) {
-                            throw new IOException("flaky " + i);
-                        }
-                        return i;
-                    })
-                    .retry(RetryPolicy.builder()
-                            .maxAttempts(3)
-                            .delay(Duration.ZERO)
-                            .build());
-            CountDownLatch go = new CountDownLatch(1);
-            List<Throwable> submitFailures = new CopyOnWriteArrayList<>();
-            List<Thread> submitters = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                submitters.add(Thread.ofPlatform().start(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    try {
-                        submitMix(pool, flaky, perThread);
-                    } catch (RuntimeException | Error e) {
-                        submitFailures.add(e);
-                    }
-                }));
-            }
-            go.countDown();
-            for (Thread t : submitters) {
-                t.join();
-            }
-            assertThat(submitFailures).isEmpty();
-            pool.shutdown();
-            assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+            MixedLoad.submitFromThreadsAndDrain(pool, threads, perThread);
             done.set(true);
             reader.join();
 
             assertThat(highest.get()).isLessThanOrEqualTo(n);
             assertThat(active(registry)).isZero();
             assertThat(registry.get("executor.queued").gauge().value()).isZero();
-        }
-    }
-
-    /** Submits {@code count} tasks: plain, retried, periodic (three runs), and cancelled ones. */
-    private static void submitMix(BackgroundPool pool, AsyncFunction<Integer, Integer> flaky, int count) {
-        for (int i = 0; i < count; i++) {
-            int x = i;
-            switch (i % 5) {
-                case 0 -> pool.run(() -> x);
-                case 1 -> flaky.apply(x);
-                case 2 -> {
-                    AtomicInteger runs = new AtomicInteger();
-                    pool.scheduleWithFixedDelay(
-                            () -> {
-                                if (runs.incrementAndGet() == 3) {
-                                    throw new IllegalStateException("three runs");
-                                }
-                            },
-                            0,
-                            1,
-                            TimeUnit.NANOSECONDS);
-                }
-                case 3 -> flaky.apply(x).cancel(true); // in any attempt, or its backoff
-                default -> pool.run(() -> x).cancel(true); // before, while or after it starts
-            }
         }
     }
 
