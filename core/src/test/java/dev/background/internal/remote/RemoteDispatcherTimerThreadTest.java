@@ -63,7 +63,9 @@ class RemoteDispatcherTimerThreadTest {
     }
 
     private RemoteDispatcher<Worker, String> dispatcher(String name, FakeTransport transport, Policy policy) {
-        var d = new RemoteDispatcher<>(name, 1, policy, transport, scheduler, new RecordingEvents());
+        var d = policy.workers() == RemoteDispatcher.Workers.REPORTED
+                ? RemoteDispatcher.reported(name, 1, policy, transport, scheduler, new RecordingEvents())
+                : RemoteDispatcher.started(name, 1, policy, transport, scheduler, new RecordingEvents());
         d.start();
         return d;
     }
