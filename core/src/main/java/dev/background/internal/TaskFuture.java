@@ -77,7 +77,8 @@ import org.jspecify.annotations.Nullable;
  * workers again after the delay. A cancel or {@code shutdownNow} then finds it NEW and claims it
  * by the usual CAS; one that settled it just before is seen by the re-check of
  * {@code isDone()} after the move to NEW, and a run that a timer started on a task settled in
- * between sees it in {@link #begin} and does not call.
+ * between sees it in {@link #begin} and does not call. A first run has no "in between": its CAS
+ * out of NEW decides as any task's does, so a task that never ran never reports a start.
  * <li><b>Run signal.</b> Listeners hear of each run's start and end ({@code taskStarted},
  * {@code runEnded}), once each, in that order, before the task's end where possible.
  * {@code runSignal} says where the current run's reports stand: IDLE (none open), STARTING (the
@@ -434,7 +435,11 @@ public final class TaskFuture<T extends @Nullable Object> extends CompletableFut
             return false; // settled (cancelled) before it began: never run it
         }
         Rerun r = rerun;
-        if (r != null && isDone()) { // settled while the timer handed it on again
+        // A run after the first (where is set by each begin, never to null) may have been settled
+        // while the timer handed it on again, by a settlement that found the run before's state
+        // rather than NEW. A first run's CAS decided as any task's does: a settlement since came
+        // after it began, so the call runs, its start real and told (see the class comment).
+        if (r != null && previousWhere != null && isDone()) {
             // This run never calls: the timings keep the run before's start and place, which
             // the settlement's end follows (it may have been taken before this start).
             this.startNanos = previousStart;

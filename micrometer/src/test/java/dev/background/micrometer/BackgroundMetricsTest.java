@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import dev.background.BackgroundPool;
 import dev.background.RetryPolicy;
 import dev.background.Task;
+import dev.background.internal.observe.TaskNanos;
 import dev.background.testkit.MixedLoad;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -186,6 +187,65 @@ class BackgroundMetricsTest {
             assertThat(highest.get()).isLessThanOrEqualTo(n);
             assertThat(active(registry)).isZero();
             assertThat(registry.get("executor.queued").gauge().value()).isZero();
+        }
+    }
+
+    /**
+     * Regression guard: a delayed task cancelled as its first run began ended with a start of 0
+     * that was never told to the listeners, and {@code executor.active} went below 0 once for each.
+     * Many threads schedule and cancel; the gauge never reads below 0, and reads 0 once idle.
+     */
+    @Test
+    void delayedTasksCancelledAsTheyBeginLeaveActiveAtZero() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        int threads = 4, perThread = 6_000;
+        try (BackgroundPool pool =
+                        BackgroundPool.builder().name("cancelled").n(2).build();
+                BackgroundMetrics metrics = BackgroundMetrics.of(pool)) {
+            metrics.bindTo(registry);
+            AtomicBoolean done = new AtomicBoolean();
+            AtomicLong lowest = new AtomicLong();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                while (!done.get()) {
+                    lowest.accumulateAndGet((long) active(registry), Math::min);
+                }
+            });
+            Runnable noop = () -> {};
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> cancellers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                boolean interrupt = t % 2 == 0;
+                cancellers.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < perThread; i++) {
+                        Task<?> task = (Task<?>) pool.schedule(noop, 1, TimeUnit.NANOSECONDS);
+                        // The window is nanoseconds wide: cancels come at once, once the task is
+                        // seen begun, or after a spin of up to 20 microseconds.
+                        long until =
+                                System.nanoTime() + ThreadLocalRandom.current().nextLong(20_000);
+                        while ((i % 3 == 1 && TaskNanos.started(task) == 0 && !task.isDone())
+                                || (i % 3 == 2 && System.nanoTime() < until)) {
+                            Thread.onSpinWait();
+                        }
+                        task.cancel(interrupt);
+                    }
+                }));
+            }
+            go.countDown();
+            for (Thread t : cancellers) {
+                t.join();
+            }
+            pool.shutdown();
+            assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+            done.set(true);
+            reader.join();
+
+            assertThat(lowest.get()).isZero();
+            assertThat(active(registry)).isZero();
         }
     }
 
