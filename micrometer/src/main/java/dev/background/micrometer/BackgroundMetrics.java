@@ -78,7 +78,11 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
      * pending(), which counts a task until its callbacks return, long after its end. Tasks in
      * flight when the meters are made are seeded from pending() (their ends are still to be
      * seen), and the gauge is capped by pending() less running, so that a seeded task whose end
-     * was seen before (its callbacks were running) counts only while the pool is busy.
+     * was seen before (its callbacks were running) counts only while the pool is busy. The
+     * listener is added before the seeding, so that no task is missed by both (which would leave
+     * the gauge one low for as long as the pool is busy); a task seen by both, submitted in the
+     * meantime from another thread, makes it err high instead, within the cap, and only while
+     * tasks are in their callbacks. Meters made by a taskSubmitted leave that task out of the seed.
      *
      * Pools with the same name share one PoolMeters (`byTags`), as Micrometer would anyway (it
      * returns the meter already registered under an equal id): its counts are those of all of
@@ -197,8 +201,8 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
             checkNotBound();
             this.registry = registry;
             if (pool != null) {
+                listening = pool.addListener(new Listener()); // first: see the overview
                 meters(pool);
-                listening = pool.addListener(new Listener());
             } else {
                 listening = BackgroundPool.addListenerToAllPools(new Listener());
             }
@@ -247,6 +251,16 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
     }
 
     private PoolMeters meters(BackgroundPool p) {
+        return meters(p, false);
+    }
+
+    /**
+     * The meters of {@code p}, made if need be.
+     *
+     * @param submitting whether this is for the {@code taskSubmitted} of a task of {@code p}, which
+     *     {@code pending()} counts already: meters made now must not count it twice
+     */
+    private PoolMeters meters(BackgroundPool p, boolean submitting) {
         PoolKey key = new PoolKey(p, null);
         PoolMeters m = pools.get(key);
         if (m == null) {
@@ -263,7 +277,7 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
                         byTags.put(t, m);
                     }
                     PoolKey member = new PoolKey(p, collected);
-                    m.submitted.add(p.pending()); // see the overview
+                    m.submitted.add(p.pending() - (submitting ? 1 : 0)); // see the overview
                     m.members.add(member);
                     pools.put(member, m);
                     if (first) {
@@ -315,7 +329,7 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
 
         @Override
         public void taskSubmitted(BackgroundPool p, Task<?> task) {
-            meters(p).submitted.increment();
+            meters(p, true).submitted.increment();
         }
 
         @Override
