@@ -93,7 +93,9 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
      * it weakly, as Micrometer's gauges do), so that every-pool metrics keep no dropped pool
      * alive. A pool collected since is swept the next time a pool's meters are made (the birth of
      * a pool, under `lock`) and at close: it leaves its PoolMeters' members, and the meters are
-     * removed from the registry once no member is left.
+     * removed from the registry once no member is left. A PoolMeters whose meters are removed is
+     * marked `removed` first, and a timer made after that (by a task ending meanwhile) removes
+     * itself once it is in `meters`: either the removal sees it there or it sees the mark.
      */
 
     /** Default of {@link #maxFunctionNames(int)}. */
@@ -350,6 +352,9 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
         /** The pools, weakly, as the gauges hold them: see the overview. */
         final Set<PoolKey> members = ConcurrentHashMap.newKeySet();
 
+        /** Set before the meters are removed from the registry; see the overview. */
+        volatile boolean removed;
+
         final LongAdder submitted = new LongAdder();
         final LongAdder running = new LongAdder();
         final LongAdder completed = new LongAdder();
@@ -404,7 +409,9 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
                     .register(registry));
         }
 
+        /** Marks these meters removed, then removes them from the registry. */
         void remove(MeterRegistry r) {
+            removed = true;
             meters.forEach(r::remove);
         }
 
@@ -522,6 +529,9 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
                     .description(description)
                     .register(r);
             owner.meters.addIfAbsent(t);
+            if (owner.removed) { // the binder closed, or the pools were collected, meanwhile
+                r.remove(t);
+            }
             return t;
         }
     }

@@ -217,6 +217,28 @@ class BackgroundMetricsTest {
         }
     }
 
+    /**
+     * Regression guard: a task ending while the binder closed made its timers after close had
+     * removed the meters, and they stayed in the registry.
+     */
+    @Test
+    void noTimerIsLeftInTheRegistryByATaskEndingWhileTheMetricsClose() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (BackgroundPool pool = BackgroundPool.builder().name("closing").n(1).build()) {
+            BackgroundMetrics metrics = BackgroundMetrics.of(pool);
+            // Closes the binder in the ending thread, as the task's first timer is registered.
+            registry.config().onMeterAdded(m -> {
+                if ("late".equals(m.getId().getTag("function"))) {
+                    metrics.close();
+                }
+            });
+            metrics.bindTo(registry);
+            pool.task(() -> 1).named("late").call().result();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> pool.pending() == 0); // the listener has returned
+            assertThat(registry.getMeters()).as("meters left after close").isEmpty();
+        }
+    }
+
     @Test
     void functionNamesPastTheCapAreTimedAsOther() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
