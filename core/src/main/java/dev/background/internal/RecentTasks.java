@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * What {@code results()} lists, in bounded memory: the most recent {@code capacity} submitted
  * tasks, plus every older task that is still pending.
  *
- * <p>Maintainers' overview. The hot path ({@link #add}) is one {@code getAndIncrement} and one
- * {@code getAndSet} on a ring; nothing at all happens when a task ends. A task pushed out of the
+ * <p>Maintainers' overview. The hot path ({@link #add}) is one {@code getAndIncrement}, a read
+ * and a CAS on a ring; nothing at all happens when a task ends. A task pushed out of the
  * ring while still pending is appended to {@code older} (one CAS), and stays there after it ends
  * until the next compaction, which drops every ended task. Compactions are amortised: the next
  * one is due after {@code max(ring size, 2 x survivors)} more submits, so {@code older} never
@@ -25,7 +25,12 @@ import org.jspecify.annotations.Nullable;
  * One submitting thread compacts at a time (the CAS of {@code compactAt} to MAX_VALUE elects
  * it); the others go on appending, which {@code ConcurrentLinkedQueue}'s weakly consistent
  * iterator tolerates. {@link #snapshot} is weakly consistent too: a task being moved from the
- * ring to {@code older} may be seen in both, hence the de-duplication by submission number.
+ * ring to {@code older} may be seen in both (or twice in {@code older}, after a lost CAS), hence
+ * the de-duplication by submission number. But it misses no pending task added before it
+ * began, which shutdownNow relies on: a pending task enters {@code older} before it leaves the
+ * ring (a CAS of the slot from what was read), and the snapshot reads the ring before it walks
+ * {@code older}, so a task it does not find in the ring was in {@code older} before the walk
+ * began (where the queue's iterator sees it; compaction removes only ended tasks).
  */
 final class RecentTasks {
     private static final VarHandle COMPACT_AT;
@@ -59,10 +64,14 @@ final class RecentTasks {
         }
         long s = next.getAndIncrement();
         task.seq = s;
-        TaskFuture<?> evicted = ring.getAndSet((int) (s & mask), task);
-        if (evicted != null && !evicted.isDone()) {
-            older.add(evicted);
-        }
+        int i = (int) (s & mask);
+        TaskFuture<?> evicted;
+        do { // into older before out of the ring: see the overview
+            evicted = ring.get(i);
+            if (evicted != null && !evicted.isDone()) {
+                older.add(evicted); // again if the CAS fails: a copy is harmless (see snapshot)
+            }
+        } while (!ring.compareAndSet(i, evicted, task));
         if (s >= compactAt) { // also when nothing is added, so ended tasks never linger
             compact(s);
         }
@@ -94,14 +103,14 @@ final class RecentTasks {
             return List.of();
         }
         List<TaskFuture<?>> all = new ArrayList<>(ring.length());
-        for (TaskFuture<?> t : older) {
-            if (!t.isDone()) { // an ended task older than the ring is forgotten
+        for (int i = 0, n = ring.length(); i < n; i++) { // the ring first: see the overview
+            TaskFuture<?> t = ring.get(i);
+            if (t != null) {
                 all.add(t);
             }
         }
-        for (int i = 0, n = ring.length(); i < n; i++) {
-            TaskFuture<?> t = ring.get(i);
-            if (t != null) {
+        for (TaskFuture<?> t : older) {
+            if (!t.isDone()) { // an ended task older than the ring is forgotten
                 all.add(t);
             }
         }

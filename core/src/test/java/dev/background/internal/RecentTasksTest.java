@@ -6,7 +6,12 @@ import dev.background.ExecutorKind;
 import dev.background.Task;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +56,67 @@ class RecentTasksTest {
         assertThat(listed).containsAll(forever).containsAll(inFlight);
         assertThat(listed).doesNotHaveDuplicates();
         assertThat(listed).extracting(t -> ((TaskFuture<?>) t).seq).isSorted();
+    }
+
+    /**
+     * Regression guard: a pending task pushed out of the ring was in neither the ring nor
+     * {@code older} for a moment, so that a snapshot then (shutdownNow's) missed it.
+     */
+    @Test
+    void aSnapshotListsEveryPendingTaskAddedBeforeItWhileOthersAreAdded() throws Exception {
+        RecentTasks recent = new RecentTasks(1);
+        int adders = 4, each = 3_000;
+        List<List<TaskFuture<Integer>>> added = new ArrayList<>();
+        AtomicIntegerArray returned = new AtomicIntegerArray(adders); // adds returned, per adder
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int a = 0; a < adders; a++) {
+            int me = a;
+            List<TaskFuture<Integer>> mine = new ArrayList<>();
+            for (int i = 0; i < each; i++) {
+                mine.add(newTask(i)); // pending for ever
+            }
+            added.add(mine);
+            threads.add(Thread.ofPlatform().start(() -> {
+                awaitUninterruptibly(go);
+                for (TaskFuture<Integer> t : mine) {
+                    recent.add(t);
+                    returned.incrementAndGet(me);
+                }
+            }));
+        }
+        go.countDown();
+        int snapshots = 0;
+        boolean adding = true;
+        while (adding) {
+            adding = threads.stream().anyMatch(Thread::isAlive);
+            int[] before = new int[adders];
+            for (int a = 0; a < adders; a++) {
+                before[a] = returned.get(a);
+            }
+            Set<Task<?>> listed = Collections.newSetFromMap(new IdentityHashMap<>());
+            listed.addAll(recent.snapshot());
+            snapshots++;
+            for (int a = 0; a < adders; a++) {
+                for (int i = 0; i < before[a]; i++) {
+                    if (!listed.contains(added.get(a).get(i))) {
+                        throw new AssertionError("snapshot " + snapshots + " missed task " + i + " of adder " + a);
+                    }
+                }
+            }
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(recent.snapshot()).hasSize(adders * each);
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

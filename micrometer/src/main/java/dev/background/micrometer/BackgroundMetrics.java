@@ -82,7 +82,11 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
      * pending(), which counts a task until its callbacks return, long after its end. Tasks in
      * flight when the meters are made are seeded from pending() (their ends are still to be
      * seen), and the gauge is capped by pending() less running, so that a seeded task whose end
-     * was seen before (its callbacks were running) counts only while the pool is busy.
+     * was seen before (its callbacks were running) counts only while the pool is busy. The
+     * listener is added before the seeding, so that no task is missed by both (which would leave
+     * the gauge one low for as long as the pool is busy); a task seen by both, submitted in the
+     * meantime from another thread, makes it err high instead, within the cap, and only while
+     * tasks are in their callbacks. Meters made by a taskSubmitted leave that task out of the seed.
      *
      * Pools with the same name share one PoolMeters (`byTags`), as Micrometer would anyway (it
      * returns the meter already registered under an equal id): its counts are those of all of
@@ -93,7 +97,9 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
      * it weakly, as Micrometer's gauges do), so that every-pool metrics keep no dropped pool
      * alive. A pool collected since is swept the next time a pool's meters are made (the birth of
      * a pool, under `lock`) and at close: it leaves its PoolMeters' members, and the meters are
-     * removed from the registry once no member is left.
+     * removed from the registry once no member is left. A PoolMeters whose meters are removed is
+     * marked `removed` first, and a timer made after that (by a task ending meanwhile) removes
+     * itself once it is in `meters`: either the removal sees it there or it sees the mark.
      */
 
     /** Default of {@link #maxFunctionNames(int)}. */
@@ -199,8 +205,8 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
             checkNotBound();
             this.registry = registry;
             if (pool != null) {
+                listening = pool.addListener(new Listener()); // first: see the overview
                 meters(pool);
-                listening = pool.addListener(new Listener());
             } else {
                 listening = BackgroundPool.addListenerToAllPools(new Listener());
             }
@@ -256,6 +262,16 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
     }
 
     private PoolMeters meters(BackgroundPool p) {
+        return meters(p, false);
+    }
+
+    /**
+     * The meters of {@code p}, made if need be.
+     *
+     * @param submitting whether this is for the {@code taskSubmitted} of a task of {@code p}, which
+     *     {@code pending()} counts already: meters made now must not count it twice
+     */
+    private PoolMeters meters(BackgroundPool p, boolean submitting) {
         PoolKey key = new PoolKey(p);
         PoolMeters m = pools.get(key);
         if (m == null) {
@@ -272,7 +288,7 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
                         byTags.put(t, m);
                     }
                     PoolKey member = new PoolKey(p);
-                    m.submitted.add(p.pending()); // see the overview
+                    m.submitted.add(p.pending() - (submitting ? 1 : 0)); // see the overview
                     m.members.add(member);
                     pools.put(member, m);
                     if (first) {
@@ -324,7 +340,7 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
 
         @Override
         public void taskSubmitted(BackgroundPool p, Task<?> task) {
-            meters(p).submitted.increment();
+            meters(p, true).submitted.increment();
         }
 
         @Override
@@ -349,6 +365,9 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
 
         /** The pools, weakly, as the gauges hold them: see the overview. */
         final Set<PoolKey> members = ConcurrentHashMap.newKeySet();
+
+        /** Set before the meters are removed from the registry; see the overview. */
+        volatile boolean removed;
 
         final LongAdder submitted = new LongAdder();
         /** Runs started less runs ended; see the overview. */
@@ -406,7 +425,9 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
                     .register(registry));
         }
 
+        /** Marks these meters removed, then removes them from the registry. */
         void remove(MeterRegistry r) {
+            removed = true;
             meters.forEach(r::remove);
         }
 
@@ -520,6 +541,9 @@ public final class BackgroundMetrics implements MeterBinder, AutoCloseable {
                     .description(description)
                     .register(r);
             owner.meters.addIfAbsent(t);
+            if (owner.removed) { // the binder closed, or the pools were collected, meanwhile
+                r.remove(t);
+            }
             return t;
         }
     }

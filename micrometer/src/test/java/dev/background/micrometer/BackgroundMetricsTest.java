@@ -19,6 +19,9 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
@@ -284,6 +287,123 @@ class BackgroundMetricsTest {
             } finally {
                 release.countDown(); // else closing the pool waits for the callbacks
             }
+        }
+    }
+
+    /**
+     * Regression guard: binding one pool seeded the queued count from pending() before it added
+     * its listener, so a task submitted in between was counted by neither, for good.
+     */
+    @Test
+    void queuedCountsATaskSubmittedWhileThePoolsMetersAreRegistered() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (BackgroundPool pool = BackgroundPool.builder().name("binding").n(1).build();
+                BackgroundMetrics metrics = BackgroundMetrics.of(pool)) {
+            List<ScheduledFuture<?>> submitted = new ArrayList<>();
+            registry.config().onMeterAdded(m -> {
+                if (m.getId().getName().equals("executor.queued")) {
+                    submitted.add(pool.schedule(() -> {}, 1, TimeUnit.HOURS));
+                }
+            });
+            metrics.bindTo(registry);
+            try {
+                assertThat(submitted).hasSize(1);
+                assertThat(registry.get("executor.queued").gauge().value()).isEqualTo(1);
+            } finally {
+                submitted.forEach(f -> f.cancel(false)); // else closing the pool waits an hour
+            }
+            await().atMost(30, TimeUnit.SECONDS).until(() -> pool.pending() == 0);
+            assertThat(registry.get("executor.queued").gauge().value()).isZero();
+        }
+    }
+
+    /**
+     * Regression guard: meters made by a task's submit (every-pool metrics, before the pool's
+     * OPENED event) were seeded with pending(), which counts that task already, and then counted
+     * it again; it showed while another task was in its callbacks.
+     */
+    @Test
+    void everyPoolMetricsCountOnceATaskWhoseSubmitMadeItsPoolsMeters() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (BackgroundPool one = BackgroundPool.builder().name("seeded-1").n(1).build();
+                BackgroundPool two =
+                        BackgroundPool.builder().name("seeded-2").n(1).build();
+                BackgroundMetrics metrics = BackgroundMetrics.ofAllPools()) {
+            List<BackgroundPool> pools = List.of(one, two);
+            Map<String, ScheduledFuture<?>> delayed = new ConcurrentHashMap<>();
+            Set<String> chosen = ConcurrentHashMap.newKeySet();
+            // The OPENED events of existing pools come one by one: the meters of the first pool
+            // made submit a task to each pool whose meters are still to be made.
+            registry.config().onMeterAdded(m -> {
+                for (BackgroundPool p : pools) {
+                    if (registry.find("executor.completed")
+                                            .tag("name", p.name())
+                                            .meter()
+                                    == null
+                            && chosen.add(p.name())) { // before the submit, which may call this again
+                        delayed.put(p.name(), p.schedule(() -> {}, 1, TimeUnit.HOURS));
+                    }
+                }
+            });
+            metrics.bindTo(registry);
+            try {
+                assertThat(delayed).as("a pool whose meters a submit made").isNotEmpty();
+                assertThat(delayed.keySet()).isEqualTo(chosen);
+                queuedIsTheDelayedTaskWhileAnotherIsInItsCallback(registry, pools, delayed);
+            } finally {
+                pools.forEach(BackgroundPool::shutdownNow); // the delayed tasks
+            }
+        }
+    }
+
+    private static void queuedIsTheDelayedTaskWhileAnotherIsInItsCallback(
+            SimpleMeterRegistry registry, List<BackgroundPool> pools, Map<String, ScheduledFuture<?>> delayed)
+            throws InterruptedException {
+        for (BackgroundPool p : pools) {
+            CountDownLatch inCallback = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            p.callback(t -> {
+                inCallback.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            p.run(() -> {});
+            try {
+                inCallback.await(); // the task has ended, but pending() counts it until its callback returns
+                assertThat(registry.get("executor.queued")
+                                .tag("name", p.name())
+                                .gauge()
+                                .value())
+                        .as("queued in %s", p.name())
+                        .isEqualTo(delayed.containsKey(p.name()) ? 1 : 0);
+            } finally {
+                release.countDown();
+            }
+        }
+    }
+
+    /**
+     * Regression guard: a task ending while the binder closed made its timers after close had
+     * removed the meters, and they stayed in the registry.
+     */
+    @Test
+    void noTimerIsLeftInTheRegistryByATaskEndingWhileTheMetricsClose() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (BackgroundPool pool = BackgroundPool.builder().name("closing").n(1).build()) {
+            BackgroundMetrics metrics = BackgroundMetrics.of(pool);
+            // Closes the binder in the ending thread, as the task's first timer is registered.
+            registry.config().onMeterAdded(m -> {
+                if ("late".equals(m.getId().getTag("function"))) {
+                    metrics.close();
+                }
+            });
+            metrics.bindTo(registry);
+            pool.task(() -> 1).named("late").call().result();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> pool.pending() == 0); // the listener has returned
+            assertThat(registry.getMeters()).as("meters left after close").isEmpty();
         }
     }
 

@@ -154,7 +154,8 @@ public final class BackgroundAutoConfiguration {
 
         @Bean
         static ConcurrentTaskScheduler taskScheduler(BackgroundPools pools, ObjectProvider<TaskDecorator> decorators) {
-            ConcurrentTaskScheduler scheduler = new ConcurrentTaskScheduler(pools.defaultPool());
+            PoolTaskScheduler scheduler = new PoolTaskScheduler(pools.defaultPool());
+            pools.beforeStop(scheduler::cancelPending); // see PoolTaskScheduler
             TaskDecorator decorator = decorator(decorators);
             if (decorator != null) {
                 scheduler.setTaskDecorator(decorator);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
@@ -48,6 +49,8 @@ public final class BackgroundPools implements SmartLifecycle, DisposableBean {
     private final @Nullable WorkerApplication workerApplication;
     private final PresentWorkers present;
     private volatile boolean running;
+    /** Run first at stop, in the lifecycle thread; see {@link #beforeStop}. */
+    private final List<Runnable> beforeStop = new CopyOnWriteArrayList<>();
 
     BackgroundPools(
             Map<String, BackgroundPool> pools, @Nullable WorkerApplication workerApplication, PresentWorkers present) {
@@ -104,6 +107,11 @@ public final class BackgroundPools implements SmartLifecycle, DisposableBean {
         return pools;
     }
 
+    /** Runs {@code action} at stop, before the pools shut down (the scheduler's pending firings are cancelled so). */
+    void beforeStop(Runnable action) {
+        beforeStop.add(Objects.requireNonNull(action, "action"));
+    }
+
     @Override
     public void start() {
         running = true;
@@ -113,6 +121,7 @@ public final class BackgroundPools implements SmartLifecycle, DisposableBean {
     @Override
     public void stop() {
         running = false;
+        beforeStop.forEach(Runnable::run);
         pools.values().forEach(BackgroundPool::shutdown);
         awaitAll(Long.MAX_VALUE);
     }
@@ -125,6 +134,7 @@ public final class BackgroundPools implements SmartLifecycle, DisposableBean {
     @Override
     public void stop(Runnable callback) {
         running = false;
+        beforeStop.forEach(Runnable::run);
         pools.values().forEach(BackgroundPool::shutdown);
         Thread.ofPlatform().name("background-drain").daemon().start(() -> {
             awaitAll(Long.MAX_VALUE);

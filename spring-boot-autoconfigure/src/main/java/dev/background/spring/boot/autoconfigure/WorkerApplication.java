@@ -1,10 +1,14 @@
 package dev.background.spring.boot.autoconfigure;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +61,11 @@ record WorkerApplication(List<String> sources, List<String> profiles, List<Strin
     static final String SOURCES_PROPERTY = "background.spring.sources";
 
     static final String PROFILES_PROPERTY = "background.spring.profiles";
-    static final String ARGS_PROPERTY = "background.spring.args";
+    /**
+     * Names a file, readable by its owner only, that holds the arguments: not the arguments
+     * themselves, since a command line is readable by every local user (ps).
+     */
+    static final String ARGS_FILE_PROPERTY = "background.spring.args-file";
 
     WorkerApplication {
         sources = List.copyOf(sources);
@@ -104,31 +112,66 @@ record WorkerApplication(List<String> sources, List<String> profiles, List<Strin
         return environment.getProperty(WORKER_PROPERTY, Boolean.class, false);
     }
 
-    /** {@return the system properties that make a worker JVM start this application before it is ready} */
+    /**
+     * The system properties that make a worker JVM start this application before it is ready.
+     * The arguments, if any, go to a new file readable by this user only, deleted when this JVM
+     * exits (see {@link #ARGS_FILE_PROPERTY}).
+     *
+     * @return the properties
+     * @throws IllegalStateException if the file of the arguments cannot be written
+     */
     Map<String, String> systemProperties() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(SOURCES_PROPERTY, String.join(",", sources));
         p.put(PROFILES_PROPERTY, String.join(",", profiles));
-        // Arguments may hold anything, commas and spaces included: one Base64 value of NUL-separated strings.
-        p.put(
-                ARGS_PROPERTY,
-                Base64.getEncoder().encodeToString(String.join("\0", args).getBytes(StandardCharsets.UTF_8)));
+        if (!args.isEmpty()) {
+            p.put(ARGS_FILE_PROPERTY, writeArgs(args).toString());
+        }
         return p;
     }
 
-    /** {@return the application named by this JVM's system properties, or null if they name none} */
+    /** Arguments may hold anything, commas and spaces included: NUL-separated strings, in UTF-8. */
+    private static Path writeArgs(List<String> args) {
+        try {
+            Path file = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                    ? Files.createTempFile(
+                            "background-spring-args",
+                            "",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                    : Files.createTempFile("background-spring-args", "");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, String.join("\0", args), StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "cannot write the application's arguments to a file for its worker processes: " + e, e);
+        }
+    }
+
+    /**
+     * The application named by this JVM's system properties.
+     *
+     * @return the application, or null if they name none
+     * @throws IllegalStateException if the file of its arguments cannot be read
+     */
     static @Nullable WorkerApplication fromSystemProperties() {
         String sources = System.getProperty(SOURCES_PROPERTY);
         if (sources == null || sources.isBlank()) {
             return null;
         }
         String profiles = System.getProperty(PROFILES_PROPERTY, "");
-        String args =
-                new String(Base64.getDecoder().decode(System.getProperty(ARGS_PROPERTY, "")), StandardCharsets.UTF_8);
+        String argsFile = System.getProperty(ARGS_FILE_PROPERTY);
+        List<String> args;
+        try {
+            args = argsFile == null
+                    ? List.of()
+                    : List.of(Files.readString(Path.of(argsFile), StandardCharsets.UTF_8)
+                            .split("\0", -1));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the application's arguments from " + argsFile + ": " + e, e);
+        }
         return new WorkerApplication(
-                List.of(sources.split(",")),
-                profiles.isEmpty() ? List.of() : List.of(profiles.split(",")),
-                args.isEmpty() ? List.of() : List.of(args.split("\0", -1)));
+                List.of(sources.split(",")), profiles.isEmpty() ? List.of() : List.of(profiles.split(",")), args);
     }
 
     /**

@@ -227,6 +227,25 @@ class BackgroundAutoConfigurationTest {
         });
     }
 
+    /**
+     * Regression guard: the next firing of a cron method waited in the default pool as a delayed
+     * task, which its shutdown keeps, so the pools' stop waited for it (up to Spring's 30 s).
+     */
+    @Test
+    void aCronMethodDoesNotDelayThePoolsStop() {
+        runner.withUserConfiguration(CronApp.class).run(context -> {
+            BackgroundPools pools = context.getBean(BackgroundPools.class);
+            assertThat(pools.defaultPool().pending())
+                    .as("the cron's next firing")
+                    .isEqualTo(1);
+            CountDownLatch stopped = new CountDownLatch(1);
+            pools.stop(stopped::countDown);
+            assertThat(stopped.await(10, TimeUnit.SECONDS))
+                    .as("stopped within 10 s")
+                    .isTrue();
+        });
+    }
+
     @Test
     void theSchedulerBacksOffWhenTheApplicationHasOne() {
         runner.withUserConfiguration(ScheduledApp.class, OwnScheduler.class).run(context -> {
@@ -313,6 +332,13 @@ class BackgroundAutoConfigurationTest {
             thread.compareAndSet(null, Thread.currentThread().getName());
             ran.countDown();
         }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableScheduling
+    static class CronApp {
+        @Scheduled(cron = "0 0 0 * * *")
+        void atMidnight() {}
     }
 
     static class Service {
