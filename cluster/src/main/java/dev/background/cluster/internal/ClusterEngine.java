@@ -113,7 +113,7 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
     /** The client's Hazelcast instance name, which prefixes its threads' names. */
     private final String instanceName;
     /** clustersafe: seals tasks and opens results when the kind has a secret; null without. */
-    private final @Nullable Sealer sealer;
+    private final @Nullable Sealers sealers;
     /** Runs completions on virtual threads, at most as many as the pool runs tasks at once. */
     private final CompletionRunner completer =
             new CompletionRunner("background-cluster-completion", () -> this.n * Math.max(1, this.members));
@@ -169,7 +169,7 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
         this.poolName = poolName;
         this.instanceName = "background-" + poolName + "-" + CLIENTS.incrementAndGet();
         ClusterSecret secret = settings.secret();
-        this.sealer = secret == null ? null : new Sealer(settings.clusterName(), secret);
+        this.sealers = secret == null ? null : new Sealers(settings.clusterName(), secret);
         this.n = n;
         this.dispatcher = RemoteDispatcher.reported(
                 poolName,
@@ -361,7 +361,7 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
         Job job = call.job();
         Payload p = call.payload();
         // clustersafe: sealed at each send, so that a task sent again goes with a fresh nonce.
-        Sealer sealing = sealer;
+        Sealer sealing = sealers == null ? null : sealers.forMember(member.getUuid());
         byte[] taskNonce;
         MemberInvocation f;
         try {
@@ -423,7 +423,7 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
             Member member, Send<Payload> send, byte @Nullable [] taskNonce, Outcome outcome, Throwable error) {
         // clustersafe: a sealed answer is opened before anything in it is read; one that does not
         // open makes its member faulty, and the member's tasks, this one included, go elsewhere.
-        Sealer sealing = sealer;
+        Sealer sealing = sealers == null ? null : sealers.forMember(member.getUuid());
         if (error == null && sealing != null) {
             try {
                 outcome = outcome.open(sealing, Objects.requireNonNull(taskNonce, "sealed"));
