@@ -2,18 +2,12 @@ package dev.background;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.background.internal.observe.TaskNanos;
+import dev.background.testkit.CancelledAsTheyBegin;
 import dev.background.testkit.SerializingKind;
-import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,7 +37,7 @@ class CancelledAsItsFirstRunBeginsTest {
             throws Exception {
         int threads = 4, perThread = 6_000;
         Set<Task<?>> told = ConcurrentHashMap.newKeySet();
-        List<Task<?>> tasks = new CopyOnWriteArrayList<>();
+        List<Task<?>> tasks;
         try (BackgroundPool pool = b.get().name("cancelled-as-it-begins").n(2).build()) {
             pool.addListener(new PoolListener() {
                 @Override
@@ -51,41 +45,7 @@ class CancelledAsItsFirstRunBeginsTest {
                     told.add(task);
                 }
             });
-            Runnable noop = (Runnable & Serializable) () -> {};
-            CountDownLatch go = new CountDownLatch(1);
-            List<Thread> cancellers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                boolean interrupt = t % 2 == 0;
-                cancellers.add(Thread.ofPlatform().start(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    List<Task<?>> mine = new ArrayList<>(perThread);
-                    for (int i = 0; i < perThread; i++) {
-                        Task<?> task = (Task<?>) pool.schedule(noop, 1, TimeUnit.NANOSECONDS);
-                        // The window between the run state's move to begun and the runner's next
-                        // look at the task is nanoseconds wide: cancels come at once, once the
-                        // task is seen begun, or after a spin of up to 20 microseconds.
-                        long until =
-                                System.nanoTime() + ThreadLocalRandom.current().nextLong(20_000);
-                        while ((i % 3 == 1 && TaskNanos.started(task) == 0 && !task.isDone())
-                                || (i % 3 == 2 && System.nanoTime() < until)) {
-                            Thread.onSpinWait();
-                        }
-                        task.cancel(interrupt);
-                        mine.add(task);
-                    }
-                    tasks.addAll(mine);
-                }));
-            }
-            go.countDown();
-            for (Thread t : cancellers) {
-                t.join();
-            }
-            pool.shutdown();
-            assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+            tasks = CancelledAsTheyBegin.scheduleCancelAndDrain(pool, threads, perThread);
         }
         assertThat(tasks).hasSize(threads * perThread);
         assertThat(tasks).allSatisfy(task -> {

@@ -3,15 +3,10 @@ package dev.background.dashboard.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.background.BackgroundPool;
-import dev.background.Task;
-import dev.background.internal.observe.TaskNanos;
-import java.util.ArrayList;
+import dev.background.testkit.CancelledAsTheyBegin;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -67,37 +62,7 @@ class WatcherCancelledAsItBeginsTest {
                 .n(2)
                 .listener(new Watcher(events, opened -> {}))
                 .build()) {
-            Runnable noop = () -> {};
-            CountDownLatch go = new CountDownLatch(1);
-            List<Thread> cancellers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                boolean interrupt = t % 2 == 0;
-                cancellers.add(Thread.ofPlatform().start(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    for (int i = 0; i < perThread; i++) {
-                        Task<?> task = (Task<?>) pool.schedule(noop, 1, TimeUnit.NANOSECONDS);
-                        // The window is nanoseconds wide: cancels come at once, once the task is
-                        // seen begun, or after a spin of up to 20 microseconds.
-                        long until =
-                                System.nanoTime() + ThreadLocalRandom.current().nextLong(20_000);
-                        while ((i % 3 == 1 && TaskNanos.started(task) == 0 && !task.isDone())
-                                || (i % 3 == 2 && System.nanoTime() < until)) {
-                            Thread.onSpinWait();
-                        }
-                        task.cancel(interrupt);
-                    }
-                }));
-            }
-            go.countDown();
-            for (Thread t : cancellers) {
-                t.join();
-            }
-            pool.shutdown();
-            assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+            CancelledAsTheyBegin.scheduleCancelAndDrain(pool, threads, perThread);
         }
         assertThat(broken).isEmpty();
         assertThat(placed.get())
