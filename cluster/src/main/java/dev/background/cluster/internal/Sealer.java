@@ -118,9 +118,7 @@ public final class Sealer {
 
     /** Seals a task with the current key. */
     byte[] sealTask(byte[] plain) {
-        byte[] message = new byte[OVERHEAD + plain.length];
-        System.arraycopy(plain, 0, message, HEADER, plain.length);
-        return sealTaskInPlace(message);
+        return sealTaskInPlace(withRoom(plain));
     }
 
     /**
@@ -170,6 +168,13 @@ public final class Sealer {
     /** The nonce of a sealed message. */
     static byte[] nonce(byte[] sealed) {
         return Arrays.copyOfRange(sealed, NONCE_AT, NONCE_AT + NONCE);
+    }
+
+    /** {@code plain} at {@link #HEADER} in a message with room for the header and the tag. */
+    private static byte[] withRoom(byte[] plain) {
+        byte[] message = new byte[OVERHEAD + plain.length];
+        System.arraycopy(plain, 0, message, HEADER, plain.length);
+        return message;
     }
 
     /** Seals {@code message}'s plain bytes (from {@link #HEADER}, with room for the tag) in place. */
