@@ -581,6 +581,7 @@ public final class ClusterWorker implements AutoCloseable {
                 join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(members));
             }
             c.getExecutorConfig(Wire.EXECUTOR).setPoolSize(n).setStatisticsEnabled(false);
+            c.getExecutorConfig(Wire.CONTROL).setPoolSize(1).setStatisticsEnabled(false);
             c.getMemberAttributeConfig().setAttribute(Wire.WORKER_ATTRIBUTE, String.valueOf(n));
             Wire.register(c.getSerializationConfig());
             JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig();

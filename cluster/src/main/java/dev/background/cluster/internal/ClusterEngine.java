@@ -47,8 +47,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
@@ -114,6 +116,8 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
     private final String instanceName;
     /** clustersafe: seals tasks and opens results when the kind has a secret; null without. */
     private final @Nullable Sealers sealers;
+    /** How many {@link RemoteBatch}es were sent. */
+    private final AtomicLong batchesSent = new AtomicLong();
     /** Runs completions on virtual threads, at most as many as the pool runs tasks at once. */
     private final CompletionRunner completer =
             new CompletionRunner("background-cluster-completion", () -> this.n * Math.max(1, this.members));
@@ -153,9 +157,9 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
         final byte[] bytes;
         /** The submitter's context, encoded once at submit; null if the pool propagates none. */
         final @Nullable CarriedContext context;
-        /** The latest send's invocation, to interrupt; null before the first send. */
-        volatile @Nullable MemberInvocation future;
-        /** Set by an interrupt; a send that sets {@link #future} afterwards checks it. */
+        /** The latest send, to interrupt; null before the first send. */
+        volatile @Nullable Sent sent;
+        /** Set by an interrupt; a send that sets {@link #sent} afterwards checks it. */
         volatile boolean interrupted;
 
         Payload(byte[] bytes, @Nullable CarriedContext context) {
@@ -163,6 +167,12 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
             this.context = context;
         }
     }
+
+    /**
+     * A call's send: its invocation and, if it went in a {@link RemoteBatch}, the batch's id and
+     * the call's place in it (else null and -1).
+     */
+    record Sent(MemberInvocation invocation, @Nullable UUID batch, int index) {}
 
     private ClusterEngine(Settings settings, String poolName, int n, EngineEvents events) {
         this.settings = settings;
@@ -219,6 +229,7 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
             // Creating the proxy registers the executor with the cluster, so it needs the
             // connection; sends then go through MemberInvocation.
             client.getExecutorService(Wire.EXECUTOR);
+            client.getExecutorService(Wire.CONTROL);
         } catch (RuntimeException | Error e) {
             engine.ticker.shutdownNow();
             client.shutdown();
@@ -344,16 +355,106 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
 
     // ---------------------------------------------------------------- the transport
 
+    /**
+     * Sends each call on its own, except short calls sent together: those go in a few
+     * {@link RemoteBatch}es, each run in a row on one of the member's threads, so that a flood of
+     * short calls costs one message (and, sealed, one seal and one open each way) per batch. A
+     * batch holds at most {@link RemoteDispatcher#callsInRow} calls, so its first answer waits no
+     * more than about a round trip for its last; there are at least as many batches as the pool's
+     * n, as far as the calls go, so that the member's threads all work.
+     */
     @Override
     public void send(Member member, List<Send<Payload>> sends) {
+        List<Send<Payload>> inRow = new ArrayList<>(sends.size());
         for (Send<Payload> s : sends) {
             Call<Payload> call = Objects.requireNonNull(s.call(), "RUN and INTERRUPT carry their call");
             switch (s.op()) {
-                case RUN -> send(member, s);
+                case RUN -> {
+                    if (call.job().timeLimitNanos() > 0) {
+                        send(member, s); // its time limit counts from its own start
+                    } else {
+                        inRow.add(s);
+                    }
+                }
                 case INTERRUPT -> interrupt(call.payload());
                 default -> throw new IllegalStateException("members are never sent " + s.op());
             }
         }
+        int from = 0;
+        for (int size : rows(inRow.size(), inRow.size() < 2 ? 1 : dispatcher.callsInRow(), n)) {
+            if (size == 1) {
+                send(member, inRow.get(from));
+            } else {
+                sendInRow(member, inRow.subList(from, from + size));
+            }
+            from += size;
+        }
+    }
+
+    /**
+     * How {@code calls} sent together to a member are grouped into calls run in a row: sizes as
+     * even as may be, each at most {@code most}, and at least {@code n} groups as far as the
+     * calls go, so that the member's threads all work. All 1 if {@code most} is.
+     */
+    static int[] rows(int calls, int most, int n) {
+        int groups = most < 2 ? calls : Math.max(ceilDiv(calls, most), Math.min(calls, n));
+        int[] sizes = new int[groups];
+        for (int g = 0, left = calls; g < groups; g++) {
+            sizes[g] = ceilDiv(left, groups - g);
+            left -= sizes[g];
+        }
+        return sizes;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    /** Sends calls to be run in a row, as one {@link RemoteBatch}. */
+    private void sendInRow(Member member, List<Send<Payload>> sends) {
+        Sealer sealing = sealers == null ? null : sealers.forMember(member.getUuid());
+        List<RemoteBatch.Entry> entries = new ArrayList<>(sends.size());
+        for (Send<Payload> s : sends) {
+            Call<Payload> call = Objects.requireNonNull(s.call(), "a RUN carries its call");
+            entries.add(new RemoteBatch.Entry(call.job().name(), call.payload().bytes, call.payload().context));
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        UUID id = new UUID(random.nextLong(), random.nextLong());
+        byte[] nonce;
+        MemberInvocation f;
+        try {
+            RemoteBatch batch = RemoteBatch.of(sealing, id, entries);
+            nonce = batch.sealedNonce();
+            f = sender.send(batch, member);
+        } catch (RuntimeException e) {
+            sends.forEach(s -> notSent(member, s, e));
+            return;
+        }
+        batchesSent.incrementAndGet();
+        for (int i = 0; i < sends.size(); i++) {
+            Payload p = Objects.requireNonNull(sends.get(i).call()).payload();
+            p.sent = new Sent(f, id, i);
+            if (p.interrupted) {
+                cancel(p.sent);
+            }
+        }
+        List<Send<Payload>> batch = List.copyOf(sends);
+        f.whenDone((o, e) -> completedInRow(member, batch, nonce, o, e), completer);
+    }
+
+    /** A send that could not go out: the member's loss, or the call's failure. */
+    private void notSent(Member member, Send<Payload> s, RuntimeException e) {
+        Job job = Objects.requireNonNull(s.call(), "a RUN carries its call").job();
+        if (memberLoss(e)) {
+            dispatcher.onLost(member, s);
+        } else {
+            dispatcher.release(member, s, () -> job.fail(SubmitSite.appendTo(e, job, null)));
+        }
+    }
+
+    /** How many {@link RemoteBatch}es this engine sent; for tests and descriptions. */
+    long batchesSent() {
+        return batchesSent.get();
     }
 
     private void send(Member member, Send<Payload> s) {
@@ -373,16 +474,13 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
             taskNonce = remote.sealedNonce(); // all the answer needs: not the whole task, held till then
             f = sender.send(remote, member);
         } catch (RuntimeException e) {
-            if (memberLoss(e)) {
-                dispatcher.onLost(member, s);
-            } else {
-                dispatcher.release(member, s, () -> job.fail(SubmitSite.appendTo(e, job, null)));
-            }
+            notSent(member, s, e);
             return;
         }
-        p.future = f;
+        Sent sent = new Sent(f, null, -1);
+        p.sent = sent;
         if (p.interrupted) {
-            cancel(f);
+            cancel(sent);
         }
         f.whenDone((o, e) -> completed(member, s, taskNonce, o, e), completer);
     }
@@ -432,13 +530,39 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
                 return;
             }
         }
+        answered(member, send, outcome, error);
+    }
+
+    /** The answer to calls run in a row: each call's, opened once for all of them. */
+    private void completedInRow(
+            Member member, List<Send<Payload>> sends, byte @Nullable [] nonce, Outcome outcome, Throwable error) {
+        if (error != null) {
+            sends.forEach(s -> answered(member, s, null, error));
+            return;
+        }
+        List<Outcome> outcomes;
+        try {
+            outcomes = outcome.outcomesOfCalls(
+                    sealers == null ? null : sealers.forMember(member.getUuid()), nonce, sends.size());
+        } catch (SealException e) {
+            faulty(member, e);
+            return;
+        }
+        for (int i = 0; i < sends.size(); i++) {
+            answered(member, sends.get(i), outcomes.get(i), null);
+        }
+    }
+
+    /** One call's answer, opened, or what went wrong with its send. */
+    private void answered(Member member, Send<Payload> send, @Nullable Outcome outcome, @Nullable Throwable error) {
         Job job = Objects.requireNonNull(send.call(), "a RUN carries its call").job();
-        if (error == null && outcome.declined()) {
+        if (error == null
+                && Objects.requireNonNull(outcome, "an answer without an error").declined()) {
             dispatcher.onDeclined(member, send);
             return;
         }
         if (error == null) {
-            Outcome opened = outcome;
+            Outcome opened = Objects.requireNonNull(outcome);
             // Settled by the first answer only, after the next tasks go out, before termination.
             dispatcher.onOutcome(member, send, opened.nanos(), () -> settle(job, member, opened));
             return;
@@ -492,9 +616,9 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
      */
     private void interrupt(Payload p) {
         p.interrupted = true;
-        MemberInvocation f = p.future;
-        if (f != null) {
-            cancel(f);
+        Sent sent = p.sent;
+        if (sent != null) {
+            cancel(sent);
         }
     }
 
@@ -504,11 +628,13 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
      * not know the task yet) and the task would then run uninterrupted, so a refused cancel is
      * asked again, with a growing pause, until the call has ended one way or the other.
      */
-    private void cancel(MemberInvocation f) {
+    private void cancel(Sent sent) {
+        MemberInvocation f = sent.invocation();
+        UUID batch = sent.batch();
         canceller.execute(() -> {
             for (int attempt = 0; !f.isDone(); attempt++) {
                 try {
-                    if (f.cancel()) {
+                    if (batch == null ? f.cancel() : f.cancel(batch, sent.index())) {
                         return;
                     }
                 } catch (RuntimeException gone) {

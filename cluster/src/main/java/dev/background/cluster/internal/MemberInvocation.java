@@ -14,10 +14,12 @@ import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.internal.serialization.impl.HeapData;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -87,11 +89,12 @@ final class MemberInvocation {
         }
 
         /**
-         * Sends {@code call} to {@code member}. Never blocks on the network.
+         * Sends {@code call} ({@link RemoteCall} or {@link RemoteBatch}) to {@code member}. Never
+         * blocks on the network.
          *
          * @throws RuntimeException what Hazelcast throws when it cannot send (the client is not active)
          */
-        MemberInvocation send(RemoteCall call, Member member) {
+        MemberInvocation send(Callable<Outcome> call, Member member) {
             // Only needs to be unique among this client's calls on the member (it names the call to
             // cancel); UUID.randomUUID() would take SecureRandom's lock on every send.
             ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -150,12 +153,38 @@ final class MemberInvocation {
      *     interrupted (its interrupt status is then set)
      */
     boolean cancel() {
-        ClientMessage request = ExecutorServiceCancelOnMemberCodec.encodeRequest(id, member, true);
+        return cancel(
+                ExecutorServiceCancelOnMemberCodec.encodeRequest(id, member, true),
+                Wire.EXECUTOR,
+                ExecutorServiceCancelOnMemberCodec::decodeResponse);
+    }
+
+    /**
+     * Asks the member to interrupt call {@code index} of the {@link RemoteBatch} this sent, and
+     * waits for its reply; sent to its control executor, whose thread tasks never hold.
+     *
+     * @return true if the member runs the batch (so the call is interrupted, will never begin,
+     *     or has ended); false if it has not begun the batch or has ended it
+     * @throws RuntimeException as {@link #cancel()}
+     */
+    boolean cancel(UUID batch, int index) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        ClientMessage request = ExecutorServiceSubmitToMemberCodec.encodeRequest(
+                Wire.CONTROL,
+                new UUID(random.nextLong(), random.nextLong()),
+                client.codec.ss.toData(new BatchCancel(batch, index)),
+                member);
+        return cancel(request, Wire.CONTROL, r -> {
+            Object found = client.codec.ss.toObject(ExecutorServiceSubmitToMemberCodec.decodeResponse(r));
+            return Boolean.TRUE.equals(found);
+        });
+    }
+
+    private boolean cancel(ClientMessage request, String executor, Predicate<ClientMessage> found) {
         try {
-            return ExecutorServiceCancelOnMemberCodec.decodeResponse(
-                    new ClientInvocation(client.impl, request, Wire.EXECUTOR, member)
-                            .invoke()
-                            .get());
+            return found.test(new ClientInvocation(client.impl, request, executor, member)
+                    .invoke()
+                    .get());
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not cancel on member " + member, e.getCause());
         } catch (InterruptedException e) {

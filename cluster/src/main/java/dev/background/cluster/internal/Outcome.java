@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +32,8 @@ public final class Outcome implements IdentifiedDataSerializable {
     private boolean declined;
     /** Why the member refused the task, in plain words; only on an unsealed refusal. */
     private @Nullable String refusal;
+    /** The outcomes of calls run in a row, unsealed ({@link #pack}); when set, the fields above are empty. */
+    private byte @Nullable [] calls;
 
     Outcome() {}
 
@@ -71,6 +76,75 @@ public final class Outcome implements IdentifiedDataSerializable {
                     "it is not sealed" + (refusal == null ? "" : " (the member refused the task: " + refusal + ")"));
         }
         return fromPlain(sealer.openResult(sealed, taskNonce));
+    }
+
+    /** The unsealed answer to calls run in a row ({@link RemoteBatch}): their outcomes, in order. */
+    static Outcome ofCalls(List<Outcome> outcomes) {
+        Outcome o = new Outcome();
+        o.calls = pack(outcomes);
+        return o;
+    }
+
+    /** Outcomes as one message's plain bytes: their count, then each one's {@link #toPlain} with its length. */
+    static byte[] pack(List<Outcome> outcomes) {
+        List<byte[]> plains = new ArrayList<>(outcomes.size());
+        int size = 4;
+        for (Outcome o : outcomes) {
+            byte[] p = o.toPlain();
+            plains.add(p);
+            size += 4 + p.length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).putInt(plains.size());
+        for (byte[] p : plains) {
+            b.putInt(p.length).put(p);
+        }
+        return b.array();
+    }
+
+    /**
+     * The outcomes of the {@code count} calls run in a row that this answers, in order: opened
+     * with {@code sealer} and checked to answer the calls sealed with the nonce
+     * {@code callsNonce} if the pool has a secret. An answer that is a single failure (the member
+     * refused the calls, unsealed) is each call's.
+     *
+     * @throws SealException if the pool has a secret and this answer is not sealed or does not
+     *     open, or if it does not hold {@code count} outcomes
+     */
+    List<Outcome> outcomesOfCalls(@Nullable Sealer sealer, byte @Nullable [] callsNonce, int count)
+            throws SealException {
+        byte[] packed;
+        if (sealer != null) {
+            if (sealed == null) {
+                throw new SealException("it is not sealed"
+                        + (refusal == null ? "" : " (the member refused the calls: " + refusal + ")"));
+            }
+            packed = sealer.openResults(sealed, Objects.requireNonNull(callsNonce, "the calls' nonce"));
+        } else if (calls == null) {
+            return Collections.nCopies(count, this);
+        } else {
+            packed = calls;
+        }
+        try {
+            ByteBuffer b = ByteBuffer.wrap(packed);
+            int n = b.getInt();
+            if (n != count) {
+                throw new SealException("it holds " + n + " outcomes for " + count + " calls");
+            }
+            List<Outcome> outcomes = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                byte[] plain = get(b);
+                if (plain == null) {
+                    throw new SealException("it holds no outcome for call " + i);
+                }
+                outcomes.add(fromPlain(plain));
+            }
+            if (b.hasRemaining()) {
+                throw new SealException("it holds more than " + count + " outcomes");
+            }
+            return outcomes;
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new SealException("it opened but holds no answers", e);
+        }
     }
 
     /**
@@ -210,6 +284,7 @@ public final class Outcome implements IdentifiedDataSerializable {
         out.writeByteArray(sealed);
         out.writeString(refusal);
         out.writeBoolean(declined);
+        out.writeByteArray(calls);
     }
 
     @Override
@@ -222,6 +297,7 @@ public final class Outcome implements IdentifiedDataSerializable {
         sealed = in.readByteArray();
         refusal = in.readString();
         declined = in.readBoolean();
+        calls = in.readByteArray();
     }
 
     @Override

@@ -121,22 +121,12 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
         long start = System.nanoTime();
         MemberInvocation.Codec codec = MemberInvocation.Codec.of(member);
         Sealer sealer = (Sealer) member.getUserContext().get(Wire.SEALER);
-        if (sealer == null && sealed) {
-            return refuse(
-                    codec,
-                    "it is sealed with a cluster secret and this member has none. Give the"
-                            + " worker the pools' secret (background worker --secret-file FILE, or the environment"
-                            + " variable " + ClusterSecret.ENVIRONMENT + ")");
+        String mismatch = mismatch(sealer, sealed);
+        if (mismatch != null) {
+            return refuse(codec, mismatch);
         }
         if (sealer == null) {
             return admitted(codec, name, payload, context).took(System.nanoTime() - start);
-        }
-        if (!sealed) {
-            return refuse(
-                    codec,
-                    "it is not sealed, and this member takes only tasks sealed with the cluster's"
-                            + " secret. Give the pool the workers' secret (ClusterKind.builder().secretFile(..), or the"
-                            + " environment variable " + ClusterSecret.ENVIRONMENT + ")");
         }
         Sealer.Opened opened;
         try {
@@ -155,9 +145,42 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
         return Outcome.sealed(sealer.sealResult(o.toPlain(), opened));
     }
 
+    /**
+     * Why a member with {@code sealer} (null: no secret) refuses what came {@code sealed} or not;
+     * null if it takes it.
+     */
+    static @Nullable String mismatch(@Nullable Sealer sealer, boolean sealed) {
+        if (sealer == null && sealed) {
+            return "it is sealed with a cluster secret and this member has none. Give the"
+                    + " worker the pools' secret (background worker --secret-file FILE, or the environment"
+                    + " variable " + ClusterSecret.ENVIRONMENT + ")";
+        }
+        if (sealer != null && !sealed) {
+            return "it is not sealed, and this member takes only tasks sealed with the cluster's"
+                    + " secret. Give the pool the workers' secret (ClusterKind.builder().secretFile(..), or the"
+                    + " environment variable " + ClusterSecret.ENVIRONMENT + ")";
+        }
+        return null;
+    }
+
+    /**
+     * Runs this call, unsealed or already opened, on {@code member}, as one of calls run in a
+     * row ({@link RemoteBatch}): declined if the worker is draining, timed from now.
+     */
+    Outcome runOn(HazelcastInstance member, MemberInvocation.Codec codec) {
+        long start = System.nanoTime();
+        this.member = member;
+        return admitted(codec, name, payload, context).took(System.nanoTime() - start);
+    }
+
     /** Refuses the task before anything in it is deserialised, in words its sender can read. */
     private Outcome refuse(MemberInvocation.Codec codec, String why) {
-        String where = where();
+        return refuse(member, codec, why);
+    }
+
+    /** A refusal by {@code member} of a task or of calls in a row, in words its sender can read. */
+    static Outcome refuse(HazelcastInstance member, MemberInvocation.Codec codec, String why) {
+        String where = Wire.address(member.getCluster().getLocalMember());
         String message = "a task was refused by member " + where + " of cluster '"
                 + member.getConfig().getClusterName() + "': " + why;
         return Outcome.refusal(codec, where, message, new TaskTransferException(message, null));
@@ -245,7 +268,7 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
     }
 
     /** Writes a context as strings: the count of keys (-1 for none), then each key's fields. */
-    private static void writeContext(DataOutput out, @Nullable CarriedContext c) throws IOException {
+    static void writeContext(DataOutput out, @Nullable CarriedContext c) throws IOException {
         if (c == null) {
             out.writeInt(-1);
             return;
@@ -261,7 +284,7 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
         }
     }
 
-    private static @Nullable CarriedContext readContext(DataInput in) throws IOException {
+    static @Nullable CarriedContext readContext(DataInput in) throws IOException {
         int count = in.readInt();
         if (count < 0) {
             return null;
@@ -280,13 +303,13 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
     }
 
     /** UTF-8 with an int length: {@code writeUTF} stops at 64 KiB, which a context may pass. */
-    private static void writeString(DataOutput out, String s) throws IOException {
+    static void writeString(DataOutput out, String s) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(b.length);
         out.write(b);
     }
 
-    private static String readString(DataInput in) throws IOException {
+    static String readString(DataInput in) throws IOException {
         int length = in.readInt();
         if (length < 0) {
             throw new IOException("a string of negative length " + length);

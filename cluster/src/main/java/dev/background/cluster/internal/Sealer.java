@@ -35,13 +35,19 @@ import org.jspecify.annotations.Nullable;
 public final class Sealer {
     /** What a sealed message is; part of the associated data, so one kind cannot pass for another. */
     enum Kind {
-        TASK(1),
-        RESULT(2);
+        TASK(1, "a task"),
+        RESULT(2, "a result"),
+        /** Calls run one after another on a member, in one message ({@link RemoteBatch}). */
+        TASKS(3, "calls to run in a row"),
+        /** Their answers, in one message. */
+        RESULTS(4, "the results of calls run in a row");
 
         final byte code;
+        final String description;
 
-        Kind(int code) {
+        Kind(int code, String description) {
             this.code = (byte) code;
+            this.description = description;
         }
     }
 
@@ -76,11 +82,13 @@ public final class Sealer {
 
     /** One message, opened: its bytes, and what its answer is sealed with. */
     static final class Opened {
+        private final Kind kind;
         private final byte[] plain;
         private final int keyId;
         private final byte[] nonce;
 
-        Opened(byte[] plain, int keyId, byte[] nonce) {
+        Opened(Kind kind, byte[] plain, int keyId, byte[] nonce) {
+            this.kind = kind;
             this.plain = plain;
             this.keyId = keyId;
             this.nonce = nonce;
@@ -133,12 +141,21 @@ public final class Sealer {
         return seal(Kind.TASK, message, secret.current(), null);
     }
 
-    /** Seals the answer to the task {@code task} (as opened) with the key the task came with. */
+    /** As {@link #sealTaskInPlace}, for calls to be run in a row ({@link RemoteBatch}). */
+    byte[] sealTasksInPlace(byte[] message) {
+        return seal(Kind.TASKS, message, secret.current(), null);
+    }
+
+    /**
+     * Seals the answer to the task {@code task} (as opened) with the key the task came with; the
+     * answers to calls in a row ({@link #openTasks}) as one message of their kind.
+     */
     byte[] sealResult(byte[] plain, Opened task) {
-        byte[] message = new byte[OVERHEAD + plain.length];
-        System.arraycopy(plain, 0, message, HEADER, plain.length);
         return seal(
-                Kind.RESULT, message, Objects.requireNonNull(secret.key(task.keyId()), "the task's key"), task.nonce());
+                task.kind == Kind.TASKS ? Kind.RESULTS : Kind.RESULT,
+                withRoom(plain),
+                Objects.requireNonNull(secret.key(task.keyId()), "the task's key"),
+                task.nonce());
     }
 
     /**
@@ -148,7 +165,16 @@ public final class Sealer {
      *     previous), altered, not a task, or a replay
      */
     Opened openTask(byte[] sealed) throws SealException {
-        Opened o = open(Kind.TASK, sealed, null);
+        return openTask(Kind.TASK, sealed);
+    }
+
+    /** As {@link #openTask}, for calls to be run in a row ({@link RemoteBatch}). */
+    Opened openTasks(byte[] sealed) throws SealException {
+        return openTask(Kind.TASKS, sealed);
+    }
+
+    private Opened openTask(Kind kind, byte[] sealed) throws SealException {
+        Opened o = open(kind, sealed, null);
         ByteBuffer b = ByteBuffer.wrap(sealed);
         replays.accept(b.getLong(NONCE_AT), b.getInt(NONCE_AT + 8) & 0xffffffffL, b.getLong(7));
         return o;
@@ -163,6 +189,11 @@ public final class Sealer {
      */
     byte[] openResult(byte[] sealed, byte[] taskNonce) throws SealException {
         return open(Kind.RESULT, sealed, taskNonce).plain();
+    }
+
+    /** As {@link #openResult}, for the answers to calls run in a row ({@link RemoteBatch}). */
+    byte[] openResults(byte[] sealed, byte[] tasksNonce) throws SealException {
+        return open(Kind.RESULTS, sealed, tasksNonce).plain();
     }
 
     /** The nonce of a sealed message. */
@@ -208,7 +239,7 @@ public final class Sealer {
             throw new SealException("it is sealed in format version " + sealed[1] + ", this side reads " + VERSION);
         }
         if (sealed[2] != kind.code) {
-            throw new SealException("it is not a " + kind.name().toLowerCase(java.util.Locale.ROOT));
+            throw new SealException("it is not " + kind.description);
         }
         int keyId = ByteBuffer.wrap(sealed).getInt(3);
         ClusterSecret.Key key = secret.key(keyId);
@@ -227,7 +258,7 @@ public final class Sealer {
         } catch (GeneralSecurityException e) {
             throw new SealException("it could not be opened: " + e, e);
         }
-        return new Opened(plain, keyId, nonce(sealed));
+        return new Opened(kind, plain, keyId, nonce(sealed));
     }
 
     private void associate(Cipher c, byte[] sealed, byte @Nullable [] bound) {

@@ -7,8 +7,8 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What travels between the submitting JVM and the members: {@link RemoteCall} out,
- * {@link Outcome} back, both as Hazelcast {@code IdentifiedDataSerializable} (no reflection, no
+ * What travels between the submitting JVM and the members: {@link RemoteCall} or
+ * {@link RemoteBatch} out, {@link Outcome} back, {@link BatchCancel} to interrupt, all as Hazelcast {@code IdentifiedDataSerializable} (no reflection, no
  * class names on the wire). The user's call, its result and its failure travel inside them as
  * bytes that each side turns into objects itself ({@link MemberInvocation.Codec}), so that a
  * failure to do so becomes a clear error in our hands rather than a log line inside Hazelcast.
@@ -19,8 +19,15 @@ public final class Wire {
 
     static final int REMOTE_CALL = 1;
     static final int OUTCOME = 2;
+    static final int REMOTE_BATCH = 3;
+    static final int BATCH_CANCEL = 4;
     /** The name of the Hazelcast executor that runs background tasks on the members. */
     public static final String EXECUTOR = "background";
+    /**
+     * The name of the members' Hazelcast executor for control messages ({@link BatchCancel}),
+     * apart from {@link #EXECUTOR}, all of whose threads may be busy with tasks.
+     */
+    public static final String CONTROL = "background-control";
     /** The key of a worker's {@link Sealer} in its member's user context; absent without a secret. */
     public static final String SEALER = "background.sealer";
     /** The key of a worker's {@link Drain} in its member's user context. */
@@ -39,6 +46,8 @@ public final class Wire {
         return switch (typeId) {
             case REMOTE_CALL -> new RemoteCall();
             case OUTCOME -> new Outcome();
+            case REMOTE_BATCH -> new RemoteBatch();
+            case BATCH_CANCEL -> new BatchCancel();
             default -> null;
         };
     }

@@ -79,6 +79,21 @@ final class Pacing {
         return (int) Math.min(MAX_AUTO, Math.round(ahead));
     }
 
+    /**
+     * How many calls a worker may run one after another on one thread, sent and answered as one
+     * message, without holding the first one's answer back by more than a round trip: the round
+     * trip over the service time, rounded down; 1 (no such runs) until both are known. Since the
+     * service time jumps up at once on a long call, a pool that mixes long and short calls gets 1.
+     *
+     * @return at least 1, at most {@link #MAX_AUTO}
+     */
+    int inRow() {
+        if (Double.isNaN(service) || Double.isNaN(overhead)) {
+            return 1;
+        }
+        return (int) Math.max(1, Math.min(MAX_AUTO, Math.floor(overhead / service)));
+    }
+
     @Override
     public String toString() {
         return fixed >= 0

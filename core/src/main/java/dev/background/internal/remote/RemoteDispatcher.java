@@ -1699,6 +1699,18 @@ public final class RemoteDispatcher<W, P> {
     }
 
     /**
+     * How many calls a reported worker may run one after another on one thread, sent and
+     * answered together, by the send-ahead rule's estimates: the round trip over a call's
+     * service time ({@link Pacing#inRow}), so that running them in a row holds no answer back by
+     * more than a round trip. 1 until both are known, and whenever calls are long.
+     *
+     * @return at least 1
+     */
+    public synchronized int callsInRow() {
+        return pacing.inRow();
+    }
+
+    /**
      * How many calls wait in the queue, for tests and descriptions.
      *
      * @return the queue's length

@@ -73,6 +73,48 @@ class PacingTest {
         assertThat(p.prefetch(2, 8)).isEqualTo(3);
     }
 
+    @Test
+    void runsNoCallsInARowBeforeAnyAnswer() {
+        assertThat(new Pacing(-1).inRow()).isEqualTo(1);
+    }
+
+    @Test
+    void callsInARowTakeAtMostARoundTrip() {
+        Pacing p = new Pacing(-1);
+        feed(p, 10 * MICRO, 160 * MICRO); // round trip overhead 150 µs
+        assertThat(p.inRow()).isEqualTo(15);
+    }
+
+    @Test
+    void callsLongerThanARoundTripAreNeverRunInARow() {
+        Pacing p = new Pacing(-1);
+        feed(p, 300 * MICRO, 450 * MICRO);
+        assertThat(p.inRow()).isEqualTo(1);
+    }
+
+    @Test
+    void oneLongCallStopsRunningCallsInARowAtOnce() {
+        Pacing p = new Pacing(-1);
+        feed(p, 2 * MICRO, 150 * MICRO);
+        assertThat(p.inRow()).isEqualTo(74);
+        p.answered(SECOND, SECOND + 150 * MICRO, true);
+        assertThat(p.inRow()).isEqualTo(1);
+    }
+
+    @Test
+    void callsInARowAreCappedForTinyCalls() {
+        Pacing p = new Pacing(-1);
+        feed(p, 1, 10_000 * MICRO);
+        assertThat(p.inRow()).isEqualTo(Pacing.MAX_AUTO);
+    }
+
+    @Test
+    void aFixedPrefetchStillRunsShortCallsInARow() {
+        Pacing p = new Pacing(3);
+        feed(p, 10 * MICRO, 160 * MICRO);
+        assertThat(p.inRow()).isEqualTo(15);
+    }
+
     /** 100 answers of tasks that found a free thread on their member. */
     private static void feed(Pacing p, long serviceNanos, long totalNanos) {
         for (int i = 0; i < 100; i++) {

@@ -1,0 +1,108 @@
+package dev.background.cluster.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.background.BackgroundPool;
+import dev.background.ExecutorKind;
+import dev.background.Task;
+import dev.background.cluster.ClusterKind;
+import dev.background.cluster.testing.LocalCluster;
+import dev.background.spi.Engine;
+import dev.background.spi.EngineEvents;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Short calls sent together go to a member in a few {@link RemoteBatch}es: how they are grouped,
+ * and a flood of short tasks on a sealed cluster, each run once with its own result.
+ */
+class CallsInARowTest {
+    @Test
+    void callsAreGroupedEvenlyAtMostSoManyInARowAndIntoAtLeastNGroups() {
+        assertThat(ClusterEngine.rows(10, 4, 2)).containsExactly(4, 3, 3);
+        assertThat(ClusterEngine.rows(10, 100, 4)).as("at least n groups").containsExactly(3, 3, 2, 2);
+        assertThat(ClusterEngine.rows(3, 100, 5))
+                .as("no more groups than calls")
+                .containsExactly(1, 1, 1);
+        assertThat(ClusterEngine.rows(7, 1, 2)).as("long calls: each alone").containsExactly(1, 1, 1, 1, 1, 1, 1);
+        assertThat(ClusterEngine.rows(1, 50, 2)).containsExactly(1);
+        assertThat(ClusterEngine.rows(0, 50, 2)).isEmpty();
+        for (int calls = 1; calls < 300; calls++) {
+            int[] rows = ClusterEngine.rows(calls, 16, 5);
+            assertThat(java.util.Arrays.stream(rows).sum()).isEqualTo(calls);
+            for (int size : rows) {
+                assertThat(size).isBetween(1, 16);
+            }
+        }
+    }
+
+    @Test
+    void aFloodOfShortTasksOnASealedClusterGoesInRowsAndEachTaskRunsOnce(@TempDir Path dir) throws IOException {
+        Path secret = Files.writeString(dir.resolve("secret"), "the secret of the calls-in-a-row flood\n");
+        try (LocalCluster cluster =
+                LocalCluster.builder().members(1).n(4).secretFile(secret).start()) {
+            Capturing kind =
+                    new Capturing(cluster.kindBuilder().secretFile(secret).build());
+            try (BackgroundPool pool =
+                    BackgroundPool.builder().name("rows").kind(kind).n(4).build()) {
+                int count = 20_000;
+                List<Task<Integer>> tasks = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    int index = i;
+                    tasks.add(pool.task(() -> index).call());
+                }
+
+                Set<Integer> results = new HashSet<>();
+                for (Task<Integer> t : tasks) {
+                    results.add(t.result(Duration.ofMinutes(2)));
+                }
+                assertThat(results).hasSize(count);
+                assertThat(kind.engine.batchesSent()).as("calls sent in rows").isPositive();
+            }
+        }
+    }
+
+    /** The cluster kind, keeping the engine it opens. */
+    private static final class Capturing implements ExecutorKind {
+        private final ClusterKind kind;
+        private volatile ClusterEngine engine;
+
+        Capturing(ClusterKind kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public String name() {
+            return kind.name();
+        }
+
+        @Override
+        public int defaultN() {
+            return kind.defaultN();
+        }
+
+        @Override
+        public Engine open(String poolName, int n) {
+            return open(poolName, n, EngineEvents.NONE);
+        }
+
+        @Override
+        public Engine open(String poolName, int n, EngineEvents events) {
+            engine = (ClusterEngine) kind.open(poolName, n, events);
+            return engine;
+        }
+
+        @Override
+        public boolean recordsSubmitSite() {
+            return kind.recordsSubmitSite();
+        }
+    }
+}
