@@ -40,6 +40,7 @@ public class SealerCost {
     private static final MethodHandle OPEN_TASK;
     private static final MethodHandle SEAL_RESULT;
     private static final MethodHandle OPEN_RESULT;
+    private static final MethodHandle NONCE;
 
     static {
         try {
@@ -53,6 +54,7 @@ public class SealerCost {
                     .asType(MethodType.methodType(byte[].class, Sealer.class, byte[].class, Object.class));
             OPEN_RESULT = in.findVirtual(
                     Sealer.class, "openResult", MethodType.methodType(byte[].class, byte[].class, byte[].class));
+            NONCE = in.findStatic(Sealer.class, "nonce", MethodType.methodType(byte[].class, byte[].class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -152,6 +154,7 @@ public class SealerCost {
         byte[] task = (byte[]) SEAL_TASK.invokeExact(client, message);
         Object opened = (Object) OPEN_TASK.invokeExact(member, task);
         byte[] result = (byte[]) SEAL_RESULT.invokeExact(member, message, opened);
-        return (byte[]) OPEN_RESULT.invokeExact(client, result, task);
+        byte[] taskNonce = (byte[]) NONCE.invokeExact(task); // all a client keeps of a task it sent
+        return (byte[]) OPEN_RESULT.invokeExact(client, result, taskNonce);
     }
 }

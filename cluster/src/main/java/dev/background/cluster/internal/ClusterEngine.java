@@ -537,7 +537,7 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
     private void completedInRow(
             Member member, List<Send<Payload>> sends, byte @Nullable [] nonce, Outcome outcome, Throwable error) {
         if (error != null) {
-            sends.forEach(s -> answered(member, s, null, error));
+            sends.forEach(s -> completer.execute(() -> answered(member, s, null, error)));
             return;
         }
         List<Outcome> outcomes;
@@ -548,8 +548,12 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
             faulty(member, e);
             return;
         }
+        // Each settled by its own completion, not in one loop: a callback of one call may block on
+        // another call of the same batch, which a stalled drainer's nudge must be able to reach.
         for (int i = 0; i < sends.size(); i++) {
-            answered(member, sends.get(i), outcomes.get(i), null);
+            Send<Payload> send = sends.get(i);
+            Outcome o = outcomes.get(i);
+            completer.execute(() -> answered(member, send, o, null));
         }
     }
 

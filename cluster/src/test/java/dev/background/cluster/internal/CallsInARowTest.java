@@ -17,6 +17,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +70,46 @@ class CallsInARowTest {
                     results.add(t.result(Duration.ofMinutes(2)));
                 }
                 assertThat(results).hasSize(count);
+                assertThat(kind.engine.batchesSent()).as("calls sent in rows").isPositive();
+            }
+        }
+    }
+
+    @Test
+    void aCallbackThatWaitsForAnotherTaskOfItsRowDoesNotStopThatTasksCompletion() throws Exception {
+        try (LocalCluster cluster = LocalCluster.builder().members(1).n(2).start()) {
+            Capturing kind = new Capturing(cluster.kindBuilder().build());
+            try (BackgroundPool pool =
+                    BackgroundPool.builder().name("chained").kind(kind).n(2).build()) {
+                // In pairs: the first task's callback waits for the second, submitted just after
+                // it, so that both usually go in the same row, answered in the same message. (Not
+                // on this thread: the first may have ended before its callback was added.)
+                Thread submitter = Thread.currentThread();
+                AtomicBoolean stuck = new AtomicBoolean();
+                int pairs = 2_000;
+                List<CompletableFuture<Void>> firsts = new ArrayList<>(pairs);
+                for (int i = 0; i < pairs; i++) {
+                    CompletableFuture<Void> second = new CompletableFuture<>();
+                    CompletableFuture<Void> first = new CompletableFuture<>();
+                    pool.task(() -> 1).call().onDone(t -> {
+                        if (Thread.currentThread() != submitter && !stuck.get()) {
+                            try { // blocks the thread that completed the first task
+                                second.get(10, TimeUnit.SECONDS);
+                            } catch (TimeoutException | InterruptedException | ExecutionException e) {
+                                stuck.set(true); // the others then stop waiting, so that the test ends
+                            }
+                        }
+                        first.complete(null);
+                    });
+                    pool.task(() -> 2).call().onDone(t -> second.complete(null));
+                    firsts.add(first);
+                }
+
+                CompletableFuture.allOf(firsts.toArray(CompletableFuture[]::new))
+                        .get(2, TimeUnit.MINUTES);
+                assertThat(stuck)
+                        .as("a callback waited 10 s for a task answered with it")
+                        .isFalse();
                 assertThat(kind.engine.batchesSent()).as("calls sent in rows").isPositive();
             }
         }
