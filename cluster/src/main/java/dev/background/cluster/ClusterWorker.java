@@ -583,6 +583,7 @@ public final class ClusterWorker implements AutoCloseable {
             c.getExecutorConfig(Wire.EXECUTOR).setPoolSize(n).setStatisticsEnabled(false);
             c.getExecutorConfig(Wire.CONTROL).setPoolSize(1).setStatisticsEnabled(false);
             c.getMemberAttributeConfig().setAttribute(Wire.WORKER_ATTRIBUTE, String.valueOf(n));
+            c.getMemberAttributeConfig().setAttribute(Wire.ROWS_ATTRIBUTE, "1");
             Wire.register(c.getSerializationConfig());
             JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig();
             filter.getWhitelist().addPrefixes("java.", "javax.", "com.hazelcast.", "dev.background.", "[");

@@ -380,8 +380,9 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
                 default -> throw new IllegalStateException("members are never sent " + s.op());
             }
         }
+        boolean runsRows = inRow.size() > 1 && member.getAttribute(Wire.ROWS_ATTRIBUTE) != null;
         int from = 0;
-        for (int size : rows(inRow.size(), inRow.size() < 2 ? 1 : dispatcher.callsInRow(), n)) {
+        for (int size : rows(inRow.size(), runsRows ? dispatcher.callsInRow() : 1, n)) {
             if (size == 1) {
                 send(member, inRow.get(from));
             } else {

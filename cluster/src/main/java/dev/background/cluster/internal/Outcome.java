@@ -32,10 +32,23 @@ public final class Outcome implements IdentifiedDataSerializable {
     private boolean declined;
     /** Why the member refused the task, in plain words; only on an unsealed refusal. */
     private @Nullable String refusal;
-    /** The outcomes of calls run in a row, unsealed ({@link #pack}); when set, the fields above are empty. */
+    /**
+     * The outcomes of calls run in a row, unsealed ({@link #pack}); when set, the fields above are
+     * empty. Such an answer travels as {@link Wire#OUTCOMES}, so that a single answer's format
+     * ({@link Wire#OUTCOME}) stays what workers of earlier versions write and read.
+     */
     private byte @Nullable [] calls;
+    /** Made to read an {@link Wire#OUTCOMES}. */
+    private boolean ofCalls;
 
     Outcome() {}
+
+    /** An answer to calls run in a row, to be read by Hazelcast ({@link Wire#OUTCOMES}). */
+    static Outcome toReadOfCalls() {
+        Outcome o = new Outcome();
+        o.ofCalls = true;
+        return o;
+    }
 
     /** The answer of a draining member to a task it did not begin: send it elsewhere. */
     static Outcome decline() {
@@ -284,7 +297,9 @@ public final class Outcome implements IdentifiedDataSerializable {
         out.writeByteArray(sealed);
         out.writeString(refusal);
         out.writeBoolean(declined);
-        out.writeByteArray(calls);
+        if (calls != null) {
+            out.writeByteArray(calls);
+        }
     }
 
     @Override
@@ -297,7 +312,9 @@ public final class Outcome implements IdentifiedDataSerializable {
         sealed = in.readByteArray();
         refusal = in.readString();
         declined = in.readBoolean();
-        calls = in.readByteArray();
+        if (ofCalls) {
+            calls = in.readByteArray();
+        }
     }
 
     @Override
@@ -307,6 +324,6 @@ public final class Outcome implements IdentifiedDataSerializable {
 
     @Override
     public int getClassId() {
-        return Wire.OUTCOME;
+        return calls != null || ofCalls ? Wire.OUTCOMES : Wire.OUTCOME;
     }
 }

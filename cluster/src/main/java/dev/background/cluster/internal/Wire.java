@@ -21,6 +21,8 @@ public final class Wire {
     static final int OUTCOME = 2;
     static final int REMOTE_BATCH = 3;
     static final int BATCH_CANCEL = 4;
+    /** An {@link Outcome} that answers a {@link RemoteBatch}. */
+    static final int OUTCOMES = 5;
     /** The name of the Hazelcast executor that runs background tasks on the members. */
     public static final String EXECUTOR = "background";
     /**
@@ -34,6 +36,11 @@ public final class Wire {
     public static final String DRAIN = "background.drain";
     /** Member attribute that marks a member as a background worker; its value is the worker's n. */
     public static final String WORKER_ATTRIBUTE = "background.worker.n";
+    /**
+     * Member attribute of a worker that runs {@link RemoteBatch}es; a pool sends them to no other
+     * (a worker of an earlier version, during a rolling deploy), which gets its calls one by one.
+     */
+    public static final String ROWS_ATTRIBUTE = "background.worker.rows";
 
     private Wire() {}
 
@@ -48,6 +55,7 @@ public final class Wire {
             case OUTCOME -> new Outcome();
             case REMOTE_BATCH -> new RemoteBatch();
             case BATCH_CANCEL -> new BatchCancel();
+            case OUTCOMES -> Outcome.toReadOfCalls();
             default -> null;
         };
     }

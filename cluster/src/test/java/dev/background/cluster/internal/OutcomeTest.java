@@ -3,8 +3,12 @@ package dev.background.cluster.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hazelcast.config.SerializationConfig;
+import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A member's answer as the bytes it seals, written by hand and read back without Hazelcast. */
@@ -42,5 +46,39 @@ class OutcomeTest {
         byte[] badFlag = plain.clone();
         badFlag[0] = 7;
         assertThatThrownBy(() -> Outcome.fromPlain(badFlag)).isInstanceOf(SealException.class);
+    }
+
+    @Test
+    void theAnswersToCallsInARowReadBackInOrderAndOnlyWithTheirCount() throws SealException {
+        Outcome answer = Outcome.ofCalls(List.of(
+                Outcome.success(new byte[] {1}).took(10),
+                Outcome.decline(),
+                Outcome.success(null).took(30)));
+
+        List<Outcome> back = answer.outcomesOfCalls(null, null, 3);
+
+        assertThat(back).extracting(Outcome::nanos).containsExactly(10L, 0L, 30L);
+        assertThat(back.get(1).declined()).isTrue();
+        assertThatThrownBy(() -> answer.outcomesOfCalls(null, null, 2))
+                .isInstanceOf(SealException.class)
+                .hasMessageContaining("3 outcomes for 2 calls");
+    }
+
+    @Test
+    void aSingleAnswerKeepsItsWireFormatAndTheAnswersToCallsInARowTravelAsTheirOwnType() throws SealException {
+        SerializationConfig config = new SerializationConfig();
+        Wire.register(config);
+        SerializationService ss =
+                new DefaultSerializationServiceBuilder().setConfig(config).build();
+        Outcome single = Outcome.success(new byte[] {7}).took(5);
+        Outcome rows = Outcome.ofCalls(List.of(Outcome.success(new byte[] {8}).took(6)));
+
+        assertThat(single.getClassId()).isEqualTo(Wire.OUTCOME); // as workers of earlier versions read it
+        assertThat(rows.getClassId()).isEqualTo(Wire.OUTCOMES);
+        Outcome singleBack = ss.toObject(ss.toData(single));
+        Outcome rowsBack = ss.toObject(ss.toData(rows));
+        assertThat(singleBack.toPlain()).isEqualTo(single.toPlain());
+        assertThat(rowsBack.outcomesOfCalls(null, null, 1).get(0).toPlain())
+                .isEqualTo(Outcome.success(new byte[] {8}).took(6).toPlain());
     }
 }
