@@ -569,7 +569,7 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
         if (error == null) {
             Outcome opened = Objects.requireNonNull(outcome);
             // Settled by the first answer only, after the next tasks go out, before termination.
-            dispatcher.onOutcome(member, send, opened.nanos(), () -> settle(job, member, opened));
+            dispatcher.onOutcome(member, send, opened.nanos(), opened.heldNanos(), () -> settle(job, member, opened));
             return;
         }
         Throwable cause = unwrap(error);

@@ -40,6 +40,8 @@ public final class Outcome implements IdentifiedDataSerializable {
     private byte @Nullable [] calls;
     /** Made to read an {@link Wire#OUTCOMES}. */
     private boolean ofCalls;
+    /** Of one of calls run in a row: how long its answer waited on the member for the others; not sent. */
+    private long heldNanos;
 
     Outcome() {}
 
@@ -92,22 +94,25 @@ public final class Outcome implements IdentifiedDataSerializable {
     }
 
     /** The unsealed answer to calls run in a row ({@link RemoteBatch}): their outcomes, in order. */
-    static Outcome ofCalls(List<Outcome> outcomes) {
+    static Outcome ofCalls(List<Outcome> outcomes, long rowNanos) {
         Outcome o = new Outcome();
-        o.calls = pack(outcomes);
+        o.calls = pack(outcomes, rowNanos);
         return o;
     }
 
-    /** Outcomes as one message's plain bytes: their count, then each one's {@link #toPlain} with its length. */
-    static byte[] pack(List<Outcome> outcomes) {
+    /**
+     * Outcomes as one message's plain bytes: their count, how long the member spent on the whole
+     * row ({@code rowNanos}), then each one's {@link #toPlain} with its length.
+     */
+    static byte[] pack(List<Outcome> outcomes, long rowNanos) {
         List<byte[]> plains = new ArrayList<>(outcomes.size());
-        int size = 4;
+        int size = 12;
         for (Outcome o : outcomes) {
             byte[] p = o.toPlain();
             plains.add(p);
             size += 4 + p.length;
         }
-        ByteBuffer b = ByteBuffer.allocate(size).putInt(plains.size());
+        ByteBuffer b = ByteBuffer.allocate(size).putInt(plains.size()).putLong(rowNanos);
         for (byte[] p : plains) {
             b.putInt(p.length).put(p);
         }
@@ -143,13 +148,16 @@ public final class Outcome implements IdentifiedDataSerializable {
             if (n != count) {
                 throw new SealException("it holds " + n + " outcomes for " + count + " calls");
             }
+            long rowNanos = b.getLong();
             List<Outcome> outcomes = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 byte[] plain = get(b);
                 if (plain == null) {
                     throw new SealException("it holds no outcome for call " + i);
                 }
-                outcomes.add(fromPlain(plain));
+                Outcome o = fromPlain(plain);
+                o.heldNanos = o.nanos < 0 ? 0 : Math.max(0, rowNanos - o.nanos);
+                outcomes.add(o);
             }
             if (b.hasRemaining()) {
                 throw new SealException("it holds more than " + count + " outcomes");
@@ -254,9 +262,17 @@ public final class Outcome implements IdentifiedDataSerializable {
         return this;
     }
 
-    /** How long the member's thread spent on the task, from receiving it to packing this answer. */
+    /**
+     * How long the member's thread spent on the task, from receiving it to packing this answer;
+     * negative for one of calls in a row that never began.
+     */
     long nanos() {
         return nanos;
+    }
+
+    /** Of one of calls run in a row: how long its answer waited on the member for the others' ({@code 0} else). */
+    long heldNanos() {
+        return heldNanos;
     }
 
     boolean failed() {

@@ -180,10 +180,12 @@ public final class RemoteBatch implements Callable<Outcome>, IdentifiedDataSeria
         } catch (IOException e) { // authentic if sealed, so sent by a pool of another version
             return RemoteCall.refuse(member, codec, "it does not read as calls of this version: " + e);
         }
+        long start = System.nanoTime();
         List<Outcome> outcomes = run(id, calls, codec);
+        long rowNanos = System.nanoTime() - start;
         return sealer == null
-                ? Outcome.ofCalls(outcomes)
-                : Outcome.sealed(sealer.sealResult(Outcome.pack(outcomes), Objects.requireNonNull(opened)));
+                ? Outcome.ofCalls(outcomes, rowNanos)
+                : Outcome.sealed(sealer.sealResult(Outcome.pack(outcomes, rowNanos), Objects.requireNonNull(opened)));
     }
 
     /** Runs the calls one after another, each interruptible on its own. */
@@ -195,9 +197,10 @@ public final class RemoteBatch implements Callable<Outcome>, IdentifiedDataSeria
             for (int i = 0; i < calls.size(); i++) {
                 if (!run.begin(i)) {
                     outcomes.add(Outcome.failure(
-                            codec,
-                            Wire.address(member.getCluster().getLocalMember()),
-                            new CancellationException("interrupted before it began")));
+                                    codec,
+                                    Wire.address(member.getCluster().getLocalMember()),
+                                    new CancellationException("interrupted before it began"))
+                            .took(-1)); // no sample for the send-ahead rule
                     continue;
                 }
                 try {

@@ -50,14 +50,20 @@ class OutcomeTest {
 
     @Test
     void theAnswersToCallsInARowReadBackInOrderAndOnlyWithTheirCount() throws SealException {
-        Outcome answer = Outcome.ofCalls(List.of(
-                Outcome.success(new byte[] {1}).took(10),
-                Outcome.decline(),
-                Outcome.success(null).took(30)));
+        Outcome answer = Outcome.ofCalls(
+                List.of(
+                        Outcome.success(new byte[] {1}).took(10),
+                        Outcome.decline().took(-1),
+                        Outcome.success(null).took(30)),
+                45);
 
         List<Outcome> back = answer.outcomesOfCalls(null, null, 3);
 
-        assertThat(back).extracting(Outcome::nanos).containsExactly(10L, 0L, 30L);
+        assertThat(back).extracting(Outcome::nanos).containsExactly(10L, -1L, 30L);
+        assertThat(back)
+                .as("held on the member for the others of the row")
+                .extracting(Outcome::heldNanos)
+                .containsExactly(35L, 0L, 15L);
         assertThat(back.get(1).declined()).isTrue();
         assertThatThrownBy(() -> answer.outcomesOfCalls(null, null, 2))
                 .isInstanceOf(SealException.class)
@@ -71,7 +77,7 @@ class OutcomeTest {
         SerializationService ss =
                 new DefaultSerializationServiceBuilder().setConfig(config).build();
         Outcome single = Outcome.success(new byte[] {7}).took(5);
-        Outcome rows = Outcome.ofCalls(List.of(Outcome.success(new byte[] {8}).took(6)));
+        Outcome rows = Outcome.ofCalls(List.of(Outcome.success(new byte[] {8}).took(6)), 6);
 
         assertThat(single.getClassId()).isEqualTo(Wire.OUTCOME); // as workers of earlier versions read it
         assertThat(rows.getClassId()).isEqualTo(Wire.OUTCOMES);

@@ -48,11 +48,16 @@ final class Pacing {
     /**
      * Takes one answered task into account.
      *
-     * @param serviceNanos how long the member's thread spent on the task
-     * @param totalNanos from the send to the answer, seen by the client
+     * @param serviceNanos how long the member's thread spent on the task; negative for a task
+     *     that never ran (interrupted before it began), which is no sample
+     * @param totalNanos from the send to the answer, seen by the client, less any time the answer
+     *     was held on the member for other tasks
      * @param clean whether the member had a free thread when the task was sent
      */
     void answered(long serviceNanos, long totalNanos, boolean clean) {
+        if (serviceNanos < 0) {
+            return;
+        }
         double s = Math.max((double) serviceNanos, MIN_SERVICE_NANOS);
         service = Double.isNaN(service) || s > service ? s : service + (s - service) * DECAY;
         if (clean) {

@@ -1116,6 +1116,25 @@ public final class RemoteDispatcher<W, P> {
      * @return true if this was the call's first answer (so {@code settle} ran)
      */
     public boolean onOutcome(W worker, Send<P> send, long serviceNanos, Runnable settle) {
+        return onOutcome(worker, send, serviceNanos, 0, settle);
+    }
+
+    /**
+     * As {@link #onOutcome(Object, Send, long, Runnable)}, for a call whose answer the worker held
+     * back for {@code heldNanos} beyond its own service time: waiting behind, or for, other calls
+     * run in a row with it on one thread and answered together. That time is kept out of the
+     * round-trip estimate of the send-ahead rule, as a member's queue wait is, else running calls
+     * in a row would lengthen the rows it allows, and so on.
+     *
+     * @param worker the worker
+     * @param send the send answered
+     * @param serviceNanos how long the worker's thread spent on it; negative if it never ran
+     *     (interrupted before it began): no estimate is taken from it then
+     * @param heldNanos how long its answer waited on the worker beyond its service time
+     * @param settle settles the job with the outcome; runs user callbacks
+     * @return true if this was the call's first answer (so {@code settle} ran)
+     */
+    public boolean onOutcome(W worker, Send<P> send, long serviceNanos, long heldNanos, Runnable settle) {
         Call<P> call = callOf(send);
         Effects fx = new Effects();
         boolean first;
@@ -1132,7 +1151,7 @@ public final class RemoteDispatcher<W, P> {
             unavailable = false; // an answer restarts the member wait
             noteUsabilityLocked(scheduler.nanoTime());
             if (w != null && takeOffLocked(w, send, fx)) {
-                pacing.answered(serviceNanos, scheduler.nanoTime() - call.sentNanos, call.clean);
+                pacing.answered(serviceNanos, scheduler.nanoTime() - call.sentNanos - heldNanos, call.clean);
             } else {
                 queue.remove(call);
                 Slot<W, P> copy = slotOf(call);

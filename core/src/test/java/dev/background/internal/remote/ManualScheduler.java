@@ -49,9 +49,14 @@ final class ManualScheduler implements Scheduler {
 
     /** Moves time forward, running what falls due on the way, in order. */
     void advanceMillis(long millis) {
+        advanceNanos(millis * 1_000_000L);
+    }
+
+    /** Moves time forward, running what falls due on the way, in order. */
+    void advanceNanos(long nanos) {
         long target;
         synchronized (this) {
-            target = now + millis * 1_000_000L;
+            target = now + nanos;
         }
         while (true) {
             Entry e;

@@ -109,6 +109,16 @@ class PacingTest {
     }
 
     @Test
+    void aTaskThatNeverRanIsNoSample() {
+        Pacing p = new Pacing(-1);
+        feed(p, 10 * MICRO, 160 * MICRO);
+        for (int i = 0; i < 100; i++) {
+            p.answered(-1, 5 * MICRO, true);
+        }
+        assertThat(p.inRow()).isEqualTo(15);
+    }
+
+    @Test
     void aFixedPrefetchStillRunsShortCallsInARow() {
         Pacing p = new Pacing(3);
         feed(p, 10 * MICRO, 160 * MICRO);

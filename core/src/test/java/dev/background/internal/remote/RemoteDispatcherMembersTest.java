@@ -64,6 +64,13 @@ class RemoteDispatcherMembersTest {
         return d.onOutcome(w, send, serviceNanos, () -> call.job().succeed(call.payload()));
     }
 
+    /** As {@link #answer}, for a call whose answer was held for others of its row. */
+    private static boolean answer(
+            RemoteDispatcher<Worker, String> d, Worker w, Send<String> send, long serviceNanos, long heldNanos) {
+        Call<String> call = call(send);
+        return d.onOutcome(w, send, serviceNanos, heldNanos, () -> call.job().succeed(call.payload()));
+    }
+
     /** Plays the transport releasing a call that failed on its member: the dispatcher settles it if still the member's. */
     private static boolean fail(RemoteDispatcher<Worker, String> d, Worker w, Send<String> send) {
         Call<String> call = call(send);
@@ -153,6 +160,31 @@ class RemoteDispatcherMembersTest {
         clock.advanceMillis(1); // a round trip of 1 ms for a call of 1 µs
         answer(d, a, runs(a).get(0), MICROS);
         assertThat(runs(a)).hasSize(2 + Pacing.MAX_AUTO); // the first, then 1 running + the deepest queue
+    }
+
+    @Test
+    void callsRunInARowDoNotLengthenTheRowsTheyAllow() {
+        var d = dispatcher(1, -1);
+        d.onJoined(a, 1);
+        long service = 10 * MICROS;
+        long roundTrip = 150 * MICROS;
+        int answered = 0;
+        for (int burst = 0; burst < 50; burst++) {
+            // A burst to an idle member, which runs what it holds in rows and answers each row at
+            // once: the first call of a burst, sent to a free thread, samples the round trip.
+            FakeJob.submit(d, 40);
+            while (answered < runs(a).size()) {
+                List<Send<String>> row = runs(a).subList(answered, runs(a).size());
+                List<Send<String>> batch = List.copyOf(row.subList(0, Math.min(row.size(), d.callsInRow())));
+                int k = batch.size();
+                clock.advanceNanos(roundTrip + k * service);
+                for (Send<String> s : batch) {
+                    answer(d, a, s, service, (k - 1) * service);
+                }
+                answered += k;
+            }
+        }
+        assertThat(d.callsInRow()).as("the round trip over the service time").isEqualTo(15);
     }
 
     @Test
