@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class RemoteBatchRunTest {
     @Test
     void anInterruptBeforeACallBeginsStopsItFromBeginning() {
-        RemoteBatch.Run run = new RemoteBatch.Run(3);
+        RemoteBatch.Run run = new RemoteBatch.Run().start(3);
         run.interrupt(1);
 
         assertThat(run.begin(0)).isTrue();
@@ -30,8 +31,26 @@ class RemoteBatchRunTest {
     }
 
     @Test
+    void anInterruptThatCameBeforeTheBatchBeganIsKeptForIt() {
+        RemoteBatch.Run early = new RemoteBatch.Run();
+        early.interrupt(1);
+        assertThat(early.started()).isFalse();
+        assertThat(early.expired(System.nanoTime())).isFalse();
+        assertThat(early.expired(System.nanoTime() + RemoteBatch.EARLY_NANOS + 1))
+                .isTrue();
+
+        RemoteBatch.Run run = early.start(2);
+        assertThat(run.begin(0)).isTrue();
+        run.end(0);
+        assertThat(run.begin(1)).isFalse();
+        assertThat(run.expired(System.nanoTime() + RemoteBatch.EARLY_NANOS + 1))
+                .as("begun")
+                .isFalse();
+    }
+
+    @Test
     void anInterruptOfTheRunningCallInterruptsItsThreadUntilItEnds() {
-        RemoteBatch.Run run = new RemoteBatch.Run(2);
+        RemoteBatch.Run run = new RemoteBatch.Run().start(2);
         assertThat(run.begin(0)).isTrue();
 
         run.interrupt(0);
@@ -47,7 +66,7 @@ class RemoteBatchRunTest {
 
     @Test
     void anInterruptOfAnEndedCallOrOfNoCallDoesNothing() {
-        RemoteBatch.Run run = new RemoteBatch.Run(2);
+        RemoteBatch.Run run = new RemoteBatch.Run().start(2);
         assertThat(run.begin(0)).isTrue();
         run.end(0);
 
@@ -60,49 +79,55 @@ class RemoteBatchRunTest {
         run.end(1);
     }
 
+    /** A batch of the stress test, one of many run one after another. */
+    private record Round(int number, RemoteBatch.Run run) {}
+
     @Test
     void interruptsFromManyThreadsReachOnlyTheCallsTheyAreMeantFor() throws Exception {
-        int calls = 20_000;
+        int calls = RemoteBatch.MAX_CALLS;
+        int rounds = 20;
         int interrupters = 4;
-        AtomicIntegerArray meant = new AtomicIntegerArray(calls);
-        AtomicIntegerArray saw = new AtomicIntegerArray(calls);
-        AtomicIntegerArray skipped = new AtomicIntegerArray(calls);
+        AtomicIntegerArray meant = new AtomicIntegerArray(calls * rounds);
+        AtomicIntegerArray saw = new AtomicIntegerArray(calls * rounds);
+        AtomicIntegerArray skipped = new AtomicIntegerArray(calls * rounds);
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger current = new AtomicInteger();
+        AtomicReference<Round> round = new AtomicReference<>();
         CountDownLatch ready = new CountDownLatch(1);
-        RemoteBatch.Run[] holder = new RemoteBatch.Run[1];
         Thread runner = new Thread(() -> {
-            RemoteBatch.Run run = new RemoteBatch.Run(calls);
-            holder[0] = run;
-            ready.countDown();
-            for (int i = 0; i < calls; i++) {
-                current.set(i);
-                if (!run.begin(i)) {
-                    skipped.set(i, 1);
-                    continue;
+            for (int r = 0; r < rounds; r++) {
+                RemoteBatch.Run run = new RemoteBatch.Run().start(calls);
+                round.set(new Round(r, run));
+                ready.countDown();
+                for (int i = 0; i < calls; i++) {
+                    current.set(i);
+                    if (!run.begin(i)) {
+                        skipped.set(r * calls + i, 1);
+                        continue;
+                    }
+                    for (int spin = 0; spin < 50; spin++) {
+                        Thread.onSpinWait();
+                    }
+                    if (Thread.currentThread().isInterrupted()) {
+                        saw.set(r * calls + i, 1);
+                    }
+                    run.end(i);
                 }
-                for (int spin = 0; spin < 50; spin++) {
-                    Thread.onSpinWait();
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    saw.set(i, 1);
-                }
-                run.end(i);
             }
             done.set(true);
         });
         runner.start();
         ready.await();
-        RemoteBatch.Run run = holder[0];
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < interrupters; t++) {
             Thread th = new Thread(() -> {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 while (!done.get()) {
+                    Round now = round.get();
                     // Around the running call, where the races are: as it begins, runs and ends.
                     int i = Math.min(calls - 1, current.get() + random.nextInt(3));
-                    meant.set(i, 1);
-                    run.interrupt(i);
+                    meant.set(now.number() * calls + i, 1);
+                    now.run().interrupt(i);
                 }
             });
             th.start();
@@ -114,7 +139,7 @@ class RemoteBatchRunTest {
         }
 
         int interrupted = 0;
-        for (int i = 0; i < calls; i++) {
+        for (int i = 0; i < calls * rounds; i++) {
             if (saw.get(i) == 1 || skipped.get(i) == 1) {
                 interrupted++;
                 assertThat(meant.get(i))

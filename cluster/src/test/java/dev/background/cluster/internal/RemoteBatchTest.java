@@ -205,14 +205,49 @@ class RemoteBatchTest {
     }
 
     @Test
-    void anInterruptForABatchThatIsNotRunningIsNotFound() throws Exception {
+    void aCallOfABatchStillQueuedOnTheMemberNeverBeginsOnceInterrupted() throws Exception {
+        began = new CountDownLatch(2);
+        List<Sent> holders = new ArrayList<>();
+        for (int i = 0; i < 2; i++) { // both of the member's threads
+            holders.add(send(() -> {
+                began.countDown();
+                release.await();
+                return "held";
+            }));
+        }
+        assertThat(began.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        Sent queued = send(
+                () -> {
+                    secondRan.set(true);
+                    return "ran";
+                },
+                () -> "second");
+
+        assertThat(queued.invocation().cancel(queued.id(), 0))
+                .as("taken, though the batch waits in the queue")
+                .isTrue();
+        release.countDown();
+
+        List<Outcome> outcomes = outcomes(queued, 2);
+        assertThat(outcomes.get(0).error(sender.codec())).isInstanceOf(CancellationException.class);
+        assertThat(secondRan).as("the interrupted call began").isFalse();
+        assertThat(value(outcomes.get(1))).isEqualTo("second");
+        for (Sent h : holders) {
+            assertThat(value(outcomes(h, 1).get(0))).isEqualTo("held");
+        }
+    }
+
+    @Test
+    void anInterruptForABatchThatEndedChangesNothingAndOneForNoCallIsRefused() throws Exception {
         Sent sent = send(() -> "done", () -> "done too");
         outcomes(sent, 2);
 
         assertThat(sent.invocation().cancel(sent.id(), 0))
-                .as("ended, so no longer known")
+                .as("remembered for a while, harmlessly")
+                .isTrue();
+        assertThat(RemoteBatch.interrupt(UUID.randomUUID(), -1)).isFalse();
+        assertThat(RemoteBatch.interrupt(UUID.randomUUID(), RemoteBatch.MAX_CALLS))
                 .isFalse();
-        assertThat(RemoteBatch.interrupt(UUID.randomUUID(), 0)).isFalse();
     }
 
     @Test
