@@ -674,12 +674,16 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
 
     /**
      * clustersafe: {@code member} answered with something that does not open with the secret
-     * (unsealed, forged, another secret): it gets no more tasks from this pool, and what it
-     * holds goes to the other members.
+     * (unsealed, forged, another secret), or, without a secret, answered calls in a row with
+     * something that does not read as their answers: it gets no more tasks from this pool, and
+     * what it holds goes to the other members.
      */
     private void faulty(Member member, SealException e) {
-        String why = "member " + Wire.address(member) + " answered with a result that does not open with this"
-                + " pool's secret (" + settings.secret() + "): " + e.getMessage();
+        String why = settings.secret() == null
+                ? "member " + Wire.address(member) + " answered with something this pool cannot read (a worker of"
+                        + " another version?): " + e.getMessage()
+                : "member " + Wire.address(member) + " answered with a result that does not open with this"
+                        + " pool's secret (" + settings.secret() + "): " + e.getMessage();
         Log.LOGGER.log(
                 System.Logger.Level.WARNING,
                 "background pool '" + poolName + "': " + why + ". The pool sends it no more tasks; its tasks go to"
