@@ -10,6 +10,7 @@ import com.hazelcast.core.LifecycleEvent;
 import dev.background.TaskTransferException;
 import dev.background.cluster.internal.ClusterSecret;
 import dev.background.cluster.internal.Drain;
+import dev.background.cluster.internal.Rows;
 import dev.background.cluster.internal.Sealer;
 import dev.background.cluster.internal.SerialGate;
 import dev.background.cluster.internal.Settings;
@@ -584,6 +585,7 @@ public final class ClusterWorker implements AutoCloseable {
             c.getExecutorConfig(Wire.CONTROL).setPoolSize(1).setStatisticsEnabled(false);
             c.getMemberAttributeConfig().setAttribute(Wire.WORKER_ATTRIBUTE, String.valueOf(n));
             c.getMemberAttributeConfig().setAttribute(Wire.ROWS_ATTRIBUTE, "1");
+            c.getUserContext().put(Wire.ROWS, new Rows());
             Wire.register(c.getSerializationConfig());
             JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig();
             filter.getWhitelist().addPrefixes("java.", "javax.", "com.hazelcast.", "dev.background.", "[");

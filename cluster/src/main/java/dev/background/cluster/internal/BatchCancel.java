@@ -1,5 +1,7 @@
 package dev.background.cluster.internal;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
@@ -8,15 +10,18 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /**
- * Interrupts one call of a {@link RemoteBatch} on the member that runs it; sent to the member's
- * control executor ({@link Wire#CONTROL}), whose thread is never busy with tasks. Answers whether
- * the member runs that batch ({@link RemoteBatch#interrupt}): false means not yet begun or
- * already ended, and the client asks again until the batch's answer is in.
+ * Interrupts one call of a {@link RemoteBatch} on the member that runs it, or will; sent to the
+ * member's control executor ({@link Wire#CONTROL}), whose thread is never busy with tasks.
+ * Answers whether the member took it ({@link Rows#interrupt}); if not, the client asks again
+ * until the batch's answer is in.
  */
-public final class BatchCancel implements Callable<Boolean>, IdentifiedDataSerializable {
+public final class BatchCancel implements Callable<Boolean>, IdentifiedDataSerializable, HazelcastInstanceAware {
     private long idHigh;
     private long idLow;
     private int index;
+
+    @SuppressWarnings("NullAway.Init") // set by Hazelcast, through setHazelcastInstance, before call()
+    private transient HazelcastInstance member;
 
     BatchCancel() {}
 
@@ -27,8 +32,14 @@ public final class BatchCancel implements Callable<Boolean>, IdentifiedDataSeria
     }
 
     @Override
+    public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
+        this.member = hazelcastInstance;
+    }
+
+    @Override
     public Boolean call() {
-        return RemoteBatch.interrupt(new UUID(idHigh, idLow), index);
+        Rows rows = (Rows) member.getUserContext().get(Wire.ROWS);
+        return rows != null && rows.interrupt(new UUID(idHigh, idLow), index);
     }
 
     @Override

@@ -531,14 +531,14 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
                 return;
             }
         }
-        answered(member, send, outcome, error);
+        answered(member, send, outcome, error, 0);
     }
 
     /** The answer to calls run in a row: each call's, opened once for all of them. */
     private void completedInRow(
             Member member, List<Send<Payload>> sends, byte @Nullable [] nonce, Outcome outcome, Throwable error) {
         if (error != null) {
-            sends.forEach(s -> completer.execute(() -> answered(member, s, null, error)));
+            sends.forEach(s -> completer.execute(() -> answered(member, s, null, error, 0)));
             return;
         }
         List<Outcome> outcomes;
@@ -551,15 +551,21 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
         }
         // Each settled by its own completion, not in one loop: a callback of one call may block on
         // another call of the same batch, which a stalled drainer's nudge must be able to reach.
+        // Its answer was held for the others on the member, and here until its turn comes.
+        long arrived = System.nanoTime();
         for (int i = 0; i < sends.size(); i++) {
             Send<Payload> send = sends.get(i);
             Outcome o = outcomes.get(i);
-            completer.execute(() -> answered(member, send, o, null));
+            completer.execute(() -> answered(member, send, o, null, o.heldNanos() + System.nanoTime() - arrived));
         }
     }
 
-    /** One call's answer, opened, or what went wrong with its send. */
-    private void answered(Member member, Send<Payload> send, @Nullable Outcome outcome, @Nullable Throwable error) {
+    /**
+     * One call's answer, opened, or what went wrong with its send; {@code heldNanos}: how long
+     * its answer waited for other calls of its row (kept out of the send-ahead rule's round trip).
+     */
+    private void answered(
+            Member member, Send<Payload> send, @Nullable Outcome outcome, @Nullable Throwable error, long heldNanos) {
         Job job = Objects.requireNonNull(send.call(), "a RUN carries its call").job();
         if (error == null
                 && Objects.requireNonNull(outcome, "an answer without an error").declined()) {
@@ -569,7 +575,7 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
         if (error == null) {
             Outcome opened = Objects.requireNonNull(outcome);
             // Settled by the first answer only, after the next tasks go out, before termination.
-            dispatcher.onOutcome(member, send, opened.nanos(), opened.heldNanos(), () -> settle(job, member, opened));
+            dispatcher.onOutcome(member, send, opened.nanos(), heldNanos, () -> settle(job, member, opened));
             return;
         }
         Throwable cause = unwrap(error);

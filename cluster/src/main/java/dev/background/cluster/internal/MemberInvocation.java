@@ -163,8 +163,10 @@ final class MemberInvocation {
      * Asks the member to interrupt call {@code index} of the {@link RemoteBatch} this sent, and
      * waits for its reply; sent to its control executor, whose thread tasks never hold.
      *
-     * @return true if the member runs the batch (so the call is interrupted, will never begin,
-     *     or has ended); false if it has not begun the batch or has ended it
+     * @return true if the member took the interrupt (the call is interrupted, or will never
+     *     begin, even if its batch has not begun there); false if it did not: the batch has
+     *     ended there, there is no such call, or too many interrupts wait for batches not begun
+     *     (ask again until the batch's answer is in)
      * @throws RuntimeException as {@link #cancel()}
      */
     boolean cancel(UUID batch, int index) {

@@ -40,7 +40,10 @@ public final class Outcome implements IdentifiedDataSerializable {
     private byte @Nullable [] calls;
     /** Made to read an {@link Wire#OUTCOMES}. */
     private boolean ofCalls;
-    /** Of one of calls run in a row: how long its answer waited on the member for the others; not sent. */
+    /**
+     * Of one of calls run in a row: how long its answer waited on the member for the others (the
+     * row's time on the member, its opening included, less the call's own); not sent.
+     */
     private long heldNanos;
 
     Outcome() {}

@@ -13,15 +13,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,38 +33,19 @@ import org.jspecify.annotations.Nullable;
  * (as {@link RemoteCall} packs them) and its serialised call with an int length. The answer is an
  * {@link Outcome} that holds each call's outcome, in order ({@link Outcome#ofCalls}).
  *
- * <p>Each call is interrupted on its own ({@link #interrupt}, sent as a {@link BatchCancel} to
+ * <p>Each call is interrupted on its own ({@link Rows#interrupt}, sent as a {@link BatchCancel} to
  * the member's control executor, since every thread of its {@code background} executor may be
  * busy): the one running is interrupted, one not yet begun never begins (it ends with a
- * {@link CancellationException}), even if its batch still waits in the executor's queue, and one
+ * {@link CancellationException}), even if its batch still waits in the executor's queue (for as
+ * long as the seal window, and for up to 4,096 such batches at once: see {@link Rows}), and one
  * that ended is left alone.
  *
- * <p>Maintainers: {@link #RUNNING} maps the id of each batch being run on this JVM, or
- * interrupted before it began, to its {@link Run}. A batch that begins takes over the run an early
- * interrupt made ({@code compute}, so that the two cannot both make one), and removes exactly
- * its own at its end; runs never taken over expire ({@link #EARLY_NANOS}) and are capped
- * ({@link #MAX_EARLY}), swept whenever an interrupt would make one. A run's monitor orders a
- * call's beginning and end against an interrupt, so that an interrupt meant for one call never
- * reaches the next: the running thread clears its interrupt status under the monitor as it ends
- * a call, and an interrupt is only delivered under it to the call that is running.
+ * <p>Maintainers: the member's {@link Rows} (in its user context) knows which call of which row
+ * runs; this class only unpacks, runs in order and packs.
  */
 public final class RemoteBatch implements Callable<Outcome>, IdentifiedDataSerializable, HazelcastInstanceAware {
-    /**
-     * The batches being run in this JVM, by id, for {@link #interrupt}; and those interrupted
-     * before they began (still queued in the executor), so that the calls interrupted then never
-     * begin.
-     */
-    private static final Map<UUID, Run> RUNNING = new ConcurrentHashMap<>();
-    /** The most calls in one batch; a row is at most the send-ahead rule's deepest queue, 256. */
-    static final int MAX_CALLS = 1024;
-    /**
-     * The most batches interrupted before they began that are remembered at once: interrupts
-     * travel unsealed (so that a member's control thread never opens anything), so anyone could
-     * send them, and each remembered one takes memory until its batch begins or it expires.
-     */
-    static final int MAX_EARLY = 4096;
-    /** An interrupt for a batch that has not begun is forgotten after this (the seal window). */
-    static final long EARLY_NANOS = TimeUnit.MILLISECONDS.toNanos(Sealer.WINDOW_MILLIS);
+    /** The row the current thread runs, for {@link #currentRow}. */
+    private static final ThreadLocal<UUID> CURRENT_ROW = new ThreadLocal<>();
 
     private byte[] payload;
     /** Whether {@link #payload} is sealed. */
@@ -136,29 +113,11 @@ public final class RemoteBatch implements Callable<Outcome>, IdentifiedDataSeria
     }
 
     /**
-     * Interrupts call {@code index} of the batch {@code id}: the call, if it is running; if it
-     * has not begun, it never will, even if the batch itself has not begun here yet (it waits in
-     * the executor's queue: the interrupt is remembered for {@link #EARLY_NANOS}). An interrupt
-     * for a batch that has ended, or never comes, is remembered as long and then forgotten.
-     *
-     * @return false if it was not taken: no such call, or too many remembered ({@link #MAX_EARLY}),
-     *     in which case the sender asks again later
+     * The id of the row the current thread runs a call of; null if it runs none. Tells tests
+     * which calls shared a row.
      */
-    static boolean interrupt(UUID id, int index) {
-        if (index < 0 || index >= MAX_CALLS) {
-            return false;
-        }
-        Run run = RUNNING.get(id);
-        if (run == null) {
-            long now = System.nanoTime();
-            RUNNING.values().removeIf(r -> r.expired(now));
-            if (RUNNING.size() >= MAX_EARLY) {
-                return false;
-            }
-            run = RUNNING.computeIfAbsent(id, k -> new Run());
-        }
-        run.interrupt(index);
-        return true;
+    static @Nullable UUID currentRow() {
+        return CURRENT_ROW.get();
     }
 
     @Override
@@ -168,6 +127,7 @@ public final class RemoteBatch implements Callable<Outcome>, IdentifiedDataSeria
 
     @Override
     public Outcome call() {
+        long start = System.nanoTime();
         MemberInvocation.Codec codec = MemberInvocation.Codec.of(member);
         Sealer sealer = (Sealer) member.getUserContext().get(Wire.SEALER);
         String mismatch = RemoteCall.mismatch(sealer, sealed);
@@ -193,7 +153,7 @@ public final class RemoteBatch implements Callable<Outcome>, IdentifiedDataSeria
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain));
             id = new UUID(in.readLong(), in.readLong());
             int count = in.readInt();
-            if (count < 1 || count > MAX_CALLS) {
+            if (count < 1 || count > Rows.MAX_CALLS) {
                 throw new IOException("a count of " + count + " calls");
             }
             calls = new ArrayList<>(count);
@@ -211,9 +171,8 @@ public final class RemoteBatch implements Callable<Outcome>, IdentifiedDataSeria
         } catch (IOException e) { // authentic if sealed, so sent by a pool of another version
             return RemoteCall.refuse(member, codec, "it does not read as calls of this version: " + e);
         }
-        long start = System.nanoTime();
         List<Outcome> outcomes = run(id, calls, codec);
-        long rowNanos = System.nanoTime() - start;
+        long rowNanos = System.nanoTime() - start; // opening and unpacking too: time its answers were held
         return sealer == null
                 ? Outcome.ofCalls(outcomes, rowNanos)
                 : Outcome.sealed(sealer.sealResult(Outcome.pack(outcomes, rowNanos), Objects.requireNonNull(opened)));
@@ -221,18 +180,9 @@ public final class RemoteBatch implements Callable<Outcome>, IdentifiedDataSeria
 
     /** Runs the calls one after another, each interruptible on its own. */
     private List<Outcome> run(UUID id, List<RemoteCall> calls, MemberInvocation.Codec codec) {
-        Run[] mine = new Run[1];
-        RUNNING.compute(id, (k, known) -> {
-            if (known != null && !known.started()) {
-                mine[0] = known.start(calls.size()); // interrupted before it began
-                return known;
-            }
-            mine[0] = new Run().start(calls.size());
-            // A second batch of a running one's id (without a secret, nothing refuses a copy):
-            // it runs, but interrupts by id reach the first.
-            return known == null ? mine[0] : known;
-        });
-        Run run = mine[0];
+        Rows rows = (Rows) Objects.requireNonNull(member.getUserContext().get(Wire.ROWS), "a worker's rows");
+        Rows.Run run = rows.begin(id, calls.size());
+        CURRENT_ROW.set(id);
         List<Outcome> outcomes = new ArrayList<>(calls.size());
         try {
             for (int i = 0; i < calls.size(); i++) {
@@ -251,68 +201,10 @@ public final class RemoteBatch implements Callable<Outcome>, IdentifiedDataSeria
                 }
             }
         } finally {
-            RUNNING.remove(id, run);
+            CURRENT_ROW.remove();
+            rows.end(id, run);
         }
         return outcomes;
-    }
-
-    /**
-     * Which call of a batch runs, and which were interrupted before they began; made by the first
-     * interrupt if that comes before the batch begins, then taken over by the batch.
-     */
-    static final class Run {
-        private final BitSet interrupted = new BitSet();
-        private final long created = System.nanoTime();
-        /** The thread that runs the batch; null until it begins. */
-        private @Nullable Thread runner;
-        /** How many calls the batch has; unknown (-1) until it begins. */
-        private int calls = -1;
-        /** The call running or about to, and whether it runs. */
-        private int at;
-
-        private boolean running;
-
-        /** The batch begins on this thread, with {@code calls} calls; returns this. */
-        synchronized Run start(int calls) {
-            this.calls = calls;
-            this.runner = Thread.currentThread();
-            return this;
-        }
-
-        synchronized boolean started() {
-            return runner != null;
-        }
-
-        /** Whether this was made by an interrupt before its batch began, longer ago than {@link #EARLY_NANOS}. */
-        synchronized boolean expired(long now) {
-            return runner == null && now - created > EARLY_NANOS;
-        }
-
-        /** Whether call {@code index} may begin: it was not interrupted before. */
-        synchronized boolean begin(int index) {
-            at = index;
-            running = !interrupted.get(index);
-            return running;
-        }
-
-        /** Call {@code index} ended: an interrupt meant for it must not reach the next. */
-        synchronized void end(int index) {
-            running = false;
-            at = index + 1;
-            Thread.interrupted();
-        }
-
-        synchronized void interrupt(int index) {
-            if (index < 0 || index >= MAX_CALLS || (calls >= 0 && index >= calls) || index < at) {
-                return; // not a call of this batch, or ended
-            }
-            Thread r = runner;
-            if (index == at && running && r != null) {
-                r.interrupt();
-            } else {
-                interrupted.set(index);
-            }
-        }
     }
 
     @Override

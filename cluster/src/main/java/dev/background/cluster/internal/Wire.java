@@ -32,6 +32,8 @@ public final class Wire {
     public static final String CONTROL = "background-control";
     /** The key of a worker's {@link Sealer} in its member's user context; absent without a secret. */
     public static final String SEALER = "background.sealer";
+    /** The key of a worker's {@link Rows} in its member's user context. */
+    public static final String ROWS = "background.rows";
     /** The key of a worker's {@link Drain} in its member's user context. */
     public static final String DRAIN = "background.drain";
     /** Member attribute that marks a member as a background worker; its value is the worker's n. */

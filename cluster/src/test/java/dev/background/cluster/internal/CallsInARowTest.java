@@ -88,21 +88,29 @@ class CallsInARowTest {
                 AtomicBoolean stuck = new AtomicBoolean();
                 int pairs = 2_000;
                 List<CompletableFuture<Void>> firsts = new ArrayList<>(pairs);
+                List<Task<String>> rowsOfFirsts = new ArrayList<>(pairs);
+                List<Task<String>> rowsOfSeconds = new ArrayList<>(pairs);
                 for (int i = 0; i < pairs; i++) {
                     CompletableFuture<Void> second = new CompletableFuture<>();
                     CompletableFuture<Void> first = new CompletableFuture<>();
-                    pool.task(() -> 1).call().onDone(t -> {
-                        if (Thread.currentThread() != submitter && !stuck.get()) {
-                            try { // blocks the thread that completed the first task
-                                second.get(10, TimeUnit.SECONDS);
-                            } catch (TimeoutException | InterruptedException | ExecutionException e) {
-                                stuck.set(true); // the others then stop waiting, so that the test ends
-                            }
-                        }
-                        first.complete(null);
-                    });
-                    pool.task(() -> 2).call().onDone(t -> second.complete(null));
+                    Task<String> a = pool.task(() -> String.valueOf(RemoteBatch.currentRow()))
+                            .call()
+                            .onDone(t -> {
+                                if (Thread.currentThread() != submitter && !stuck.get()) {
+                                    try { // blocks the thread that completed the first task
+                                        second.get(10, TimeUnit.SECONDS);
+                                    } catch (TimeoutException | InterruptedException | ExecutionException e) {
+                                        stuck.set(true); // the others then stop waiting, so that the test ends
+                                    }
+                                }
+                                first.complete(null);
+                            });
+                    Task<String> b = pool.task(() -> String.valueOf(RemoteBatch.currentRow()))
+                            .call()
+                            .onDone(t -> second.complete(null));
                     firsts.add(first);
+                    rowsOfFirsts.add(a);
+                    rowsOfSeconds.add(b);
                 }
 
                 CompletableFuture.allOf(firsts.toArray(CompletableFuture[]::new))
@@ -110,6 +118,16 @@ class CallsInARowTest {
                 assertThat(stuck)
                         .as("a callback waited 10 s for a task answered with it")
                         .isFalse();
+                long shared = 0;
+                for (int i = 0; i < pairs; i++) {
+                    String row = rowsOfFirsts.get(i).result();
+                    if (!row.equals("null") && row.equals(rowsOfSeconds.get(i).result())) {
+                        shared++;
+                    }
+                }
+                assertThat(shared)
+                        .as("pairs that shared a row, so that the case was met")
+                        .isPositive();
                 assertThat(kind.engine.batchesSent()).as("calls sent in rows").isPositive();
             }
         }
