@@ -360,8 +360,9 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
      * {@link RemoteBatch}es, each run in a row on one of the member's threads, so that a flood of
      * short calls costs one message (and, sealed, one seal and one open each way) per batch. A
      * batch holds at most {@link RemoteDispatcher#callsInRow} calls, so its first answer waits no
-     * more than about a round trip for its last; there are at least as many batches as the pool's
-     * n, as far as the calls go, so that the member's threads all work.
+     * more than about a round trip for its last; there are at least as many batches as the sends
+     * that found a free thread ({@link Send#toFreeThread}), as far as the calls go, so that the
+     * member's free threads all work.
      */
     @Override
     public void send(Member member, List<Send<Payload>> sends) {
@@ -381,8 +382,9 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
             }
         }
         boolean runsRows = inRow.size() > 1 && member.getAttribute(Wire.ROWS_ATTRIBUTE) != null;
+        int freeThreads = (int) inRow.stream().filter(Send::toFreeThread).count();
         int from = 0;
-        for (int size : rows(inRow.size(), runsRows ? dispatcher.callsInRow() : 1, n)) {
+        for (int size : rows(inRow.size(), runsRows ? dispatcher.callsInRow() : 1, Math.max(1, freeThreads))) {
             if (size == 1) {
                 send(member, inRow.get(from));
             } else {
@@ -394,11 +396,12 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
 
     /**
      * How {@code calls} sent together to a member are grouped into calls run in a row: sizes as
-     * even as may be, each at most {@code most}, and at least {@code n} groups as far as the
-     * calls go, so that the member's threads all work. All 1 if {@code most} is.
+     * even as may be, each at most {@code most}, and at least {@code threads} groups as far as
+     * the calls go, so that the member's free threads all work (a busy member has rows queued
+     * already). All 1 if {@code most} is.
      */
-    static int[] rows(int calls, int most, int n) {
-        int groups = most < 2 ? calls : Math.max(ceilDiv(calls, most), Math.min(calls, n));
+    static int[] rows(int calls, int most, int threads) {
+        int groups = most < 2 ? calls : Math.max(ceilDiv(calls, most), Math.min(calls, threads));
         int[] sizes = new int[groups];
         for (int g = 0, left = calls; g < groups; g++) {
             sizes[g] = ceilDiv(left, groups - g);

@@ -253,9 +253,24 @@ public final class RemoteDispatcher<W, P> {
      * @param seq for {@link Op#RUN} and {@link Op#RUN_AHEAD}: which send of the call this is (1 for
      *     its first), so that a report about a reported worker's call is matched to the send it is
      *     about; 0 for the other ops
+     * @param toFreeThread for {@link Op#RUN} and {@link Op#RUN_AHEAD}: whether the worker had a
+     *     free thread for the call when it was sent (rather than the call waiting there behind
+     *     others), by the dispatcher's count; false for the other ops
      * @param <P> the transport's payload
      */
-    public record Send<P>(Op op, long id, @Nullable Call<P> call, long seq) {}
+    public record Send<P>(Op op, long id, @Nullable Call<P> call, long seq, boolean toFreeThread) {
+        /**
+         * A send that is not to a free thread.
+         *
+         * @param op what to do
+         * @param id the call's id
+         * @param call the call, or null
+         * @param seq which send of the call this is, or 0
+         */
+        public Send(Op op, long id, @Nullable Call<P> call, long seq) {
+            this(op, id, call, seq, false);
+        }
+    }
 
     /**
      * One job on its way through the dispatcher, with the transport's payload.
@@ -659,7 +674,7 @@ public final class RemoteDispatcher<W, P> {
             if (startNow) {
                 fx.starts.add(new Start<>(r, w, r.sendSeq, transport.where(w.handle)));
             }
-            fx.send(w, new Send<>(ahead ? Op.RUN_AHEAD : Op.RUN, r.id, r, r.sendSeq));
+            fx.send(w, new Send<>(ahead ? Op.RUN_AHEAD : Op.RUN, r.id, r, r.sendSeq, r.clean));
         }
         if (queue.isEmpty() && !reported) {
             stealLocked(fx);

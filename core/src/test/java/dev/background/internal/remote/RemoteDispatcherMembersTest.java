@@ -163,6 +163,18 @@ class RemoteDispatcherMembersTest {
     }
 
     @Test
+    void aSendSaysWhetherItsMemberHadAFreeThreadForIt() {
+        var d = dispatcher(2, 3);
+        d.onJoined(a, 2);
+        FakeJob.submit(d, 5);
+
+        assertThat(runs(a))
+                .as("two to its threads, one ahead (topped up once half of the three ahead is used)")
+                .extracting(Send::toFreeThread)
+                .containsExactly(true, true, false);
+    }
+
+    @Test
     void callsRunInARowDoNotLengthenTheRowsTheyAllow() {
         var d = dispatcher(1, -1);
         d.onJoined(a, 1);
