@@ -128,25 +128,12 @@ public final class RemoteBatch implements Callable<Outcome>, IdentifiedDataSeria
     @Override
     public Outcome call() {
         long start = System.nanoTime();
-        MemberInvocation.Codec codec = MemberInvocation.Codec.of(member);
-        Sealer sealer = (Sealer) member.getUserContext().get(Wire.SEALER);
-        String mismatch = RemoteCall.mismatch(sealer, sealed);
-        if (mismatch != null) {
-            return RemoteCall.refuse(member, codec, mismatch);
+        RemoteCall.Received r = RemoteCall.receive(member, sealed, payload, Sealer::openTasks);
+        if (r.refusal != null) {
+            return r.refusal;
         }
-        Sealer.Opened opened = null;
-        byte[] plain = payload;
-        if (sealer != null) {
-            try {
-                opened = sealer.openTasks(payload);
-            } catch (SealException e) {
-                return RemoteCall.refuse(
-                        member,
-                        codec,
-                        "it does not open with this member's secret (" + sealer.source() + "): " + e.getMessage());
-            }
-            plain = opened.plain();
-        }
+        MemberInvocation.Codec codec = r.codec;
+        byte[] plain = r.plain;
         UUID id;
         List<RemoteCall> calls;
         try {
@@ -173,9 +160,10 @@ public final class RemoteBatch implements Callable<Outcome>, IdentifiedDataSeria
         }
         List<Outcome> outcomes = run(id, calls, codec);
         long rowNanos = System.nanoTime() - start; // opening and unpacking too: time its answers were held
-        return sealer == null
+        return r.sealer == null
                 ? Outcome.ofCalls(outcomes, rowNanos)
-                : Outcome.sealed(sealer.sealResult(Outcome.pack(outcomes, rowNanos), Objects.requireNonNull(opened)));
+                : Outcome.sealed(
+                        r.sealer.sealResult(Outcome.pack(outcomes, rowNanos), Objects.requireNonNull(r.opened)));
     }
 
     /** Runs the calls one after another, each interruptible on its own. */

@@ -119,37 +119,84 @@ public final class RemoteCall implements Callable<Outcome>, IdentifiedDataSerial
     @Override
     public Outcome call() {
         long start = System.nanoTime();
+        Received r = receive(member, sealed, payload, Sealer::openTask);
+        if (r.refusal != null) {
+            return r.refusal;
+        }
+        if (r.sealer == null) {
+            return admitted(r.codec, name, payload, context).took(System.nanoTime() - start);
+        }
+        Unpacked task;
+        try {
+            task = new Unpacked(r.plain);
+        } catch (IOException e) { // authentic, so sealed by a pool of another version
+            return refuse(r.codec, "it opens but does not read as a task of this version: " + e);
+        }
+        Outcome o = admitted(r.codec, task.name, task.payload, task.context).took(System.nanoTime() - start);
+        return Outcome.sealed(r.sealer.sealResult(o.toPlain(), Objects.requireNonNull(r.opened)));
+    }
+
+    /** Opens a sealed message with a member's secret ({@link Sealer#openTask} or {@link Sealer#openTasks}). */
+    interface Opener {
+        Sealer.Opened open(Sealer sealer, byte[] sealed) throws SealException;
+    }
+
+    /**
+     * What a member received ({@link RemoteCall} or {@link RemoteBatch}), before anything in it is
+     * read: its plain bytes, opened with the member's secret if it has one, or its refusal.
+     */
+    static final class Received {
+        final MemberInvocation.Codec codec;
+        /** The member's, if it has a secret; then the message came sealed and opened. */
+        final @Nullable Sealer sealer;
+
+        final Sealer.@Nullable Opened opened;
+        final byte[] plain;
+        /** Why the member refuses it, to answer with; null if it takes it. */
+        final @Nullable Outcome refusal;
+
+        private Received(
+                MemberInvocation.Codec codec,
+                @Nullable Sealer sealer,
+                Sealer.@Nullable Opened opened,
+                byte[] plain,
+                @Nullable Outcome refusal) {
+            this.codec = codec;
+            this.sealer = sealer;
+            this.opened = opened;
+            this.plain = plain;
+            this.refusal = refusal;
+        }
+    }
+
+    /**
+     * Takes a message that came {@code sealed} or not: refused if only one side has a secret or
+     * it does not open with the member's; else its plain bytes.
+     */
+    static Received receive(HazelcastInstance member, boolean sealed, byte[] payload, Opener opener) {
         MemberInvocation.Codec codec = MemberInvocation.Codec.of(member);
         Sealer sealer = (Sealer) member.getUserContext().get(Wire.SEALER);
         String mismatch = mismatch(sealer, sealed);
         if (mismatch != null) {
-            return refuse(codec, mismatch);
+            return new Received(codec, null, null, payload, refuse(member, codec, mismatch));
         }
         if (sealer == null) {
-            return admitted(codec, name, payload, context).took(System.nanoTime() - start);
+            return new Received(codec, null, null, payload, null);
         }
-        Sealer.Opened opened;
         try {
-            opened = sealer.openTask(payload);
+            Sealer.Opened opened = opener.open(sealer, payload);
+            return new Received(codec, sealer, opened, opened.plain(), null);
         } catch (SealException e) {
-            return refuse(
-                    codec, "it does not open with this member's secret (" + sealer.source() + "): " + e.getMessage());
+            String why = "it does not open with this member's secret (" + sealer.source() + "): " + e.getMessage();
+            return new Received(codec, null, null, payload, refuse(member, codec, why));
         }
-        Unpacked task;
-        try {
-            task = new Unpacked(opened.plain());
-        } catch (IOException e) { // authentic, so sealed by a pool of another version
-            return refuse(codec, "it opens but does not read as a task of this version: " + e);
-        }
-        Outcome o = admitted(codec, task.name, task.payload, task.context).took(System.nanoTime() - start);
-        return Outcome.sealed(sealer.sealResult(o.toPlain(), opened));
     }
 
     /**
      * Why a member with {@code sealer} (null: no secret) refuses what came {@code sealed} or not;
      * null if it takes it.
      */
-    static @Nullable String mismatch(@Nullable Sealer sealer, boolean sealed) {
+    private static @Nullable String mismatch(@Nullable Sealer sealer, boolean sealed) {
         if (sealer == null && sealed) {
             return "it is sealed with a cluster secret and this member has none. Give the"
                     + " worker the pools' secret (background worker --secret-file FILE, or the environment"
