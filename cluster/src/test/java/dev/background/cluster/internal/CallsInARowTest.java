@@ -1,6 +1,7 @@
 package dev.background.cluster.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.background.BackgroundPool;
 import dev.background.ExecutorKind;
@@ -31,9 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CallsInARowTest {
     @Test
-    void callsAreGroupedEvenlyAtMostSoManyInARowAndIntoAtLeastNGroups() {
+    void callsAreGroupedEvenlyAtMostSoManyInARowAndIntoAtLeastOneGroupPerFreeThread() {
         assertThat(ClusterEngine.rows(10, 4, 2)).containsExactly(4, 3, 3);
-        assertThat(ClusterEngine.rows(10, 100, 4)).as("at least n groups").containsExactly(3, 3, 2, 2);
+        assertThat(ClusterEngine.rows(10, 100, 4))
+                .as("one group per free thread at least")
+                .containsExactly(3, 3, 2, 2);
         assertThat(ClusterEngine.rows(3, 100, 5))
                 .as("no more groups than calls")
                 .containsExactly(1, 1, 1);
@@ -130,6 +133,61 @@ class CallsInARowTest {
                         .isPositive();
                 assertThat(kind.engine.batchesSent()).as("calls sent in rows").isPositive();
             }
+        }
+    }
+
+    @Test
+    void aMemberKilledWhileItHoldsRowsLosesNoTask() {
+        try (LocalCluster cluster = LocalCluster.builder().members(2).n(2).start()) {
+            Capturing kind = new Capturing(cluster.kindBuilder().build());
+            try (BackgroundPool pool =
+                    BackgroundPool.builder().name("rows-lost").kind(kind).n(2).build()) {
+                int count = 20_000;
+                List<Task<Integer>> tasks = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    int index = i;
+                    tasks.add(pool.task(() -> index).call());
+                }
+                await().atMost(Duration.ofMinutes(1))
+                        .until(() -> tasks.stream().filter(Task::isDone).count() >= 2_000);
+                long batchesBefore = kind.engine.batchesSent();
+
+                cluster.kill(1);
+
+                Set<Integer> results = new HashSet<>();
+                for (Task<Integer> t : tasks) {
+                    results.add(t.result(Duration.ofMinutes(2)));
+                }
+                assertThat(results).as("every task's own result").hasSize(count);
+                assertThat(batchesBefore)
+                        .as("calls sent in rows before the kill")
+                        .isPositive();
+            }
+        }
+    }
+
+    @Test
+    void shutdownNowDuringAFloodInRowsSettlesEveryTaskAndTerminates() throws Exception {
+        try (LocalCluster cluster = LocalCluster.builder().members(1).n(2).start()) {
+            Capturing kind = new Capturing(cluster.kindBuilder().build());
+            BackgroundPool pool =
+                    BackgroundPool.builder().name("rows-now").kind(kind).n(2).build();
+            int count = 20_000;
+            List<Task<Integer>> tasks = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                tasks.add(pool.task(() -> index).call());
+            }
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> tasks.stream().filter(Task::isDone).count() >= 2_000);
+
+            pool.shutdownNow();
+
+            assertThat(pool.awaitTermination(1, TimeUnit.MINUTES))
+                    .as("terminated")
+                    .isTrue();
+            assertThat(tasks).allMatch(Task::isDone);
+            assertThat(kind.engine.batchesSent()).as("calls sent in rows").isPositive();
         }
     }
 
