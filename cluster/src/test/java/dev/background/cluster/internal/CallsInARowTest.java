@@ -191,6 +191,67 @@ class CallsInARowTest {
         }
     }
 
+    @Test
+    void cancelInterruptsATaskInARowOnItsMemberAndTheRestOfItsRowRuns(@TempDir Path dir) throws IOException {
+        try (LocalCluster cluster = LocalCluster.builder().members(1).n(2).start()) {
+            Capturing kind = new Capturing(cluster.kindBuilder().build());
+            try (BackgroundPool pool =
+                    BackgroundPool.builder().name("rows-cancel").kind(kind).n(2).build()) {
+                List<Task<Integer>> quick = new ArrayList<>();
+                List<Task<String>> blockers = new ArrayList<>();
+                for (int i = 0; i < 4_000; i++) {
+                    int index = i;
+                    quick.add(pool.task(() -> index).call());
+                    if (i >= 2_000 && i % 100 == 0) { // among short tasks, so that it goes in a row
+                        String began = dir.resolve("began-" + i).toString();
+                        String interrupted = dir.resolve("interrupted-" + i).toString();
+                        blockers.add(pool.task(() -> blockUntilInterrupted(began, interrupted))
+                                .call());
+                    }
+                }
+                await().atMost(Duration.ofMinutes(1))
+                        .until(() -> began(dir, "began-").stream().anyMatch(row -> !row.equals("null")));
+
+                blockers.forEach(b -> b.cancel(true));
+
+                for (Task<Integer> t : quick) {
+                    assertThat(t.result(Duration.ofMinutes(2))).isNotNull();
+                }
+                await().atMost(Duration.ofSeconds(20))
+                        .untilAsserted(() -> assertThat(began(dir, "interrupted-"))
+                                .as("each blocker that began was interrupted")
+                                .hasSameSizeAs(began(dir, "began-")));
+                assertThat(began(dir, "began-"))
+                        .as("blockers that began in a row")
+                        .anyMatch(r -> !r.equals("null"));
+            }
+        }
+    }
+
+    /** Records the row it runs in, then waits to be interrupted, and records that. */
+    private static String blockUntilInterrupted(String began, String interrupted) throws IOException {
+        Files.writeString(Path.of(began), String.valueOf(RemoteBatch.currentRow()));
+        try {
+            Thread.sleep(Duration.ofSeconds(30)); // not interrupted: the test fails, then ends
+            return "slept";
+        } catch (InterruptedException e) {
+            Files.writeString(Path.of(interrupted), "interrupted");
+            return "interrupted";
+        }
+    }
+
+    /** What the files named {@code prefix}... in {@code dir} hold. */
+    private static List<String> began(Path dir, String prefix) throws IOException {
+        try (var files = Files.list(dir)) {
+            List<String> contents = new ArrayList<>();
+            for (Path p : files.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .toList()) {
+                contents.add(Files.readString(p));
+            }
+            return contents;
+        }
+    }
+
     /** The cluster kind, keeping the engine it opens. */
     private static final class Capturing implements ExecutorKind {
         private final ClusterKind kind;
