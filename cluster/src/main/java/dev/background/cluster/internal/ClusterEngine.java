@@ -456,7 +456,7 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
         }
     }
 
-    /** How many {@link RemoteBatch}es this engine sent; for tests and descriptions. */
+    /** How many {@link RemoteBatch}es this engine sent; for tests and {@link #toString}. */
     long batchesSent() {
         return batchesSent.get();
     }
@@ -865,6 +865,7 @@ public final class ClusterEngine implements Engine, ReportedWorkers<Member, Clus
 
     @Override
     public String toString() {
-        return "ClusterEngine[" + poolName + ", cluster '" + settings.clusterName() + "', " + dispatcher + "]";
+        return "ClusterEngine[" + poolName + ", cluster '" + settings.clusterName() + "', " + dispatcher + ", "
+                + batchesSent.get() + " rows sent]";
     }
 }

@@ -62,11 +62,7 @@ class CallsInARowTest {
             try (BackgroundPool pool =
                     BackgroundPool.builder().name("rows").kind(kind).n(4).build()) {
                 int count = 20_000;
-                List<Task<Integer>> tasks = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    int index = i;
-                    tasks.add(pool.task(() -> index).call());
-                }
+                List<Task<Integer>> tasks = flood(pool, count);
 
                 Set<Integer> results = new HashSet<>();
                 for (Task<Integer> t : tasks) {
@@ -143,13 +139,8 @@ class CallsInARowTest {
             try (BackgroundPool pool =
                     BackgroundPool.builder().name("rows-lost").kind(kind).n(2).build()) {
                 int count = 20_000;
-                List<Task<Integer>> tasks = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    int index = i;
-                    tasks.add(pool.task(() -> index).call());
-                }
-                await().atMost(Duration.ofMinutes(1))
-                        .until(() -> tasks.stream().filter(Task::isDone).count() >= 2_000);
+                List<Task<Integer>> tasks = flood(pool, count);
+                awaitDone(tasks, 2_000);
                 long batchesBefore = kind.engine.batchesSent();
 
                 cluster.kill(1);
@@ -173,13 +164,8 @@ class CallsInARowTest {
             BackgroundPool pool =
                     BackgroundPool.builder().name("rows-now").kind(kind).n(2).build();
             int count = 20_000;
-            List<Task<Integer>> tasks = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                tasks.add(pool.task(() -> index).call());
-            }
-            await().atMost(Duration.ofMinutes(1))
-                    .until(() -> tasks.stream().filter(Task::isDone).count() >= 2_000);
+            List<Task<Integer>> tasks = flood(pool, count);
+            awaitDone(tasks, 2_000);
 
             pool.shutdownNow();
 
@@ -250,6 +236,22 @@ class CallsInARowTest {
             }
             return contents;
         }
+    }
+
+    /** Submits {@code count} tasks that each return their index, as fast as one thread can. */
+    private static List<Task<Integer>> flood(BackgroundPool pool, int count) {
+        List<Task<Integer>> tasks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            tasks.add(pool.task(() -> index).call());
+        }
+        return tasks;
+    }
+
+    /** Waits until at least {@code done} of {@code tasks} have ended: the flood is under way. */
+    private static void awaitDone(List<? extends Task<?>> tasks, int done) {
+        await().atMost(Duration.ofMinutes(1))
+                .until(() -> tasks.stream().filter(Task::isDone).count() >= done);
     }
 
     /** The cluster kind, keeping the engine it opens. */
